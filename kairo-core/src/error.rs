@@ -1,0 +1,165 @@
+//! Error types, one enum per area of the crate.
+//!
+//! Every variant names the offending field or input so that a binding can turn it into a typed exception
+//! (`InvalidTradeError(field=...)` in Python, an `Error` with a stable `code` in JavaScript, an HTTP 422 in the
+//! server) without parsing messages.
+
+use rust_decimal::Decimal;
+use thiserror::Error;
+
+/// A trade that fails validation. [`TradeError::field`] names the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TradeError {
+    /// `qty` was zero or negative.
+    #[error("qty must be greater than zero, got {qty}")]
+    QtyNotPositive {
+        /// The rejected quantity.
+        qty: Decimal,
+    },
+    /// `price` was zero or negative.
+    #[error("price must be greater than zero, got {price}")]
+    PriceNotPositive {
+        /// The rejected price.
+        price: Decimal,
+    },
+    /// `fees` was negative.
+    #[error("fees must not be negative, got {fees}")]
+    FeesNegative {
+        /// The rejected fees.
+        fees: Decimal,
+    },
+    /// `symbol` is not a plausible ticker.
+    #[error("symbol {symbol:?} is not a valid ticker: {reason}")]
+    InvalidSymbol {
+        /// The rejected symbol.
+        symbol: String,
+        /// Why it was rejected.
+        reason: &'static str,
+    },
+    /// A required text field (`id`, `user_id`) was empty.
+    #[error("{field} must not be empty")]
+    Empty {
+        /// The empty field.
+        field: &'static str,
+    },
+    /// `side` was neither BUY nor SELL.
+    #[error("side must be \"BUY\" or \"SELL\", got {side:?}")]
+    InvalidSide {
+        /// The rejected side.
+        side: String,
+    },
+    /// A numeric field was not a finite decimal number (NaN, infinity, or text that is not a number).
+    #[error("{field} must be a finite decimal number, got {value:?}")]
+    NotANumber {
+        /// The field at fault.
+        field: &'static str,
+        /// The rejected value as text.
+        value: String,
+    },
+    /// `executed_at` could not be read as an RFC 3339 timestamp.
+    #[error("executed_at must be an RFC 3339 timestamp, got {value:?}")]
+    InvalidTimestamp {
+        /// The rejected value.
+        value: String,
+    },
+}
+
+impl TradeError {
+    /// The name of the trade field at fault, as spelled in the JSON model (`qty`, `price`, `symbol`, ...).
+    pub fn field(&self) -> &'static str {
+        match self {
+            TradeError::QtyNotPositive { .. } => "qty",
+            TradeError::PriceNotPositive { .. } => "price",
+            TradeError::FeesNegative { .. } => "fees",
+            TradeError::InvalidSymbol { .. } => "symbol",
+            TradeError::Empty { field } => field,
+            TradeError::InvalidSide { .. } => "side",
+            TradeError::NotANumber { field, .. } => field,
+            TradeError::InvalidTimestamp { .. } => "executed_at",
+        }
+    }
+}
+
+/// Errors from the metric functions: only input that is simply wrong. Degenerate but well-formed input (empty,
+/// all NaN, zero variance) gives NaN, as empyrical does.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum MetricsError {
+    /// Two series that must be aligned element by element have different lengths.
+    #[error("returns and factor_returns must have the same length, got {returns} and {factor_returns}")]
+    LengthMismatch {
+        /// Length of `returns`.
+        returns: usize,
+        /// Length of `factor_returns`.
+        factor_returns: usize,
+    },
+    /// A parameter is out of its domain (a cutoff outside (0, 1), a zero window, a non-positive annualization).
+    #[error("{name} is out of range: {reason}")]
+    InvalidParameter {
+        /// The parameter name.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An unknown period name (expected daily, weekly, monthly, quarterly or yearly).
+    #[error("period must be one of daily, weekly, monthly, quarterly, yearly; got {0:?}")]
+    UnknownPeriod(String),
+}
+
+/// Errors from building return series and benchmark comparisons.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ReturnsError {
+    /// A trade in the input is invalid.
+    #[error("trade {trade_id}: {source}")]
+    InvalidTrade {
+        /// The id of the trade.
+        trade_id: String,
+        /// What is wrong with it.
+        #[source]
+        source: TradeError,
+    },
+    /// A symbol that is held or traded has no price at all.
+    #[error("no prices for symbol {symbol}")]
+    NoPrices {
+        /// The symbol.
+        symbol: String,
+    },
+    /// A price in the price table is zero or negative.
+    #[error("price of {symbol} on {date} must be greater than zero, got {price}")]
+    NonPositivePrice {
+        /// The symbol.
+        symbol: String,
+        /// The date of the price.
+        date: chrono::NaiveDate,
+        /// The rejected price.
+        price: Decimal,
+    },
+    /// A benchmark blend is malformed (no components, a non-positive weight, weights that do not sum to 1).
+    #[error("invalid benchmark: {reason}")]
+    InvalidBenchmark {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The user's and the benchmark's series have no date in common.
+    #[error("the portfolio and the benchmark have no dates in common")]
+    NoCommonDates,
+    /// A metric could not be computed from the series.
+    #[error(transparent)]
+    Metrics(#[from] MetricsError),
+}
+
+/// Errors from lot matching.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum LotError {
+    /// A trade in the input is invalid.
+    #[error("trade {trade_id}: {source}")]
+    InvalidTrade {
+        /// The id of the trade.
+        trade_id: String,
+        /// What is wrong with it.
+        #[source]
+        source: TradeError,
+    },
+    /// An unknown lot method name.
+    #[error("method must be one of fifo, lifo, highest_cost, average_cost; got {0:?}")]
+    UnknownMethod(String),
+}

@@ -1,0 +1,369 @@
+//! The trade model and its validation.
+//!
+//! A [`Trade`] is one fill: who traded, what, which way, how much, at what price and when. Quantities, prices and
+//! fees are [`Decimal`]; the JSON form uses the seed's field names (`user_id`, `symbol`, `side` as `"BUY"` /
+//! `"SELL"`, `qty`, `price`, `executed_at` in RFC 3339, `external_id`, `fees`). Deserializing validates, so a
+//! `Trade` read from JSON always satisfies [`Trade::validate`].
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::America::New_York;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::TradeError;
+
+/// Direction of a fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Side {
+    /// A purchase (opens or adds to a long, or covers a short).
+    Buy,
+    /// A sale (closes or reduces a long, or opens a short).
+    Sell,
+}
+
+impl Side {
+    /// `"BUY"` or `"SELL"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Buy => "BUY",
+            Side::Sell => "SELL",
+        }
+    }
+
+    /// +1 for a buy, −1 for a sell: the sign of the position change.
+    pub fn sign(self) -> Decimal {
+        match self {
+            Side::Buy => Decimal::ONE,
+            Side::Sell => Decimal::NEGATIVE_ONE,
+        }
+    }
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Side {
+    type Err = TradeError;
+
+    /// Reads `BUY` / `SELL` in any letter case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("BUY") {
+            Ok(Side::Buy)
+        } else if s.eq_ignore_ascii_case("SELL") {
+            Ok(Side::Sell)
+        } else {
+            Err(TradeError::InvalidSide { side: s.to_owned() })
+        }
+    }
+}
+
+/// One executed fill.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "TradeRecord")]
+pub struct Trade {
+    /// Unique id of the trade (a UUID in the seed's database; any non-empty text here).
+    pub id: String,
+    /// The owner of the trade.
+    pub user_id: String,
+    /// Ticker, upper case, e.g. `AAPL` or `BRK.B`.
+    pub symbol: String,
+    /// Buy or sell.
+    pub side: Side,
+    /// Quantity filled, > 0.
+    pub qty: Decimal,
+    /// Price per unit, > 0.
+    pub price: Decimal,
+    /// Execution time.
+    pub executed_at: DateTime<Utc>,
+    /// The broker's order or fill id, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Commissions and fees paid, ≥ 0. Added to the basis of a buy and subtracted from the proceeds of a sell.
+    #[serde(default)]
+    pub fees: Decimal,
+}
+
+/// The unvalidated wire form of a [`Trade`]; deserialization goes through it.
+#[derive(Deserialize)]
+struct TradeRecord {
+    #[serde(default)]
+    id: Option<String>,
+    user_id: String,
+    symbol: String,
+    side: Side,
+    qty: Decimal,
+    price: Decimal,
+    executed_at: DateTime<Utc>,
+    #[serde(default)]
+    external_id: Option<String>,
+    #[serde(default)]
+    fees: Option<Decimal>,
+}
+
+impl TryFrom<TradeRecord> for Trade {
+    type Error = TradeError;
+
+    fn try_from(r: TradeRecord) -> Result<Self, Self::Error> {
+        let trade = Trade {
+            id: r.id.unwrap_or_else(|| synthetic_id(&r.user_id, &r.symbol, r.executed_at)),
+            user_id: r.user_id,
+            symbol: r.symbol,
+            side: r.side,
+            qty: r.qty,
+            price: r.price,
+            executed_at: r.executed_at,
+            external_id: r.external_id,
+            fees: r.fees.unwrap_or(Decimal::ZERO),
+        };
+        trade.validate()?;
+        Ok(trade)
+    }
+}
+
+/// An id for a trade that arrived without one (a proposed order, a JSON record from a client).
+fn synthetic_id(user_id: &str, symbol: &str, at: DateTime<Utc>) -> String {
+    format!("{user_id}:{symbol}:{}", at.timestamp_nanos_opt().unwrap_or(at.timestamp()))
+}
+
+impl Trade {
+    /// Builds and validates a trade with no fees and no external id.
+    ///
+    /// ```
+    /// use kairo_core::{Side, Trade};
+    /// use rust_decimal_macros::dec;
+    ///
+    /// let at = "2024-03-01T15:00:00Z".parse().unwrap();
+    /// let t = Trade::new("t1", "u1", "BRK.B", Side::Buy, dec!(10), dec!(401.25), at).unwrap();
+    /// assert_eq!(t.notional(), dec!(4012.50));
+    /// assert!(Trade::new("t2", "u1", "brk b", Side::Buy, dec!(1), dec!(1), at).is_err());
+    /// ```
+    pub fn new(
+        id: impl Into<String>,
+        user_id: impl Into<String>,
+        symbol: impl Into<String>,
+        side: Side,
+        qty: Decimal,
+        price: Decimal,
+        executed_at: DateTime<Utc>,
+    ) -> Result<Self, TradeError> {
+        let trade = Trade {
+            id: id.into(),
+            user_id: user_id.into(),
+            symbol: symbol.into(),
+            side,
+            qty,
+            price,
+            executed_at,
+            external_id: None,
+            fees: Decimal::ZERO,
+        };
+        trade.validate()?;
+        Ok(trade)
+    }
+
+    /// Sets the fees, validating them (≥ 0).
+    pub fn with_fees(mut self, fees: Decimal) -> Result<Self, TradeError> {
+        if fees.is_sign_negative() && !fees.is_zero() {
+            return Err(TradeError::FeesNegative { fees });
+        }
+        self.fees = fees;
+        Ok(self)
+    }
+
+    /// Sets the broker's id.
+    pub fn with_external_id(mut self, external_id: impl Into<String>) -> Self {
+        self.external_id = Some(external_id.into());
+        self
+    }
+
+    /// Checks every field: `id` and `user_id` non-empty, `symbol` a plausible ticker, `qty` > 0, `price` > 0,
+    /// `fees` ≥ 0. Returns the first violation found, in that order.
+    pub fn validate(&self) -> Result<(), TradeError> {
+        if self.id.trim().is_empty() {
+            return Err(TradeError::Empty { field: "id" });
+        }
+        if self.user_id.trim().is_empty() {
+            return Err(TradeError::Empty { field: "user_id" });
+        }
+        validate_symbol(&self.symbol)?;
+        if self.qty <= Decimal::ZERO {
+            return Err(TradeError::QtyNotPositive { qty: self.qty });
+        }
+        if self.price <= Decimal::ZERO {
+            return Err(TradeError::PriceNotPositive { price: self.price });
+        }
+        if self.fees < Decimal::ZERO {
+            return Err(TradeError::FeesNegative { fees: self.fees });
+        }
+        Ok(())
+    }
+
+    /// `qty × price`, before fees.
+    pub fn notional(&self) -> Decimal {
+        self.qty * self.price
+    }
+
+    /// Signed quantity: `+qty` for a buy, `−qty` for a sell.
+    pub fn signed_qty(&self) -> Decimal {
+        self.side.sign() * self.qty
+    }
+
+    /// Cash that left the account: for a buy `qty × price + fees`; for a sell `−(qty × price − fees)`.
+    /// This is the external flow of the time-weighted return (a buy is a contribution, a sell a withdrawal).
+    pub fn cash_flow(&self) -> Decimal {
+        match self.side {
+            Side::Buy => self.notional() + self.fees,
+            Side::Sell => -(self.notional() - self.fees),
+        }
+    }
+
+    /// The exchange's trading date of the fill: the calendar date in America/New_York.
+    pub fn trade_date(&self) -> NaiveDate {
+        self.executed_at.with_timezone(&New_York).date_naive()
+    }
+
+    /// The ordering every engine uses: by `executed_at`, then by `id`. Input order is never trusted.
+    pub fn chronological_key(&self) -> (DateTime<Utc>, &str) {
+        (self.executed_at, self.id.as_str())
+    }
+}
+
+/// Sorts trades by (`executed_at`, `id`), the order every engine processes them in.
+pub fn sort_chronologically(trades: &mut [Trade]) {
+    trades.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
+}
+
+/// Checks that `symbol` is a plausible ticker: 1–10 characters of upper-case ASCII letters and digits, starting with
+/// a letter, with single `.` or `-` separators inside (`BRK.B`, `BF-B`).
+pub fn validate_symbol(symbol: &str) -> Result<(), TradeError> {
+    let err = |reason| TradeError::InvalidSymbol { symbol: symbol.to_owned(), reason };
+    if symbol.is_empty() {
+        return Err(err("empty"));
+    }
+    if symbol.len() > 10 {
+        return Err(err("longer than 10 characters"));
+    }
+    let bytes = symbol.as_bytes();
+    if !bytes[0].is_ascii_uppercase() {
+        return Err(err("must start with an upper-case letter"));
+    }
+    let mut previous_separator = false;
+    for &b in bytes {
+        let separator = b == b'.' || b == b'-';
+        if !(b.is_ascii_uppercase() || b.is_ascii_digit() || separator) {
+            return Err(err("only upper-case letters, digits, '.' and '-' are allowed"));
+        }
+        if separator && previous_separator {
+            return Err(err("separators must not repeat"));
+        }
+        previous_separator = separator;
+    }
+    if previous_separator {
+        return Err(err("must not end with a separator"));
+    }
+    Ok(())
+}
+
+/// Reads a decimal number from text for `field`, rejecting NaN, infinities and anything that is not a number.
+/// Accepts scientific notation (`1e-3`).
+pub fn parse_decimal(field: &'static str, text: &str) -> Result<Decimal, TradeError> {
+    let t = text.trim();
+    Decimal::from_str_exact(t)
+        .or_else(|_| Decimal::from_scientific(t))
+        .map_err(|_| TradeError::NotANumber { field, value: text.to_owned() })
+}
+
+/// Converts a float to a decimal for `field`, rejecting NaN and infinities. The conversion keeps the shortest
+/// decimal that round-trips to the same float (`0.1` becomes `0.1`, not `0.1000000000000000055…`).
+pub fn decimal_from_f64(field: &'static str, value: f64) -> Result<Decimal, TradeError> {
+    if !value.is_finite() {
+        return Err(TradeError::NotANumber { field, value: value.to_string() });
+    }
+    parse_decimal(field, &value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn at() -> DateTime<Utc> {
+        "2024-03-01T15:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn symbols() {
+        for ok in ["A", "AAPL", "BRK.B", "BF-B", "GOOGL", "ABCDEFGHIJ", "X1"] {
+            assert!(validate_symbol(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "aapl", "1ABC", "BRK..B", "BRK.", ".A", "ABCDEFGHIJK", "A B", "ÄPL"] {
+            assert!(validate_symbol(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn each_violation_names_its_field() {
+        let e = Trade::new("t", "u", "AAPL", Side::Buy, dec!(0), dec!(1), at()).unwrap_err();
+        assert_eq!(e.field(), "qty");
+        let e = Trade::new("t", "u", "AAPL", Side::Buy, dec!(1), dec!(-1), at()).unwrap_err();
+        assert_eq!(e.field(), "price");
+        let e = Trade::new("t", "", "AAPL", Side::Buy, dec!(1), dec!(1), at()).unwrap_err();
+        assert_eq!(e.field(), "user_id");
+        let e = Trade::new("t", "u", "aapl", Side::Buy, dec!(1), dec!(1), at()).unwrap_err();
+        assert_eq!(e.field(), "symbol");
+        let t = Trade::new("t", "u", "AAPL", Side::Buy, dec!(1), dec!(1), at()).unwrap();
+        assert_eq!(t.with_fees(dec!(-0.01)).unwrap_err().field(), "fees");
+    }
+
+    #[test]
+    fn json_uses_the_seed_names_and_validates() {
+        let json = r#"{"id":"t1","user_id":"u1","symbol":"AAPL","side":"BUY","qty":"10","price":187.5,
+                       "executed_at":"2024-03-01T10:00:00-05:00"}"#;
+        let t: Trade = serde_json::from_str(json).unwrap();
+        assert_eq!(t.price, dec!(187.5));
+        assert_eq!(t.fees, Decimal::ZERO);
+        assert_eq!(t.executed_at.to_rfc3339(), "2024-03-01T15:00:00+00:00");
+        let out = serde_json::to_value(&t).unwrap();
+        assert_eq!(out["side"], "BUY");
+        assert_eq!(out["qty"], "10");
+        let bad = json.replace(r#""qty":"10""#, r#""qty":"-3""#);
+        let err = serde_json::from_str::<Trade>(&bad).unwrap_err().to_string();
+        assert!(err.contains("qty must be greater than zero"), "{err}");
+        let bad = json.replace("BUY", "HOLD");
+        assert!(serde_json::from_str::<Trade>(&bad).is_err());
+    }
+
+    #[test]
+    fn numbers_from_text_and_floats() {
+        assert_eq!(parse_decimal("qty", "1e-3").unwrap(), dec!(0.001));
+        assert_eq!(parse_decimal("qty", " 12.50 ").unwrap(), dec!(12.50));
+        assert_eq!(parse_decimal("price", "NaN").unwrap_err().field(), "price");
+        assert!(parse_decimal("price", "inf").is_err());
+        assert_eq!(decimal_from_f64("price", 0.1).unwrap(), dec!(0.1));
+        assert!(decimal_from_f64("price", f64::NAN).is_err());
+        assert!(decimal_from_f64("price", f64::INFINITY).is_err());
+    }
+
+    #[test]
+    fn trade_date_is_new_york_local() {
+        // 01:30 UTC on 2 March is 20:30 on 1 March in New York (EST, UTC-5).
+        let t = Trade::new("t", "u", "AAPL", Side::Buy, dec!(1), dec!(1), "2024-03-02T01:30:00Z".parse().unwrap())
+            .unwrap();
+        assert_eq!(t.trade_date(), NaiveDate::from_ymd_opt(2024, 3, 1).unwrap());
+    }
+
+    #[test]
+    fn cash_flows_carry_fees() {
+        let b = Trade::new("b", "u", "AAPL", Side::Buy, dec!(10), dec!(5), at()).unwrap().with_fees(dec!(1)).unwrap();
+        let s = Trade::new("s", "u", "AAPL", Side::Sell, dec!(10), dec!(6), at()).unwrap().with_fees(dec!(1)).unwrap();
+        assert_eq!(b.cash_flow(), dec!(51));
+        assert_eq!(s.cash_flow(), dec!(-59));
+    }
+}
