@@ -162,4 +162,10 @@ pub enum LotError {
     /// An unknown lot method name.
     #[error("method must be one of fifo, lifo, highest_cost, average_cost; got {0:?}")]
     UnknownMethod(String),
+    /// Unrealized P&L was asked for a symbol with open lots but no price.
+    #[error("no price for {symbol}, which has open lots")]
+    MissingPrice {
+        /// The symbol.
+        symbol: String,
+    },
 }

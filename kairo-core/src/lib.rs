@@ -28,6 +28,7 @@
 //! ```
 
 pub mod error;
+pub mod lots;
 pub mod metrics;
 pub mod trade;
 

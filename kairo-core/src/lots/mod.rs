@@ -1,0 +1,289 @@
+//! Tax lots and realized / unrealized P&L.
+//!
+//! Trades are applied in chronological order (`executed_at`, then `id`; input order is never trusted). A buy opens
+//! or adds to a long position, or covers a short; a sell closes long lots, and a sell beyond the long quantity
+//! opens a short with the rest (a buy beyond a short likewise flips it long). Fees go into the basis of a buy and
+//! come off the proceeds of a sell; a trade that is split across lots shares its cash pro rata by quantity, the
+//! last piece taking the remainder, so that basis and proceeds are conserved to the last decimal place.
+//!
+//! [`match_lots`] runs a whole history; [`LotBook`] takes one trade at a time for streaming use.
+
+mod method;
+mod pnl;
+
+pub use method::LotMethod;
+pub use pnl::{ClosedLot, Direction, LotReport, OpenLot, Position, Term, UnrealizedPnl};
+
+use std::collections::{HashMap, VecDeque};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use crate::error::LotError;
+use crate::trade::{Side, Trade};
+
+/// Matches a history of trades into lots with `method`.
+///
+/// ```
+/// use kairo_core::lots::{match_lots, Direction, LotMethod};
+/// use kairo_core::{Side, Trade};
+/// use rust_decimal_macros::dec;
+///
+/// let at = |d: &str| format!("{d}T15:00:00Z").parse().unwrap();
+/// let trades = vec![
+///     Trade::new("b1", "u", "MSFT", Side::Buy, dec!(10), dec!(300), at("2024-01-02")).unwrap(),
+///     Trade::new("b2", "u", "MSFT", Side::Buy, dec!(10), dec!(320), at("2024-01-03")).unwrap(),
+///     Trade::new("s1", "u", "MSFT", Side::Sell, dec!(15), dec!(330), at("2024-01-04")).unwrap(),
+/// ];
+/// let fifo = match_lots(&trades, LotMethod::Fifo).unwrap();
+/// assert_eq!(fifo.realized_pnl, dec!(400)); // 10 × 30 + 5 × 10
+/// let lifo = match_lots(&trades, LotMethod::Lifo).unwrap();
+/// assert_eq!(lifo.realized_pnl, dec!(250)); // 10 × 10 + 5 × 30
+/// assert_eq!(lifo.open_lots[0].trade_id, "b1");
+/// assert_eq!(lifo.open_lots[0].direction, Direction::Long);
+/// ```
+pub fn match_lots(trades: &[Trade], method: LotMethod) -> Result<LotReport, LotError> {
+    let mut ordered: Vec<&Trade> = Vec::with_capacity(trades.len());
+    for t in trades {
+        t.validate().map_err(|source| LotError::InvalidTrade { trade_id: t.id.clone(), source })?;
+        ordered.push(t);
+    }
+    ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
+    let mut book = LotBook::new(method);
+    for t in ordered {
+        book.apply(t);
+    }
+    Ok(book.into_report())
+}
+
+/// One open lot inside a position.
+#[derive(Debug, Clone)]
+struct Lot {
+    trade_id: String,
+    qty: Decimal,
+    basis: Decimal,
+    unit_cost: Decimal,
+    opened_at: DateTime<Utc>,
+    open_date: NaiveDate,
+}
+
+/// The open lots of one (user, symbol), all in one direction.
+#[derive(Debug, Clone, Default)]
+struct Book {
+    direction: Option<Direction>,
+    qty: Decimal,
+    basis: Decimal,
+    lots: VecDeque<Lot>,
+}
+
+/// A streaming lot engine: apply trades one at a time, in chronological order.
+#[derive(Debug, Clone)]
+pub struct LotBook {
+    method: LotMethod,
+    books: HashMap<String, HashMap<String, Book>>,
+    closed: Vec<ClosedLot>,
+    realized: Decimal,
+}
+
+/// `part` of `total` by quantity, `total` itself when the whole quantity goes (so pieces add up exactly).
+#[inline]
+fn pro_rata(total: Decimal, qty: Decimal, of_qty: Decimal) -> Decimal {
+    if qty == of_qty {
+        total
+    } else {
+        total * qty / of_qty
+    }
+}
+
+impl LotBook {
+    /// An empty book.
+    pub fn new(method: LotMethod) -> Self {
+        LotBook { method, books: HashMap::new(), closed: Vec::new(), realized: Decimal::ZERO }
+    }
+
+    /// The method of this book.
+    pub fn method(&self) -> LotMethod {
+        self.method
+    }
+
+    /// Applies one trade (already validated, later than or equal to every trade applied before) and returns the
+    /// lots it closed.
+    pub fn apply(&mut self, trade: &Trade) -> &[ClosedLot] {
+        let first_new = self.closed.len();
+        let method = self.method;
+        let books = match self.books.get_mut(trade.user_id.as_str()) {
+            Some(b) => b,
+            None => self.books.entry(trade.user_id.clone()).or_default(),
+        };
+        let book = match books.get_mut(trade.symbol.as_str()) {
+            Some(b) => b,
+            None => books.entry(trade.symbol.clone()).or_default(),
+        };
+        let close_date = trade.trade_date();
+        let closing = match (trade.side, book.direction) {
+            (Side::Sell, Some(Direction::Long)) => Some(Direction::Long),
+            (Side::Buy, Some(Direction::Short)) => Some(Direction::Short),
+            _ => None,
+        };
+        // Cash of the trade still to allocate: cost of a buy, net proceeds of a sell.
+        let mut cash = match trade.side {
+            Side::Buy => trade.notional() + trade.fees,
+            Side::Sell => trade.notional() - trade.fees,
+        };
+        let mut remaining = trade.qty;
+        if let Some(direction) = closing {
+            while remaining > Decimal::ZERO && !book.lots.is_empty() {
+                let idx = choose(method, direction, &book.lots);
+                let lot = &mut book.lots[idx];
+                let q = remaining.min(lot.qty);
+                let lot_part = if method == LotMethod::AverageCost {
+                    pro_rata(book.basis, q, book.qty)
+                } else {
+                    pro_rata(lot.basis, q, lot.qty)
+                };
+                let cash_part = pro_rata(cash, q, remaining);
+                let (proceeds, basis) = match direction {
+                    Direction::Long => (cash_part, lot_part),
+                    Direction::Short => (lot_part, cash_part),
+                };
+                let realized_pnl = proceeds - basis;
+                self.realized += realized_pnl;
+                self.closed.push(ClosedLot {
+                    user_id: trade.user_id.clone(),
+                    symbol: trade.symbol.clone(),
+                    direction,
+                    open_trade_id: lot.trade_id.clone(),
+                    close_trade_id: trade.id.clone(),
+                    qty: q,
+                    proceeds,
+                    basis,
+                    realized_pnl,
+                    opened_at: lot.opened_at,
+                    closed_at: trade.executed_at,
+                    open_date: lot.open_date,
+                    close_date,
+                    holding_period_days: (close_date - lot.open_date).num_days(),
+                    term: Term::of(direction, lot.open_date, close_date),
+                });
+                let own_part = if method == LotMethod::AverageCost { pro_rata(lot.basis, q, lot.qty) } else { lot_part };
+                lot.qty -= q;
+                lot.basis -= own_part;
+                if lot.qty.is_zero() {
+                    book.lots.remove(idx);
+                }
+                book.qty -= q;
+                book.basis -= lot_part;
+                remaining -= q;
+                cash -= cash_part;
+            }
+            if book.lots.is_empty() {
+                book.direction = None;
+                book.qty = Decimal::ZERO;
+                book.basis = Decimal::ZERO;
+            }
+        }
+        if remaining > Decimal::ZERO {
+            let direction = match trade.side {
+                Side::Buy => Direction::Long,
+                Side::Sell => Direction::Short,
+            };
+            book.direction = Some(direction);
+            book.qty += remaining;
+            book.basis += cash;
+            book.lots.push_back(Lot {
+                trade_id: trade.id.clone(),
+                qty: remaining,
+                basis: cash,
+                unit_cost: cash / remaining,
+                opened_at: trade.executed_at,
+                open_date: close_date,
+            });
+        }
+        &self.closed[first_new..]
+    }
+
+    /// Realized P&L so far.
+    pub fn realized_pnl(&self) -> Decimal {
+        self.realized
+    }
+
+    /// Lots closed so far.
+    pub fn closed_lots(&self) -> &[ClosedLot] {
+        &self.closed
+    }
+
+    /// The signed open quantity of `symbol` for `user_id` (> 0 long, < 0 short, 0 flat).
+    pub fn position(&self, user_id: &str, symbol: &str) -> Decimal {
+        match self.books.get(user_id).and_then(|b| b.get(symbol)) {
+            Some(Book { direction: Some(Direction::Long), qty, .. }) => *qty,
+            Some(Book { direction: Some(Direction::Short), qty, .. }) => -*qty,
+            _ => Decimal::ZERO,
+        }
+    }
+
+    /// The open lots, by user, symbol, then opening order.
+    pub fn open_lots(&self) -> Vec<OpenLot> {
+        let mut users: Vec<&String> = self.books.keys().collect();
+        users.sort();
+        let mut out = Vec::new();
+        for user in users {
+            let books = &self.books[user];
+            let mut symbols: Vec<&String> = books.keys().collect();
+            symbols.sort();
+            for symbol in symbols {
+                let book = &books[symbol];
+                let Some(direction) = book.direction else { continue };
+                let mut basis_left = book.basis;
+                let mut qty_left = book.qty;
+                for lot in &book.lots {
+                    let basis = if self.method == LotMethod::AverageCost {
+                        let part = pro_rata(basis_left, lot.qty, qty_left);
+                        basis_left -= part;
+                        qty_left -= lot.qty;
+                        part
+                    } else {
+                        lot.basis
+                    };
+                    out.push(OpenLot {
+                        user_id: user.clone(),
+                        symbol: symbol.clone(),
+                        trade_id: lot.trade_id.clone(),
+                        direction,
+                        qty: lot.qty,
+                        basis,
+                        unit_cost: basis / lot.qty,
+                        opened_at: lot.opened_at,
+                        open_date: lot.open_date,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The report of everything applied so far.
+    pub fn into_report(self) -> LotReport {
+        LotReport { method: self.method, open_lots: self.open_lots(), closed_lots: self.closed, realized_pnl: self.realized }
+    }
+}
+
+/// Index of the lot to relieve next.
+fn choose(method: LotMethod, direction: Direction, lots: &VecDeque<Lot>) -> usize {
+    match method {
+        LotMethod::Fifo | LotMethod::AverageCost => 0,
+        LotMethod::Lifo => lots.len() - 1,
+        LotMethod::HighestCost => {
+            let mut best = 0;
+            for (i, lot) in lots.iter().enumerate().skip(1) {
+                let better = match direction {
+                    Direction::Long => lot.unit_cost > lots[best].unit_cost,
+                    Direction::Short => lot.unit_cost < lots[best].unit_cost,
+                };
+                if better {
+                    best = i;
+                }
+            }
+            best
+        }
+    }
+}
