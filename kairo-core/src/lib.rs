@@ -30,6 +30,7 @@
 pub mod error;
 pub mod lots;
 pub mod metrics;
+pub mod returns;
 pub mod trade;
 
 pub use error::{LotError, MetricsError, ReturnsError, TradeError};

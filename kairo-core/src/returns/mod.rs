@@ -1,0 +1,79 @@
+//! Return series: daily valuation and time-weighted return of a portfolio from its trades and closing prices,
+//! series alignment by date, and compounding into weeks, months, quarters and years.
+
+mod align;
+mod prices;
+mod resample;
+mod twr;
+
+pub use align::{align, Aligned};
+pub use prices::PriceTable;
+pub use resample::{resample, Frequency, PeriodReturn};
+pub use twr::{daily_valuations, twr, DailyValuation};
+
+use chrono::NaiveDate;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// A dated series of simple period returns, dates strictly increasing.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReturnSeries {
+    /// The date each return ends on.
+    pub dates: Vec<NaiveDate>,
+    /// Simple returns, `0.01` meaning +1 %.
+    pub returns: Vec<f64>,
+}
+
+impl ReturnSeries {
+    /// Number of periods.
+    pub fn len(&self) -> usize {
+        self.returns.len()
+    }
+
+    /// Whether the series is empty.
+    pub fn is_empty(&self) -> bool {
+        self.returns.is_empty()
+    }
+
+    /// Close-to-close returns of a price series, `cₜ / cₜ₋₁ − 1`, computed in decimal and converted to `f64`
+    /// once. The first close starts the series and has no return of its own.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use chrono::NaiveDate;
+    /// use kairo_core::returns::ReturnSeries;
+    /// use rust_decimal_macros::dec;
+    ///
+    /// let d = |day| NaiveDate::from_ymd_opt(2024, 1, day).unwrap();
+    /// let closes = BTreeMap::from([(d(2), dec!(100)), (d(3), dec!(101)), (d(4), dec!(99.99))]);
+    /// let r = ReturnSeries::from_closes(&closes);
+    /// assert_eq!(r.dates, vec![d(3), d(4)]);
+    /// assert_eq!(r.returns, vec![0.01, -0.01]);
+    /// ```
+    pub fn from_closes(closes: &std::collections::BTreeMap<NaiveDate, Decimal>) -> ReturnSeries {
+        let mut out = ReturnSeries::default();
+        let mut previous: Option<Decimal> = None;
+        for (&date, &close) in closes {
+            if let Some(p) = previous {
+                out.dates.push(date);
+                out.returns.push(decimal_return(close, p));
+            }
+            previous = Some(close);
+        }
+        out
+    }
+}
+
+/// `now / before − 1` in decimal, as `f64` (NaN when `before` is zero).
+pub(crate) fn decimal_return(now: Decimal, before: Decimal) -> f64 {
+    if before.is_zero() {
+        return f64::NAN;
+    }
+    to_f64(now / before - Decimal::ONE)
+}
+
+/// The one conversion from money to statistics.
+pub(crate) fn to_f64(value: Decimal) -> f64 {
+    value.to_f64().unwrap_or(f64::NAN)
+}

@@ -1,0 +1,190 @@
+//! Daily valuation and the time-weighted return (TWR) of a portfolio.
+//!
+//! # Formula (GIPS daily valuation, external flows at the end of the day)
+//!
+//! Each trade is an external cash flow of the portfolio: a buy a contribution of `qty × price + fees`, a sell a
+//! withdrawal of `qty × price − fees`. On each day t, with `Vₜ = Σ qₛ · cₛ,ₜ` the market value of the positions
+//! at the close and `Fₜ` the day's net flow (contributions minus withdrawals),
+//!
+//! ```text
+//! PnLₜ = Vₜ − Vₜ₋₁ − Fₜ                rₜ = PnLₜ / Bₜ
+//! Bₜ   = Gₜ₋₁ = Σ |qₛ| · cₛ,ₜ₋₁        (gross exposure at the previous close), or, when the day opens flat,
+//! Bₜ   = Σ price × quantity opened      (the capital put to work that day)
+//! ```
+//!
+//! For a long-only portfolio `Gₜ₋₁ = Vₜ₋₁`, so `rₜ = (Vₜ − Fₜ) / Vₜ₋₁ − 1`, the GIPS daily-valuation return with
+//! flows at the end of the day: a buy filled exactly at the close adds `q·c` to both `Vₜ` and `Fₜ` and leaves the
+//! day's return unchanged, and scaling every trade by the same factor leaves every return unchanged. Using gross
+//! exposure as the base gives short positions a meaningful return (a short's gain is positive over the capital
+//! at risk). Fees lower the day's P&L and so the return.
+//!
+//! # Conventions
+//!
+//! * **Dates.** Trades are dated in America/New_York. The series runs from the first trade date to `end`
+//!   (default: the later of the last trade date and the last close of any traded symbol), over every date that has
+//!   a trade or a close of a traded symbol.
+//! * **First day.** The portfolio opens flat, so the base is the capital opened: a first buy at `p` that closes at
+//!   `c` returns `c / p − 1`.
+//! * **No position.** A day that opens flat and trades nothing has a return of 0 (no capital at risk).
+//! * **Missing prices.** A symbol without a close on a date is marked at its last close, or at its last trade
+//!   price when that is more recent. A traded symbol with no close at all is an error.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::{to_f64, PriceTable, ReturnSeries};
+use crate::error::ReturnsError;
+use crate::trade::Trade;
+
+/// The valuation of a portfolio at the close of one day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DailyValuation {
+    /// The day.
+    pub date: NaiveDate,
+    /// `Vₜ`: signed market value of the positions at the close.
+    pub market_value: Decimal,
+    /// `Gₜ`: gross exposure at the close, `Σ |q| · c`.
+    pub gross_exposure: Decimal,
+    /// `Fₜ`: net external flow of the day (buys' cost minus sells' net proceeds).
+    pub net_flow: Decimal,
+    /// `PnLₜ = Vₜ − Vₜ₋₁ − Fₜ`.
+    pub pnl: Decimal,
+    /// `Bₜ`: the base of the return.
+    pub base: Decimal,
+    /// `rₜ = PnLₜ / Bₜ` (0 when the base is 0).
+    pub daily_return: f64,
+}
+
+/// Values the portfolio of `trades` at every close (see the module documentation for the formula).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use kairo_core::returns::{daily_valuations, PriceTable};
+/// use kairo_core::{Side, Trade};
+/// use rust_decimal_macros::dec;
+///
+/// let d = |day| NaiveDate::from_ymd_opt(2024, 1, day).unwrap();
+/// let prices = PriceTable::from_rows([("SPY", d(2), dec!(100)), ("SPY", d(3), dec!(110))]).unwrap();
+/// let buy = Trade::new("1", "u", "SPY", Side::Buy, dec!(10), dec!(95), "2024-01-02T15:00:00Z".parse().unwrap()).unwrap();
+/// let days = daily_valuations(&[buy], &prices, None).unwrap();
+/// // day 1: bought at 95, closed at 100 → 5/95; day 2: 100 → 110 = +10 %
+/// assert_eq!(days[0].pnl, dec!(50));
+/// assert!((days[0].daily_return - 50.0 / 950.0).abs() < 1e-15);
+/// assert_eq!(days[1].daily_return, 0.1);
+/// ```
+pub fn daily_valuations(
+    trades: &[Trade],
+    prices: &PriceTable,
+    end: Option<NaiveDate>,
+) -> Result<Vec<DailyValuation>, ReturnsError> {
+    let mut ordered: Vec<&Trade> = Vec::with_capacity(trades.len());
+    for t in trades {
+        t.validate().map_err(|source| ReturnsError::InvalidTrade { trade_id: t.id.clone(), source })?;
+        ordered.push(t);
+    }
+    if ordered.is_empty() {
+        return Ok(Vec::new());
+    }
+    ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
+    let dates = valuation_dates(&ordered, prices, end)?;
+
+    let mut positions: BTreeMap<&str, Decimal> = BTreeMap::new();
+    let mut last_trade: HashMap<&str, (NaiveDate, Decimal)> = HashMap::new();
+    let mut next = 0usize;
+    let (mut prev_value, mut prev_gross) = (Decimal::ZERO, Decimal::ZERO);
+    let mut out = Vec::with_capacity(dates.len());
+    for date in dates {
+        let (mut opened, mut flow) = (Decimal::ZERO, Decimal::ZERO);
+        while next < ordered.len() && ordered[next].trade_date() <= date {
+            let t = ordered[next];
+            next += 1;
+            let before = positions.get(t.symbol.as_str()).copied().unwrap_or(Decimal::ZERO);
+            let after = before + t.signed_qty();
+            opened += opening_quantity(before, after) * t.price;
+            flow += t.cash_flow();
+            if after.is_zero() {
+                positions.remove(t.symbol.as_str());
+            } else {
+                positions.insert(t.symbol.as_str(), after);
+            }
+            last_trade.insert(t.symbol.as_str(), (t.trade_date(), t.price));
+        }
+        let (mut value, mut gross) = (Decimal::ZERO, Decimal::ZERO);
+        for (&symbol, &qty) in &positions {
+            let mark = mark(prices, &last_trade, symbol, date)?;
+            value += qty * mark;
+            gross += qty.abs() * mark;
+        }
+        let pnl = value - prev_value - flow;
+        let base = if prev_gross > Decimal::ZERO { prev_gross } else { opened };
+        let daily_return = if base > Decimal::ZERO { to_f64(pnl / base) } else { 0.0 };
+        out.push(DailyValuation { date, market_value: value, gross_exposure: gross, net_flow: flow, pnl, base, daily_return });
+        prev_value = value;
+        prev_gross = gross;
+    }
+    Ok(out)
+}
+
+/// The daily time-weighted return series of `trades` (the `daily_return` of [`daily_valuations`]).
+pub fn twr(trades: &[Trade], prices: &PriceTable, end: Option<NaiveDate>) -> Result<ReturnSeries, ReturnsError> {
+    let days = daily_valuations(trades, prices, end)?;
+    Ok(ReturnSeries {
+        dates: days.iter().map(|d| d.date).collect(),
+        returns: days.iter().map(|d| d.daily_return).collect(),
+    })
+}
+
+/// Quantity that a move from `before` to `after` opens: the growth of a position on the same side, or the whole
+/// new position after a flip.
+fn opening_quantity(before: Decimal, after: Decimal) -> Decimal {
+    if before.is_zero() || before.is_sign_positive() == after.is_sign_positive() {
+        (after.abs() - before.abs()).max(Decimal::ZERO)
+    } else {
+        after.abs()
+    }
+}
+
+/// The price of `symbol` at the close of `date`: its close, or the latest of its last close and its last trade.
+fn mark(
+    prices: &PriceTable,
+    last_trade: &HashMap<&str, (NaiveDate, Decimal)>,
+    symbol: &str,
+    date: NaiveDate,
+) -> Result<Decimal, ReturnsError> {
+    let close = prices.series(symbol).and_then(|s| s.range(..=date).next_back());
+    match (close, last_trade.get(symbol)) {
+        (Some((cd, c)), Some((td, p))) => Ok(if td > cd { *p } else { *c }),
+        (Some((_, c)), None) => Ok(*c),
+        (None, Some((_, p))) => Ok(*p),
+        (None, None) => Err(ReturnsError::NoPrices { symbol: symbol.to_owned() }),
+    }
+}
+
+fn valuation_dates(
+    ordered: &[&Trade],
+    prices: &PriceTable,
+    end: Option<NaiveDate>,
+) -> Result<Vec<NaiveDate>, ReturnsError> {
+    let first = ordered[0].trade_date();
+    let mut dates: BTreeSet<NaiveDate> = ordered.iter().map(|t| t.trade_date()).collect();
+    let mut symbols: Vec<&str> = ordered.iter().map(|t| t.symbol.as_str()).collect();
+    symbols.sort_unstable();
+    symbols.dedup();
+    let mut last = ordered.iter().map(|t| t.trade_date()).max().unwrap_or(first);
+    for symbol in &symbols {
+        let series = prices.series(symbol).ok_or_else(|| ReturnsError::NoPrices { symbol: (*symbol).to_owned() })?;
+        if let Some((d, _)) = series.iter().next_back() {
+            last = last.max(*d);
+        }
+    }
+    let end = end.unwrap_or(last);
+    for symbol in &symbols {
+        if let Some(series) = prices.series(symbol) {
+            dates.extend(series.range(first..=end).map(|(d, _)| *d));
+        }
+    }
+    Ok(dates.into_iter().filter(|d| *d <= end).collect())
+}
