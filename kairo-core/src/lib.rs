@@ -27,6 +27,7 @@
 //! assert_eq!(all.max_drawdown, max_drawdown(&daily));
 //! ```
 
+pub mod compare;
 pub mod error;
 pub mod lots;
 pub mod metrics;

@@ -10,6 +10,7 @@ pub use align::{align, Aligned};
 pub use prices::PriceTable;
 pub use resample::{resample, Frequency, PeriodReturn};
 pub use twr::{daily_valuations, twr, DailyValuation};
+pub(crate) use twr::mark_at;
 
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;

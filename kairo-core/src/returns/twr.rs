@@ -114,7 +114,7 @@ pub fn daily_valuations(
         }
         let (mut value, mut gross) = (Decimal::ZERO, Decimal::ZERO);
         for (&symbol, &qty) in &positions {
-            let mark = mark(prices, &last_trade, symbol, date)?;
+            let mark = mark_at(prices, symbol, date, last_trade.get(symbol))?;
             value += qty * mark;
             gross += qty.abs() * mark;
         }
@@ -147,15 +147,16 @@ fn opening_quantity(before: Decimal, after: Decimal) -> Decimal {
     }
 }
 
-/// The price of `symbol` at the close of `date`: its close, or the latest of its last close and its last trade.
-fn mark(
+/// The price of `symbol` at the close of `date`: its close, or the latest of its last close and its last trade
+/// (`last_trade`, the date and price of the symbol's latest trade on or before `date`).
+pub(crate) fn mark_at(
     prices: &PriceTable,
-    last_trade: &HashMap<&str, (NaiveDate, Decimal)>,
     symbol: &str,
     date: NaiveDate,
+    last_trade: Option<&(NaiveDate, Decimal)>,
 ) -> Result<Decimal, ReturnsError> {
     let close = prices.series(symbol).and_then(|s| s.range(..=date).next_back());
-    match (close, last_trade.get(symbol)) {
+    match (close, last_trade) {
         (Some((cd, c)), Some((td, p))) => Ok(if td > cd { *p } else { *c }),
         (Some((_, c)), None) => Ok(*c),
         (None, Some((_, p))) => Ok(*p),

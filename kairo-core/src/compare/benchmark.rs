@@ -1,0 +1,139 @@
+//! What the portfolio is compared with: one symbol, or a blend of symbols rebalanced daily.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ReturnsError;
+use crate::returns::{PriceTable, ReturnSeries};
+use crate::trade::{parse_decimal, validate_symbol};
+
+/// A benchmark: `SPY`, or a weighted blend such as 60 % SPY + 40 % AGG, rebalanced to its weights every day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Benchmark {
+    components: Vec<(String, Decimal)>,
+}
+
+impl Benchmark {
+    /// A single-symbol benchmark.
+    pub fn symbol(symbol: &str) -> Result<Benchmark, ReturnsError> {
+        Benchmark::blend([(symbol, Decimal::ONE)])
+    }
+
+    /// A blend of symbols with weights > 0 that sum to 1 (within 1e-9). A symbol may appear once.
+    ///
+    /// ```
+    /// use kairo_core::compare::Benchmark;
+    /// use rust_decimal_macros::dec;
+    /// assert!(Benchmark::blend([("SPY", dec!(0.6)), ("AGG", dec!(0.4))]).is_ok());
+    /// assert!(Benchmark::blend([("SPY", dec!(0.6)), ("AGG", dec!(0.3))]).is_err());
+    /// assert_eq!("SPY:0.6,AGG:0.4".parse::<Benchmark>().unwrap().to_string(), "SPY:0.6,AGG:0.4");
+    /// ```
+    pub fn blend<S: AsRef<str>>(components: impl IntoIterator<Item = (S, Decimal)>) -> Result<Benchmark, ReturnsError> {
+        let invalid = |reason: String| ReturnsError::InvalidBenchmark { reason };
+        let mut out: Vec<(String, Decimal)> = Vec::new();
+        for (symbol, weight) in components {
+            let symbol = symbol.as_ref().trim().to_owned();
+            validate_symbol(&symbol).map_err(|e| invalid(e.to_string()))?;
+            if weight <= Decimal::ZERO {
+                return Err(invalid(format!("the weight of {symbol} must be greater than zero, got {weight}")));
+            }
+            if out.iter().any(|(s, _)| *s == symbol) {
+                return Err(invalid(format!("{symbol} appears more than once")));
+            }
+            out.push((symbol, weight));
+        }
+        if out.is_empty() {
+            return Err(invalid("no symbols".into()));
+        }
+        let total: Decimal = out.iter().map(|(_, w)| *w).sum();
+        if (total - Decimal::ONE).abs() > Decimal::new(1, 9) {
+            return Err(invalid(format!("weights must sum to 1, got {total}")));
+        }
+        Ok(Benchmark { components: out })
+    }
+
+    /// The (symbol, weight) pairs.
+    pub fn components(&self) -> &[(String, Decimal)] {
+        &self.components
+    }
+
+    /// The daily index level of the benchmark on the dates where every component has a close.
+    ///
+    /// A single symbol's level is its close. A blend's level starts at 1 on the first common date and moves by the
+    /// weighted sum of its components' close-to-close returns, `Iₜ = Iₜ₋₁ · Σ wᵢ cᵢ,ₜ / cᵢ,ₜ₋₁`: the value of a
+    /// portfolio rebalanced to the weights at every close.
+    pub fn levels(&self, prices: &PriceTable) -> Result<BTreeMap<NaiveDate, Decimal>, ReturnsError> {
+        let mut series = Vec::with_capacity(self.components.len());
+        for (symbol, weight) in &self.components {
+            let s = prices.series(symbol).ok_or_else(|| ReturnsError::NoPrices { symbol: symbol.clone() })?;
+            series.push((s, *weight));
+        }
+        if let [(only, _)] = series.as_slice() {
+            return Ok((*only).clone());
+        }
+        let mut out = BTreeMap::new();
+        let mut previous: Option<Vec<Decimal>> = None;
+        let mut level = Decimal::ONE;
+        'dates: for &date in series[0].0.keys() {
+            let mut closes = Vec::with_capacity(series.len());
+            for (s, _) in &series {
+                match s.get(&date) {
+                    Some(c) => closes.push(*c),
+                    None => continue 'dates,
+                }
+            }
+            if let Some(prev) = &previous {
+                let growth: Decimal = series.iter().zip(closes.iter().zip(prev)).map(|((_, w), (c, p))| *w * *c / *p).sum();
+                level *= growth;
+            }
+            out.insert(date, level);
+            previous = Some(closes);
+        }
+        if out.is_empty() {
+            return Err(ReturnsError::NoPrices { symbol: self.to_string() });
+        }
+        Ok(out)
+    }
+
+    /// The benchmark's daily return series (close to close of [`Benchmark::levels`]).
+    pub fn returns(&self, prices: &PriceTable) -> Result<ReturnSeries, ReturnsError> {
+        Ok(ReturnSeries::from_closes(&self.levels(prices)?))
+    }
+}
+
+impl fmt::Display for Benchmark {
+    /// `SPY` for a single symbol, `SPY:0.6,AGG:0.4` for a blend.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let [(symbol, _)] = self.components.as_slice() {
+            return f.write_str(symbol);
+        }
+        let parts: Vec<String> = self.components.iter().map(|(s, w)| format!("{s}:{}", w.normalize())).collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+impl FromStr for Benchmark {
+    type Err = ReturnsError;
+
+    /// Reads `SPY` or `SPY:0.6,AGG:0.4`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if !s.contains(':') {
+            return Benchmark::symbol(s);
+        }
+        let mut parts = Vec::new();
+        for part in s.split(',') {
+            let (symbol, weight) = part.split_once(':').ok_or_else(|| ReturnsError::InvalidBenchmark {
+                reason: format!("expected SYMBOL:WEIGHT, got {part:?}"),
+            })?;
+            let weight = parse_decimal("weight", weight)
+                .map_err(|e| ReturnsError::InvalidBenchmark { reason: format!("{symbol}: {e}") })?;
+            parts.push((symbol.to_owned(), weight));
+        }
+        Benchmark::blend(parts)
+    }
+}
