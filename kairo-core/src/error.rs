@@ -169,3 +169,57 @@ pub enum LotError {
         symbol: String,
     },
 }
+
+/// Errors from the polars batch API.
+#[cfg(feature = "polars")]
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum FrameError {
+    /// A required column is absent.
+    #[error("missing column {column:?}")]
+    MissingColumn {
+        /// The column.
+        column: String,
+    },
+    /// A column has a type that cannot hold the field.
+    #[error("column {column:?} has type {dtype}, which cannot be read here")]
+    WrongType {
+        /// The column.
+        column: String,
+        /// Its polars type.
+        dtype: String,
+    },
+    /// A required value is null.
+    #[error("column {column:?} is null at row {row}")]
+    Null {
+        /// The column.
+        column: String,
+        /// The 0-based row.
+        row: usize,
+    },
+    /// A value is invalid for its trade field.
+    #[error("row {row}: {source}")]
+    InvalidValue {
+        /// The 0-based row.
+        row: usize,
+        /// What is wrong.
+        #[source]
+        source: TradeError,
+    },
+    /// A date is not `YYYY-MM-DD`.
+    #[error("row {row}: date must be YYYY-MM-DD, got {value:?}")]
+    InvalidDate {
+        /// The 0-based row.
+        row: usize,
+        /// The rejected value.
+        value: String,
+    },
+    /// Lot matching failed.
+    #[error(transparent)]
+    Lots(LotError),
+    /// Building returns failed.
+    #[error(transparent)]
+    Returns(ReturnsError),
+    /// polars itself failed.
+    #[error("polars: {0}")]
+    Polars(String),
+}

@@ -15,6 +15,7 @@
 //! * [`metrics`] computes the risk metrics of empyrical (Sharpe, Sortino, drawdown, alpha/beta, VaR, capture, ...)
 //!   to its definitions, and more (drawdown periods, Cornish–Fisher VaR, probabilistic and deflated Sharpe);
 //!   [`metrics::Metrics::compute`] does all of them in a few passes.
+//! * `frame` (feature `polars`) runs the same analyses per user over polars DataFrames.
 //! * [`compare`] sets a user's trades against a benchmark (one symbol or a weighted blend): both return series,
 //!   alpha, beta, capture, a monthly table, the equity curves and the same-dollar shadow benchmark.
 //!
@@ -29,10 +30,14 @@
 
 pub mod compare;
 pub mod error;
+#[cfg(feature = "polars")]
+pub mod frame;
 pub mod lots;
 pub mod metrics;
 pub mod returns;
 pub mod trade;
 
+#[cfg(feature = "polars")]
+pub use error::FrameError;
 pub use error::{LotError, MetricsError, ReturnsError, TradeError};
 pub use trade::{Side, Trade};

@@ -354,8 +354,8 @@ mod tests {
     #[test]
     fn trade_date_is_new_york_local() {
         // 01:30 UTC on 2 March is 20:30 on 1 March in New York (EST, UTC-5).
-        let t = Trade::new("t", "u", "AAPL", Side::Buy, dec!(1), dec!(1), "2024-03-02T01:30:00Z".parse().unwrap())
-            .unwrap();
+        let t =
+            Trade::new("t", "u", "AAPL", Side::Buy, dec!(1), dec!(1), "2024-03-02T01:30:00Z".parse().unwrap()).unwrap();
         assert_eq!(t.trade_date(), NaiveDate::from_ymd_opt(2024, 3, 1).unwrap());
     }
 

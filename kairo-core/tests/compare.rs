@@ -60,7 +60,8 @@ fn shadow_earns_the_benchmark_on_the_same_dollars() {
     assert_eq!(c.shadow.final_value, units * dec!(408));
     assert_eq!(c.shadow.pnl, c.shadow.final_value + dec!(1200) - dec!(1000));
     // = 1000 · (408/400 − 1) − 1200 · (408/404 − 1) = 20 − 11.8811… = 8.1188…
-    let by_hand = dec!(1000) * (dec!(408) / dec!(400) - Decimal::ONE) - dec!(1200) * (dec!(408) / dec!(404) - Decimal::ONE);
+    let by_hand =
+        dec!(1000) * (dec!(408) / dec!(400) - Decimal::ONE) - dec!(1200) * (dec!(408) / dec!(404) - Decimal::ONE);
     assert!((c.shadow.pnl - by_hand).abs() < dec!(0.000000000000000001));
     assert_eq!((c.portfolio_pnl.realized, c.portfolio_pnl.unrealized), (dec!(200), dec!(0)));
     assert_eq!(c.equity_curve.len(), c.dates.len());

@@ -121,7 +121,12 @@ fn metrics_match_empyrical() {
             t.check(name, "alpha_beta.beta", b, num(&e["alpha_beta"][1]));
             if !e["up_capture"].is_null() {
                 t.check(name, "up_capture", metrics::up_capture(&r, f, ann).expect("up"), num(&e["up_capture"]));
-                t.check(name, "down_capture", metrics::down_capture(&r, f, ann).expect("down"), num(&e["down_capture"]));
+                t.check(
+                    name,
+                    "down_capture",
+                    metrics::down_capture(&r, f, ann).expect("down"),
+                    num(&e["down_capture"]),
+                );
                 let udc = metrics::up_down_capture(&r, f, ann).expect("updown");
                 t.check(name, "up_down_capture", udc, num(&e["up_down_capture"]));
             }

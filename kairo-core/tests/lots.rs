@@ -78,7 +78,10 @@ fn shorts_open_on_excess_sells_and_flip() {
     assert_eq!(r.closed_lots[0].direction, Direction::Long);
     assert_eq!(r.closed_lots[0].realized_pnl, dec!(10));
     let short = &r.closed_lots[1];
-    assert_eq!((short.direction, short.open_trade_id.as_str(), short.close_trade_id.as_str()), (Direction::Short, "s1", "b2"));
+    assert_eq!(
+        (short.direction, short.open_trade_id.as_str(), short.close_trade_id.as_str()),
+        (Direction::Short, "s1", "b2")
+    );
     assert_eq!((short.proceeds, short.basis, short.realized_pnl), (dec!(36), dec!(33), dec!(3)));
     assert_eq!(short.term, Term::ShortTerm);
     assert!(r.open_lots.is_empty());
@@ -165,8 +168,10 @@ fn check_conservation(trades: &[Trade], r: &LotReport) {
         let net: Decimal = trades.iter().filter(of).map(|t| t.signed_qty()).sum();
         let pos: Decimal = r.positions().iter().filter(|p| p.symbol == symbol).map(|p| p.qty).sum();
         assert_eq!(net, pos, "quantity of {symbol}");
-        let bought: Decimal = trades.iter().filter(of).filter(|t| t.side == Side::Buy).map(|t| t.notional() + t.fees).sum();
-        let sold: Decimal = trades.iter().filter(of).filter(|t| t.side == Side::Sell).map(|t| t.notional() - t.fees).sum();
+        let bought: Decimal =
+            trades.iter().filter(of).filter(|t| t.side == Side::Buy).map(|t| t.notional() + t.fees).sum();
+        let sold: Decimal =
+            trades.iter().filter(of).filter(|t| t.side == Side::Sell).map(|t| t.notional() - t.fees).sum();
         let closed = r.closed_lots.iter().filter(|c| c.symbol == symbol);
         let closed_basis: Decimal = closed.clone().map(|c| c.basis).sum();
         let closed_proceeds: Decimal = closed.map(|c| c.proceeds).sum();

@@ -88,7 +88,8 @@ impl Benchmark {
                 }
             }
             if let Some(prev) = &previous {
-                let growth: Decimal = series.iter().zip(closes.iter().zip(prev)).map(|((_, w), (c, p))| *w * *c / *p).sum();
+                let growth: Decimal =
+                    series.iter().zip(closes.iter().zip(prev)).map(|((_, w), (c, p))| *w * *c / *p).sum();
                 level *= growth;
             }
             out.insert(date, level);

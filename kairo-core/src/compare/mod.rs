@@ -178,7 +178,13 @@ pub fn compare(
         None => Decimal::ZERO,
     };
     let final_value = units * last_level;
-    let shadow = ShadowBenchmark { contributions, withdrawals, units, final_value, pnl: final_value + withdrawals - contributions };
+    let shadow = ShadowBenchmark {
+        contributions,
+        withdrawals,
+        units,
+        final_value,
+        pnl: final_value + withdrawals - contributions,
+    };
 
     Ok(Comparison {
         benchmark: label,
@@ -210,7 +216,13 @@ fn monthly(dates: &[NaiveDate], p: &[f64], b: &[f64]) -> Vec<MonthlyRow> {
     let bs = resample(&ReturnSeries { dates: dates.to_vec(), returns: b.to_vec() }, Frequency::Monthly);
     ps.into_iter()
         .zip(bs)
-        .map(|(p, b)| MonthlyRow { year: p.year, month: p.period, portfolio: p.value, benchmark: b.value, excess: p.value - b.value })
+        .map(|(p, b)| MonthlyRow {
+            year: p.year,
+            month: p.period,
+            portfolio: p.value,
+            benchmark: b.value,
+            excess: p.value - b.value,
+        })
         .collect()
 }
 
@@ -262,9 +274,7 @@ fn portfolio_pnl(
             marks.insert(lot.symbol.clone(), mark);
         }
     }
-    let unrealized = report
-        .unrealized(&marks)
-        .map_err(|_| ReturnsError::NoPrices { symbol: "an open position".into() })?
-        .total;
+    let unrealized =
+        report.unrealized(&marks).map_err(|_| ReturnsError::NoPrices { symbol: "an open position".into() })?.total;
     Ok(PortfolioPnl { realized: report.realized_pnl, unrealized, total: report.realized_pnl + unrealized })
 }

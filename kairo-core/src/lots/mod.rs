@@ -165,7 +165,8 @@ impl LotBook {
                     holding_period_days: (close_date - lot.open_date).num_days(),
                     term: Term::of(direction, lot.open_date, close_date),
                 });
-                let own_part = if method == LotMethod::AverageCost { pro_rata(lot.basis, q, lot.qty) } else { lot_part };
+                let own_part =
+                    if method == LotMethod::AverageCost { pro_rata(lot.basis, q, lot.qty) } else { lot_part };
                 lot.qty -= q;
                 lot.basis -= own_part;
                 if lot.qty.is_zero() {
@@ -263,7 +264,12 @@ impl LotBook {
 
     /// The report of everything applied so far.
     pub fn into_report(self) -> LotReport {
-        LotReport { method: self.method, open_lots: self.open_lots(), closed_lots: self.closed, realized_pnl: self.realized }
+        LotReport {
+            method: self.method,
+            open_lots: self.open_lots(),
+            closed_lots: self.closed,
+            realized_pnl: self.realized,
+        }
     }
 }
 

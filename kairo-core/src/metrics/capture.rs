@@ -41,7 +41,8 @@ impl CaptureParts {
 }
 
 fn capture((growth_r, growth_f, count): (f64, f64, usize), annualization: f64) -> f64 {
-    annual_return_from_growth(growth_r, count, annualization) / annual_return_from_growth(growth_f, count, annualization)
+    annual_return_from_growth(growth_r, count, annualization)
+        / annual_return_from_growth(growth_f, count, annualization)
 }
 
 fn parts(returns: &[f64], factor_returns: &[f64]) -> Result<CaptureParts, MetricsError> {

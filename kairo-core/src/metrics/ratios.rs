@@ -1,10 +1,10 @@
 //! Volatility and risk-adjusted return ratios (empyrical's `annual_volatility`, `sharpe_ratio`, `sortino_ratio`,
 //! `downside_risk`, `calmar_ratio`, `omega_ratio`, `excess_sharpe`), plus the annualized tracking error.
 
+use super::check_lengths;
 use super::cumulative::annual_return;
 use super::drawdown::max_drawdown;
 use super::stats::{nan_min_max, nan_sum_count, std_from_parts, zero_dispersion};
-use super::check_lengths;
 use crate::error::MetricsError;
 
 /// Annualized volatility (empyrical `annual_volatility` with `alpha = 2`): `nanstd(r, ddof=1) · A^(1/2)` where

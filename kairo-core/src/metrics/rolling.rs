@@ -24,7 +24,12 @@ fn check_window(window: usize) -> Result<(), MetricsError> {
 /// let s = rolling_sharpe(&r, 3, 0.0, 252.0).unwrap();
 /// assert_eq!(s, vec![sharpe_ratio(&r[..3], 0.0, 252.0), sharpe_ratio(&r[1..], 0.0, 252.0)]);
 /// ```
-pub fn rolling_sharpe(returns: &[f64], window: usize, risk_free: f64, annualization: f64) -> Result<Vec<f64>, MetricsError> {
+pub fn rolling_sharpe(
+    returns: &[f64],
+    window: usize,
+    risk_free: f64,
+    annualization: f64,
+) -> Result<Vec<f64>, MetricsError> {
     check_window(window)?;
     Ok(returns.windows(window).map(|w| sharpe_ratio(w, risk_free, annualization)).collect())
 }

@@ -2,7 +2,7 @@
 //! (Journal of Risk, 2012) and "The Deflated Sharpe Ratio" (Journal of Portfolio Management, 2014).
 
 use super::check_open_probability_inputs;
-use super::stats::{finite_copy, kurtosis, nan_sum_count, nan_min_max, skew, std_from_parts, zero_dispersion};
+use super::stats::{finite_copy, kurtosis, nan_min_max, nan_sum_count, skew, std_from_parts, zero_dispersion};
 use super::var::{standard_normal_cdf, standard_normal_quantile};
 use crate::error::MetricsError;
 
@@ -63,7 +63,10 @@ fn psr(returns: &[f64], benchmark_sharpe: f64) -> f64 {
 /// ```
 pub fn deflated_sharpe_ratio(returns: &[f64], trials: usize, sharpe_variance: f64) -> Result<f64, MetricsError> {
     if trials < 2 {
-        return Err(MetricsError::InvalidParameter { name: "trials", reason: format!("must be at least 2, got {trials}") });
+        return Err(MetricsError::InvalidParameter {
+            name: "trials",
+            reason: format!("must be at least 2, got {trials}"),
+        });
     }
     if !(sharpe_variance >= 0.0) || !sharpe_variance.is_finite() {
         return Err(MetricsError::InvalidParameter {

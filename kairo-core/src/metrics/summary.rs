@@ -356,7 +356,8 @@ fn main_passes(returns: &[f64], benchmark: Option<&[f64]>, options: &MetricsOpti
     let parametric_var = if open_cutoff { mean_r + std * z } else { f64::NAN };
     let cornish_fisher_var = if open_cutoff {
         let (s, k) = (skew_known, kurt_known);
-        let z_cf = z + (z * z - 1.0) * s / 6.0 + (z.powi(3) - 3.0 * z) * k / 24.0 - (2.0 * z.powi(3) - 5.0 * z) * s * s / 36.0;
+        let z_cf =
+            z + (z * z - 1.0) * s / 6.0 + (z.powi(3) - 3.0 * z) * k / 24.0 - (2.0 * z.powi(3) - 5.0 * z) * s * s / 36.0;
         mean_r + std * z_cf
     } else {
         f64::NAN

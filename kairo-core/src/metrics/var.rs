@@ -6,7 +6,6 @@
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
-
 use super::check_cutoff;
 use super::stats::{finite_copy, kurtosis, nan_sum_count, percentile_in_place, select, skew, std_from_parts};
 use crate::error::MetricsError;
@@ -116,7 +115,8 @@ pub fn cornish_fisher_var(returns: &[f64], cutoff: f64) -> Result<f64, MetricsEr
     let known = finite_copy(returns);
     let (s, k) = (skew(&known), kurtosis(&known));
     let z = standard_normal_quantile(cutoff);
-    let z_cf = z + (z * z - 1.0) * s / 6.0 + (z.powi(3) - 3.0 * z) * k / 24.0 - (2.0 * z.powi(3) - 5.0 * z) * s * s / 36.0;
+    let z_cf =
+        z + (z * z - 1.0) * s / 6.0 + (z.powi(3) - 3.0 * z) * k / 24.0 - (2.0 * z.powi(3) - 5.0 * z) * s * s / 36.0;
     Ok(mean + std * z_cf)
 }
 

@@ -9,8 +9,8 @@ mod twr;
 pub use align::{align, Aligned};
 pub use prices::PriceTable;
 pub use resample::{resample, Frequency, PeriodReturn};
-pub use twr::{daily_valuations, twr, DailyValuation};
 pub(crate) use twr::mark_at;
+pub use twr::{daily_valuations, twr, DailyValuation};
 
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;

@@ -64,7 +64,8 @@ pub fn resample(series: &ReturnSeries, frequency: Frequency) -> Vec<PeriodReturn
     let mut out = Vec::new();
     let mut start = 0;
     for i in 1..=series.dates.len() {
-        let boundary = i == series.dates.len() || key(series.dates[i], frequency) != key(series.dates[start], frequency);
+        let boundary =
+            i == series.dates.len() || key(series.dates[i], frequency) != key(series.dates[start], frequency);
         if boundary {
             let (year, period) = key(series.dates[start], frequency);
             out.push(PeriodReturn {

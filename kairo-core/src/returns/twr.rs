@@ -121,7 +121,15 @@ pub fn daily_valuations(
         let pnl = value - prev_value - flow;
         let base = if prev_gross > Decimal::ZERO { prev_gross } else { opened };
         let daily_return = if base > Decimal::ZERO { to_f64(pnl / base) } else { 0.0 };
-        out.push(DailyValuation { date, market_value: value, gross_exposure: gross, net_flow: flow, pnl, base, daily_return });
+        out.push(DailyValuation {
+            date,
+            market_value: value,
+            gross_exposure: gross,
+            net_flow: flow,
+            pnl,
+            base,
+            daily_return,
+        });
         prev_value = value;
         prev_gross = gross;
     }

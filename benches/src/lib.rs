@@ -1,0 +1,71 @@
+//! Deterministic inputs for kairo's benchmarks, shared by the criterion benches and the timing binaries.
+
+use chrono::{DateTime, Duration, Utc};
+use kairo_core::{Side, Trade};
+use rust_decimal::Decimal;
+
+/// A small, fast, deterministic generator (SplitMix64), so that every run measures the same data.
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// A generator from `seed`.
+    pub fn new(seed: u64) -> Self {
+        SplitMix64(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Standard normal (Box–Muller).
+    pub fn next_normal(&mut self) -> f64 {
+        let u1 = self.next_f64().max(f64::MIN_POSITIVE);
+        let u2 = self.next_f64();
+        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+    }
+}
+
+/// `n` daily returns, normal with mean 0.0004 and standard deviation 0.01.
+pub fn daily_returns(n: usize, seed: u64) -> Vec<f64> {
+    let mut g = SplitMix64::new(seed);
+    (0..n).map(|_| 0.0004 + 0.01 * g.next_normal()).collect()
+}
+
+/// `n` trades of one user over 20 symbols, about one minute apart, buys and sells mixed (shorts included).
+pub fn trades(n: usize, users: usize, seed: u64) -> Vec<Trade> {
+    let mut g = SplitMix64::new(seed);
+    let start: DateTime<Utc> = DateTime::from_timestamp(1_704_204_000, 0).unwrap_or_default();
+    const SYMBOLS: [&str; 20] = [
+        "AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "BRK.B", "TSLA", "JPM", "V", "UNH", "XOM", "JNJ", "PG", "MA",
+        "HD", "AVGO", "CVX", "LLY", "SPY",
+    ];
+    (0..n)
+        .map(|i| {
+            let side = if g.next_f64() < 0.55 { Side::Buy } else { Side::Sell };
+            let symbol = SYMBOLS[(g.next_u64() % 20) as usize];
+            let qty = Decimal::from(1 + g.next_u64() % 200);
+            let price = Decimal::new(5_000 + (g.next_u64() % 50_000) as i64, 2);
+            Trade {
+                id: format!("t{i:08}"),
+                user_id: format!("user{:04}", i % users.max(1)),
+                symbol: symbol.to_owned(),
+                side,
+                qty,
+                price,
+                executed_at: start + Duration::seconds(60 * (i / users.max(1)) as i64),
+                external_id: None,
+                fees: Decimal::ZERO,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every kairo test on a fresh machine: formatting, lints, the license policy, and the test suites.
+# Installs what the tests need (cargo-deny) when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kairo/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+step() { printf '\n==> %s\n' "$*"; }
+
+step "formatting"
+cargo fmt --all -- --check
+
+step "license policy (no copyleft dependency)"
+if ! command -v cargo-deny >/dev/null 2>&1; then
+    cargo install --locked cargo-deny
+fi
+cargo deny --log-level error check licenses
+
+step "clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "documentation builds without warnings"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+
+step "kairo-core tests (default features)"
+cargo test -p kairo-core
+
+step "kairo-core tests (polars feature)"
+cargo test -p kairo-core --features polars
+
+step "examples and benchmarks compile and run"
+cargo test -p kairo-examples -p kairo-benches
