@@ -1,4 +1,5 @@
 //! Lot matching over a million trades.
+#![allow(missing_docs)] // criterion_group! and criterion_main! generate undocumented items
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use kairo_benches::trades;

@@ -1,4 +1,5 @@
 //! Metrics over long daily return series: every metric at once, and each heavy metric alone.
+#![allow(missing_docs)] // criterion_group! and criterion_main! generate undocumented items
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 use kairo_benches::daily_returns;

@@ -28,6 +28,8 @@
 //! assert_eq!(all.max_drawdown, max_drawdown(&daily));
 //! ```
 
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 pub mod compare;
 pub mod error;
 #[cfg(feature = "polars")]

@@ -36,7 +36,7 @@ use crate::trade::{Side, Trade};
 ///     Trade::new("s1", "u", "MSFT", Side::Sell, dec!(15), dec!(330), at("2024-01-04")).unwrap(),
 /// ];
 /// let fifo = match_lots(&trades, LotMethod::Fifo).unwrap();
-/// assert_eq!(fifo.realized_pnl, dec!(400)); // 10 × 30 + 5 × 10
+/// assert_eq!(fifo.realized_pnl, dec!(350)); // 10 × 30 + 5 × 10
 /// let lifo = match_lots(&trades, LotMethod::Lifo).unwrap();
 /// assert_eq!(lifo.realized_pnl, dec!(250)); // 10 × 10 + 5 × 30
 /// assert_eq!(lifo.open_lots[0].trade_id, "b1");

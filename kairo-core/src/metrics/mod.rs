@@ -10,7 +10,7 @@
 //! * standard deviations are two-pass with `ddof = 1` and plain left-to-right sums, as bottleneck computes them;
 //! * annualization factors are those of [`Period`], or an explicit override;
 //! * degenerate input (empty, all NaN, zero variance) gives NaN where empyrical gives NaN; input that is simply wrong
-//!   (two series of different lengths, a cutoff outside [0, 1]) is a [`MetricsError`](crate::MetricsError).
+//!   (two series of different lengths, a cutoff outside [0, 1]) is a [`MetricsError`].
 //!
 //! Everything at once, in a few passes over the data: [`Metrics::compute`].
 

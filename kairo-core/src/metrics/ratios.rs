@@ -182,7 +182,7 @@ pub fn omega_ratio(returns: &[f64], risk_free: f64, required_return: f64, annual
 
 #[inline]
 pub(crate) fn omega_from_parts(gains: f64, losses: f64) -> f64 {
-    let denominator = -1.0 * losses;
+    let denominator = -losses;
     if denominator > 0.0 {
         gains / denominator
     } else {
