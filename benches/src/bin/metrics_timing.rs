@@ -49,6 +49,11 @@ fn main() {
         ("annual_volatility", median_seconds(repeats, || metrics::annual_volatility(&r, 252.0))),
         ("alpha_beta", median_seconds(repeats, || metrics::alpha_beta(&r, &f, 0.0, 252.0))),
         ("value_at_risk", median_seconds(repeats, || metrics::value_at_risk(&r, 0.05))),
+        ("conditional_value_at_risk", median_seconds(repeats, || metrics::conditional_value_at_risk(&r, 0.05))),
+        ("tail_ratio", median_seconds(repeats, || metrics::tail_ratio(&r))),
+        ("stability_of_timeseries", median_seconds(repeats, || metrics::stability_of_timeseries(&r))),
+        ("omega_ratio", median_seconds(repeats, || metrics::omega_ratio(&r, 0.0, 0.0, 252.0))),
+        ("annual_return", median_seconds(repeats, || metrics::annual_return(&r, 252.0))),
         ("metrics_compute_all", median_seconds(repeats, || Metrics::compute(&r, None, &o))),
         ("metrics_compute_all_with_benchmark", median_seconds(repeats, || Metrics::compute(&r, Some(&f), &o))),
     ];
