@@ -4,8 +4,10 @@ use super::check_lengths;
 use super::cumulative::annual_return_from_growth;
 use crate::error::MetricsError;
 
-/// Growth factors and counts of the returns and factor over the paired periods where the factor is up (`> 0`)
-/// or down (`< 0`).
+const LANES: usize = 8;
+
+/// Growth factors `Π(1 + r)`, `Π(1 + f)` and counts over the paired periods where the factor is up (`> 0`) and
+/// down (`< 0`). The products run in eight interleaved lanes (multiplied together at the end), without branches.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CaptureParts {
     pub(crate) up: (f64, f64, usize),
@@ -13,22 +15,42 @@ pub(crate) struct CaptureParts {
 }
 
 impl CaptureParts {
-    pub(crate) fn new() -> Self {
-        CaptureParts { up: (1.0, 1.0, 0), down: (1.0, 1.0, 0) }
-    }
-
-    /// Adds one paired period (both values already known not to be NaN).
-    #[inline]
-    pub(crate) fn push(&mut self, r: f64, f: f64) {
-        if f > 0.0 {
-            self.up.0 *= r + 1.0;
-            self.up.1 *= f + 1.0;
-            self.up.2 += 1;
-        } else if f < 0.0 {
-            self.down.0 *= r + 1.0;
-            self.down.1 *= f + 1.0;
-            self.down.2 += 1;
+    /// The parts of two aligned series (pairs with a NaN are skipped).
+    pub(crate) fn of(returns: &[f64], factor_returns: &[f64]) -> Self {
+        let mut g = [[1.0f64; LANES]; 4];
+        let mut c = [[0u64; LANES]; 2];
+        let n = returns.len().min(factor_returns.len());
+        let full = n - n % LANES;
+        for (cr, cf) in returns[..full].chunks_exact(LANES).zip(factor_returns[..full].chunks_exact(LANES)) {
+            for i in 0..LANES {
+                let (r, f) = (cr[i], cf[i]);
+                let both = !r.is_nan() && !f.is_nan();
+                let up = both && f > 0.0;
+                let down = both && f < 0.0;
+                g[0][i] *= if up { r + 1.0 } else { 1.0 };
+                g[1][i] *= if up { f + 1.0 } else { 1.0 };
+                g[2][i] *= if down { r + 1.0 } else { 1.0 };
+                g[3][i] *= if down { f + 1.0 } else { 1.0 };
+                c[0][i] += up as u64;
+                c[1][i] += down as u64;
+            }
         }
+        let product = |a: [f64; LANES]| ((a[0] * a[1]) * (a[2] * a[3])) * ((a[4] * a[5]) * (a[6] * a[7]));
+        let mut p = CaptureParts {
+            up: (product(g[0]), product(g[1]), c[0].iter().sum::<u64>() as usize),
+            down: (product(g[2]), product(g[3]), c[1].iter().sum::<u64>() as usize),
+        };
+        for (&r, &f) in returns[full..n].iter().zip(&factor_returns[full..n]) {
+            if r.is_nan() || f.is_nan() {
+                continue;
+            }
+            if f > 0.0 {
+                p.up = (p.up.0 * (r + 1.0), p.up.1 * (f + 1.0), p.up.2 + 1);
+            } else if f < 0.0 {
+                p.down = (p.down.0 * (r + 1.0), p.down.1 * (f + 1.0), p.down.2 + 1);
+            }
+        }
+        p
     }
 
     pub(crate) fn up_capture(&self, annualization: f64) -> f64 {
@@ -47,13 +69,7 @@ fn capture((growth_r, growth_f, count): (f64, f64, usize), annualization: f64) -
 
 fn parts(returns: &[f64], factor_returns: &[f64]) -> Result<CaptureParts, MetricsError> {
     check_lengths(returns, factor_returns)?;
-    let mut p = CaptureParts::new();
-    for (&r, &f) in returns.iter().zip(factor_returns) {
-        if !r.is_nan() && !f.is_nan() {
-            p.push(r, f);
-        }
-    }
-    Ok(p)
+    Ok(CaptureParts::of(returns, factor_returns))
 }
 
 /// Up-market capture (empyrical `up_capture`): over the periods where the factor return is positive (both known),

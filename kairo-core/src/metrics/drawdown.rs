@@ -52,8 +52,8 @@ impl DrawdownTracker {
             self.close_run();
             self.peak = wealth;
             self.trough = wealth;
-        } else if wealth < self.trough {
-            self.trough = wealth;
+        } else {
+            self.trough = if wealth < self.trough { wealth } else { self.trough };
         }
     }
 

@@ -17,10 +17,13 @@
 mod capture;
 mod cumulative;
 mod drawdown;
+mod kernels;
+mod quantile;
 mod ratios;
 mod regression;
 mod rolling;
 mod sharpe_inference;
+mod stability;
 pub(crate) mod stats;
 mod summary;
 mod var;
@@ -32,9 +35,10 @@ pub use ratios::{
     annual_volatility, calmar_ratio, downside_risk, excess_sharpe, omega_ratio, sharpe_ratio, sortino_ratio,
     tracking_error,
 };
-pub use regression::{alpha, alpha_beta, beta, correlation, stability_of_timeseries};
+pub use regression::{alpha, alpha_beta, beta, correlation};
 pub use rolling::{rolling_beta, rolling_sharpe, rolling_volatility};
 pub use sharpe_inference::{deflated_sharpe_ratio, probabilistic_sharpe_ratio};
+pub use stability::stability_of_timeseries;
 pub use stats::{kurtosis, nanmean, nanstd, skew};
 pub use summary::{BenchmarkMetrics, Metrics, MetricsOptions};
 pub use var::{conditional_value_at_risk, cornish_fisher_var, parametric_var, tail_ratio, value_at_risk};

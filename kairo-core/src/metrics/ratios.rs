@@ -4,7 +4,8 @@
 use super::check_lengths;
 use super::cumulative::annual_return;
 use super::drawdown::max_drawdown;
-use super::stats::{nan_min_max, nan_sum_count, std_from_parts, zero_dispersion};
+use super::kernels::{nan_min_max, nan_sum_count, paired_multi_sum, paired_sum_by, sum_count_by, sum_known_by};
+use super::stats::{mean_of, std_from_parts, std_from_sum_sq, zero_dispersion};
 use crate::error::MetricsError;
 
 /// Annualized volatility (empyrical `annual_volatility` with `alpha = 2`): `nanstd(r, ddof=1) · A^(1/2)` where
@@ -24,15 +25,6 @@ pub fn annual_volatility(returns: &[f64], annualization: f64) -> f64 {
     std_from_parts(returns, sum, count, 1) * annualization.powf(0.5)
 }
 
-/// Subtracts a per-period rate, as empyrical's `_adjust_returns` does (a zero rate leaves the series untouched).
-fn adjusted(returns: &[f64], rate: f64) -> std::borrow::Cow<'_, [f64]> {
-    if rate == 0.0 {
-        std::borrow::Cow::Borrowed(returns)
-    } else {
-        std::borrow::Cow::Owned(returns.iter().map(|r| r - rate).collect())
-    }
-}
-
 /// Annualized Sharpe ratio (empyrical `sharpe_ratio`):
 /// `mean(r − r_f) / std(r − r_f, ddof=1) · √A`, over the non-NaN returns, with `risk_free` a per-period rate.
 /// A series with no dispersion has a standard deviation of exactly 0, so its ratio is ±∞ (or NaN for a zero
@@ -48,10 +40,14 @@ pub fn sharpe_ratio(returns: &[f64], risk_free: f64, annualization: f64) -> f64 
     if returns.len() < 2 {
         return f64::NAN;
     }
-    let adj = adjusted(returns, risk_free);
-    let (sum, count) = nan_sum_count(&adj);
-    let (lo, hi) = nan_min_max(&adj);
-    let std = zero_dispersion(std_from_parts(&adj, sum, count, 1), lo, hi);
+    let (sum, count) = sum_count_by(returns, |r| r - risk_free);
+    let (lo, hi) = nan_min_max(returns);
+    let mean = mean_of(sum, count);
+    let ss = sum_known_by(returns, |r| {
+        let d = (r - risk_free) - mean;
+        d * d
+    });
+    let std = zero_dispersion(std_from_sum_sq(ss, count, 1), lo - risk_free, hi - risk_free);
     sharpe_from_parts(sum, count, std, annualization)
 }
 
@@ -74,16 +70,15 @@ pub fn downside_risk(returns: &[f64], required_return: f64, annualization: f64) 
     if returns.is_empty() {
         return f64::NAN;
     }
-    let mut sum_sq = 0.0;
-    let mut count = 0usize;
-    for &r in returns {
-        let d = (r - required_return).min(0.0);
-        if !(r - required_return).is_nan() {
-            sum_sq += d * d;
-            count += 1;
-        }
-    }
+    let (sum_sq, count) = sum_count_by(returns, |r| downside_square(r - required_return));
     downside_from_parts(sum_sq, count, annualization)
+}
+
+/// `min(x, 0)²`, NaN for NaN.
+#[inline]
+pub(crate) fn downside_square(x: f64) -> f64 {
+    let d = if x < 0.0 { x } else { x * 0.0 };
+    d * d
 }
 
 #[inline]
@@ -105,10 +100,8 @@ pub fn sortino_ratio(returns: &[f64], required_return: f64, annualization: f64) 
     if returns.len() < 2 {
         return f64::NAN;
     }
-    let adj = adjusted(returns, required_return);
-    let (sum, count) = nan_sum_count(&adj);
-    let mean = if count == 0 { f64::NAN } else { sum / count as f64 };
-    mean * annualization / downside_risk(returns, required_return, annualization)
+    let (sum, count) = sum_count_by(returns, |r| r - required_return);
+    mean_of(sum, count) * annualization / downside_risk(returns, required_return, annualization)
 }
 
 /// Calmar ratio (empyrical `calmar_ratio`): `annual_return / |max_drawdown|`; NaN when there is no drawdown or the
@@ -168,16 +161,16 @@ pub fn omega_ratio(returns: &[f64], risk_free: f64, required_return: f64, annual
     if threshold.is_nan() {
         return f64::NAN;
     }
-    let (mut gains, mut losses) = (0.0, 0.0);
-    for &r in returns {
-        let x = r - risk_free - threshold;
-        if x > 0.0 {
-            gains += x;
-        } else if x < 0.0 {
-            losses += x;
-        }
-    }
+    let (gains, losses) = omega_sums(returns, risk_free, threshold);
     omega_from_parts(gains, losses)
+}
+
+/// `(Σ max(x, 0), Σ min(x, 0))` of `x = r − r_f − τ`.
+#[inline]
+pub(crate) fn omega_sums(returns: &[f64], risk_free: f64, threshold: f64) -> (f64, f64) {
+    let gains = sum_known_by(returns, |r| (r - risk_free - threshold).max(0.0));
+    let losses = sum_known_by(returns, |r| (r - risk_free - threshold).min(0.0));
+    (gains, losses)
 }
 
 #[inline]
@@ -188,11 +181,6 @@ pub(crate) fn omega_from_parts(gains: f64, losses: f64) -> f64 {
     } else {
         f64::NAN
     }
-}
-
-/// Active returns `rᵢ − fᵢ` (NaN where either is NaN).
-fn active(returns: &[f64], factor_returns: &[f64]) -> Vec<f64> {
-    returns.iter().zip(factor_returns).map(|(r, f)| r - f).collect()
 }
 
 /// Excess Sharpe, the per-period information ratio (empyrical `excess_sharpe`):
@@ -209,11 +197,7 @@ pub fn excess_sharpe(returns: &[f64], factor_returns: &[f64]) -> Result<f64, Met
     if returns.len() < 2 {
         return Ok(f64::NAN);
     }
-    let active = active(returns, factor_returns);
-    let (sum, count) = nan_sum_count(&active);
-    let (lo, hi) = nan_min_max(&active);
-    let std = zero_dispersion(std_from_parts(&active, sum, count, 1), lo, hi);
-    let mean = if count == 0 { f64::NAN } else { sum / count as f64 };
+    let (mean, std) = active_mean_std(returns, factor_returns);
     Ok(mean / std)
 }
 
@@ -230,8 +214,21 @@ pub fn tracking_error(returns: &[f64], factor_returns: &[f64], annualization: f6
     if returns.len() < 2 {
         return Ok(f64::NAN);
     }
-    let active = active(returns, factor_returns);
-    let (sum, count) = nan_sum_count(&active);
-    let (lo, hi) = nan_min_max(&active);
-    Ok(zero_dispersion(std_from_parts(&active, sum, count, 1), lo, hi) * annualization.sqrt())
+    Ok(active_mean_std(returns, factor_returns).1 * annualization.sqrt())
+}
+
+/// Mean and standard deviation (ddof 1, zero for no dispersion) of the active returns `r − f` over the pairs
+/// where both are known.
+fn active_mean_std(returns: &[f64], factor_returns: &[f64]) -> (f64, f64) {
+    let first = paired_multi_sum(returns, factor_returns, |r, f| [r - f]);
+    let mean = mean_of(first.sums[0], first.count);
+    let ss = paired_sum_by(returns, factor_returns, |r, f| active_square(r, f, mean));
+    (mean, zero_dispersion(std_from_sum_sq(ss, first.count, 1), first.min, first.max))
+}
+
+/// `((r − f) − mean)²`.
+#[inline]
+pub(crate) fn active_square(r: f64, f: f64, mean: f64) -> f64 {
+    let d = (r - f) - mean;
+    d * d
 }

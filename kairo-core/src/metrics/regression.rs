@@ -2,35 +2,23 @@
 //! correlation, and the R² of a linear fit to cumulative log returns (empyrical `stability_of_timeseries`).
 
 use super::check_lengths;
+use super::kernels::{paired_multi_sum, paired_sum_by, paired_sums};
+use super::stats::mean_of;
 use crate::error::MetricsError;
-
-/// Sums over the periods where both series are known: `(Σf, count)`.
-#[inline]
-pub(crate) fn paired_factor_sum(returns: &[f64], factor_returns: &[f64]) -> (f64, usize) {
-    let mut sum = 0.0;
-    let mut count = 0usize;
-    for (&r, &f) in returns.iter().zip(factor_returns) {
-        if !r.is_nan() && !f.is_nan() {
-            sum += f;
-            count += 1;
-        }
-    }
-    (sum, count)
-}
 
 /// Beta from the factor mean over the paired periods: `Σ(f − f̄)·r / Σ(f − f̄)²`, NaN when the factor's variance
 /// is below 1e-30.
 #[inline]
 pub(crate) fn beta_from_factor_mean(returns: &[f64], factor_returns: &[f64], factor_mean: f64, count: usize) -> f64 {
-    let (mut cov, mut var) = (0.0, 0.0);
-    for (&r, &f) in returns.iter().zip(factor_returns) {
-        if !r.is_nan() && !f.is_nan() {
-            let d = f - factor_mean;
-            cov += d * r;
-            var += d * d;
-        }
-    }
-    beta_from_parts(cov, var, count)
+    let s = paired_multi_sum(returns, factor_returns, |r, f| beta_terms(r, f, factor_mean));
+    beta_from_parts(s.sums[0], s.sums[1], count)
+}
+
+/// `[(f − f̄)·r, (f − f̄)²]`, the summands of beta.
+#[inline]
+pub(crate) fn beta_terms(r: f64, f: f64, factor_mean: f64) -> [f64; 2] {
+    let d = f - factor_mean;
+    [d * r, d * d]
 }
 
 #[inline]
@@ -61,28 +49,21 @@ pub fn beta(returns: &[f64], factor_returns: &[f64]) -> Result<f64, MetricsError
     if returns.is_empty() || factor_returns.len() < 2 {
         return Ok(f64::NAN);
     }
-    let (sum, count) = paired_factor_sum(returns, factor_returns);
-    let mean = if count == 0 { f64::NAN } else { sum / count as f64 };
-    Ok(beta_from_factor_mean(returns, factor_returns, mean, count))
+    let (_, sum, count) = paired_sums(returns, factor_returns);
+    Ok(beta_from_factor_mean(returns, factor_returns, mean_of(sum, count), count))
 }
 
 /// The mean of `(r − r_f) − β (f − r_f)` over the paired periods.
 #[inline]
-pub(crate) fn mean_alpha_residual(returns: &[f64], factor_returns: &[f64], risk_free: f64, beta: f64) -> f64 {
-    let mut sum = 0.0;
-    let mut count = 0usize;
-    for (&r, &f) in returns.iter().zip(factor_returns) {
-        let x = (r - risk_free) - beta * (f - risk_free);
-        if !x.is_nan() {
-            sum += x;
-            count += 1;
-        }
-    }
-    if count == 0 {
-        f64::NAN
-    } else {
-        sum / count as f64
-    }
+pub(crate) fn mean_alpha_residual(
+    returns: &[f64],
+    factor_returns: &[f64],
+    risk_free: f64,
+    beta: f64,
+    count: usize,
+) -> f64 {
+    let sum = paired_sum_by(returns, factor_returns, |r, f| (r - risk_free) - beta * (f - risk_free));
+    mean_of(sum, count)
 }
 
 #[inline]
@@ -111,11 +92,16 @@ pub fn alpha_beta(
     risk_free: f64,
     annualization: f64,
 ) -> Result<(f64, f64), MetricsError> {
-    let b = beta(returns, factor_returns)?;
+    check_lengths(returns, factor_returns)?;
+    if returns.is_empty() || factor_returns.len() < 2 {
+        return Ok((f64::NAN, f64::NAN));
+    }
+    let (_, sum, count) = paired_sums(returns, factor_returns);
+    let b = beta_from_factor_mean(returns, factor_returns, mean_of(sum, count), count);
     if returns.len() < 2 {
         return Ok((f64::NAN, b));
     }
-    let a = annualize_alpha(mean_alpha_residual(returns, factor_returns, risk_free, b), annualization);
+    let a = annualize_alpha(mean_alpha_residual(returns, factor_returns, risk_free, b, count), annualization);
     Ok((a, b))
 }
 
@@ -128,137 +114,27 @@ pub fn alpha_beta(
 /// ```
 pub fn correlation(returns: &[f64], factor_returns: &[f64]) -> Result<f64, MetricsError> {
     check_lengths(returns, factor_returns)?;
-    let (mut sr, mut sf, mut n) = (0.0, 0.0, 0usize);
-    for (&r, &f) in returns.iter().zip(factor_returns) {
-        if !r.is_nan() && !f.is_nan() {
-            sr += r;
-            sf += f;
-            n += 1;
-        }
-    }
+    let (sr, sf, n) = paired_sums(returns, factor_returns);
     if n < 2 {
         return Ok(f64::NAN);
     }
     let (mr, mf) = (sr / n as f64, sf / n as f64);
-    let (mut srr, mut sff, mut srf) = (0.0, 0.0, 0.0);
-    for (&r, &f) in returns.iter().zip(factor_returns) {
-        if !r.is_nan() && !f.is_nan() {
-            let (dr, df) = (r - mr, f - mf);
-            srr += dr * dr;
-            sff += df * df;
-            srf += dr * df;
-        }
-    }
+    let s = paired_multi_sum(returns, factor_returns, |r, f| correlation_terms(r, f, mr, mf));
+    Ok(correlation_from_sums(s.sums[0], s.sums[1], s.sums[2]))
+}
+
+/// `[(r − r̄)², (f − f̄)², (r − r̄)(f − f̄)]`, the summands of the correlation.
+#[inline]
+pub(crate) fn correlation_terms(r: f64, f: f64, mean_r: f64, mean_f: f64) -> [f64; 3] {
+    let (dr, df) = (r - mean_r, f - mean_f);
+    [dr * dr, df * df, dr * df]
+}
+
+/// `Σ(r − r̄)(f − f̄) / √(Σ(r − r̄)² Σ(f − f̄)²)` clipped to [−1, 1], NaN when either sum of squares is 0.
+#[inline]
+pub(crate) fn correlation_from_sums(srr: f64, sff: f64, srf: f64) -> f64 {
     if srr == 0.0 || sff == 0.0 {
-        return Ok(f64::NAN);
-    }
-    Ok((srf / (srr * sff).sqrt()).clamp(-1.0, 1.0))
-}
-
-/// Accumulates the regression of `yᵢ = Σ_{j≤i} ln(1 + rⱼ)` on `xᵢ = i`, block by block: each block's centred sums
-/// are exact two-pass sums over values that sit in cache, and blocks are merged with the pairwise update of
-/// Chan, Golub & LeVeque (1979). One pass over memory, no allocation proportional to the input.
-pub(crate) struct StabilityAccumulator {
-    count: f64,
-    mean_x: f64,
-    mean_y: f64,
-    sxx: f64,
-    syy: f64,
-    sxy: f64,
-    level: f64,
-    block: Vec<f64>,
-}
-
-const STABILITY_BLOCK: usize = 4096;
-
-impl StabilityAccumulator {
-    pub(crate) fn new() -> Self {
-        StabilityAccumulator {
-            count: 0.0,
-            mean_x: 0.0,
-            mean_y: 0.0,
-            sxx: 0.0,
-            syy: 0.0,
-            sxy: 0.0,
-            level: 0.0,
-            block: Vec::with_capacity(STABILITY_BLOCK),
-        }
-    }
-
-    /// Adds one return (NaN returns are skipped, as empyrical drops them before the fit).
-    #[inline]
-    pub(crate) fn push(&mut self, r: f64) {
-        if r.is_nan() {
-            return;
-        }
-        self.level += r.ln_1p();
-        self.block.push(self.level);
-        if self.block.len() == STABILITY_BLOCK {
-            self.flush();
-        }
-    }
-
-    fn flush(&mut self) {
-        let m = self.block.len();
-        if m == 0 {
-            return;
-        }
-        let mb = m as f64;
-        let x0 = self.count;
-        let mean_x = x0 + (mb - 1.0) / 2.0;
-        let mean_y = self.block.iter().sum::<f64>() / mb;
-        let (mut sxx, mut syy, mut sxy) = (0.0, 0.0, 0.0);
-        for (k, &y) in self.block.iter().enumerate() {
-            let dx = x0 + k as f64 - mean_x;
-            let dy = y - mean_y;
-            sxx += dx * dx;
-            syy += dy * dy;
-            sxy += dx * dy;
-        }
-        let na = self.count;
-        let total = na + mb;
-        let (ddx, ddy) = (mean_x - self.mean_x, mean_y - self.mean_y);
-        let w = na * mb / total;
-        self.sxx += sxx + ddx * ddx * w;
-        self.syy += syy + ddy * ddy * w;
-        self.sxy += sxy + ddx * ddy * w;
-        self.mean_x += ddx * mb / total;
-        self.mean_y += ddy * mb / total;
-        self.count = total;
-        self.block.clear();
-    }
-
-    /// R² of the fit, as `scipy.stats.linregress(...).rvalue ** 2`.
-    pub(crate) fn r_squared(mut self) -> f64 {
-        self.flush();
-        if self.count < 2.0 {
-            return f64::NAN;
-        }
-        if self.sxx == 0.0 || self.syy == 0.0 {
-            return if self.sxy == 0.0 { f64::NAN } else { 0.0 };
-        }
-        let r = (self.sxy / (self.sxx * self.syy).sqrt()).clamp(-1.0, 1.0);
-        r * r
-    }
-}
-
-/// Stability of a return series (empyrical `stability_of_timeseries`): the R² of an ordinary least-squares fit of
-/// the cumulative log returns `yᵢ = Σ_{j≤i} ln(1 + rⱼ)` on time `xᵢ = i`, NaN returns dropped first.
-/// NaN for fewer than two periods (counting NaN ones) or fewer than two known returns, or when the cumulative
-/// log return is constant.
-///
-/// ```
-/// use kairo_core::metrics::stability_of_timeseries;
-/// // constant growth: log wealth is exactly linear in time
-/// assert!((stability_of_timeseries(&[0.01; 50]) - 1.0).abs() < 1e-12);
-/// ```
-pub fn stability_of_timeseries(returns: &[f64]) -> f64 {
-    if returns.len() < 2 {
         return f64::NAN;
     }
-    let mut acc = StabilityAccumulator::new();
-    for &r in returns {
-        acc.push(r);
-    }
-    acc.r_squared()
+    (srf / (srr * sff).sqrt()).clamp(-1.0, 1.0)
 }

@@ -2,7 +2,8 @@
 //! (Journal of Risk, 2012) and "The Deflated Sharpe Ratio" (Journal of Portfolio Management, 2014).
 
 use super::check_open_probability_inputs;
-use super::stats::{finite_copy, kurtosis, nan_min_max, nan_sum_count, skew, std_from_parts, zero_dispersion};
+use super::kernels::{nan_min_max, nan_sum_count};
+use super::stats::{known_shape, std_from_parts, zero_dispersion};
 use super::var::{standard_normal_cdf, standard_normal_quantile};
 use crate::error::MetricsError;
 
@@ -29,22 +30,32 @@ pub fn probabilistic_sharpe_ratio(returns: &[f64], benchmark_sharpe: f64) -> Res
 }
 
 fn psr(returns: &[f64], benchmark_sharpe: f64) -> f64 {
-    let known = finite_copy(returns);
-    let n = known.len();
-    if n < 3 {
+    let (sum, count) = nan_sum_count(returns);
+    if count < 3 {
         return f64::NAN;
     }
-    let (sum, count) = nan_sum_count(&known);
-    let (lo, hi) = nan_min_max(&known);
-    let std = zero_dispersion(std_from_parts(&known, sum, count, 1), lo, hi);
-    if !(std > 0.0) {
+    let (lo, hi) = nan_min_max(returns);
+    let std = zero_dispersion(std_from_parts(returns, sum, count, 1), lo, hi);
+    let (skew, excess_kurtosis) = known_shape(returns);
+    psr_from_parts(count, sum / count as f64, std, skew, excess_kurtosis, benchmark_sharpe)
+}
+
+/// PSR from the count, mean, standard deviation (ddof 1), skewness and excess kurtosis of the known returns.
+pub(crate) fn psr_from_parts(
+    count: usize,
+    mean: f64,
+    std: f64,
+    skew: f64,
+    excess_kurtosis: f64,
+    benchmark: f64,
+) -> f64 {
+    if count < 3 || !(std > 0.0) {
         return f64::NAN;
     }
-    let sr = (sum / count as f64) / std;
-    let g3 = skew(&known);
-    let g4 = kurtosis(&known) + 3.0;
-    let denominator = (1.0 - g3 * sr + (g4 - 1.0) / 4.0 * sr * sr).sqrt();
-    standard_normal_cdf((sr - benchmark_sharpe) * ((n - 1) as f64).sqrt() / denominator)
+    let sr = mean / std;
+    let g4 = excess_kurtosis + 3.0;
+    let denominator = (1.0 - skew * sr + (g4 - 1.0) / 4.0 * sr * sr).sqrt();
+    standard_normal_cdf((sr - benchmark) * ((count - 1) as f64).sqrt() / denominator)
 }
 
 /// Deflated Sharpe ratio: the [`probabilistic_sharpe_ratio`] against the Sharpe ratio expected from the best of

@@ -1,24 +1,11 @@
-//! NaN-aware moments and order statistics, computed the way empyrical's dependencies compute them.
+//! NaN-aware moments, computed with empyrical's conventions.
 //!
-//! * [`nanmean`] and [`nanstd`] follow bottleneck: left-to-right sums over the non-NaN values; the standard
-//!   deviation is two-pass, `sqrt(Σ(xᵢ − x̄)² / (n − ddof))`, NaN when `n ≤ ddof`.
+//! * [`nanmean`] and [`nanstd`] follow bottleneck: statistics over the non-NaN values; the standard deviation is
+//!   two-pass, `sqrt(Σ(xᵢ − x̄)² / (n − ddof))`, NaN when `n ≤ ddof`. Sums use the lane kernels of `kernels.rs`.
 //! * [`skew`] and [`kurtosis`] follow `scipy.stats` with its defaults (`bias=True`, Fisher's excess kurtosis,
 //!   `nan_policy='propagate'`).
-//! * [`percentile`] follows `numpy.percentile` with its default `linear` method (Hyndman & Fan type 7).
 
-/// Left-to-right sum and count of the non-NaN values.
-#[inline]
-pub(crate) fn nan_sum_count(values: &[f64]) -> (f64, usize) {
-    let mut sum = 0.0;
-    let mut count = 0usize;
-    for &x in values {
-        if !x.is_nan() {
-            sum += x;
-            count += 1;
-        }
-    }
-    (sum, count)
-}
+use super::kernels::{centred_power_sums, nan_sum_count, sum_known_by};
 
 /// Mean of the non-NaN values; NaN when there are none (bottleneck's `nanmean`).
 ///
@@ -29,24 +16,17 @@ pub(crate) fn nan_sum_count(values: &[f64]) -> (f64, usize) {
 /// ```
 pub fn nanmean(values: &[f64]) -> f64 {
     let (sum, count) = nan_sum_count(values);
+    mean_of(sum, count)
+}
+
+/// `sum / count`, NaN for no values.
+#[inline]
+pub(crate) fn mean_of(sum: f64, count: usize) -> f64 {
     if count == 0 {
         f64::NAN
     } else {
         sum / count as f64
     }
-}
-
-/// Sum of squared deviations from `mean` over the non-NaN values, left to right.
-#[inline]
-pub(crate) fn nan_sum_sq_dev(values: &[f64], mean: f64) -> f64 {
-    let mut acc = 0.0;
-    for &x in values {
-        if !x.is_nan() {
-            let d = x - mean;
-            acc += d * d;
-        }
-    }
-    acc
 }
 
 /// Standard deviation of the non-NaN values with `ddof` delta degrees of freedom (bottleneck's `nanstd`):
@@ -70,25 +50,17 @@ pub(crate) fn std_from_parts(values: &[f64], sum: f64, count: usize, ddof: usize
         return f64::NAN;
     }
     let mean = sum / count as f64;
-    (nan_sum_sq_dev(values, mean) / (count - ddof) as f64).sqrt()
+    std_from_sum_sq(sum_known_by(values, |x| (x - mean) * (x - mean)), count, ddof)
 }
 
-/// NaN-skipping minimum and maximum; `(NaN, NaN)` when every value is NaN.
+/// `sqrt(ss / (n − ddof))`, NaN when `n ≤ ddof`.
 #[inline]
-pub(crate) fn nan_min_max(values: &[f64]) -> (f64, f64) {
-    let mut lo = f64::NAN;
-    let mut hi = f64::NAN;
-    for &x in values {
-        if !x.is_nan() {
-            if !(x >= lo) {
-                lo = x;
-            }
-            if !(x <= hi) {
-                hi = x;
-            }
-        }
+pub(crate) fn std_from_sum_sq(sum_sq: f64, count: usize, ddof: usize) -> f64 {
+    if count <= ddof {
+        f64::NAN
+    } else {
+        (sum_sq / (count - ddof) as f64).sqrt()
     }
-    (lo, hi)
 }
 
 /// empyrical's `_zero_dispersion_std`: a series whose non-NaN values are all equal has a standard deviation of
@@ -102,29 +74,31 @@ pub(crate) fn zero_dispersion(std: f64, min: f64, max: f64) -> f64 {
     }
 }
 
-/// Central moments m2, m3, m4 (population, divided by n) and the mean, or `None` for empty input.
-/// Every value must be finite or at least not NaN (the callers propagate NaN before calling).
-fn central_moments(values: &[f64]) -> Option<(f64, f64, f64, f64)> {
-    if values.is_empty() {
-        return None;
+/// Skewness and excess kurtosis from the count, mean and centred power sums, NaN for an empty or (numerically)
+/// constant sample as scipy decides it: `m2 ≤ (ε · mean)²`.
+pub(crate) fn shape_from_sums(count: usize, mean: f64, sums: (f64, f64, f64)) -> (f64, f64) {
+    if count == 0 {
+        return (f64::NAN, f64::NAN);
     }
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let (mut s2, mut s3, mut s4) = (0.0, 0.0, 0.0);
-    for &x in values {
-        let d = x - mean;
-        let d2 = d * d;
-        s2 += d2;
-        s3 += d2 * d;
-        s4 += d2 * d2;
+    let n = count as f64;
+    let m2 = sums.0 / n;
+    let scaled = f64::EPSILON * mean;
+    if m2 <= scaled * scaled {
+        return (f64::NAN, f64::NAN);
     }
-    Some((mean, s2 / n, s3 / n, s4 / n))
+    ((sums.1 / n) / m2.powf(1.5), (sums.2 / n) / m2.powi(2) - 3.0)
+}
+
+/// Skewness and excess kurtosis of the non-NaN values.
+pub(crate) fn known_shape(values: &[f64]) -> (f64, f64) {
+    let (sum, count) = nan_sum_count(values);
+    let mean = mean_of(sum, count);
+    shape_from_sums(count, mean, centred_power_sums(values, mean))
 }
 
 /// Sample skewness, `m3 / m2^1.5` with population moments (`scipy.stats.skew`, `bias=True`).
 ///
-/// NaN when the input is empty, holds a NaN (`nan_policy='propagate'`), or has (numerically) zero variance:
-/// `m2 ≤ (ε · mean)²` as scipy tests it.
+/// NaN when the input is empty, holds a NaN (`nan_policy='propagate'`), or has (numerically) zero variance.
 ///
 /// ```
 /// use kairo_core::metrics::skew;
@@ -135,10 +109,7 @@ pub fn skew(values: &[f64]) -> f64 {
     if values.iter().any(|x| x.is_nan()) {
         return f64::NAN;
     }
-    match central_moments(values) {
-        Some((mean, m2, m3, _)) if !is_zero_variance(m2, mean) => m3 / m2.powf(1.5),
-        _ => f64::NAN,
-    }
+    known_shape(values).0
 }
 
 /// Excess kurtosis, `m4 / m2² − 3` with population moments (`scipy.stats.kurtosis`, `fisher=True`, `bias=True`).
@@ -153,47 +124,10 @@ pub fn kurtosis(values: &[f64]) -> f64 {
     if values.iter().any(|x| x.is_nan()) {
         return f64::NAN;
     }
-    match central_moments(values) {
-        Some((mean, m2, _, m4)) if !is_zero_variance(m2, mean) => m4 / m2.powi(2) - 3.0,
-        _ => f64::NAN,
-    }
+    known_shape(values).1
 }
 
-/// scipy's test for a numerically constant sample: `m2 ≤ (ε · mean)²`.
-#[inline]
-fn is_zero_variance(m2: f64, mean: f64) -> bool {
-    let scaled = f64::EPSILON * mean;
-    m2 <= scaled * scaled
-}
-
-/// `numpy.percentile(values, q)` with the default linear interpolation, where `q` is a fraction in [0, 1]
-/// (numpy's `q / 100`). `values` must hold no NaN; they are reordered in place (a selection, not a full sort).
-/// NaN for empty input.
-///
-/// With the values sorted as v₀ ≤ … ≤ vₙ₋₁, the virtual index is `h = (n − 1) q`, `i = ⌊h⌋`, `g = h − i`, and the
-/// result is `vᵢ + (vᵢ₊₁ − vᵢ) g` when `g < 0.5`, else `vᵢ₊₁ − (vᵢ₊₁ − vᵢ)(1 − g)` (numpy's `_lerp`).
-pub(crate) fn percentile_in_place(values: &mut [f64], q: f64) -> f64 {
-    let n = values.len();
-    if n == 0 {
-        return f64::NAN;
-    }
-    let h = (n - 1) as f64 * q;
-    if h >= (n - 1) as f64 {
-        return select(values, n - 1);
-    }
-    if h < 0.0 {
-        return select(values, 0);
-    }
-    let i = h.floor();
-    let g = h - i;
-    let i = i as usize;
-    let lo = select(values, i);
-    // After selecting i, the (i+1)-th smallest is the minimum of the right part.
-    let hi = values[i + 1..].iter().copied().fold(f64::INFINITY, f64::min);
-    lerp(lo, hi, g)
-}
-
-/// numpy's `_lerp(a, b, t)`.
+/// numpy's `_lerp(a, b, t)`: `a + (b − a) t` when `t < 0.5`, else `b − (b − a)(1 − t)`.
 #[inline]
 pub(crate) fn lerp(a: f64, b: f64, t: f64) -> f64 {
     let diff = b - a;
@@ -211,26 +145,9 @@ pub(crate) fn select(values: &mut [f64], k: usize) -> f64 {
     *v
 }
 
-/// The non-NaN values, copied.
-pub(crate) fn finite_copy(values: &[f64]) -> Vec<f64> {
-    values.iter().copied().filter(|x| !x.is_nan()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentile_matches_numpy_by_hand() {
-        // numpy.percentile([1, 2, 3, 4], 5) = 1 + (2 − 1) · 0.15 = 1.15
-        let mut v = vec![4.0, 1.0, 3.0, 2.0];
-        assert!((percentile_in_place(&mut v, 0.05) - 1.15).abs() < 1e-15);
-        // q = 0.95: h = 2.85, g ≥ 0.5 → 4 − (4 − 3) · 0.15 = 3.85
-        assert!((percentile_in_place(&mut v, 0.95) - 3.85).abs() < 1e-15);
-        assert_eq!(percentile_in_place(&mut v, 1.0), 4.0);
-        assert_eq!(percentile_in_place(&mut v, 0.0), 1.0);
-        assert!(percentile_in_place(&mut [], 0.5).is_nan());
-    }
 
     #[test]
     fn moments_propagate_nan_and_constant_is_nan() {
@@ -240,9 +157,9 @@ mod tests {
     }
 
     #[test]
-    fn min_max_skip_nan() {
-        assert_eq!(nan_min_max(&[f64::NAN, 2.0, -1.0, f64::NAN]), (-1.0, 2.0));
-        let (lo, hi) = nan_min_max(&[f64::NAN]);
-        assert!(lo.is_nan() && hi.is_nan());
+    fn lerp_follows_numpy() {
+        // numpy.percentile([1, 2, 3, 4], 5): h = 0.15 → 1 + 1 · 0.15; at 95: h = 2.85 → 4 − 1 · 0.15
+        assert!((lerp(1.0, 2.0, 0.15) - 1.15).abs() < 1e-15);
+        assert!((lerp(3.0, 4.0, 0.85) - 3.85).abs() < 1e-15);
     }
 }

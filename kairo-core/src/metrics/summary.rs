@@ -1,14 +1,25 @@
 //! Every metric at once: [`Metrics::compute`].
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
 use serde::{Deserialize, Serialize};
 
 use super::capture::CaptureParts;
 use super::cumulative::{annual_return_from_growth, finish_growth};
 use super::drawdown::DrawdownTracker;
-use super::ratios::{calmar_from_parts, downside_from_parts, omega_from_parts, omega_threshold, sharpe_from_parts};
-use super::regression::{annualize_alpha, beta_from_parts, StabilityAccumulator};
-use super::stats::{percentile_in_place, zero_dispersion};
-use super::var::{cvar_in_place, percentile_fraction, standard_normal_cdf, standard_normal_quantile};
+use super::kernels::{multi_sum, paired_multi_sum};
+use super::quantile::{tail_stats, Tail};
+use super::ratios::{
+    active_square, calmar_from_parts, downside_from_parts, downside_square, omega_from_parts, omega_threshold,
+};
+use super::regression::{
+    annualize_alpha, beta_from_parts, beta_terms, correlation_from_sums, correlation_terms, mean_alpha_residual,
+};
+use super::sharpe_inference::psr_from_parts;
+use super::stability::{fit as stability_fit, halves, Fit};
+use super::stats::{mean_of, shape_from_sums, std_from_sum_sq, zero_dispersion};
+use super::var::{check_open_cutoff, cornish_fisher_from_parts, percentile_fraction, standard_normal_quantile};
 use super::{annualization_factor, check_cutoff, check_lengths, Period};
 use crate::error::MetricsError;
 
@@ -112,54 +123,6 @@ pub struct BenchmarkMetrics {
     pub tracking_error: f64,
 }
 
-/// Running sums of the first pass over the returns alone.
-struct FirstPass {
-    count: usize,
-    sum: f64,
-    min: f64,
-    max: f64,
-    sum_adj: f64,
-    min_adj: f64,
-    max_adj: f64,
-    sum_req: f64,
-    downside_sq: f64,
-    gains: f64,
-    losses: f64,
-    growth: f64,
-    drawdown: DrawdownTracker,
-}
-
-/// Running sums of the first pass over the paired returns and benchmark.
-struct PairPass {
-    pairs: usize,
-    sum_r: f64,
-    sum_f: f64,
-    active_count: usize,
-    active_sum: f64,
-    active_min: f64,
-    active_max: f64,
-    capture: CaptureParts,
-}
-
-#[inline]
-fn track_min_max(x: f64, lo: &mut f64, hi: &mut f64) {
-    if !(x >= *lo) {
-        *lo = x;
-    }
-    if !(x <= *hi) {
-        *hi = x;
-    }
-}
-
-#[inline]
-fn mean(sum: f64, count: usize) -> f64 {
-    if count == 0 {
-        f64::NAN
-    } else {
-        sum / count as f64
-    }
-}
-
 impl Metrics {
     /// Computes every metric of `returns` (and, with `benchmark`, of `returns` against it) in three passes over the
     /// data (two without a benchmark) plus one selection for the quantiles.
@@ -182,19 +145,13 @@ impl Metrics {
         let ann = annualization_factor(options.period, options.annualization)?;
         let n = returns.len();
 
-        // The quantiles, the stability fit (a logarithm per return) and the main passes are independent:
-        // on long series the first two run on a second thread.
-        let (quantiles, stability, main) = if n >= PARALLEL_THRESHOLD {
-            std::thread::scope(|scope| {
-                let side = scope.spawn(|| (quantiles(returns, options.cutoff), stability(returns)));
-                let main = main_passes(returns, benchmark, options, ann);
-                let (q, s) = side.join().unwrap_or_else(|_| (Quantiles::nan(), f64::NAN));
-                (q, s, main)
-            })
+        let (mut m, quantiles, stability) = if n >= PARALLEL_THRESHOLD {
+            parallel(returns, benchmark, options, ann)
         } else {
-            (quantiles(returns, options.cutoff), stability(returns), main_passes(returns, benchmark, options, ann))
+            let mut m = main_passes(returns, options, ann);
+            m.benchmark = benchmark.map(|f| benchmark_metrics(returns, f, options.risk_free, ann));
+            (m, quantiles(returns, options.cutoff), stability(returns))
         };
-        let mut m = main;
         m.value_at_risk = quantiles.value_at_risk;
         m.conditional_value_at_risk = quantiles.conditional_value_at_risk;
         m.tail_ratio = quantiles.tail_ratio;
@@ -203,8 +160,68 @@ impl Metrics {
     }
 }
 
-/// Series at least this long compute the quantiles and the stability fit on a second thread.
+/// Series at least this long are computed by two threads.
 const PARALLEL_THRESHOLD: usize = 1 << 16;
+
+/// The independent parts of the computation, for the two workers of [`parallel`].
+enum Part {
+    Main(Metrics),
+    Benchmark(Option<BenchmarkMetrics>),
+    Quantiles(Quantiles),
+    Stability(Fit),
+}
+
+/// Runs the independent parts on two threads, each taking the next part, longest first, from a shared list; the
+/// stability fit is split in two halves that are merged exactly afterwards.
+fn parallel(
+    returns: &[f64],
+    benchmark: Option<&[f64]>,
+    options: &MetricsOptions,
+    ann: f64,
+) -> (Metrics, Quantiles, f64) {
+    let (first_half, second_half) = halves(returns);
+    let tasks: [&(dyn Fn() -> Part + Sync); 5] = [
+        &|| Part::Benchmark(benchmark.map(|f| benchmark_metrics(returns, f, options.risk_free, ann))),
+        &|| Part::Main(main_passes(returns, options, ann)),
+        &|| Part::Quantiles(quantiles(returns, options.cutoff)),
+        &|| Part::Stability(stability_fit(first_half)),
+        &|| Part::Stability(stability_fit(second_half)),
+    ];
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<Part>>> = tasks.iter().map(|_| Mutex::new(None)).collect();
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(task) = tasks.get(i) else { break };
+        let part = task();
+        if let Ok(mut slot) = slots[i].lock() {
+            *slot = Some(part);
+        }
+    };
+    std::thread::scope(|scope| {
+        scope.spawn(work);
+        work();
+    });
+    let mut parts = slots.into_iter().map(|s| s.into_inner().ok().flatten());
+    let bench = match parts.next().flatten() {
+        Some(Part::Benchmark(b)) => b,
+        _ => None,
+    };
+    let mut main = match parts.next().flatten() {
+        Some(Part::Main(m)) => m,
+        _ => main_passes(returns, options, ann),
+    };
+    main.benchmark = bench;
+    let q = match parts.next().flatten() {
+        Some(Part::Quantiles(q)) => q,
+        _ => Quantiles::nan(),
+    };
+    let mut fits = parts.flatten().filter_map(|p| if let Part::Stability(f) = p { Some(f) } else { None });
+    let fit = match (fits.next(), fits.next()) {
+        (Some(a), Some(b)) => a.then(b),
+        _ => stability_fit(first_half).then(stability_fit(second_half)),
+    };
+    (main, q, fit.r_squared())
+}
 
 struct Quantiles {
     value_at_risk: f64,
@@ -219,155 +236,85 @@ impl Quantiles {
 }
 
 fn quantiles(returns: &[f64], cutoff: f64) -> Quantiles {
-    let mut known: Vec<f64> = Vec::with_capacity(returns.len());
-    known.extend(returns.iter().copied().filter(|r| !r.is_nan()));
-    let any_nan = known.len() != returns.len();
-    let conditional_value_at_risk = cvar_in_place(&mut known, cutoff);
-    let value_at_risk = if any_nan { f64::NAN } else { percentile_in_place(&mut known, percentile_fraction(cutoff)) };
-    let tail_ratio = super::var::tail_ratio_in_place(&mut known);
-    Quantiles { value_at_risk, conditional_value_at_risk, tail_ratio }
+    let tails = [
+        Tail::Percentile(percentile_fraction(cutoff)),
+        Tail::LowerMean(cutoff),
+        Tail::Percentile(0.95),
+        Tail::Percentile(0.05),
+    ];
+    let (v, nans) = tail_stats(returns, &tails);
+    Quantiles {
+        value_at_risk: if nans > 0 { f64::NAN } else { v[0] },
+        conditional_value_at_risk: v[1],
+        tail_ratio: v[2].abs() / v[3].abs(),
+    }
 }
 
 fn stability(returns: &[f64]) -> f64 {
-    if returns.len() < 2 {
-        return f64::NAN;
-    }
-    let mut acc = StabilityAccumulator::new();
-    for &r in returns {
-        acc.push(r);
-    }
-    acc.r_squared()
+    super::stability::stability_of_timeseries(returns)
 }
 
-fn first_pass(returns: &[f64], options: &MetricsOptions, omega_threshold: f64) -> FirstPass {
-    let rf = options.risk_free;
-    let req = options.required_return;
-    let mut p = FirstPass {
-        count: 0,
-        sum: 0.0,
-        min: f64::NAN,
-        max: f64::NAN,
-        sum_adj: 0.0,
-        min_adj: f64::NAN,
-        max_adj: f64::NAN,
-        sum_req: 0.0,
-        downside_sq: 0.0,
-        gains: 0.0,
-        losses: 0.0,
-        growth: 1.0,
-        drawdown: DrawdownTracker::new(),
-    };
+/// `[r, r − r_f, r − r_req, min(r − r_req, 0)², max(r − r_f − τ, 0), min(r − r_f − τ, 0)]`
+#[inline]
+fn first_pass_terms(rf: f64, req: f64, omega_thr: f64) -> impl Fn(f64) -> [f64; 6] {
+    move |r| {
+        let below = r - req;
+        let x = r - rf - omega_thr;
+        [r, r - rf, below, downside_square(below), x.max(0.0), x.min(0.0)]
+    }
+}
+
+fn main_passes(returns: &[f64], options: &MetricsOptions, ann: f64) -> Metrics {
+    let n = returns.len();
+    let (rf, req) = (options.risk_free, options.required_return);
+    let omega_thr = omega_threshold(options.omega_required_return, ann);
+
+    let first = multi_sum(returns, first_pass_terms(rf, req, omega_thr));
+    let [sum, sum_adj, sum_req, downside_sq, gains, losses] = first.sums;
+    let count = first.count;
+    let (mean, mean_adj) = (mean_of(sum, count), mean_of(sum_adj, count));
+
+    let second = multi_sum(returns, |r| {
+        let d = r - mean;
+        let d2 = d * d;
+        let a = (r - rf) - mean_adj;
+        [d2, d2 * d, d2 * d2, a * a]
+    });
+    let [ss, s3, s4, ss_adj] = second.sums;
+
+    let mut growth = 1.0;
+    let mut drawdown = DrawdownTracker::new();
     for &r in returns {
-        p.drawdown.push(r);
         let g = r + 1.0;
         if !g.is_nan() {
-            p.growth *= g;
+            growth *= g;
         }
-        let x = r - rf - omega_threshold;
-        if x > 0.0 {
-            p.gains += x;
-        } else if x < 0.0 {
-            p.losses += x;
-        }
-        if r.is_nan() {
-            continue;
-        }
-        p.count += 1;
-        p.sum += r;
-        track_min_max(r, &mut p.min, &mut p.max);
-        let adj = r - rf;
-        p.sum_adj += adj;
-        track_min_max(adj, &mut p.min_adj, &mut p.max_adj);
-        let below = r - req;
-        p.sum_req += below;
-        let d = below.min(0.0);
-        p.downside_sq += d * d;
+        drawdown.push(r);
     }
-    p
-}
 
-fn pair_pass(returns: &[f64], factor: &[f64]) -> PairPass {
-    let mut p = PairPass {
-        pairs: 0,
-        sum_r: 0.0,
-        sum_f: 0.0,
-        active_count: 0,
-        active_sum: 0.0,
-        active_min: f64::NAN,
-        active_max: f64::NAN,
-        capture: CaptureParts::new(),
-    };
-    for (&r, &f) in returns.iter().zip(factor) {
-        let a = r - f;
-        if !a.is_nan() {
-            p.active_count += 1;
-            p.active_sum += a;
-            track_min_max(a, &mut p.active_min, &mut p.active_max);
-        }
-        if !r.is_nan() && !f.is_nan() {
-            p.pairs += 1;
-            p.sum_r += r;
-            p.sum_f += f;
-            p.capture.push(r, f);
-        }
-    }
-    p
-}
-
-fn main_passes(returns: &[f64], benchmark: Option<&[f64]>, options: &MetricsOptions, ann: f64) -> Metrics {
-    let n = returns.len();
-    let rf = options.risk_free;
-    let omega_thr = omega_threshold(options.omega_required_return, ann);
-    let p = first_pass(returns, options, omega_thr);
-    let mean_r = mean(p.sum, p.count);
-    let mean_adj = mean(p.sum_adj, p.count);
-    let any_nan = p.count != n;
-
-    // Second pass: centred sums.
-    let (mut ss, mut ss_adj, mut m3, mut m4) = (0.0, 0.0, 0.0, 0.0);
-    for &r in returns {
-        if r.is_nan() {
-            continue;
-        }
-        let d = r - mean_r;
-        let d2 = d * d;
-        ss += d2;
-        m3 += d2 * d;
-        m4 += d2 * d2;
-        let da = (r - rf) - mean_adj;
-        ss_adj += da * da;
-    }
-    let std = if p.count > 1 { (ss / (p.count - 1) as f64).sqrt() } else { f64::NAN };
-    let std_adj = if p.count > 1 { (ss_adj / (p.count - 1) as f64).sqrt() } else { f64::NAN };
-
-    let (skew_known, kurt_known) = population_shape(p.count, mean_r, ss, m3, m4);
-    let annual_return = annual_return_from_growth(p.growth, n, ann);
-    let max_drawdown = if n == 0 { f64::NAN } else { p.drawdown.max_drawdown() };
-    let downside_risk = if n == 0 { f64::NAN } else { downside_from_parts(p.downside_sq, p.count, ann) };
+    let std = std_from_sum_sq(ss, count, 1);
+    let (skew_known, kurt_known) = shape_from_sums(count, mean, (ss, s3, s4));
+    let any_nan = count != n;
     let two_or_more = n >= 2;
-    let sharpe = if two_or_more {
-        sharpe_from_parts(p.sum_adj, p.count, zero_dispersion(std_adj, p.min_adj, p.max_adj), ann)
-    } else {
-        f64::NAN
-    };
-    let sortino = if two_or_more { mean(p.sum_req, p.count) * ann / downside_risk } else { f64::NAN };
-    let z = standard_normal_quantile(options.cutoff);
-    let open_cutoff = options.cutoff > 0.0 && options.cutoff < 1.0;
-    let parametric_var = if open_cutoff { mean_r + std * z } else { f64::NAN };
+    let annual_return = annual_return_from_growth(growth, n, ann);
+    let max_drawdown = if n == 0 { f64::NAN } else { drawdown.max_drawdown() };
+    let downside_risk = if n == 0 { f64::NAN } else { downside_from_parts(downside_sq, count, ann) };
+    let std_adj = zero_dispersion(std_from_sum_sq(ss_adj, count, 1), first.min - rf, first.max - rf);
+    let sharpe = if two_or_more { (mean_adj / std_adj) * ann.sqrt() } else { f64::NAN };
+    let sortino = if two_or_more { mean_of(sum_req, count) * ann / downside_risk } else { f64::NAN };
+    let open_cutoff = check_open_cutoff(options.cutoff).is_ok();
+    let parametric_var = if open_cutoff { mean + std * standard_normal_quantile(options.cutoff) } else { f64::NAN };
     let cornish_fisher_var = if open_cutoff {
-        let (s, k) = (skew_known, kurt_known);
-        let z_cf =
-            z + (z * z - 1.0) * s / 6.0 + (z.powi(3) - 3.0 * z) * k / 24.0 - (2.0 * z.powi(3) - 5.0 * z) * s * s / 36.0;
-        mean_r + std * z_cf
+        cornish_fisher_from_parts(mean, std, skew_known, kurt_known, options.cutoff)
     } else {
         f64::NAN
     };
-    let psr = psr_from_parts(p.count, mean_r, zero_dispersion(std, p.min, p.max), skew_known, kurt_known);
+    let std_zd = zero_dispersion(std, first.min, first.max);
 
     Metrics {
         periods: n,
-        observations: p.count,
-        cum_returns_final: if n == 0 { f64::NAN } else { finish_growth(p.growth, 0.0) },
+        observations: count,
+        cum_returns_final: if n == 0 { f64::NAN } else { finish_growth(growth, 0.0) },
         annual_return,
         annual_volatility: if two_or_more { std * ann.powf(0.5) } else { f64::NAN },
         sharpe_ratio: sharpe,
@@ -375,7 +322,7 @@ fn main_passes(returns: &[f64], benchmark: Option<&[f64]>, options: &MetricsOpti
         downside_risk,
         max_drawdown,
         calmar_ratio: calmar_from_parts(annual_return, max_drawdown),
-        omega_ratio: if two_or_more && !omega_thr.is_nan() { omega_from_parts(p.gains, p.losses) } else { f64::NAN },
+        omega_ratio: if two_or_more && !omega_thr.is_nan() { omega_from_parts(gains, losses) } else { f64::NAN },
         tail_ratio: f64::NAN,
         stability_of_timeseries: f64::NAN,
         value_at_risk: f64::NAN,
@@ -384,69 +331,32 @@ fn main_passes(returns: &[f64], benchmark: Option<&[f64]>, options: &MetricsOpti
         cornish_fisher_var,
         skew: if any_nan { f64::NAN } else { skew_known },
         kurtosis: if any_nan { f64::NAN } else { kurt_known },
-        probabilistic_sharpe_ratio: psr,
-        benchmark: benchmark.map(|f| benchmark_metrics(returns, f, rf, ann)),
+        probabilistic_sharpe_ratio: psr_from_parts(count, mean, std_zd, skew_known, kurt_known, 0.0),
+        benchmark: None,
     }
-}
-
-/// Skewness and excess kurtosis from centred sums, NaN for a (numerically) constant sample as scipy decides it.
-fn population_shape(count: usize, mean: f64, ss: f64, m3: f64, m4: f64) -> (f64, f64) {
-    if count == 0 {
-        return (f64::NAN, f64::NAN);
-    }
-    let n = count as f64;
-    let m2 = ss / n;
-    let scaled = f64::EPSILON * mean;
-    if m2 <= scaled * scaled {
-        return (f64::NAN, f64::NAN);
-    }
-    ((m3 / n) / m2.powf(1.5), (m4 / n) / m2.powi(2) - 3.0)
-}
-
-fn psr_from_parts(count: usize, mean: f64, std: f64, skew: f64, excess_kurtosis: f64) -> f64 {
-    if count < 3 || !(std > 0.0) {
-        return f64::NAN;
-    }
-    let sr = mean / std;
-    let g4 = excess_kurtosis + 3.0;
-    let denominator = (1.0 - skew * sr + (g4 - 1.0) / 4.0 * sr * sr).sqrt();
-    standard_normal_cdf(sr * ((count - 1) as f64).sqrt() / denominator)
 }
 
 fn benchmark_metrics(returns: &[f64], factor: &[f64], rf: f64, ann: f64) -> BenchmarkMetrics {
     let n = returns.len();
-    let p = pair_pass(returns, factor);
-    let mean_f = mean(p.sum_f, p.pairs);
-    let mean_r = mean(p.sum_r, p.pairs);
-    let mean_active = mean(p.active_sum, p.active_count);
-    let (mut cov, mut var_f, mut var_r, mut cov_centred, mut ss_active) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for (&r, &f) in returns.iter().zip(factor) {
-        let a = r - f;
-        if !a.is_nan() {
-            let d = a - mean_active;
-            ss_active += d * d;
-        }
-        if !r.is_nan() && !f.is_nan() {
-            let df = f - mean_f;
-            let dr = r - mean_r;
-            cov += df * r;
-            var_f += df * df;
-            var_r += dr * dr;
-            cov_centred += dr * df;
-        }
-    }
-    let beta = if n == 0 || factor.len() < 2 { f64::NAN } else { beta_from_parts(cov, var_f, p.pairs) };
-    let alpha = if n < 2 { f64::NAN } else { annualize_alpha(mean_residual(returns, factor, rf, beta), ann) };
-    let active_std = if p.active_count > 1 { (ss_active / (p.active_count - 1) as f64).sqrt() } else { f64::NAN };
-    let active_std = zero_dispersion(active_std, p.active_min, p.active_max);
+    let first = paired_multi_sum(returns, factor, |r, f| [r - f, r, f]);
+    let [active_sum, sum_r, sum_f] = first.sums;
+    let pairs = first.count;
+    let (mean_r, mean_f, mean_active) = (mean_of(sum_r, pairs), mean_of(sum_f, pairs), mean_of(active_sum, pairs));
+    let second = paired_multi_sum(returns, factor, |r, f| {
+        let [cov, var_f] = beta_terms(r, f, mean_f);
+        let [srr, sff, srf] = correlation_terms(r, f, mean_r, mean_f);
+        [cov, var_f, srr, sff, srf, active_square(r, f, mean_active)]
+    });
+    let [cov, var_f, srr, sff, srf, ss_active] = second.sums;
+    let beta = if n == 0 || factor.len() < 2 { f64::NAN } else { beta_from_parts(cov, var_f, pairs) };
+    let alpha =
+        if n < 2 { f64::NAN } else { annualize_alpha(mean_alpha_residual(returns, factor, rf, beta, pairs), ann) };
+    let active_std = zero_dispersion(std_from_sum_sq(ss_active, pairs, 1), first.min, first.max);
     let two_or_more = n >= 2;
-    let correlation = if p.pairs < 2 || var_r == 0.0 || var_f == 0.0 {
-        f64::NAN
-    } else {
-        (cov_centred / (var_r * var_f).sqrt()).clamp(-1.0, 1.0)
-    };
-    let up = p.capture.up_capture(ann);
-    let down = p.capture.down_capture(ann);
+    let correlation = if pairs < 2 { f64::NAN } else { correlation_from_sums(srr, sff, srf) };
+
+    let capture = CaptureParts::of(returns, factor);
+    let (up, down) = (capture.up_capture(ann), capture.down_capture(ann));
     BenchmarkMetrics {
         alpha,
         beta,
@@ -457,8 +367,4 @@ fn benchmark_metrics(returns: &[f64], factor: &[f64], rf: f64, ann: f64) -> Benc
         excess_sharpe: if two_or_more { mean_active / active_std } else { f64::NAN },
         tracking_error: if two_or_more { active_std * ann.sqrt() } else { f64::NAN },
     }
-}
-
-fn mean_residual(returns: &[f64], factor: &[f64], rf: f64, beta: f64) -> f64 {
-    super::regression::mean_alpha_residual(returns, factor, rf, beta)
 }

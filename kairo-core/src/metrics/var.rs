@@ -2,12 +2,15 @@
 //! `conditional_value_at_risk`, `tail_ratio`), and the parametric (Gaussian) and Cornish–Fisher VaR.
 //!
 //! VaR is reported as empyrical reports it: the return at the `cutoff` quantile, a negative number for a loss
-//! (`−0.03` means a 5 % chance of losing 3 % or more in a period).
+//! (`−0.03` means a 5 % chance of losing 3 % or more in a period). The order statistics are exact, found by the
+//! bracketing selection of `quantile.rs` in one pass without copying the series.
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::check_cutoff;
-use super::stats::{finite_copy, kurtosis, nan_sum_count, percentile_in_place, select, skew, std_from_parts};
+use super::kernels::nan_sum_count;
+use super::quantile::{tail_stats, Tail};
+use super::stats::{known_shape, mean_of, std_from_parts};
 use crate::error::MetricsError;
 
 /// Historical value at risk (empyrical `value_at_risk`): `numpy.percentile(returns, 100 · cutoff)` with linear
@@ -21,10 +24,8 @@ use crate::error::MetricsError;
 /// ```
 pub fn value_at_risk(returns: &[f64], cutoff: f64) -> Result<f64, MetricsError> {
     check_cutoff(cutoff)?;
-    if returns.iter().any(|r| r.is_nan()) {
-        return Ok(f64::NAN);
-    }
-    Ok(percentile_in_place(&mut returns.to_vec(), percentile_fraction(cutoff)))
+    let (v, nans) = tail_stats(returns, &[Tail::Percentile(percentile_fraction(cutoff))]);
+    Ok(if nans > 0 { f64::NAN } else { v[0] })
 }
 
 /// numpy's fraction for `percentile(a, 100 · cutoff)`: `(100 · cutoff) / 100`, rounded as numpy rounds it.
@@ -44,20 +45,7 @@ pub(crate) fn percentile_fraction(cutoff: f64) -> f64 {
 /// ```
 pub fn conditional_value_at_risk(returns: &[f64], cutoff: f64) -> Result<f64, MetricsError> {
     check_cutoff(cutoff)?;
-    let mut values = finite_copy(returns);
-    Ok(cvar_in_place(&mut values, cutoff))
-}
-
-/// CVaR over NaN-free values, reordering them.
-pub(crate) fn cvar_in_place(values: &mut [f64], cutoff: f64) -> f64 {
-    let n = values.len();
-    if n == 0 {
-        return f64::NAN;
-    }
-    let k = ((n - 1) as f64 * cutoff) as usize;
-    select(values, k);
-    let tail = &values[..=k];
-    tail.iter().sum::<f64>() / tail.len() as f64
+    Ok(tail_stats(returns, &[Tail::LowerMean(cutoff)]).0[0])
 }
 
 /// Tail ratio (empyrical `tail_ratio`): `|p95| / |p5|` of the non-NaN returns, with numpy's linear percentile.
@@ -69,17 +57,8 @@ pub(crate) fn cvar_in_place(values: &mut [f64], cutoff: f64) -> f64 {
 /// assert!((tail_ratio(&r) - 1.0).abs() < 1e-12);
 /// ```
 pub fn tail_ratio(returns: &[f64]) -> f64 {
-    let mut values = finite_copy(returns);
-    tail_ratio_in_place(&mut values)
-}
-
-pub(crate) fn tail_ratio_in_place(values: &mut [f64]) -> f64 {
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    let upper = percentile_in_place(values, 0.95).abs();
-    let lower = percentile_in_place(values, 0.05).abs();
-    upper / lower
+    let (v, _) = tail_stats(returns, &[Tail::Percentile(0.95), Tail::Percentile(0.05)]);
+    v[0].abs() / v[1].abs()
 }
 
 /// Parametric (Gaussian) VaR: `μ + σ · Φ⁻¹(cutoff)` with `μ` the mean and `σ` the standard deviation (ddof 1) of
@@ -87,7 +66,7 @@ pub(crate) fn tail_ratio_in_place(values: &mut [f64]) -> f64 {
 ///
 /// ```
 /// use kairo_core::metrics::parametric_var;
-/// // mean 0, std 0.01 → 0.01 · Φ⁻¹(0.05) = −0.016448…
+/// // mean 0, std 0.01·√2 → 0.01·√2 · Φ⁻¹(0.05)
 /// let v = parametric_var(&[0.01, -0.01], 0.05).unwrap();
 /// assert!((v - 0.01 * 2f64.sqrt() * -1.6448536269514722).abs() < 1e-12);
 /// ```
@@ -100,8 +79,8 @@ pub fn parametric_var(returns: &[f64], cutoff: f64) -> Result<f64, MetricsError>
 /// Cornish–Fisher VaR (Zangari 1996; Favre & Galeano 2002): the Gaussian quantile corrected for skewness `S` and
 /// excess kurtosis `K` of the returns,
 /// `z_cf = z + (z² − 1) S / 6 + (z³ − 3z) K / 24 − (2z³ − 5z) S² / 36`, `VaR = μ + σ · z_cf`,
-/// with `z = Φ⁻¹(cutoff)`, `μ`, `σ` (ddof 1) over the non-NaN returns and `S`, `K` as [`skew`] and [`kurtosis`]
-/// compute them on those returns.
+/// with `z = Φ⁻¹(cutoff)`, `μ`, `σ` (ddof 1) over the non-NaN returns and `S`, `K` as
+/// [`skew`](super::skew) and [`kurtosis`](super::kurtosis) compute them on those returns.
 ///
 /// ```
 /// use kairo_core::metrics::{cornish_fisher_var, parametric_var};
@@ -112,21 +91,25 @@ pub fn parametric_var(returns: &[f64], cutoff: f64) -> Result<f64, MetricsError>
 pub fn cornish_fisher_var(returns: &[f64], cutoff: f64) -> Result<f64, MetricsError> {
     check_open_cutoff(cutoff)?;
     let (mean, std) = mean_std(returns);
-    let known = finite_copy(returns);
-    let (s, k) = (skew(&known), kurtosis(&known));
+    let (s, k) = known_shape(returns);
+    Ok(cornish_fisher_from_parts(mean, std, s, k, cutoff))
+}
+
+/// `μ + σ · z_cf` (see [`cornish_fisher_var`]).
+pub(crate) fn cornish_fisher_from_parts(mean: f64, std: f64, skew: f64, excess_kurtosis: f64, cutoff: f64) -> f64 {
     let z = standard_normal_quantile(cutoff);
+    let (s, k) = (skew, excess_kurtosis);
     let z_cf =
         z + (z * z - 1.0) * s / 6.0 + (z.powi(3) - 3.0 * z) * k / 24.0 - (2.0 * z.powi(3) - 5.0 * z) * s * s / 36.0;
-    Ok(mean + std * z_cf)
+    mean + std * z_cf
 }
 
 fn mean_std(returns: &[f64]) -> (f64, f64) {
     let (sum, count) = nan_sum_count(returns);
-    let mean = if count == 0 { f64::NAN } else { sum / count as f64 };
-    (mean, std_from_parts(returns, sum, count, 1))
+    (mean_of(sum, count), std_from_parts(returns, sum, count, 1))
 }
 
-fn check_open_cutoff(cutoff: f64) -> Result<(), MetricsError> {
+pub(crate) fn check_open_cutoff(cutoff: f64) -> Result<(), MetricsError> {
     if cutoff > 0.0 && cutoff < 1.0 {
         Ok(())
     } else {
@@ -136,7 +119,7 @@ fn check_open_cutoff(cutoff: f64) -> Result<(), MetricsError> {
 
 /// `Φ⁻¹(p)` of the standard normal distribution (statrs).
 pub(crate) fn standard_normal_quantile(p: f64) -> f64 {
-    standard_normal().inverse_cdf(p)
+    Normal::standard().inverse_cdf(p)
 }
 
 /// `Φ(x) = erfc(−x / √2) / 2` of the standard normal distribution, with the `libm` (musl) `erfc`, which is
@@ -144,8 +127,4 @@ pub(crate) fn standard_normal_quantile(p: f64) -> f64 {
 /// 1e-12 agreement with scipy's `norm.cdf` that the probabilistic Sharpe ratio is tested to.
 pub(crate) fn standard_normal_cdf(x: f64) -> f64 {
     0.5 * libm::erfc(-x / std::f64::consts::SQRT_2)
-}
-
-fn standard_normal() -> Normal {
-    Normal::standard()
 }
