@@ -67,7 +67,43 @@ def series_cases():
     add("beta_exact_2x", 2.0 * np.array([0.01, -0.02, 0.015, 0.0, 0.004, -0.007]),
         [0.01, -0.02, 0.015, 0.0, 0.004, -0.007])
     add("monthly_36", rng.normal(0.008, 0.04, 36), rng.normal(0.007, 0.035, 36))
+    r = rng.normal(0.0003, 0.012, 5000)
+    f = 0.7 * r + rng.normal(0.0, 0.008, 5000)
+    r[rng.random(5000) < 0.02] = np.nan
+    add("long_with_nans_5000", r, f)
     return cases
+
+
+def integer_series(n, mult, scale, drift):
+    """A skewed series that Python and Rust both rebuild exactly from integers:
+    v = ((i * mult) mod 2^32) / 2^32 - 0.5, x = (v + 2 v^2) * scale + drift."""
+    v = np.array([((i * mult) % 2**32) / 2**32 - 0.5 for i in range(n)])
+    x = (v + 2.0 * v * v) * scale + drift
+    return x
+
+
+def with_nans(x, nan_every):
+    x = x.copy()
+    if nan_every:
+        x[::nan_every] = np.nan
+    return x
+
+
+def long_cases():
+    """Series long enough for kairo's lane sums and bracketed selection; rebuilt by the tests, not stored."""
+    out = []
+    for n in [40_000, 120_000]:
+        nan_every = 97 if n == 40_000 else 0
+        # returns: [mult, scale, drift, nan_every]; factor: [mult, scale, drift, coupling to the returns' base]
+        spec = {"n": n, "returns": [2654435761, 0.03, 0.0008, nan_every], "factor_returns": [2246822519, 0.02, 0.0004, 0.6]}
+        base = integer_series(n, *spec["returns"][:3])
+        r = with_nans(base, nan_every)
+        f = integer_series(n, *spec["factor_returns"][:3]) + spec["factor_returns"][3] * base
+        p = PARAMS[0]
+        e = expected(r.copy(), f.copy(), p)
+        e = {k: v for k, v in e.items() if not isinstance(v, list) or k == "alpha_beta"}
+        out.append({"name": f"integer_series_{n}", "spec": spec, "params": p, "expected": e})
+    return out
 
 
 PARAMS = [
@@ -163,7 +199,7 @@ def expected(r, f, p):
             "up_down_capture": enc(ep.up_down_capture(r, f, period=period)) if ann is None else None,
             "excess_sharpe": enc(ep.excess_sharpe(r, f)),
             "tracking_error": enc(np.nanstd(active, ddof=1) * math.sqrt(factor)) if np.sum(~np.isnan(active)) > 1 and len(r) >= 2 else "nan",
-            "correlation": enc(np.corrcoef(r[both], f[both])[0, 1]) if both.sum() >= 2 and np.std(r[both]) > 0 and np.std(f[both]) > 0 else "nan",
+            "correlation": enc(np.corrcoef(r[both], f[both])[0, 1]) if both.sum() >= 2 and np.ptp(r[both]) > 0 and np.ptp(f[both]) > 0 else "nan",
             "roll_beta_5": enc_list(ep.roll_beta(r, f, window=5)) if len(r) >= 5 else [],
         })
     return out
@@ -198,8 +234,9 @@ def main():
         "omega_required_return": 0.05,
         "cases": cases,
         "aggregate_returns": aggregate_cases(),
+        "long_cases": long_cases(),
     }
-    json.dump(doc, sys.stdout, indent=1)
+    json.dump(doc, sys.stdout, separators=(",", ":"))
     sys.stdout.write("\n")
 
 

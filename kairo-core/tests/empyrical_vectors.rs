@@ -75,113 +75,160 @@ fn metrics_match_empyrical() {
     let omega_req = num(&doc["omega_required_return"]);
     let mut t = Tally::default();
     for case in doc["cases"].as_array().expect("cases") {
-        let name = case["name"].as_str().expect("name");
         let r = nums(&case["returns"]);
         let f = case["factor_returns"].as_array().map(|_| nums(&case["factor_returns"]));
-        let p = &case["params"];
-        let period: Period = p["period"].as_str().expect("period").parse().expect("period");
-        let ann_override = p["annualization"].as_f64();
-        let ann = metrics::annualization_factor(period, ann_override).expect("annualization");
-        let rf = num(&p["risk_free"]);
-        let req = num(&p["required_return"]);
-        let cutoff = num(&p["cutoff"]);
-        let e = &case["expected"];
-
-        t.check_all(name, "cum_returns", &metrics::cum_returns(&r, 0.0), &nums(&e["cum_returns"]));
-        t.check_all(name, "cum_returns_100", &metrics::cum_returns(&r, 100.0), &nums(&e["cum_returns_100"]));
-        t.check(name, "cum_returns_final", metrics::cum_returns_final(&r, 0.0), num(&e["cum_returns_final"]));
-        t.check(name, "annual_return", metrics::annual_return(&r, ann), num(&e["annual_return"]));
-        t.check(name, "annual_volatility", metrics::annual_volatility(&r, ann), num(&e["annual_volatility"]));
-        t.check(name, "sharpe_ratio", metrics::sharpe_ratio(&r, rf, ann), num(&e["sharpe_ratio"]));
-        t.check(name, "sortino_ratio", metrics::sortino_ratio(&r, req, ann), num(&e["sortino_ratio"]));
-        t.check(name, "downside_risk", metrics::downside_risk(&r, req, ann), num(&e["downside_risk"]));
-        t.check(name, "max_drawdown", metrics::max_drawdown(&r), num(&e["max_drawdown"]));
-        t.check(name, "calmar_ratio", metrics::calmar_ratio(&r, ann), num(&e["calmar_ratio"]));
-        t.check(name, "omega_ratio", metrics::omega_ratio(&r, rf, omega_req, ann), num(&e["omega_ratio"]));
-        t.check(name, "tail_ratio", metrics::tail_ratio(&r), num(&e["tail_ratio"]));
-        t.check(name, "stability", metrics::stability_of_timeseries(&r), num(&e["stability_of_timeseries"]));
-        t.check(name, "value_at_risk", metrics::value_at_risk(&r, cutoff).expect("var"), num(&e["value_at_risk"]));
-        let cvar = metrics::conditional_value_at_risk(&r, cutoff).expect("cvar");
-        t.check(name, "conditional_value_at_risk", cvar, num(&e["conditional_value_at_risk"]));
-        t.check(name, "skew", metrics::skew(&r), num(&e["skew"]));
-        t.check(name, "kurtosis", metrics::kurtosis(&r), num(&e["kurtosis"]));
-        t.check(name, "parametric_var", metrics::parametric_var(&r, cutoff).expect("pvar"), num(&e["parametric_var"]));
-        let cf = metrics::cornish_fisher_var(&r, cutoff).expect("cf");
-        t.check(name, "cornish_fisher_var", cf, num(&e["cornish_fisher_var"]));
-        let psr = metrics::probabilistic_sharpe_ratio(&r, 0.0).expect("psr");
-        t.check(name, "probabilistic_sharpe_ratio", psr, num(&e["probabilistic_sharpe_ratio"]));
-        let psr = metrics::probabilistic_sharpe_ratio(&r, 0.05).expect("psr");
-        t.check(name, "probabilistic_sharpe_ratio_0_05", psr, num(&e["probabilistic_sharpe_ratio_0_05"]));
-        let dsr = metrics::deflated_sharpe_ratio(&r, 100, 0.001).expect("dsr");
-        t.check(name, "deflated_sharpe_ratio", dsr, num(&e["deflated_sharpe_ratio_100_0_001"]));
-        let rs = metrics::rolling_sharpe(&r, 5, rf, ann).expect("rolling");
-        t.check_all(name, "roll_sharpe_ratio", &rs, &nums(&e["roll_sharpe_ratio_5"]));
-        let rv = metrics::rolling_volatility(&r, 5, ann).expect("rolling");
-        t.check_all(name, "roll_annual_volatility", &rv, &nums(&e["roll_annual_volatility_5"]));
-
-        if let Some(f) = &f {
-            let (a, b) = metrics::alpha_beta(&r, f, rf, ann).expect("alpha_beta");
-            t.check(name, "alpha", metrics::alpha(&r, f, rf, ann).expect("alpha"), num(&e["alpha"]));
-            t.check(name, "beta", metrics::beta(&r, f).expect("beta"), num(&e["beta"]));
-            t.check(name, "alpha_beta.alpha", a, num(&e["alpha_beta"][0]));
-            t.check(name, "alpha_beta.beta", b, num(&e["alpha_beta"][1]));
-            if !e["up_capture"].is_null() {
-                t.check(name, "up_capture", metrics::up_capture(&r, f, ann).expect("up"), num(&e["up_capture"]));
-                t.check(
-                    name,
-                    "down_capture",
-                    metrics::down_capture(&r, f, ann).expect("down"),
-                    num(&e["down_capture"]),
-                );
-                let udc = metrics::up_down_capture(&r, f, ann).expect("updown");
-                t.check(name, "up_down_capture", udc, num(&e["up_down_capture"]));
-            }
-            t.check(name, "excess_sharpe", metrics::excess_sharpe(&r, f).expect("es"), num(&e["excess_sharpe"]));
-            let te = metrics::tracking_error(&r, f, ann).expect("te");
-            t.check(name, "tracking_error", te, num(&e["tracking_error"]));
-            t.check(name, "correlation", metrics::correlation(&r, f).expect("corr"), num(&e["correlation"]));
-            let rb = metrics::rolling_beta(&r, f, 5).expect("rolling beta");
-            t.check_all(name, "roll_beta", &rb, &nums(&e["roll_beta_5"]));
-        }
-
-        // The fused computation gives the same numbers.
-        let options = MetricsOptions {
-            risk_free: rf,
-            required_return: req,
-            omega_required_return: omega_req,
-            period,
-            annualization: ann_override,
-            cutoff,
-        };
-        let m = Metrics::compute(&r, f.as_deref(), &options).expect("compute");
-        t.check(name, "Metrics.sharpe_ratio", m.sharpe_ratio, num(&e["sharpe_ratio"]));
-        t.check(name, "Metrics.sortino_ratio", m.sortino_ratio, num(&e["sortino_ratio"]));
-        t.check(name, "Metrics.max_drawdown", m.max_drawdown, num(&e["max_drawdown"]));
-        t.check(name, "Metrics.annual_volatility", m.annual_volatility, num(&e["annual_volatility"]));
-        t.check(name, "Metrics.omega_ratio", m.omega_ratio, num(&e["omega_ratio"]));
-        t.check(name, "Metrics.value_at_risk", m.value_at_risk, num(&e["value_at_risk"]));
-        t.check(name, "Metrics.tail_ratio", m.tail_ratio, num(&e["tail_ratio"]));
-        t.check(name, "Metrics.stability", m.stability_of_timeseries, num(&e["stability_of_timeseries"]));
-        t.check(name, "Metrics.cvar", m.conditional_value_at_risk, num(&e["conditional_value_at_risk"]));
-        t.check(name, "Metrics.skew", m.skew, num(&e["skew"]));
-        t.check(name, "Metrics.kurtosis", m.kurtosis, num(&e["kurtosis"]));
-        t.check(name, "Metrics.cornish_fisher_var", m.cornish_fisher_var, num(&e["cornish_fisher_var"]));
-        t.check(name, "Metrics.psr", m.probabilistic_sharpe_ratio, num(&e["probabilistic_sharpe_ratio"]));
-        if let (Some(b), true) = (m.benchmark, f.is_some()) {
-            t.check(name, "Metrics.alpha", b.alpha, num(&e["alpha"]));
-            t.check(name, "Metrics.beta", b.beta, num(&e["beta"]));
-            t.check(name, "Metrics.excess_sharpe", b.excess_sharpe, num(&e["excess_sharpe"]));
-            t.check(name, "Metrics.tracking_error", b.tracking_error, num(&e["tracking_error"]));
-            t.check(name, "Metrics.correlation", b.correlation, num(&e["correlation"]));
-            if !e["up_capture"].is_null() {
-                t.check(name, "Metrics.up_capture", b.up_capture, num(&e["up_capture"]));
-                t.check(name, "Metrics.down_capture", b.down_capture, num(&e["down_capture"]));
-            }
-        }
+        check_case(&mut t, case["name"].as_str().expect("name"), &r, f.as_deref(), case, omega_req);
+    }
+    // Long series (lane sums, bracketed selection, two threads), rebuilt from integer formulas.
+    for case in doc["long_cases"].as_array().expect("long cases") {
+        let (r, f) = long_series(&case["spec"]);
+        check_case(&mut t, case["name"].as_str().expect("name"), &r, Some(&f), case, omega_req);
     }
     println!(
         "{} values checked: {} bit-identical to empyrical, worst relative difference of the rest {:e}",
         t.checked, t.exact, t.worst
     );
     assert!(t.failures.is_empty(), "{} mismatches:\n{}", t.failures.len(), t.failures.join("\n"));
+}
+
+/// `v = ((i · mult) mod 2³²) / 2³² − 0.5`, `(v + 2v²) · scale + drift`: the generator's formula, evaluated in the
+/// same order, so both sides build the same bits.
+fn integer_series(n: usize, mult: u64, scale: f64, drift: f64) -> Vec<f64> {
+    (0..n)
+        .map(|i| {
+            let v = ((i as u64).wrapping_mul(mult) & 0xFFFF_FFFF) as f64 / 4_294_967_296.0 - 0.5;
+            (v + 2.0 * v * v) * scale + drift
+        })
+        .collect()
+}
+
+/// The returns and factor of a long case: `spec.returns = [mult, scale, drift, nan_every]`,
+/// `spec.factor_returns = [mult, scale, drift, coupling]` with the factor coupled to the returns' base series.
+fn long_series(spec: &Value) -> (Vec<f64>, Vec<f64>) {
+    let n = spec["n"].as_u64().expect("n") as usize;
+    let (rs, fs) = (&spec["returns"], &spec["factor_returns"]);
+    let int = |v: &Value| v.as_u64().expect("integer");
+    let base = integer_series(n, int(&rs[0]), num(&rs[1]), num(&rs[2]));
+    let nan_every = int(&rs[3]) as usize;
+    let returns =
+        base.iter().enumerate().map(|(i, &x)| if nan_every > 0 && i % nan_every == 0 { f64::NAN } else { x }).collect();
+    let coupling = num(&fs[3]);
+    let factor = integer_series(n, int(&fs[0]), num(&fs[1]), num(&fs[2]))
+        .into_iter()
+        .zip(&base)
+        .map(|(x, b)| x + coupling * b)
+        .collect();
+    (returns, factor)
+}
+
+/// Checks every metric of one case whose expected values are present (list-valued ones only when stored).
+fn check_case(t: &mut Tally, name: &str, r: &[f64], f: Option<&[f64]>, case: &Value, omega_req: f64) {
+    let p = &case["params"];
+    let period: Period = p["period"].as_str().expect("period").parse().expect("period");
+    let ann_override = p["annualization"].as_f64();
+    let ann = metrics::annualization_factor(period, ann_override).expect("annualization");
+    let rf = num(&p["risk_free"]);
+    let req = num(&p["required_return"]);
+    let cutoff = num(&p["cutoff"]);
+    let e = &case["expected"];
+    let mut c = |metric: &str, key: &str, got: f64| {
+        if !e[key].is_null() {
+            t.check(name, metric, got, num(&e[key]));
+        }
+    };
+    c("cum_returns_final", "cum_returns_final", metrics::cum_returns_final(r, 0.0));
+    c("annual_return", "annual_return", metrics::annual_return(r, ann));
+    c("annual_volatility", "annual_volatility", metrics::annual_volatility(r, ann));
+    c("sharpe_ratio", "sharpe_ratio", metrics::sharpe_ratio(r, rf, ann));
+    c("sortino_ratio", "sortino_ratio", metrics::sortino_ratio(r, req, ann));
+    c("downside_risk", "downside_risk", metrics::downside_risk(r, req, ann));
+    c("max_drawdown", "max_drawdown", metrics::max_drawdown(r));
+    c("calmar_ratio", "calmar_ratio", metrics::calmar_ratio(r, ann));
+    c("omega_ratio", "omega_ratio", metrics::omega_ratio(r, rf, omega_req, ann));
+    c("tail_ratio", "tail_ratio", metrics::tail_ratio(r));
+    c("stability", "stability_of_timeseries", metrics::stability_of_timeseries(r));
+    c("value_at_risk", "value_at_risk", metrics::value_at_risk(r, cutoff).expect("var"));
+    let cvar = metrics::conditional_value_at_risk(r, cutoff).expect("cvar");
+    c("conditional_value_at_risk", "conditional_value_at_risk", cvar);
+    c("skew", "skew", metrics::skew(r));
+    c("kurtosis", "kurtosis", metrics::kurtosis(r));
+    c("parametric_var", "parametric_var", metrics::parametric_var(r, cutoff).expect("pvar"));
+    c("cornish_fisher_var", "cornish_fisher_var", metrics::cornish_fisher_var(r, cutoff).expect("cf"));
+    let psr = metrics::probabilistic_sharpe_ratio(r, 0.0).expect("psr");
+    c("probabilistic_sharpe_ratio", "probabilistic_sharpe_ratio", psr);
+    let psr = metrics::probabilistic_sharpe_ratio(r, 0.05).expect("psr");
+    c("probabilistic_sharpe_ratio(0.05)", "probabilistic_sharpe_ratio_0_05", psr);
+    let dsr = metrics::deflated_sharpe_ratio(r, 100, 0.001).expect("dsr");
+    c("deflated_sharpe_ratio", "deflated_sharpe_ratio_100_0_001", dsr);
+    if let Some(f) = f {
+        let (a, b) = metrics::alpha_beta(r, f, rf, ann).expect("alpha_beta");
+        c("alpha", "alpha", metrics::alpha(r, f, rf, ann).expect("alpha"));
+        c("beta", "beta", metrics::beta(r, f).expect("beta"));
+        t_check_pair(&mut c, a, b);
+        c("up_capture", "up_capture", metrics::up_capture(r, f, ann).expect("up"));
+        c("down_capture", "down_capture", metrics::down_capture(r, f, ann).expect("down"));
+        c("up_down_capture", "up_down_capture", metrics::up_down_capture(r, f, ann).expect("updown"));
+        c("excess_sharpe", "excess_sharpe", metrics::excess_sharpe(r, f).expect("es"));
+        c("tracking_error", "tracking_error", metrics::tracking_error(r, f, ann).expect("te"));
+        c("correlation", "correlation", metrics::correlation(r, f).expect("corr"));
+    }
+
+    // The fused computation gives the same numbers.
+    let options = MetricsOptions {
+        risk_free: rf,
+        required_return: req,
+        omega_required_return: omega_req,
+        period,
+        annualization: ann_override,
+        cutoff,
+    };
+    let m = Metrics::compute(r, f, &options).expect("compute");
+    c("Metrics.cum_returns_final", "cum_returns_final", m.cum_returns_final);
+    c("Metrics.annual_return", "annual_return", m.annual_return);
+    c("Metrics.annual_volatility", "annual_volatility", m.annual_volatility);
+    c("Metrics.sharpe_ratio", "sharpe_ratio", m.sharpe_ratio);
+    c("Metrics.sortino_ratio", "sortino_ratio", m.sortino_ratio);
+    c("Metrics.downside_risk", "downside_risk", m.downside_risk);
+    c("Metrics.max_drawdown", "max_drawdown", m.max_drawdown);
+    c("Metrics.calmar_ratio", "calmar_ratio", m.calmar_ratio);
+    c("Metrics.omega_ratio", "omega_ratio", m.omega_ratio);
+    c("Metrics.tail_ratio", "tail_ratio", m.tail_ratio);
+    c("Metrics.stability", "stability_of_timeseries", m.stability_of_timeseries);
+    c("Metrics.value_at_risk", "value_at_risk", m.value_at_risk);
+    c("Metrics.conditional_value_at_risk", "conditional_value_at_risk", m.conditional_value_at_risk);
+    c("Metrics.skew", "skew", m.skew);
+    c("Metrics.kurtosis", "kurtosis", m.kurtosis);
+    c("Metrics.parametric_var", "parametric_var", m.parametric_var);
+    c("Metrics.cornish_fisher_var", "cornish_fisher_var", m.cornish_fisher_var);
+    c("Metrics.probabilistic_sharpe_ratio", "probabilistic_sharpe_ratio", m.probabilistic_sharpe_ratio);
+    if let Some(b) = m.benchmark {
+        c("Metrics.alpha", "alpha", b.alpha);
+        c("Metrics.beta", "beta", b.beta);
+        c("Metrics.up_capture", "up_capture", b.up_capture);
+        c("Metrics.down_capture", "down_capture", b.down_capture);
+        c("Metrics.up_down_capture", "up_down_capture", b.up_down_capture);
+        c("Metrics.excess_sharpe", "excess_sharpe", b.excess_sharpe);
+        c("Metrics.tracking_error", "tracking_error", b.tracking_error);
+        c("Metrics.correlation", "correlation", b.correlation);
+    }
+
+    // Series outputs, stored for the short cases only.
+    let lists: [(&str, Vec<f64>); 5] = [
+        ("cum_returns", metrics::cum_returns(r, 0.0)),
+        ("cum_returns_100", metrics::cum_returns(r, 100.0)),
+        ("roll_sharpe_ratio_5", metrics::rolling_sharpe(r, 5, rf, ann).expect("rolling")),
+        ("roll_annual_volatility_5", metrics::rolling_volatility(r, 5, ann).expect("rolling")),
+        ("roll_beta_5", f.map(|f| metrics::rolling_beta(r, f, 5).expect("rolling beta")).unwrap_or_default()),
+    ];
+    for (key, got) in lists {
+        if e[key].is_array() {
+            t.check_all(name, key, &got, &nums(&e[key]));
+        }
+    }
+}
+
+/// `alpha_beta` returns the pair that `alpha` and `beta` return one by one.
+fn t_check_pair(c: &mut impl FnMut(&str, &str, f64), a: f64, b: f64) {
+    c("alpha_beta.alpha", "alpha", a);
+    c("alpha_beta.beta", "beta", b);
 }

@@ -7,6 +7,7 @@
 //! bracket (possible only for adversarial data), the computation falls back to a full copy and selection, so the
 //! result is always exact: the same value that sorting would give.
 
+use super::kernels::Compensated;
 use super::stats::{lerp, select};
 
 /// What is wanted of the non-NaN values.
@@ -40,11 +41,29 @@ pub(crate) fn tail_stats(values: &[f64], tails: &[Tail]) -> (Vec<f64>, usize) {
     }
     let mut known: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
     let nans = values.len() - known.len();
-    (tails.iter().map(|t| direct(&mut known, *t)).collect(), nans)
+    (tails.iter().map(|t| direct(&mut known, values, *t)).collect(), nans)
 }
 
-/// The exact answer by selection over all known values (reordered in place).
-pub(crate) fn direct(known: &mut [f64], tail: Tail) -> f64 {
+/// The mean of the `count` smallest values given the `count`-th smallest, `threshold`: the values below it are
+/// summed in their order in `values` (NaN skipped), with compensation, and ties at the threshold fill the rest.
+/// The order of the sum never depends on how a selection permuted a buffer, so every caller gets the same bits.
+fn lower_mean(values: &[f64], threshold: f64, count: usize) -> f64 {
+    let mut sum = Compensated::default();
+    let mut below = 0usize;
+    for &x in values {
+        if x < threshold {
+            sum.add(x);
+            below += 1;
+        }
+    }
+    let ties = count.saturating_sub(below);
+    sum.add(ties as f64 * threshold);
+    sum.value() / count as f64
+}
+
+/// The exact answer by selection over all known values (`known`, reordered in place; `values` is the series in
+/// its original order).
+pub(crate) fn direct(known: &mut [f64], values: &[f64], tail: Tail) -> f64 {
     let m = known.len();
     if m == 0 {
         return f64::NAN;
@@ -62,9 +81,8 @@ pub(crate) fn direct(known: &mut [f64], tail: Tail) -> f64 {
         }
         Tail::LowerMean(c) => {
             let k = ((m - 1) as f64 * c) as usize;
-            select(known, k);
-            let tail = &known[..=k];
-            tail.iter().sum::<f64>() / tail.len() as f64
+            let threshold = select(known, k);
+            lower_mean(values, threshold, k + 1)
         }
     }
 }
@@ -223,16 +241,19 @@ fn bracketed(values: &[f64], tails: &[Tail]) -> Option<(Vec<f64>, usize)> {
                 if !inside(k) {
                     return None;
                 }
-                let local = k - b.below;
-                select(&mut b.kept, local);
-                let (mut sum, mut err) = (b.below_sum, b.below_err);
-                for &x in &b.kept[..=local] {
-                    let t = sum + x;
-                    let bp = t - sum;
-                    err += (sum - (t - bp)) + (x - bp);
-                    sum = t;
+                // The kept values in their original order, before any selection permutes them.
+                let in_order = b.kept.clone();
+                let threshold = select(&mut b.kept, k - b.below);
+                let mut sum = Compensated { sum: b.below_sum, err: b.below_err };
+                let mut below = b.below;
+                for &x in &in_order {
+                    if x < threshold {
+                        sum.add(x);
+                        below += 1;
+                    }
                 }
-                out.push((sum + err) / (k + 1) as f64);
+                sum.add((k + 1 - below) as f64 * threshold);
+                out.push(sum.value() / (k + 1) as f64);
             }
         }
     }
@@ -267,7 +288,7 @@ mod tests {
         let mut known: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
         assert_eq!(nans, v.len() - known.len());
         for (t, got) in tails.iter().zip(&fast) {
-            let want = direct(&mut known, *t);
+            let want = direct(&mut known, &v, *t);
             if let Tail::LowerMean(_) = t {
                 assert!((got - want).abs() <= 1e-13 * want.abs(), "{t:?}: {got} vs {want}");
             } else {

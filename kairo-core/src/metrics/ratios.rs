@@ -220,10 +220,10 @@ pub fn tracking_error(returns: &[f64], factor_returns: &[f64], annualization: f6
 /// Mean and standard deviation (ddof 1, zero for no dispersion) of the active returns `r − f` over the pairs
 /// where both are known.
 fn active_mean_std(returns: &[f64], factor_returns: &[f64]) -> (f64, f64) {
-    let first = paired_multi_sum(returns, factor_returns, |r, f| [r - f]);
+    let first = paired_multi_sum::<1, true>(returns, factor_returns, |r, f| [r - f]);
     let mean = mean_of(first.sums[0], first.count);
     let ss = paired_sum_by(returns, factor_returns, |r, f| active_square(r, f, mean));
-    (mean, zero_dispersion(std_from_sum_sq(ss, first.count, 1), first.min, first.max))
+    (mean, zero_dispersion(std_from_sum_sq(ss, first.count, 1), first.min[0], first.max[0]))
 }
 
 /// `((r − f) − mean)²`.

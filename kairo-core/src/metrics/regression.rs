@@ -10,7 +10,7 @@ use crate::error::MetricsError;
 /// is below 1e-30.
 #[inline]
 pub(crate) fn beta_from_factor_mean(returns: &[f64], factor_returns: &[f64], factor_mean: f64, count: usize) -> f64 {
-    let s = paired_multi_sum(returns, factor_returns, |r, f| beta_terms(r, f, factor_mean));
+    let s = paired_multi_sum::<2, false>(returns, factor_returns, |r, f| beta_terms(r, f, factor_mean));
     beta_from_parts(s.sums[0], s.sums[1], count)
 }
 
@@ -106,7 +106,8 @@ pub fn alpha_beta(
 }
 
 /// Pearson correlation of the paired non-NaN periods: `Σ(r − r̄)(f − f̄) / √(Σ(r − r̄)² Σ(f − f̄)²)`, clipped to
-/// [−1, 1]. NaN with fewer than two pairs or when either series is constant.
+/// [−1, 1]. NaN with fewer than two pairs or when either series is constant (all its values equal: the
+/// correlation is undefined, whatever rounding noise the sums hold).
 ///
 /// ```
 /// use kairo_core::metrics::correlation;
@@ -114,12 +115,13 @@ pub fn alpha_beta(
 /// ```
 pub fn correlation(returns: &[f64], factor_returns: &[f64]) -> Result<f64, MetricsError> {
     check_lengths(returns, factor_returns)?;
-    let (sr, sf, n) = paired_sums(returns, factor_returns);
-    if n < 2 {
+    let first = paired_multi_sum::<2, true>(returns, factor_returns, |r, f| [r, f]);
+    let n = first.count;
+    if n < 2 || first.min[0] == first.max[0] || first.min[1] == first.max[1] {
         return Ok(f64::NAN);
     }
-    let (mr, mf) = (sr / n as f64, sf / n as f64);
-    let s = paired_multi_sum(returns, factor_returns, |r, f| correlation_terms(r, f, mr, mf));
+    let (mr, mf) = (first.sums[0] / n as f64, first.sums[1] / n as f64);
+    let s = paired_multi_sum::<3, false>(returns, factor_returns, |r, f| correlation_terms(r, f, mr, mf));
     Ok(correlation_from_sums(s.sums[0], s.sums[1], s.sums[2]))
 }
 

@@ -338,11 +338,11 @@ fn main_passes(returns: &[f64], options: &MetricsOptions, ann: f64) -> Metrics {
 
 fn benchmark_metrics(returns: &[f64], factor: &[f64], rf: f64, ann: f64) -> BenchmarkMetrics {
     let n = returns.len();
-    let first = paired_multi_sum(returns, factor, |r, f| [r - f, r, f]);
+    let first = paired_multi_sum::<3, true>(returns, factor, |r, f| [r - f, r, f]);
     let [active_sum, sum_r, sum_f] = first.sums;
     let pairs = first.count;
     let (mean_r, mean_f, mean_active) = (mean_of(sum_r, pairs), mean_of(sum_f, pairs), mean_of(active_sum, pairs));
-    let second = paired_multi_sum(returns, factor, |r, f| {
+    let second = paired_multi_sum::<6, false>(returns, factor, |r, f| {
         let [cov, var_f] = beta_terms(r, f, mean_f);
         let [srr, sff, srf] = correlation_terms(r, f, mean_r, mean_f);
         [cov, var_f, srr, sff, srf, active_square(r, f, mean_active)]
@@ -351,9 +351,10 @@ fn benchmark_metrics(returns: &[f64], factor: &[f64], rf: f64, ann: f64) -> Benc
     let beta = if n == 0 || factor.len() < 2 { f64::NAN } else { beta_from_parts(cov, var_f, pairs) };
     let alpha =
         if n < 2 { f64::NAN } else { annualize_alpha(mean_alpha_residual(returns, factor, rf, beta, pairs), ann) };
-    let active_std = zero_dispersion(std_from_sum_sq(ss_active, pairs, 1), first.min, first.max);
+    let active_std = zero_dispersion(std_from_sum_sq(ss_active, pairs, 1), first.min[0], first.max[0]);
     let two_or_more = n >= 2;
-    let correlation = if pairs < 2 { f64::NAN } else { correlation_from_sums(srr, sff, srf) };
+    let constant = first.min[1] == first.max[1] || first.min[2] == first.max[2];
+    let correlation = if pairs < 2 || constant { f64::NAN } else { correlation_from_sums(srr, sff, srf) };
 
     let capture = CaptureParts::of(returns, factor);
     let (up, down) = (capture.up_capture(ann), capture.down_capture(ann));
