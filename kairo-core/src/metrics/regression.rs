@@ -2,7 +2,7 @@
 //! correlation, and the R² of a linear fit to cumulative log returns (empyrical `stability_of_timeseries`).
 
 use super::check_lengths;
-use super::kernels::{paired_multi_sum, paired_sum_by, paired_sums};
+use super::kernels::{paired_multi_sum, paired_sums};
 use super::stats::mean_of;
 use crate::error::MetricsError;
 
@@ -55,15 +55,10 @@ pub fn beta(returns: &[f64], factor_returns: &[f64]) -> Result<f64, MetricsError
 
 /// The mean of `(r − r_f) − β (f − r_f)` over the paired periods.
 #[inline]
-pub(crate) fn mean_alpha_residual(
-    returns: &[f64],
-    factor_returns: &[f64],
-    risk_free: f64,
-    beta: f64,
-    count: usize,
-) -> f64 {
-    let sum = paired_sum_by(returns, factor_returns, |r, f| (r - risk_free) - beta * (f - risk_free));
-    mean_of(sum, count)
+/// By linearity the mean of the residuals `(r − r_f) − β (f − r_f)` is `(r̄ − r_f) − β (f̄ − r_f)` with `r̄`, `f̄` the
+/// means over the paired periods, so no pass over the data is needed once the means are known.
+pub(crate) fn mean_alpha_residual(mean_r: f64, mean_f: f64, risk_free: f64, beta: f64) -> f64 {
+    (mean_r - risk_free) - beta * (mean_f - risk_free)
 }
 
 #[inline]
@@ -72,7 +67,8 @@ pub(crate) fn annualize_alpha(mean_residual: f64, annualization: f64) -> f64 {
 }
 
 /// Annualized CAPM alpha (empyrical `alpha`): `(1 + mean((r − r_f) − β (f − r_f)))^A − 1` over the paired
-/// periods, with β from [`beta`] and `risk_free` a per-period rate. NaN when fewer than two periods.
+/// periods, with β from [`beta`] and `risk_free` a per-period rate. The mean residual is taken as
+/// `(r̄ − r_f) − β (f̄ − r_f)`, equal by linearity. NaN when fewer than two periods.
 ///
 /// ```
 /// use kairo_core::metrics::alpha;
@@ -96,12 +92,13 @@ pub fn alpha_beta(
     if returns.is_empty() || factor_returns.len() < 2 {
         return Ok((f64::NAN, f64::NAN));
     }
-    let (_, sum, count) = paired_sums(returns, factor_returns);
-    let b = beta_from_factor_mean(returns, factor_returns, mean_of(sum, count), count);
+    let (sum_r, sum_f, count) = paired_sums(returns, factor_returns);
+    let (mean_r, mean_f) = (mean_of(sum_r, count), mean_of(sum_f, count));
+    let b = beta_from_factor_mean(returns, factor_returns, mean_f, count);
     if returns.len() < 2 {
         return Ok((f64::NAN, b));
     }
-    let a = annualize_alpha(mean_alpha_residual(returns, factor_returns, risk_free, b, count), annualization);
+    let a = annualize_alpha(mean_alpha_residual(mean_r, mean_f, risk_free, b), annualization);
     Ok((a, b))
 }
 

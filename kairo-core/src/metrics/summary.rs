@@ -167,6 +167,7 @@ const PARALLEL_THRESHOLD: usize = 1 << 16;
 enum Part {
     Main(Metrics),
     Benchmark(Option<BenchmarkMetrics>),
+    Capture(Option<CaptureParts>),
     Quantiles(Quantiles),
     Stability(Fit),
 }
@@ -180,10 +181,11 @@ fn parallel(
     ann: f64,
 ) -> (Metrics, Quantiles, f64) {
     let (first_half, second_half) = halves(returns);
-    let tasks: [&(dyn Fn() -> Part + Sync); 5] = [
-        &|| Part::Benchmark(benchmark.map(|f| benchmark_metrics(returns, f, options.risk_free, ann))),
+    let tasks: [&(dyn Fn() -> Part + Sync); 6] = [
         &|| Part::Main(main_passes(returns, options, ann)),
+        &|| Part::Benchmark(benchmark.map(|f| benchmark_moments(returns, f, options.risk_free, ann))),
         &|| Part::Quantiles(quantiles(returns, options.cutoff)),
+        &|| Part::Capture(benchmark.map(|f| CaptureParts::of(returns, f))),
         &|| Part::Stability(stability_fit(first_half)),
         &|| Part::Stability(stability_fit(second_half)),
     ];
@@ -202,18 +204,25 @@ fn parallel(
         work();
     });
     let mut parts = slots.into_iter().map(|s| s.into_inner().ok().flatten());
-    let bench = match parts.next().flatten() {
-        Some(Part::Benchmark(b)) => b,
-        _ => None,
-    };
     let mut main = match parts.next().flatten() {
         Some(Part::Main(m)) => m,
         _ => main_passes(returns, options, ann),
     };
-    main.benchmark = bench;
+    let bench = match parts.next().flatten() {
+        Some(Part::Benchmark(b)) => b,
+        _ => None,
+    };
     let q = match parts.next().flatten() {
         Some(Part::Quantiles(q)) => q,
         _ => Quantiles::nan(),
+    };
+    let capture = match parts.next().flatten() {
+        Some(Part::Capture(c)) => c,
+        _ => None,
+    };
+    main.benchmark = match (bench, capture) {
+        (Some(b), Some(c)) => Some(with_capture(b, &c, ann)),
+        _ => benchmark.map(|f| benchmark_metrics(returns, f, options.risk_free, ann)),
     };
     let mut fits = parts.flatten().filter_map(|p| if let Part::Stability(f) = p { Some(f) } else { None });
     let fit = match (fits.next(), fits.next()) {
@@ -337,6 +346,19 @@ fn main_passes(returns: &[f64], options: &MetricsOptions, ann: f64) -> Metrics {
 }
 
 fn benchmark_metrics(returns: &[f64], factor: &[f64], rf: f64, ann: f64) -> BenchmarkMetrics {
+    with_capture(benchmark_moments(returns, factor, rf, ann), &CaptureParts::of(returns, factor), ann)
+}
+
+/// Fills in the capture ratios.
+fn with_capture(mut b: BenchmarkMetrics, capture: &CaptureParts, ann: f64) -> BenchmarkMetrics {
+    b.up_capture = capture.up_capture(ann);
+    b.down_capture = capture.down_capture(ann);
+    b.up_down_capture = b.up_capture / b.down_capture;
+    b
+}
+
+/// Everything against the benchmark but the capture ratios (left NaN).
+fn benchmark_moments(returns: &[f64], factor: &[f64], rf: f64, ann: f64) -> BenchmarkMetrics {
     let n = returns.len();
     let first = paired_multi_sum::<3, true>(returns, factor, |r, f| [r - f, r, f]);
     let [active_sum, sum_r, sum_f] = first.sums;
@@ -349,22 +371,19 @@ fn benchmark_metrics(returns: &[f64], factor: &[f64], rf: f64, ann: f64) -> Benc
     });
     let [cov, var_f, srr, sff, srf, ss_active] = second.sums;
     let beta = if n == 0 || factor.len() < 2 { f64::NAN } else { beta_from_parts(cov, var_f, pairs) };
-    let alpha =
-        if n < 2 { f64::NAN } else { annualize_alpha(mean_alpha_residual(returns, factor, rf, beta, pairs), ann) };
+    let alpha = if n < 2 { f64::NAN } else { annualize_alpha(mean_alpha_residual(mean_r, mean_f, rf, beta), ann) };
     let active_std = zero_dispersion(std_from_sum_sq(ss_active, pairs, 1), first.min[0], first.max[0]);
     let two_or_more = n >= 2;
     let constant = first.min[1] == first.max[1] || first.min[2] == first.max[2];
     let correlation = if pairs < 2 || constant { f64::NAN } else { correlation_from_sums(srr, sff, srf) };
 
-    let capture = CaptureParts::of(returns, factor);
-    let (up, down) = (capture.up_capture(ann), capture.down_capture(ann));
     BenchmarkMetrics {
         alpha,
         beta,
         correlation,
-        up_capture: up,
-        down_capture: down,
-        up_down_capture: up / down,
+        up_capture: f64::NAN,
+        down_capture: f64::NAN,
+        up_down_capture: f64::NAN,
         excess_sharpe: if two_or_more { mean_active / active_std } else { f64::NAN },
         tracking_error: if two_or_more { active_std * ann.sqrt() } else { f64::NAN },
     }
