@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Regenerates benches/README.md: kairo against empyrical-reloaded and numpy on the same arrays in one run, then the
+# criterion benchmarks of kairo-core. Takes a few minutes; run it on an otherwise idle machine.
+#
+#   ./benches/run.sh            # everything
+#   REPEATS=15 ./benches/run.sh # more repeats for the side-by-side table
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kairo/target}"
+venv="${KAIRO_BENCH_VENV:-$HOME/.cache/kairo/bench-venv}"
+repeats="${REPEATS:-11}"
+
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet "empyrical-reloaded==0.7.1" numpy
+
+cargo build --quiet --release -p kairo-benches --bin metrics_timing
+peer_table=$("$venv/bin/python" -W ignore benches/peer_comparison.py \
+    --kairo-bin "$CARGO_TARGET_DIR/release/metrics_timing" --repeats "$repeats")
+
+cargo bench --quiet -p kairo-benches -- --noplot >/dev/null
+python3 benches/write_readme.py "$CARGO_TARGET_DIR/criterion" "$repeats" <<<"$peer_table" > benches/README.md
+echo "wrote benches/README.md"
