@@ -53,6 +53,19 @@ impl CaptureParts {
         p
     }
 
+    /// No periods: growth 1, count 0.
+    pub(crate) fn identity() -> Self {
+        CaptureParts { up: (1.0, 1.0, 0), down: (1.0, 1.0, 0) }
+    }
+
+    /// The parts of two consecutive stretches.
+    pub(crate) fn merge(&self, b: &CaptureParts) -> CaptureParts {
+        CaptureParts {
+            up: (self.up.0 * b.up.0, self.up.1 * b.up.1, self.up.2 + b.up.2),
+            down: (self.down.0 * b.down.0, self.down.1 * b.down.1, self.down.2 + b.down.2),
+        }
+    }
+
     pub(crate) fn up_capture(&self, annualization: f64) -> f64 {
         capture(self.up, annualization)
     }

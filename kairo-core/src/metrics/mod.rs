@@ -17,6 +17,7 @@
 mod capture;
 mod cumulative;
 mod drawdown;
+mod fused;
 mod kernels;
 mod quantile;
 mod ratios;

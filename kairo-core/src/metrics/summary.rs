@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::capture::CaptureParts;
 use super::cumulative::{annual_return_from_growth, finish_growth};
 use super::drawdown::DrawdownTracker;
+use super::fused::{pair_stats, series_stats, PairStats, Rates, SeriesStats};
 use super::kernels::{multi_sum, paired_multi_sum};
 use super::quantile::{tail_stats, Tail};
 use super::ratios::{
@@ -163,17 +164,16 @@ impl Metrics {
 /// Series at least this long are computed by two threads.
 const PARALLEL_THRESHOLD: usize = 1 << 16;
 
-/// The independent parts of the computation, for the two workers of [`parallel`].
+/// The independent parts of the long-series computation, for the two workers of [`parallel`].
 enum Part {
-    Main(Metrics),
-    Benchmark(Option<BenchmarkMetrics>),
-    Capture(Option<CaptureParts>),
+    Half(SeriesStats, Option<PairStats>),
+    Growth(f64, f64),
     Quantiles(Quantiles),
     Stability(Fit),
 }
 
-/// Runs the independent parts on two threads, each taking the next part, longest first, from a shared list; the
-/// stability fit is split in two halves that are merged exactly afterwards.
+/// Long series: the parts run on two threads, each worker taking the next part from a shared list (the longest
+/// first); the halves of the single-pass engine and of the stability fit are merged afterwards.
 fn parallel(
     returns: &[f64],
     benchmark: Option<&[f64]>,
@@ -181,13 +181,25 @@ fn parallel(
     ann: f64,
 ) -> (Metrics, Quantiles, f64) {
     let (first_half, second_half) = halves(returns);
+    let split = first_half.len();
+    let rates = Rates {
+        risk_free: options.risk_free,
+        required: options.required_return,
+        omega_threshold: omega_threshold(options.omega_required_return, ann),
+    };
+    let half = |r: &[f64], range: std::ops::Range<usize>| {
+        Part::Half(series_stats(r, rates), benchmark.map(|f| pair_stats(r, &f[range])))
+    };
     let tasks: [&(dyn Fn() -> Part + Sync); 6] = [
-        &|| Part::Main(main_passes(returns, options, ann)),
-        &|| Part::Benchmark(benchmark.map(|f| benchmark_moments(returns, f, options.risk_free, ann))),
         &|| Part::Quantiles(quantiles(returns, options.cutoff)),
-        &|| Part::Capture(benchmark.map(|f| CaptureParts::of(returns, f))),
+        &|| half(first_half, 0..split),
+        &|| half(second_half, split..returns.len()),
         &|| Part::Stability(stability_fit(first_half)),
         &|| Part::Stability(stability_fit(second_half)),
+        &|| {
+            let (growth, drawdown) = growth_and_drawdown(returns);
+            Part::Growth(growth, drawdown)
+        },
     ];
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<Part>>> = tasks.iter().map(|_| Mutex::new(None)).collect();
@@ -203,45 +215,126 @@ fn parallel(
         scope.spawn(work);
         work();
     });
-    let mut parts = slots.into_iter().map(|s| s.into_inner().ok().flatten());
-    let mut main = match parts.next().flatten() {
-        Some(Part::Main(m)) => m,
-        _ => main_passes(returns, options, ann),
-    };
-    let bench = match parts.next().flatten() {
-        Some(Part::Benchmark(b)) => b,
-        _ => None,
-    };
-    let q = match parts.next().flatten() {
-        Some(Part::Quantiles(q)) => q,
-        _ => Quantiles::nan(),
-    };
-    let capture = match parts.next().flatten() {
-        Some(Part::Capture(c)) => c,
-        _ => None,
-    };
-    main.benchmark = match (bench, capture) {
-        (Some(b), Some(c)) => Some(with_capture(b, &c, ann)),
-        _ => benchmark.map(|f| benchmark_metrics(returns, f, options.risk_free, ann)),
-    };
-    let mut fits = parts.flatten().filter_map(|p| if let Part::Stability(f) = p { Some(f) } else { None });
-    let fit = match (fits.next(), fits.next()) {
-        (Some(a), Some(b)) => a.then(b),
+    let mut quantile_part = None;
+    let mut halves_done: Vec<(SeriesStats, Option<PairStats>)> = Vec::new();
+    let mut fits = Vec::new();
+    let mut growth = None;
+    for slot in slots {
+        match slot.into_inner().ok().flatten() {
+            Some(Part::Quantiles(q)) => quantile_part = Some(q),
+            Some(Part::Half(s, p)) => halves_done.push((s, p)),
+            Some(Part::Stability(f)) => fits.push(f),
+            Some(Part::Growth(g, d)) => growth = Some((g, d)),
+            None => {}
+        }
+    }
+    let q = quantile_part.unwrap_or_else(|| quantiles(returns, options.cutoff));
+    let fit = match fits.as_slice() {
+        [a, b] => a.then(*b),
         _ => stability_fit(first_half).then(stability_fit(second_half)),
     };
-    (main, q, fit.r_squared())
+    let (growth, drawdown) = growth.unwrap_or_else(|| growth_and_drawdown(returns));
+    let (series, pair) = match halves_done.as_slice() {
+        [(s1, p1), (s2, p2)] => (s1.merge(*s2), p1.zip(*p2).map(|(a, b)| a.merge(b))),
+        _ => (series_stats(returns, rates), benchmark.map(|f| pair_stats(returns, f))),
+    };
+    let m = from_fused(returns.len(), &series, pair.as_ref(), growth, drawdown, options, ann);
+    (m, q, fit.r_squared())
+}
+
+/// `Π(1 + r)` over the known returns and the maximum drawdown, in one sequential pass.
+fn growth_and_drawdown(returns: &[f64]) -> (f64, f64) {
+    let mut growth = 1.0;
+    let mut drawdown = DrawdownTracker::new();
+    for &r in returns {
+        let g = r + 1.0;
+        if !g.is_nan() {
+            growth *= g;
+        }
+        drawdown.push(r);
+    }
+    (growth, drawdown.max_drawdown())
+}
+
+/// The metrics from the single-pass engine's statistics.
+fn from_fused(
+    n: usize,
+    s: &SeriesStats,
+    pair: Option<&PairStats>,
+    growth: f64,
+    max_drawdown: f64,
+    options: &MetricsOptions,
+    ann: f64,
+) -> Metrics {
+    let mo = s.moments;
+    let count = mo.n as usize;
+    let (min, max) = s.min_max();
+    let std = std_from_sum_sq(mo.m2, count, 1);
+    let (skew, kurt) = shape_from_sums(count, mo.mean, (mo.m2, mo.m3, mo.m4));
+    let annual_return = annual_return_from_growth(growth, n, ann);
+    let downside_risk = downside_from_parts(s.downside_sq.value(), count, ann);
+    let mean_adj = mean_of(s.sum_adj.value(), count);
+    let std_adj = zero_dispersion(std, min, max);
+    let open_cutoff = check_open_cutoff(options.cutoff).is_ok();
+    let omega_thr = omega_threshold(options.omega_required_return, ann);
+    Metrics {
+        periods: n,
+        observations: count,
+        cum_returns_final: finish_growth(growth, 0.0),
+        annual_return,
+        annual_volatility: std * ann.powf(0.5),
+        sharpe_ratio: (mean_adj / std_adj) * ann.sqrt(),
+        sortino_ratio: mean_of(s.sum_req.value(), count) * ann / downside_risk,
+        downside_risk,
+        max_drawdown,
+        calmar_ratio: calmar_from_parts(annual_return, max_drawdown),
+        omega_ratio: if omega_thr.is_nan() { f64::NAN } else { omega_from_parts(s.gains.value(), s.losses.value()) },
+        tail_ratio: f64::NAN,
+        stability_of_timeseries: f64::NAN,
+        value_at_risk: f64::NAN,
+        conditional_value_at_risk: f64::NAN,
+        parametric_var: if open_cutoff { mo.mean + std * standard_normal_quantile(options.cutoff) } else { f64::NAN },
+        cornish_fisher_var: if open_cutoff {
+            cornish_fisher_from_parts(mo.mean, std, skew, kurt, options.cutoff)
+        } else {
+            f64::NAN
+        },
+        skew: if count != n { f64::NAN } else { skew },
+        kurtosis: if count != n { f64::NAN } else { kurt },
+        probabilistic_sharpe_ratio: psr_from_parts(count, mo.mean, std_adj, skew, kurt, 0.0),
+        benchmark: pair.map(|p| pair_metrics(n, p, options.risk_free, ann)),
+    }
+}
+
+/// The benchmark metrics from the single-pass engine's pair statistics.
+fn pair_metrics(n: usize, p: &PairStats, rf: f64, ann: f64) -> BenchmarkMetrics {
+    let m = p.moments;
+    let pairs = m.n as usize;
+    let beta = beta_from_parts(m.c_rf, m.m2_f, pairs);
+    let alpha = annualize_alpha(mean_alpha_residual(m.mean_r, m.mean_f, rf, beta), ann);
+    let constant = !(p.min[0] < p.max[0]) || !(p.min[1] < p.max[1]);
+    let correlation = if pairs < 2 || constant { f64::NAN } else { correlation_from_sums(m.m2_r, m.m2_f, m.c_rf) };
+    let active_min_max = if p.min[2] <= p.max[2] { (p.min[2], p.max[2]) } else { (f64::NAN, f64::NAN) };
+    let active_std = zero_dispersion(std_from_sum_sq(m.m2_a, pairs, 1), active_min_max.0, active_min_max.1);
+    let mean_active = if pairs == 0 { f64::NAN } else { m.mean_a };
+    let (up, down) = (p.capture.up_capture(ann), p.capture.down_capture(ann));
+    let _ = n;
+    BenchmarkMetrics {
+        alpha,
+        beta,
+        correlation,
+        up_capture: up,
+        down_capture: down,
+        up_down_capture: up / down,
+        excess_sharpe: mean_active / active_std,
+        tracking_error: active_std * ann.sqrt(),
+    }
 }
 
 struct Quantiles {
     value_at_risk: f64,
     conditional_value_at_risk: f64,
     tail_ratio: f64,
-}
-
-impl Quantiles {
-    fn nan() -> Self {
-        Quantiles { value_at_risk: f64::NAN, conditional_value_at_risk: f64::NAN, tail_ratio: f64::NAN }
-    }
 }
 
 fn quantiles(returns: &[f64], cutoff: f64) -> Quantiles {
@@ -346,11 +439,8 @@ fn main_passes(returns: &[f64], options: &MetricsOptions, ann: f64) -> Metrics {
 }
 
 fn benchmark_metrics(returns: &[f64], factor: &[f64], rf: f64, ann: f64) -> BenchmarkMetrics {
-    with_capture(benchmark_moments(returns, factor, rf, ann), &CaptureParts::of(returns, factor), ann)
-}
-
-/// Fills in the capture ratios.
-fn with_capture(mut b: BenchmarkMetrics, capture: &CaptureParts, ann: f64) -> BenchmarkMetrics {
+    let mut b = benchmark_moments(returns, factor, rf, ann);
+    let capture = CaptureParts::of(returns, factor);
     b.up_capture = capture.up_capture(ann);
     b.down_capture = capture.down_capture(ann);
     b.up_down_capture = b.up_capture / b.down_capture;

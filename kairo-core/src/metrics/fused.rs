@@ -1,0 +1,332 @@
+//! The single-pass engine behind [`Metrics::compute`](super::Metrics::compute) on long series.
+//!
+//! The series is cut into chunks that fit in the CPU cache. Each chunk is read from memory once: a first loop takes
+//! its sums (in lanes), a second loop over the now-cached chunk takes the moments about the chunk's own mean, and the
+//! chunk's statistics are merged into the running ones with the pairwise formulas of Chan, Golub & LeVeque (1979)
+//! for means, variances and co-moments and of Pébay (2008, Sandia report SAND2008-6212) for the third and fourth
+//! moments. The two halves of the series run on two threads and are merged the same way. Sums that need no mean
+//! (downside, omega) are accumulated with compensation. Results agree with the one-metric functions to a few ulps
+//! (the test suite holds them to 1e-12 relative) and with empyrical to 1e-12.
+
+use super::capture::CaptureParts;
+use super::kernels::Compensated;
+use super::ratios::downside_square;
+
+/// Elements per chunk: 4096 values of each series, 32 KiB, stay in cache between the two loops.
+pub(crate) const CHUNK: usize = 4096;
+const L: usize = 4;
+
+/// Mergeable moments of the known values of one series, up to the fourth.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Moments {
+    pub(crate) n: f64,
+    pub(crate) mean: f64,
+    pub(crate) m2: f64,
+    pub(crate) m3: f64,
+    pub(crate) m4: f64,
+}
+
+impl Moments {
+    /// The moments of the union of two disjoint samples (Pébay 2008, eqs. 2.1–2.3).
+    pub(crate) fn merge(self, b: Moments) -> Moments {
+        let a = self;
+        if a.n == 0.0 {
+            return b;
+        }
+        if b.n == 0.0 {
+            return a;
+        }
+        let n = a.n + b.n;
+        let d = b.mean - a.mean;
+        let dn = d / n;
+        let dn2 = dn * dn;
+        let t = d * dn * a.n * b.n;
+        Moments {
+            n,
+            mean: a.mean + dn * b.n,
+            m2: a.m2 + b.m2 + t,
+            m3: a.m3 + b.m3 + t * dn * (a.n - b.n) + 3.0 * dn * (a.n * b.m2 - b.n * a.m2),
+            m4: a.m4
+                + b.m4
+                + t * dn2 * (a.n * a.n - a.n * b.n + b.n * b.n)
+                + 6.0 * dn2 * (a.n * a.n * b.m2 + b.n * b.n * a.m2)
+                + 4.0 * dn * (a.n * b.m3 - b.n * a.m3),
+        }
+    }
+}
+
+/// Mergeable co-moments of the pairs where both series are known.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct PairMoments {
+    pub(crate) n: f64,
+    pub(crate) mean_r: f64,
+    pub(crate) mean_f: f64,
+    pub(crate) mean_a: f64,
+    pub(crate) m2_r: f64,
+    pub(crate) m2_f: f64,
+    pub(crate) m2_a: f64,
+    pub(crate) c_rf: f64,
+}
+
+impl PairMoments {
+    /// The co-moments of the union of two disjoint samples (Chan, Golub & LeVeque 1979).
+    pub(crate) fn merge(self, b: PairMoments) -> PairMoments {
+        let a = self;
+        if a.n == 0.0 {
+            return b;
+        }
+        if b.n == 0.0 {
+            return a;
+        }
+        let n = a.n + b.n;
+        let w = a.n * b.n / n;
+        let (dr, df, da) = (b.mean_r - a.mean_r, b.mean_f - a.mean_f, b.mean_a - a.mean_a);
+        PairMoments {
+            n,
+            mean_r: a.mean_r + dr * b.n / n,
+            mean_f: a.mean_f + df * b.n / n,
+            mean_a: a.mean_a + da * b.n / n,
+            m2_r: a.m2_r + b.m2_r + dr * dr * w,
+            m2_f: a.m2_f + b.m2_f + df * df * w,
+            m2_a: a.m2_a + b.m2_a + da * da * w,
+            c_rf: a.c_rf + b.c_rf + dr * df * w,
+        }
+    }
+}
+
+/// Everything one pass over (part of) a series gathers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SeriesStats {
+    pub(crate) moments: Moments,
+    pub(crate) min: f64,
+    pub(crate) max: f64,
+    /// `Σ (r − r_f)`
+    pub(crate) sum_adj: Compensated,
+    /// `Σ (r − r_req)`
+    pub(crate) sum_req: Compensated,
+    /// `Σ min(r − r_req, 0)²`
+    pub(crate) downside_sq: Compensated,
+    /// `Σ max(r − r_f − τ, 0)` and `Σ min(r − r_f − τ, 0)`
+    pub(crate) gains: Compensated,
+    pub(crate) losses: Compensated,
+}
+
+impl SeriesStats {
+    fn empty() -> Self {
+        SeriesStats {
+            moments: Moments::default(),
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            sum_adj: Compensated::default(),
+            sum_req: Compensated::default(),
+            downside_sq: Compensated::default(),
+            gains: Compensated::default(),
+            losses: Compensated::default(),
+        }
+    }
+
+    pub(crate) fn merge(mut self, b: SeriesStats) -> SeriesStats {
+        self.moments = self.moments.merge(b.moments);
+        self.min = if b.min < self.min { b.min } else { self.min };
+        self.max = if b.max > self.max { b.max } else { self.max };
+        for (x, y) in [
+            (&mut self.sum_adj, b.sum_adj),
+            (&mut self.sum_req, b.sum_req),
+            (&mut self.downside_sq, b.downside_sq),
+            (&mut self.gains, b.gains),
+            (&mut self.losses, b.losses),
+        ] {
+            x.add(y.sum);
+            x.add(y.err);
+        }
+        self
+    }
+
+    /// Minimum and maximum of the known values, NaN when there are none.
+    pub(crate) fn min_max(&self) -> (f64, f64) {
+        if self.min <= self.max {
+            (self.min, self.max)
+        } else {
+            (f64::NAN, f64::NAN)
+        }
+    }
+}
+
+/// The per-period rates the series pass subtracts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rates {
+    pub(crate) risk_free: f64,
+    pub(crate) required: f64,
+    pub(crate) omega_threshold: f64,
+}
+
+#[inline]
+fn fold(a: [f64; L]) -> f64 {
+    (a[0] + a[1]) + (a[2] + a[3])
+}
+
+/// The statistics of `returns`, chunk by chunk.
+pub(crate) fn series_stats(returns: &[f64], rates: Rates) -> SeriesStats {
+    let mut total = SeriesStats::empty();
+    for chunk in returns.chunks(CHUNK) {
+        total = total.merge(series_chunk(chunk, rates));
+    }
+    total
+}
+
+fn series_chunk(chunk: &[f64], rates: Rates) -> SeriesStats {
+    let Rates { risk_free: rf, required: req, omega_threshold: thr } = rates;
+    // Loop 1: sums (NaN skipped), count, extremes.
+    let mut s = [[0.0f64; L]; 7];
+    let mut cnt = [0.0f64; L];
+    let (mut lo, mut hi) = ([f64::INFINITY; L], [f64::NEG_INFINITY; L]);
+    let full = chunk.len() - chunk.len() % L;
+    let mut step = |i: usize, x: f64, s: &mut [[f64; L]; 7]| {
+        let known = !x.is_nan();
+        let r = if known { x } else { 0.0 };
+        let below = r - req;
+        let o = r - rf - thr;
+        let terms = [r, r - rf, below, downside_square(below), o.max(0.0), o.min(0.0), 0.0];
+        for k in 0..6 {
+            s[k][i] += if known { terms[k] } else { 0.0 };
+        }
+        cnt[i] += known as u64 as f64;
+        lo[i] = if x < lo[i] { x } else { lo[i] };
+        hi[i] = if x > hi[i] { x } else { hi[i] };
+    };
+    for c in chunk[..full].chunks_exact(L) {
+        for i in 0..L {
+            step(i, c[i], &mut s);
+        }
+    }
+    for (j, &x) in chunk[full..].iter().enumerate() {
+        step(j, x, &mut s);
+    }
+    let n: f64 = fold(cnt);
+    let mut out = SeriesStats::empty();
+    out.min = lo.iter().copied().fold(f64::INFINITY, |a, b| if b < a { b } else { a });
+    out.max = hi.iter().copied().fold(f64::NEG_INFINITY, |a, b| if b > a { b } else { a });
+    out.sum_adj.add(fold(s[1]));
+    out.sum_req.add(fold(s[2]));
+    out.downside_sq.add(fold(s[3]));
+    out.gains.add(fold(s[4]));
+    out.losses.add(fold(s[5]));
+    if n == 0.0 {
+        return out;
+    }
+    let mean = fold(s[0]) / n;
+    // Loop 2: moments about the chunk's mean, over the cached chunk.
+    let mut m = [[0.0f64; L]; 3];
+    let central = |i: usize, x: f64, m: &mut [[f64; L]; 3]| {
+        let d = if x.is_nan() { 0.0 } else { x - mean };
+        let d2 = d * d;
+        m[0][i] += d2;
+        m[1][i] += d2 * d;
+        m[2][i] += d2 * d2;
+    };
+    for c in chunk[..full].chunks_exact(L) {
+        for i in 0..L {
+            central(i, c[i], &mut m);
+        }
+    }
+    for (j, &x) in chunk[full..].iter().enumerate() {
+        central(j, x, &mut m);
+    }
+    out.moments = Moments { n, mean, m2: fold(m[0]), m3: fold(m[1]), m4: fold(m[2]) };
+    out
+}
+
+/// Everything one pass over (part of) two aligned series gathers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PairStats {
+    pub(crate) moments: PairMoments,
+    /// Extremes of r, f and r − f over the pairs.
+    pub(crate) min: [f64; 3],
+    pub(crate) max: [f64; 3],
+    pub(crate) capture: CaptureParts,
+}
+
+impl PairStats {
+    fn empty() -> Self {
+        PairStats {
+            moments: PairMoments::default(),
+            min: [f64::INFINITY; 3],
+            max: [f64::NEG_INFINITY; 3],
+            capture: CaptureParts::identity(),
+        }
+    }
+
+    pub(crate) fn merge(mut self, b: PairStats) -> PairStats {
+        self.moments = self.moments.merge(b.moments);
+        for k in 0..3 {
+            self.min[k] = if b.min[k] < self.min[k] { b.min[k] } else { self.min[k] };
+            self.max[k] = if b.max[k] > self.max[k] { b.max[k] } else { self.max[k] };
+        }
+        self.capture = self.capture.merge(&b.capture);
+        self
+    }
+}
+
+/// The pair statistics of `returns` against `factor` (same length), chunk by chunk.
+pub(crate) fn pair_stats(returns: &[f64], factor: &[f64]) -> PairStats {
+    let mut total = PairStats::empty();
+    for (r, f) in returns.chunks(CHUNK).zip(factor.chunks(CHUNK)) {
+        total = total.merge(pair_chunk(r, f));
+    }
+    total
+}
+
+fn pair_chunk(rs: &[f64], fs: &[f64]) -> PairStats {
+    let mut s = [[0.0f64; L]; 3];
+    let mut cnt = [0.0f64; L];
+    let (mut lo, mut hi) = ([[f64::INFINITY; L]; 3], [[f64::NEG_INFINITY; L]; 3]);
+    let mut step = |i: usize, r: f64, f: f64| {
+        let both = !r.is_nan() && !f.is_nan();
+        let v = [r, f, r - f];
+        for k in 0..3 {
+            s[k][i] += if both { v[k] } else { 0.0 };
+            let t = if both { v[k] } else { f64::NAN };
+            lo[k][i] = if t < lo[k][i] { t } else { lo[k][i] };
+            hi[k][i] = if t > hi[k][i] { t } else { hi[k][i] };
+        }
+        cnt[i] += both as u64 as f64;
+    };
+    for (j, (&r, &f)) in rs.iter().zip(fs).enumerate() {
+        step(j % L, r, f);
+    }
+    let mut out = PairStats::empty();
+    for k in 0..3 {
+        for i in 0..L {
+            out.min[k] = if lo[k][i] < out.min[k] { lo[k][i] } else { out.min[k] };
+            out.max[k] = if hi[k][i] > out.max[k] { hi[k][i] } else { out.max[k] };
+        }
+    }
+    out.capture = CaptureParts::of(rs, fs);
+    let n = fold(cnt);
+    if n == 0.0 {
+        return out;
+    }
+    let (mr, mf, ma) = (fold(s[0]) / n, fold(s[1]) / n, fold(s[2]) / n);
+    let mut m = [[0.0f64; L]; 4];
+    for (j, (&r, &f)) in rs.iter().zip(fs).enumerate() {
+        let i = j % L;
+        let both = !r.is_nan() && !f.is_nan();
+        let (dr, df) = if both { (r - mr, f - mf) } else { (0.0, 0.0) };
+        let da = if both { (r - f) - ma } else { 0.0 };
+        m[0][i] += dr * dr;
+        m[1][i] += df * df;
+        m[2][i] += da * da;
+        m[3][i] += dr * df;
+    }
+    out.moments = PairMoments {
+        n,
+        mean_r: mr,
+        mean_f: mf,
+        mean_a: ma,
+        m2_r: fold(m[0]),
+        m2_f: fold(m[1]),
+        m2_a: fold(m[2]),
+        c_rf: fold(m[3]),
+    };
+    out
+}
