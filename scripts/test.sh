@@ -19,6 +19,7 @@ cargo deny --log-level error check licenses
 
 step "clippy"
 cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p kairo-core --features polars --all-targets -- -D warnings
 
 step "documentation builds without warnings"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet

@@ -195,8 +195,8 @@ fn series_chunk(chunk: &[f64], rates: Rates) -> SeriesStats {
         hi[i] = if x > hi[i] { x } else { hi[i] };
     };
     for c in chunk[..full].chunks_exact(L) {
-        for i in 0..L {
-            step(i, c[i], &mut s);
+        for (i, &x) in c.iter().enumerate() {
+            step(i, x, &mut s);
         }
     }
     for (j, &x) in chunk[full..].iter().enumerate() {
@@ -225,8 +225,8 @@ fn series_chunk(chunk: &[f64], rates: Rates) -> SeriesStats {
         m[2][i] += d2 * d2;
     };
     for c in chunk[..full].chunks_exact(L) {
-        for i in 0..L {
-            central(i, c[i], &mut m);
+        for (i, &x) in c.iter().enumerate() {
+            central(i, x, &mut m);
         }
     }
     for (j, &x) in chunk[full..].iter().enumerate() {

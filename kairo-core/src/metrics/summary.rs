@@ -166,7 +166,7 @@ const PARALLEL_THRESHOLD: usize = 1 << 16;
 
 /// The independent parts of the long-series computation, for the two workers of [`parallel`].
 enum Part {
-    Half(SeriesStats, Option<PairStats>),
+    Half(Box<(SeriesStats, Option<PairStats>)>),
     Growth(f64, f64),
     Quantiles(Quantiles),
     Stability(Fit),
@@ -188,7 +188,7 @@ fn parallel(
         omega_threshold: omega_threshold(options.omega_required_return, ann),
     };
     let half = |r: &[f64], range: std::ops::Range<usize>| {
-        Part::Half(series_stats(r, rates), benchmark.map(|f| pair_stats(r, &f[range])))
+        Part::Half(Box::new((series_stats(r, rates), benchmark.map(|f| pair_stats(r, &f[range])))))
     };
     let tasks: [&(dyn Fn() -> Part + Sync); 6] = [
         &|| Part::Quantiles(quantiles(returns, options.cutoff)),
@@ -222,7 +222,7 @@ fn parallel(
     for slot in slots {
         match slot.into_inner().ok().flatten() {
             Some(Part::Quantiles(q)) => quantile_part = Some(q),
-            Some(Part::Half(s, p)) => halves_done.push((s, p)),
+            Some(Part::Half(h)) => halves_done.push(*h),
             Some(Part::Stability(f)) => fits.push(f),
             Some(Part::Growth(g, d)) => growth = Some((g, d)),
             None => {}
