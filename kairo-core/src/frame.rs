@@ -23,16 +23,16 @@ use crate::returns::{twr, PriceTable};
 use crate::trade::{decimal_from_f64, parse_decimal, Side, Trade};
 
 /// Column-wise view of a trades frame.
-struct TradeColumns {
-    ids: Option<Vec<Option<String>>>,
-    users: Vec<String>,
-    symbols: Vec<String>,
+struct TradeColumns<'a> {
+    ids: Option<Vec<Option<&'a str>>>,
+    users: Vec<&'a str>,
+    symbols: Vec<&'a str>,
     sides: Vec<Side>,
     qty: Vec<Decimal>,
     price: Vec<Decimal>,
     executed_at: Vec<DateTime<Utc>>,
     fees: Option<Vec<Decimal>>,
-    external_ids: Option<Vec<Option<String>>>,
+    external_ids: Option<Vec<Option<&'a str>>>,
 }
 
 fn column<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Column, FrameError> {
@@ -43,7 +43,8 @@ fn polars_error(e: PolarsError) -> FrameError {
     FrameError::Polars(e.to_string())
 }
 
-fn strings(df: &DataFrame, name: &str, required: bool) -> Result<Vec<Option<String>>, FrameError> {
+/// The values of a text column, borrowed from the frame (no copy).
+fn strings<'a>(df: &'a DataFrame, name: &str, required: bool) -> Result<Vec<Option<&'a str>>, FrameError> {
     let c = column(df, name)?;
     let ca = c.str().map_err(|_| FrameError::WrongType { column: name.to_owned(), dtype: c.dtype().to_string() })?;
     let mut out = Vec::with_capacity(ca.len());
@@ -51,12 +52,12 @@ fn strings(df: &DataFrame, name: &str, required: bool) -> Result<Vec<Option<Stri
         if required && v.is_none() {
             return Err(FrameError::Null { column: name.to_owned(), row });
         }
-        out.push(v.map(str::to_owned));
+        out.push(v);
     }
     Ok(out)
 }
 
-fn required_strings(df: &DataFrame, name: &str) -> Result<Vec<String>, FrameError> {
+fn required_strings<'a>(df: &'a DataFrame, name: &str) -> Result<Vec<&'a str>, FrameError> {
     Ok(strings(df, name, true)?.into_iter().map(Option::unwrap_or_default).collect())
 }
 
@@ -124,8 +125,8 @@ fn timestamps(df: &DataFrame, name: &str) -> Result<Vec<DateTime<Utc>>, FrameErr
     Ok(out)
 }
 
-impl TradeColumns {
-    fn read(df: &DataFrame) -> Result<Self, FrameError> {
+impl<'a> TradeColumns<'a> {
+    fn read(df: &'a DataFrame) -> Result<Self, FrameError> {
         let has = |name: &str| df.column(name).is_ok();
         let sides = required_strings(df, "side")?
             .iter()
@@ -146,12 +147,12 @@ impl TradeColumns {
     }
 
     /// Row indices by user, users in order of first appearance.
-    fn rows_by_user(&self) -> Vec<(&str, Vec<usize>)> {
+    fn rows_by_user(&self) -> Vec<(&'a str, Vec<usize>)> {
         let mut index: HashMap<&str, usize> = HashMap::new();
-        let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
-        for (row, user) in self.users.iter().enumerate() {
-            let g = *index.entry(user.as_str()).or_insert_with(|| {
-                groups.push((user.as_str(), Vec::new()));
+        let mut groups: Vec<(&'a str, Vec<usize>)> = Vec::new();
+        for (row, &user) in self.users.iter().enumerate() {
+            let g = *index.entry(user).or_insert_with(|| {
+                groups.push((user, Vec::new()));
                 groups.len() - 1
             });
             groups[g].1.push(row);
@@ -160,19 +161,19 @@ impl TradeColumns {
     }
 
     fn trade(&self, row: usize) -> Result<Trade, FrameError> {
-        let id = match self.ids.as_ref().and_then(|ids| ids[row].clone()) {
-            Some(id) => id,
+        let id = match self.ids.as_ref().and_then(|ids| ids[row]) {
+            Some(id) => id.to_owned(),
             None => format!("row-{row}"),
         };
         let trade = Trade {
             id,
-            user_id: self.users[row].clone(),
-            symbol: self.symbols[row].clone(),
+            user_id: self.users[row].to_owned(),
+            symbol: self.symbols[row].to_owned(),
             side: self.sides[row],
             qty: self.qty[row],
             price: self.price[row],
             executed_at: self.executed_at[row],
-            external_id: self.external_ids.as_ref().and_then(|e| e[row].clone()),
+            external_id: self.external_ids.as_ref().and_then(|e| e[row]).map(str::to_owned),
             fees: self.fees.as_ref().map_or(Decimal::ZERO, |f| f[row]),
         };
         trade.validate().map_err(|source| FrameError::InvalidValue { row, source })?;
@@ -213,7 +214,7 @@ pub fn prices_from_frame(df: &DataFrame) -> Result<PriceTable, FrameError> {
         dt => return Err(FrameError::WrongType { column: "date".into(), dtype: dt.to_string() }),
     }
     let mut table = PriceTable::new();
-    for ((symbol, date), close) in symbols.into_iter().zip(dates).zip(closes) {
+    for ((&symbol, date), close) in symbols.iter().zip(dates).zip(closes) {
         table.insert(symbol, date, close).map_err(FrameError::Returns)?;
     }
     Ok(table)

@@ -66,6 +66,55 @@ impl ReturnSeries {
     }
 }
 
+/// A drawdown of a dated series: [`crate::metrics::DrawdownPeriod`] with dates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatedDrawdown {
+    /// Date of the peak: the date of the return after which wealth peaked, or the first date when the peak is the
+    /// starting capital.
+    pub peak: NaiveDate,
+    /// Date of the lowest wealth.
+    pub valley: NaiveDate,
+    /// Date wealth was back at the peak, if it recovered.
+    pub recovery: Option<NaiveDate>,
+    /// Depth at the valley, a negative fraction.
+    pub depth: f64,
+    /// Periods from the peak to the valley.
+    pub decline_periods: usize,
+    /// Periods from the valley to the recovery.
+    pub recovery_periods: Option<usize>,
+    /// Periods from the peak to the recovery, or to the end of the series.
+    pub total_periods: usize,
+}
+
+impl ReturnSeries {
+    /// The `top` deepest drawdowns with their dates (see [`crate::metrics::drawdown_periods`]).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use kairo_core::returns::ReturnSeries;
+    ///
+    /// let d = |day| NaiveDate::from_ymd_opt(2024, 1, day).unwrap();
+    /// let s = ReturnSeries { dates: vec![d(2), d(3), d(4), d(5)], returns: vec![0.1, -0.2, 0.1, 0.2] };
+    /// let dd = s.drawdown_periods(1);
+    /// assert_eq!((dd[0].peak, dd[0].valley, dd[0].recovery), (d(2), d(3), Some(d(5))));
+    /// ```
+    pub fn drawdown_periods(&self, top: usize) -> Vec<DatedDrawdown> {
+        let Some(&first) = self.dates.first() else { return Vec::new() };
+        crate::metrics::drawdown_periods(&self.returns, top)
+            .into_iter()
+            .map(|p| DatedDrawdown {
+                peak: p.peak.map_or(first, |i| self.dates[i]),
+                valley: self.dates[p.valley],
+                recovery: p.recovery.map(|i| self.dates[i]),
+                depth: p.depth,
+                decline_periods: p.decline_periods,
+                recovery_periods: p.recovery_periods,
+                total_periods: p.total_periods,
+            })
+            .collect()
+    }
+}
+
 /// `now / before − 1` in decimal, as `f64` (NaN when `before` is zero).
 pub(crate) fn decimal_return(now: Decimal, before: Decimal) -> f64 {
     if before.is_zero() {
