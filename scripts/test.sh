@@ -25,12 +25,12 @@ step "documentation builds without warnings"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 RUSTDOCFLAGS="-D warnings" cargo doc -p kairo-core --features polars --no-deps --quiet
 
-step "kairo-core tests (default features)"
-cargo test -p kairo-core
-
-step "kairo-core tests (polars feature)"
-cargo test -p kairo-core --features polars --lib --tests  # the doctests ran above
-
 step "examples and benchmarks compile and run"
 cargo test -p kairo-examples -p kairo-benches --all-targets
 cargo run --quiet --release -p kairo-examples --example analyze_trades > /dev/null
+
+step "kairo-core tests (polars feature)"
+cargo test -p kairo-core --features polars --lib --tests  # the doctests run below
+
+step "kairo-core tests (default features)"
+cargo test -p kairo-core
