@@ -4,10 +4,11 @@ use super::check_lengths;
 use super::cumulative::annual_return_from_growth;
 use crate::error::MetricsError;
 
-const LANES: usize = 8;
+const LANES: usize = 4;
 
 /// Growth factors `Π(1 + r)`, `Π(1 + f)` and counts over the paired periods where the factor is up (`> 0`) and
-/// down (`< 0`). The products run in eight interleaved lanes (multiplied together at the end), without branches.
+/// down (`< 0`). The products run in four interleaved lanes (multiplied together at the end), without branches,
+/// the up and the down side in separate passes so that every accumulator stays in a register.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CaptureParts {
     pub(crate) up: (f64, f64, usize),
@@ -17,29 +18,23 @@ pub(crate) struct CaptureParts {
 impl CaptureParts {
     /// The parts of two aligned series (pairs with a NaN are skipped).
     pub(crate) fn of(returns: &[f64], factor_returns: &[f64]) -> Self {
-        let mut g = [[1.0f64; LANES]; 4];
-        let mut c = [[0u64; LANES]; 2];
         let n = returns.len().min(factor_returns.len());
         let full = n - n % LANES;
-        for (cr, cf) in returns[..full].chunks_exact(LANES).zip(factor_returns[..full].chunks_exact(LANES)) {
-            for i in 0..LANES {
-                let (r, f) = (cr[i], cf[i]);
-                let both = !r.is_nan() && !f.is_nan();
-                let up = both && f > 0.0;
-                let down = both && f < 0.0;
-                g[0][i] *= if up { r + 1.0 } else { 1.0 };
-                g[1][i] *= if up { f + 1.0 } else { 1.0 };
-                g[2][i] *= if down { r + 1.0 } else { 1.0 };
-                g[3][i] *= if down { f + 1.0 } else { 1.0 };
-                c[0][i] += up as u64;
-                c[1][i] += down as u64;
+        let side = |wanted: fn(f64) -> bool| {
+            let (mut gr, mut gf, mut c) = ([1.0f64; LANES], [1.0f64; LANES], [0.0f64; LANES]);
+            for (cr, cf) in returns[..full].chunks_exact(LANES).zip(factor_returns[..full].chunks_exact(LANES)) {
+                for i in 0..LANES {
+                    let (r, f) = (cr[i], cf[i]);
+                    let take = !r.is_nan() && wanted(f);
+                    gr[i] *= if take { r + 1.0 } else { 1.0 };
+                    gf[i] *= if take { f + 1.0 } else { 1.0 };
+                    c[i] += if take { 1.0 } else { 0.0 };
+                }
             }
-        }
-        let product = |a: [f64; LANES]| ((a[0] * a[1]) * (a[2] * a[3])) * ((a[4] * a[5]) * (a[6] * a[7]));
-        let mut p = CaptureParts {
-            up: (product(g[0]), product(g[1]), c[0].iter().sum::<u64>() as usize),
-            down: (product(g[2]), product(g[3]), c[1].iter().sum::<u64>() as usize),
+            let product = |a: [f64; LANES]| (a[0] * a[1]) * (a[2] * a[3]);
+            (product(gr), product(gf), ((c[0] + c[1]) + (c[2] + c[3])) as usize)
         };
+        let mut p = CaptureParts { up: side(|f| f > 0.0), down: side(|f| f < 0.0) };
         for (&r, &f) in returns[full..n].iter().zip(&factor_returns[full..n]) {
             if r.is_nan() || f.is_nan() {
                 continue;

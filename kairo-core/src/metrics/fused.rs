@@ -174,65 +174,82 @@ pub(crate) fn series_stats(returns: &[f64], rates: Rates) -> SeriesStats {
     total
 }
 
+/// Lane sums of `K` terms over the known values of a cached chunk (NaN skipped), plus the sequential remainder.
+#[inline(always)]
+fn lane_sums<const K: usize>(lanes: &[f64], rest: &[f64], terms: impl Fn(f64) -> [f64; K]) -> [f64; K] {
+    let mut acc = [[0.0f64; L]; K];
+    for c in lanes.chunks_exact(L) {
+        for i in 0..L {
+            let x = c[i];
+            let known = !x.is_nan();
+            let t = terms(if known { x } else { 0.0 });
+            for k in 0..K {
+                acc[k][i] += if known { t[k] } else { 0.0 };
+            }
+        }
+    }
+    let mut sums = [0.0f64; K];
+    for k in 0..K {
+        sums[k] = fold(acc[k]);
+    }
+    for &x in rest {
+        if !x.is_nan() {
+            let t = terms(x);
+            for k in 0..K {
+                sums[k] += t[k];
+            }
+        }
+    }
+    sums
+}
+
 fn series_chunk(chunk: &[f64], rates: Rates) -> SeriesStats {
     let Rates { risk_free: rf, required: req, omega_threshold: thr } = rates;
-    // Loop 1: sums (NaN skipped), count, extremes.
-    let mut s = [[0.0f64; L]; 7];
-    let mut cnt = [0.0f64; L];
-    let (mut lo, mut hi) = ([f64::INFINITY; L], [f64::NEG_INFINITY; L]);
     let full = chunk.len() - chunk.len() % L;
-    let mut step = |i: usize, x: f64, s: &mut [[f64; L]; 7]| {
-        let known = !x.is_nan();
-        let r = if known { x } else { 0.0 };
-        let below = r - req;
-        let o = r - rf - thr;
-        let terms = [r, r - rf, below, downside_square(below), o.max(0.0), o.min(0.0), 0.0];
-        for k in 0..6 {
-            s[k][i] += if known { terms[k] } else { 0.0 };
-        }
-        cnt[i] += known as u64 as f64;
-        lo[i] = if x < lo[i] { x } else { lo[i] };
-        hi[i] = if x > hi[i] { x } else { hi[i] };
-    };
-    for c in chunk[..full].chunks_exact(L) {
-        for (i, &x) in c.iter().enumerate() {
-            step(i, x, &mut s);
+    let (lanes, rest) = chunk.split_at(full);
+    // Loop 1 (from memory): sum, count, extremes.
+    let (mut cnt, mut lo, mut hi) = ([0.0f64; L], [f64::INFINITY; L], [f64::NEG_INFINITY; L]);
+    for c in lanes.chunks_exact(L) {
+        for i in 0..L {
+            let x = c[i];
+            cnt[i] += if x.is_nan() { 0.0 } else { 1.0 };
+            lo[i] = if x < lo[i] { x } else { lo[i] };
+            hi[i] = if x > hi[i] { x } else { hi[i] };
         }
     }
-    for (j, &x) in chunk[full..].iter().enumerate() {
-        step(j, x, &mut s);
-    }
-    let n: f64 = fold(cnt);
     let mut out = SeriesStats::empty();
+    let mut n = fold(cnt);
     out.min = lo.iter().copied().fold(f64::INFINITY, |a, b| if b < a { b } else { a });
     out.max = hi.iter().copied().fold(f64::NEG_INFINITY, |a, b| if b > a { b } else { a });
-    out.sum_adj.add(fold(s[1]));
-    out.sum_req.add(fold(s[2]));
-    out.downside_sq.add(fold(s[3]));
-    out.gains.add(fold(s[4]));
-    out.losses.add(fold(s[5]));
+    for &x in rest {
+        if !x.is_nan() {
+            n += 1.0;
+            out.min = if x < out.min { x } else { out.min };
+            out.max = if x > out.max { x } else { out.max };
+        }
+    }
+    // Loops 2 and 3 (from cache): the sums that need no mean.
+    let [sum, sum_adj, sum_req] = lane_sums(lanes, rest, |x| [x, x - rf, x - req]);
+    let [downside, gains, losses] = lane_sums(lanes, rest, |x| {
+        let o = x - rf - thr;
+        [downside_square(x - req), o.max(0.0), o.min(0.0)]
+    });
+    out.sum_adj.add(sum_adj);
+    out.sum_req.add(sum_req);
+    out.downside_sq.add(downside);
+    out.gains.add(gains);
+    out.losses.add(losses);
     if n == 0.0 {
         return out;
     }
-    let mean = fold(s[0]) / n;
-    // Loop 2: moments about the chunk's mean, over the cached chunk.
-    let mut m = [[0.0f64; L]; 3];
-    let central = |i: usize, x: f64, m: &mut [[f64; L]; 3]| {
-        let d = if x.is_nan() { 0.0 } else { x - mean };
+    // Loop 4 (from cache): moments about the chunk's mean.
+    let mean = sum / n;
+    let [m2, m3, m4] = lane_sums(lanes, rest, |x| {
+        let d = x - mean;
         let d2 = d * d;
-        m[0][i] += d2;
-        m[1][i] += d2 * d;
-        m[2][i] += d2 * d2;
-    };
-    for c in chunk[..full].chunks_exact(L) {
-        for (i, &x) in c.iter().enumerate() {
-            central(i, x, &mut m);
-        }
-    }
-    for (j, &x) in chunk[full..].iter().enumerate() {
-        central(j, x, &mut m);
-    }
-    out.moments = Moments { n, mean, m2: fold(m[0]), m3: fold(m[1]), m4: fold(m[2]) };
+        [d2, d2 * d, d2 * d2]
+    });
+    out.moments = Moments { n, mean, m2, m3, m4 };
     out
 }
 
@@ -276,57 +293,86 @@ pub(crate) fn pair_stats(returns: &[f64], factor: &[f64]) -> PairStats {
     total
 }
 
-fn pair_chunk(rs: &[f64], fs: &[f64]) -> PairStats {
-    let mut s = [[0.0f64; L]; 3];
-    let mut cnt = [0.0f64; L];
-    let (mut lo, mut hi) = ([[f64::INFINITY; L]; 3], [[f64::NEG_INFINITY; L]; 3]);
-    let mut step = |i: usize, r: f64, f: f64| {
-        let both = !r.is_nan() && !f.is_nan();
-        let v = [r, f, r - f];
-        for k in 0..3 {
-            s[k][i] += if both { v[k] } else { 0.0 };
-            let t = if both { v[k] } else { f64::NAN };
-            lo[k][i] = if t < lo[k][i] { t } else { lo[k][i] };
-            hi[k][i] = if t > hi[k][i] { t } else { hi[k][i] };
+/// Lane sums of `K` terms over the pairs of a cached chunk where both values are known, plus the remainder.
+#[inline(always)]
+fn pair_lane_sums<const K: usize>(
+    rs: &[f64],
+    fs: &[f64],
+    full: usize,
+    terms: impl Fn(f64, f64) -> [f64; K],
+) -> [f64; K] {
+    let mut acc = [[0.0f64; L]; K];
+    for (cr, cf) in rs[..full].chunks_exact(L).zip(fs[..full].chunks_exact(L)) {
+        for i in 0..L {
+            let both = !cr[i].is_nan() && !cf[i].is_nan();
+            let t = terms(if both { cr[i] } else { 0.0 }, if both { cf[i] } else { 0.0 });
+            for k in 0..K {
+                acc[k][i] += if both { t[k] } else { 0.0 };
+            }
         }
-        cnt[i] += both as u64 as f64;
-    };
-    for (j, (&r, &f)) in rs.iter().zip(fs).enumerate() {
-        step(j % L, r, f);
     }
+    let mut sums = [0.0f64; K];
+    for k in 0..K {
+        sums[k] = fold(acc[k]);
+    }
+    for (&r, &f) in rs[full..].iter().zip(&fs[full..]) {
+        if !r.is_nan() && !f.is_nan() {
+            let t = terms(r, f);
+            for k in 0..K {
+                sums[k] += t[k];
+            }
+        }
+    }
+    sums
+}
+
+fn pair_chunk(rs: &[f64], fs: &[f64]) -> PairStats {
+    let len = rs.len().min(fs.len());
+    let (rs, fs) = (&rs[..len], &fs[..len]);
+    let full = len - len % L;
     let mut out = PairStats::empty();
+    // Loop 1 (from memory): sums and count.
+    let [sr, sf, sa, n] = pair_lane_sums(rs, fs, full, |r, f| [r, f, r - f, 1.0]);
+    // Loop 2 (from cache): extremes of r, f and r − f over the pairs.
+    let (mut lo, mut hi) = ([[f64::INFINITY; L]; 3], [[f64::NEG_INFINITY; L]; 3]);
+    for (cr, cf) in rs[..full].chunks_exact(L).zip(fs[..full].chunks_exact(L)) {
+        for i in 0..L {
+            let both = !cr[i].is_nan() && !cf[i].is_nan();
+            let v = [cr[i], cf[i], cr[i] - cf[i]];
+            for k in 0..3 {
+                let t = if both { v[k] } else { f64::NAN };
+                lo[k][i] = if t < lo[k][i] { t } else { lo[k][i] };
+                hi[k][i] = if t > hi[k][i] { t } else { hi[k][i] };
+            }
+        }
+    }
+    for (&r, &f) in rs[full..].iter().zip(&fs[full..]) {
+        if !r.is_nan() && !f.is_nan() {
+            lo[0][0] = lo[0][0].min(r);
+            hi[0][0] = hi[0][0].max(r);
+            lo[1][0] = lo[1][0].min(f);
+            hi[1][0] = hi[1][0].max(f);
+            lo[2][0] = lo[2][0].min(r - f);
+            hi[2][0] = hi[2][0].max(r - f);
+        }
+    }
     for k in 0..3 {
         for i in 0..L {
             out.min[k] = if lo[k][i] < out.min[k] { lo[k][i] } else { out.min[k] };
             out.max[k] = if hi[k][i] > out.max[k] { hi[k][i] } else { out.max[k] };
         }
     }
+    // Loop 3 (from cache): capture products.
     out.capture = CaptureParts::of(rs, fs);
-    let n = fold(cnt);
     if n == 0.0 {
         return out;
     }
-    let (mr, mf, ma) = (fold(s[0]) / n, fold(s[1]) / n, fold(s[2]) / n);
-    let mut m = [[0.0f64; L]; 4];
-    for (j, (&r, &f)) in rs.iter().zip(fs).enumerate() {
-        let i = j % L;
-        let both = !r.is_nan() && !f.is_nan();
-        let (dr, df) = if both { (r - mr, f - mf) } else { (0.0, 0.0) };
-        let da = if both { (r - f) - ma } else { 0.0 };
-        m[0][i] += dr * dr;
-        m[1][i] += df * df;
-        m[2][i] += da * da;
-        m[3][i] += dr * df;
-    }
-    out.moments = PairMoments {
-        n,
-        mean_r: mr,
-        mean_f: mf,
-        mean_a: ma,
-        m2_r: fold(m[0]),
-        m2_f: fold(m[1]),
-        m2_a: fold(m[2]),
-        c_rf: fold(m[3]),
-    };
+    // Loop 4 (from cache): co-moments about the chunk's means.
+    let (mr, mf, ma) = (sr / n, sf / n, sa / n);
+    let [m2_r, m2_f, m2_a, c_rf] = pair_lane_sums(rs, fs, full, |r, f| {
+        let (dr, df, da) = (r - mr, f - mf, (r - f) - ma);
+        [dr * dr, df * df, da * da, dr * df]
+    });
+    out.moments = PairMoments { n, mean_r: mr, mean_f: mf, mean_a: ma, m2_r, m2_f, m2_a, c_rf };
     out
 }
