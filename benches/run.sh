@@ -19,6 +19,6 @@ cargo build --quiet --release -p kairo-benches --bin metrics_timing
 peer_table=$("$venv/bin/python" -W ignore benches/peer_comparison.py \
     --kairo-bin "$CARGO_TARGET_DIR/release/metrics_timing" --repeats "$repeats")
 
-cargo bench --quiet -p kairo-benches -- --noplot >/dev/null
+cargo bench --quiet -p kairo-benches --bench metrics --bench lots >/dev/null
 python3 benches/write_readme.py "$CARGO_TARGET_DIR/criterion" "$repeats" <<<"$peer_table" > benches/README.md
 echo "wrote benches/README.md"
