@@ -16,6 +16,7 @@
 //!   to its definitions, and more (drawdown periods, Cornish–Fisher VaR, probabilistic and deflated Sharpe);
 //!   [`metrics::Metrics::compute`] does all of them in a few passes.
 //! * `frame` (feature `polars`) runs the same analyses per user over polars DataFrames.
+//! * [`calendar`] knows the NYSE's trading days, early closes, hours (with daylight saving) and settlement dates.
 //! * [`compare`] sets a user's trades against a benchmark (one symbol or a weighted blend): both return series,
 //!   alpha, beta, capture, a monthly table, the equity curves and the same-dollar shadow benchmark.
 //!
@@ -30,6 +31,7 @@
 
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod calendar;
 pub mod compare;
 pub mod error;
 #[cfg(feature = "polars")]

@@ -69,7 +69,10 @@ fn early_closes_match_the_published_lists() {
 fn sessions_follow_daylight_saving() {
     // 2024-03-08 (EST, UTC−5) and 2024-03-11 (EDT, UTC−4), across the 10 March change.
     let (open, close) = session(d(2024, 3, 8)).unwrap();
-    assert_eq!((open.to_rfc3339(), close.to_rfc3339()), ("2024-03-08T14:30:00+00:00".into(), "2024-03-08T21:00:00+00:00".into()));
+    assert_eq!(
+        (open.to_rfc3339(), close.to_rfc3339()),
+        ("2024-03-08T14:30:00+00:00".into(), "2024-03-08T21:00:00+00:00".into())
+    );
     let (open, _) = session(d(2024, 3, 11)).unwrap();
     assert_eq!(open.to_rfc3339(), "2024-03-11T13:30:00+00:00");
     // Early close: 13:00 EST on 29 November 2024.

@@ -140,7 +140,7 @@ pub fn holidays(year: i32) -> Vec<(NaiveDate, Holiday)> {
             out.push((date(y, m, d), Holiday::SpecialClosure));
         }
     }
-    out.sort();
+    out.sort_by_key(|(d, _)| *d);
     out
 }
 
