@@ -203,6 +203,7 @@ fn lane_sums<const K: usize>(lanes: &[f64], rest: &[f64], terms: impl Fn(f64) ->
     sums
 }
 
+#[multiversion::multiversion(targets("x86_64+avx2+fma", "x86_64+avx", "x86_64+sse4.2"))]
 fn series_chunk(chunk: &[f64], rates: Rates) -> SeriesStats {
     let Rates { risk_free: rf, required: req, omega_threshold: thr } = rates;
     let full = chunk.len() - chunk.len() % L;
@@ -326,6 +327,7 @@ fn pair_lane_sums<const K: usize>(
     sums
 }
 
+#[multiversion::multiversion(targets("x86_64+avx2+fma", "x86_64+avx", "x86_64+sse4.2"))]
 fn pair_chunk(rs: &[f64], fs: &[f64]) -> PairStats {
     let len = rs.len().min(fs.len());
     let (rs, fs) = (&rs[..len], &fs[..len]);

@@ -166,6 +166,7 @@ fn scan_chunk<const SUM_A: bool, const SUM_B: bool>(chunk: &[f64], a: &mut Brack
 }
 
 /// One pass over the values for one or two brackets; returns the number of NaN values.
+#[multiversion::multiversion(targets("x86_64+avx2+fma", "x86_64+avx", "x86_64+sse4.2"))]
 fn scan(values: &[f64], brackets: &mut [Bracket]) -> usize {
     let mut nans = 0usize;
     for chunk in values.chunks(SCAN_CHUNK) {

@@ -126,6 +126,7 @@ impl Fit {
 }
 
 /// The fit of the cumulative log returns of `returns` (NaN returns dropped), x and y starting at 0.
+#[multiversion::multiversion(targets("x86_64+avx2+fma", "x86_64+avx", "x86_64+sse4.2"))]
 pub(crate) fn fit(returns: &[f64]) -> Fit {
     let mut total = Fit::default();
     let mut logs = [0.0f64; BLOCK];
