@@ -253,8 +253,8 @@ pub fn positions_by_user(trades: &DataFrame, method: LotMethod) -> Result<DataFr
     for (_, rows) in cols.rows_by_user() {
         let report = match_lots(&cols.user_trades(&rows)?, method).map_err(FrameError::Lots)?;
         for p in report.positions() {
-            users.push(p.user_id);
-            symbols.push(p.symbol);
+            users.push(p.user_id.to_string());
+            symbols.push(p.symbol.to_string());
             qty.push(p.qty.normalize().to_string());
             basis.push(p.basis.normalize().to_string());
             avg.push(p.average_cost.normalize().to_string());

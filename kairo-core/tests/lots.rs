@@ -45,7 +45,7 @@ fn highest_cost_relieves_the_dearest_lot() {
         trade("s1", Side::Sell, dec!(10), dec!(115), "2024-01-05"),
     ];
     let r = match_lots(&trades, LotMethod::HighestCost).unwrap();
-    assert_eq!(r.closed_lots[0].open_trade_id, "b2");
+    assert_eq!(&*r.closed_lots[0].open_trade_id, "b2");
     assert_eq!(r.realized_pnl, dec!(-50)); // 10 × (115 − 120)
 }
 
@@ -59,8 +59,8 @@ fn average_cost_pools_the_basis() {
     ];
     let r = match_lots(&trades, LotMethod::AverageCost).unwrap();
     assert_eq!(r.realized_pnl, dec!(100));
-    assert_eq!(r.closed_lots[0].open_trade_id, "b1"); // relieved oldest first for the holding period
-    let bases: Vec<_> = r.open_lots.iter().map(|l| (l.trade_id.as_str(), l.qty, l.basis)).collect();
+    assert_eq!(&*r.closed_lots[0].open_trade_id, "b1"); // relieved oldest first for the holding period
+    let bases: Vec<_> = r.open_lots.iter().map(|l| (&*l.trade_id, l.qty, l.basis)).collect();
     assert_eq!(bases, vec![("b1", dec!(5), dec!(550)), ("b2", dec!(10), dec!(1100))]);
 }
 
@@ -78,10 +78,7 @@ fn shorts_open_on_excess_sells_and_flip() {
     assert_eq!(r.closed_lots[0].direction, Direction::Long);
     assert_eq!(r.closed_lots[0].realized_pnl, dec!(10));
     let short = &r.closed_lots[1];
-    assert_eq!(
-        (short.direction, short.open_trade_id.as_str(), short.close_trade_id.as_str()),
-        (Direction::Short, "s1", "b2")
-    );
+    assert_eq!((short.direction, &*short.open_trade_id, &*short.close_trade_id), (Direction::Short, "s1", "b2"));
     assert_eq!((short.proceeds, short.basis, short.realized_pnl), (dec!(36), dec!(33), dec!(3)));
     assert_eq!(short.term, Term::ShortTerm);
     assert!(r.open_lots.is_empty());
@@ -166,19 +163,27 @@ fn check_conservation(trades: &[Trade], r: &LotReport) {
     for symbol in ["AAPL", "BRK.B"] {
         let of = |t: &&Trade| t.symbol == symbol;
         let net: Decimal = trades.iter().filter(of).map(|t| t.signed_qty()).sum();
-        let pos: Decimal = r.positions().iter().filter(|p| p.symbol == symbol).map(|p| p.qty).sum();
+        let pos: Decimal = r.positions().iter().filter(|p| &*p.symbol == symbol).map(|p| p.qty).sum();
         assert_eq!(net, pos, "quantity of {symbol}");
         let bought: Decimal =
             trades.iter().filter(of).filter(|t| t.side == Side::Buy).map(|t| t.notional() + t.fees).sum();
         let sold: Decimal =
             trades.iter().filter(of).filter(|t| t.side == Side::Sell).map(|t| t.notional() - t.fees).sum();
-        let closed = r.closed_lots.iter().filter(|c| c.symbol == symbol);
+        let closed = r.closed_lots.iter().filter(|c| &*c.symbol == symbol);
         let closed_basis: Decimal = closed.clone().map(|c| c.basis).sum();
         let closed_proceeds: Decimal = closed.map(|c| c.proceeds).sum();
-        let open_long: Decimal =
-            r.open_lots.iter().filter(|l| l.symbol == symbol && l.direction == Direction::Long).map(|l| l.basis).sum();
-        let open_short: Decimal =
-            r.open_lots.iter().filter(|l| l.symbol == symbol && l.direction == Direction::Short).map(|l| l.basis).sum();
+        let open_long: Decimal = r
+            .open_lots
+            .iter()
+            .filter(|l| &*l.symbol == symbol && l.direction == Direction::Long)
+            .map(|l| l.basis)
+            .sum();
+        let open_short: Decimal = r
+            .open_lots
+            .iter()
+            .filter(|l| &*l.symbol == symbol && l.direction == Direction::Short)
+            .map(|l| l.basis)
+            .sum();
         let tolerance = dec!(0.000000000001);
         assert!((bought - closed_basis - open_long).abs() <= tolerance, "cost of {symbol}");
         assert!((sold - closed_proceeds - open_short).abs() <= tolerance, "proceeds of {symbol}");

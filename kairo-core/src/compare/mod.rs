@@ -270,8 +270,8 @@ fn portfolio_pnl(
     let mut marks = HashMap::new();
     if let Some(date) = last_date {
         for lot in &report.open_lots {
-            let mark = mark_at(prices, &lot.symbol, date, last_trade.get(lot.symbol.as_str()))?;
-            marks.insert(lot.symbol.clone(), mark);
+            let mark = mark_at(prices, &lot.symbol, date, last_trade.get(&*lot.symbol))?;
+            marks.insert(lot.symbol.to_string(), mark);
         }
     }
     let unrealized =

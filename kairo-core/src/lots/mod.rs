@@ -15,6 +15,7 @@ pub use method::LotMethod;
 pub use pnl::{ClosedLot, Direction, LotReport, OpenLot, Position, Term, UnrealizedPnl};
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -39,7 +40,7 @@ use crate::trade::{Side, Trade};
 /// assert_eq!(fifo.realized_pnl, dec!(350)); // 10 × 30 + 5 × 10
 /// let lifo = match_lots(&trades, LotMethod::Lifo).unwrap();
 /// assert_eq!(lifo.realized_pnl, dec!(250)); // 10 × 10 + 5 × 30
-/// assert_eq!(lifo.open_lots[0].trade_id, "b1");
+/// assert_eq!(&*lifo.open_lots[0].trade_id, "b1");
 /// assert_eq!(lifo.open_lots[0].direction, Direction::Long);
 /// ```
 pub fn match_lots(trades: &[Trade], method: LotMethod) -> Result<LotReport, LotError> {
@@ -49,7 +50,7 @@ pub fn match_lots(trades: &[Trade], method: LotMethod) -> Result<LotReport, LotE
         ordered.push(t);
     }
     ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
-    let mut book = LotBook::new(method);
+    let mut book = LotBook::with_capacity(method, ordered.len());
     for t in ordered {
         book.apply(t);
     }
@@ -59,17 +60,21 @@ pub fn match_lots(trades: &[Trade], method: LotMethod) -> Result<LotReport, LotE
 /// One open lot inside a position.
 #[derive(Debug, Clone)]
 struct Lot {
-    trade_id: String,
+    trade_id: Arc<str>,
     qty: Decimal,
     basis: Decimal,
-    unit_cost: Decimal,
+    /// The exact basis per unit when the opening trade paid no fees (its price): pieces are then `q × unit`, with
+    /// no division.
+    unit: Option<Decimal>,
     opened_at: DateTime<Utc>,
     open_date: NaiveDate,
 }
 
 /// The open lots of one (user, symbol), all in one direction.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Book {
+    user_id: Arc<str>,
+    symbol: Arc<str>,
     direction: Option<Direction>,
     qty: Decimal,
     basis: Decimal,
@@ -101,6 +106,11 @@ impl LotBook {
         LotBook { method, books: HashMap::new(), closed: Vec::new(), realized: Decimal::ZERO }
     }
 
+    /// An empty book with room for about `closed_lots` closed lots.
+    pub fn with_capacity(method: LotMethod, closed_lots: usize) -> Self {
+        LotBook { method, books: HashMap::new(), closed: Vec::with_capacity(closed_lots), realized: Decimal::ZERO }
+    }
+
     /// The method of this book.
     pub fn method(&self) -> LotMethod {
         self.method
@@ -117,8 +127,17 @@ impl LotBook {
         };
         let book = match books.get_mut(trade.symbol.as_str()) {
             Some(b) => b,
-            None => books.entry(trade.symbol.clone()).or_default(),
+            None => books.entry(trade.symbol.clone()).or_insert_with(|| Book {
+                user_id: Arc::from(trade.user_id.as_str()),
+                symbol: Arc::from(trade.symbol.as_str()),
+                direction: None,
+                qty: Decimal::ZERO,
+                basis: Decimal::ZERO,
+                lots: VecDeque::new(),
+            }),
         };
+        // One shared copy of the trade's id for every lot it closes or opens.
+        let trade_id: Arc<str> = Arc::from(trade.id.as_str());
         let close_date = trade.trade_date();
         let closing = match (trade.side, book.direction) {
             (Side::Sell, Some(Direction::Long)) => Some(Direction::Long),
@@ -131,17 +150,22 @@ impl LotBook {
             Side::Sell => trade.notional() - trade.fees,
         };
         let mut remaining = trade.qty;
+        // Without fees every piece of the trade's cash is exactly `q × price`.
+        let trade_unit = if trade.fees.is_zero() { Some(trade.price) } else { None };
         if let Some(direction) = closing {
             while remaining > Decimal::ZERO && !book.lots.is_empty() {
                 let idx = choose(method, direction, &book.lots);
                 let lot = &mut book.lots[idx];
                 let q = remaining.min(lot.qty);
-                let lot_part = if method == LotMethod::AverageCost {
-                    pro_rata(book.basis, q, book.qty)
-                } else {
-                    pro_rata(lot.basis, q, lot.qty)
+                let lot_part = match (method, lot.unit) {
+                    (LotMethod::AverageCost, _) => pro_rata(book.basis, q, book.qty),
+                    (_, Some(unit)) if q != lot.qty => q * unit,
+                    _ => pro_rata(lot.basis, q, lot.qty),
                 };
-                let cash_part = pro_rata(cash, q, remaining);
+                let cash_part = match trade_unit {
+                    Some(unit) if q != remaining => q * unit,
+                    _ => pro_rata(cash, q, remaining),
+                };
                 let (proceeds, basis) = match direction {
                     Direction::Long => (cash_part, lot_part),
                     Direction::Short => (lot_part, cash_part),
@@ -149,11 +173,11 @@ impl LotBook {
                 let realized_pnl = proceeds - basis;
                 self.realized += realized_pnl;
                 self.closed.push(ClosedLot {
-                    user_id: trade.user_id.clone(),
-                    symbol: trade.symbol.clone(),
+                    user_id: book.user_id.clone(),
+                    symbol: book.symbol.clone(),
                     direction,
                     open_trade_id: lot.trade_id.clone(),
-                    close_trade_id: trade.id.clone(),
+                    close_trade_id: trade_id.clone(),
                     qty: q,
                     proceeds,
                     basis,
@@ -165,10 +189,11 @@ impl LotBook {
                     holding_period_days: (close_date - lot.open_date).num_days(),
                     term: Term::of(direction, lot.open_date, close_date),
                 });
-                let own_part =
-                    if method == LotMethod::AverageCost { pro_rata(lot.basis, q, lot.qty) } else { lot_part };
+                // Under average cost a lot's own basis is never read (the book's is), so it is left alone.
+                if method != LotMethod::AverageCost {
+                    lot.basis -= lot_part;
+                }
                 lot.qty -= q;
-                lot.basis -= own_part;
                 if lot.qty.is_zero() {
                     book.lots.remove(idx);
                 }
@@ -192,10 +217,10 @@ impl LotBook {
             book.qty += remaining;
             book.basis += cash;
             book.lots.push_back(Lot {
-                trade_id: trade.id.clone(),
+                trade_id,
                 qty: remaining,
                 basis: cash,
-                unit_cost: cash / remaining,
+                unit: trade_unit,
                 opened_at: trade.executed_at,
                 open_date: close_date,
             });
@@ -246,8 +271,8 @@ impl LotBook {
                         lot.basis
                     };
                     out.push(OpenLot {
-                        user_id: user.clone(),
-                        symbol: symbol.clone(),
+                        user_id: book.user_id.clone(),
+                        symbol: book.symbol.clone(),
                         trade_id: lot.trade_id.clone(),
                         direction,
                         qty: lot.qty,
@@ -281,9 +306,12 @@ fn choose(method: LotMethod, direction: Direction, lots: &VecDeque<Lot>) -> usiz
         LotMethod::HighestCost => {
             let mut best = 0;
             for (i, lot) in lots.iter().enumerate().skip(1) {
+                // Unit costs compared without dividing: basis_a / qty_a > basis_b / qty_b ⇔
+                // basis_a · qty_b > basis_b · qty_a (quantities are positive).
+                let (a, b) = (lot.basis * lots[best].qty, lots[best].basis * lot.qty);
                 let better = match direction {
-                    Direction::Long => lot.unit_cost > lots[best].unit_cost,
-                    Direction::Short => lot.unit_cost < lots[best].unit_cost,
+                    Direction::Long => a > b,
+                    Direction::Short => a < b,
                 };
                 if better {
                     best = i;

@@ -1,6 +1,7 @@
 //! What lot matching reports: open lots, closed lots with their realized P&L, positions and unrealized P&L.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -48,11 +49,11 @@ impl Term {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenLot {
     /// Owner.
-    pub user_id: String,
+    pub user_id: Arc<str>,
     /// Ticker.
-    pub symbol: String,
+    pub symbol: Arc<str>,
     /// The opening trade.
-    pub trade_id: String,
+    pub trade_id: Arc<str>,
     /// Long or short.
     pub direction: Direction,
     /// Quantity still open, > 0.
@@ -72,15 +73,15 @@ pub struct OpenLot {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClosedLot {
     /// Owner.
-    pub user_id: String,
+    pub user_id: Arc<str>,
     /// Ticker.
-    pub symbol: String,
+    pub symbol: Arc<str>,
     /// Long or short.
     pub direction: Direction,
     /// The trade that opened the quantity.
-    pub open_trade_id: String,
+    pub open_trade_id: Arc<str>,
     /// The trade that closed it.
-    pub close_trade_id: String,
+    pub close_trade_id: Arc<str>,
     /// Quantity closed.
     pub qty: Decimal,
     /// Net proceeds of the sale (of the closing sell for a long, of the opening sell for a short), after fees.
@@ -107,9 +108,9 @@ pub struct ClosedLot {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Position {
     /// Owner.
-    pub user_id: String,
+    pub user_id: Arc<str>,
     /// Ticker.
-    pub symbol: String,
+    pub symbol: Arc<str>,
     /// Signed quantity: > 0 long, < 0 short.
     pub qty: Decimal,
     /// Total basis of the open lots (cost for a long, net opening proceeds for a short).
@@ -175,7 +176,7 @@ impl LotReport {
     pub fn realized_by_symbol(&self) -> BTreeMap<String, Decimal> {
         let mut out = BTreeMap::new();
         for c in &self.closed_lots {
-            *out.entry(c.symbol.clone()).or_insert(Decimal::ZERO) += c.realized_pnl;
+            *out.entry(c.symbol.to_string()).or_insert(Decimal::ZERO) += c.realized_pnl;
         }
         out
     }
@@ -203,13 +204,14 @@ impl LotReport {
         let mut total = Decimal::ZERO;
         let mut market_value = Decimal::ZERO;
         for lot in &self.open_lots {
-            let price = prices.get(&lot.symbol).ok_or_else(|| LotError::MissingPrice { symbol: lot.symbol.clone() })?;
+            let price =
+                prices.get(&*lot.symbol).ok_or_else(|| LotError::MissingPrice { symbol: lot.symbol.to_string() })?;
             let value = lot.qty * price;
             let (pnl, signed_value) = match lot.direction {
                 Direction::Long => (value - lot.basis, value),
                 Direction::Short => (lot.basis - value, -value),
             };
-            *by_symbol.entry(lot.symbol.clone()).or_insert(Decimal::ZERO) += pnl;
+            *by_symbol.entry(lot.symbol.to_string()).or_insert(Decimal::ZERO) += pnl;
             total += pnl;
             market_value += signed_value;
         }
