@@ -4,6 +4,7 @@
 use super::check_lengths;
 use super::cumulative::annual_return;
 use super::drawdown::max_drawdown;
+use super::fused::{spread, LONG_SERIES};
 use super::kernels::{nan_min_max, nan_sum_count, paired_multi_sum, paired_sum_by, sum_count_by, sum_known_by};
 use super::stats::{mean_of, std_from_parts, std_from_sum_sq, zero_dispersion};
 use crate::error::MetricsError;
@@ -20,6 +21,10 @@ use crate::error::MetricsError;
 pub fn annual_volatility(returns: &[f64], annualization: f64) -> f64 {
     if returns.len() < 2 {
         return f64::NAN;
+    }
+    if returns.len() >= LONG_SERIES {
+        let s = spread(returns);
+        return std_from_sum_sq(s.m2, s.count, 1) * annualization.powf(0.5);
     }
     let (sum, count) = nan_sum_count(returns);
     std_from_parts(returns, sum, count, 1) * annualization.powf(0.5)
@@ -39,6 +44,12 @@ pub fn annual_volatility(returns: &[f64], annualization: f64) -> f64 {
 pub fn sharpe_ratio(returns: &[f64], risk_free: f64, annualization: f64) -> f64 {
     if returns.len() < 2 {
         return f64::NAN;
+    }
+    if returns.len() >= LONG_SERIES {
+        // One pass: the standard deviation of r − r_f is that of r.
+        let s = spread(returns);
+        let std = zero_dispersion(std_from_sum_sq(s.m2, s.count, 1), s.min, s.max);
+        return ((s.mean - risk_free) / std) * annualization.sqrt();
     }
     let (sum, count) = sum_count_by(returns, |r| r - risk_free);
     let (lo, hi) = nan_min_max(returns);

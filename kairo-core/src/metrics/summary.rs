@@ -162,7 +162,7 @@ impl Metrics {
 }
 
 /// Series at least this long are computed by two threads.
-const PARALLEL_THRESHOLD: usize = 1 << 16;
+const PARALLEL_THRESHOLD: usize = super::fused::LONG_SERIES;
 
 /// The independent parts of the long-series computation, for the two workers of [`parallel`].
 enum Part {
