@@ -17,6 +17,7 @@
 //!   [`metrics::Metrics::compute`] does all of them in a few passes.
 //! * `frame` (feature `polars`) runs the same analyses per user over polars DataFrames.
 //! * [`calendar`] knows the NYSE's trading days, early closes, hours (with daylight saving) and settlement dates.
+//! * [`compliance`] checks trades against rules (streaming, batch and pre-trade) and says pass, fail or flag.
 //! * [`compare`] sets a user's trades against a benchmark (one symbol or a weighted blend): both return series,
 //!   alpha, beta, capture, a monthly table, the equity curves and the same-dollar shadow benchmark.
 //!
@@ -33,6 +34,7 @@
 
 pub mod calendar;
 pub mod compare;
+pub mod compliance;
 pub mod error;
 #[cfg(feature = "polars")]
 pub mod frame;

@@ -104,6 +104,25 @@ pub enum Holiday {
     SpecialClosure,
 }
 
+impl Holiday {
+    /// The holiday's name as the exchange writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Holiday::NewYearsDay => "New Year's Day",
+            Holiday::MartinLutherKingJrDay => "Martin Luther King, Jr. Day",
+            Holiday::WashingtonsBirthday => "Washington's Birthday",
+            Holiday::GoodFriday => "Good Friday",
+            Holiday::MemorialDay => "Memorial Day",
+            Holiday::Juneteenth => "Juneteenth National Independence Day",
+            Holiday::IndependenceDay => "Independence Day",
+            Holiday::LaborDay => "Labor Day",
+            Holiday::ThanksgivingDay => "Thanksgiving Day",
+            Holiday::ChristmasDay => "Christmas Day",
+            Holiday::SpecialClosure => "a special closure",
+        }
+    }
+}
+
 /// The NYSE full holidays of `year`, in date order.
 ///
 /// ```
