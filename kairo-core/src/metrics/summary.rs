@@ -383,23 +383,14 @@ fn main_passes(returns: &[f64], options: &MetricsOptions, ann: f64) -> Metrics {
         [d2, d2 * d, d2 * d2, a * a]
     });
     let [ss, s3, s4, ss_adj] = second.sums;
-
-    let mut growth = 1.0;
-    let mut drawdown = DrawdownTracker::new();
-    for &r in returns {
-        let g = r + 1.0;
-        if !g.is_nan() {
-            growth *= g;
-        }
-        drawdown.push(r);
-    }
+    let (growth, drawdown) = growth_and_drawdown(returns);
 
     let std = std_from_sum_sq(ss, count, 1);
     let (skew_known, kurt_known) = shape_from_sums(count, mean, (ss, s3, s4));
     let any_nan = count != n;
     let two_or_more = n >= 2;
     let annual_return = annual_return_from_growth(growth, n, ann);
-    let max_drawdown = if n == 0 { f64::NAN } else { drawdown.max_drawdown() };
+    let max_drawdown = if n == 0 { f64::NAN } else { drawdown };
     let downside_risk = if n == 0 { f64::NAN } else { downside_from_parts(downside_sq, count, ann) };
     let std_adj = zero_dispersion(std_from_sum_sq(ss_adj, count, 1), first.min - rf, first.max - rf);
     let sharpe = if two_or_more { (mean_adj / std_adj) * ann.sqrt() } else { f64::NAN };
