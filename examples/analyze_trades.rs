@@ -20,7 +20,8 @@ fn main() {
 }
 
 fn run() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args().collect();
+    let args = args.get(1..).unwrap_or_default();
     let trades_path = args.first().map(PathBuf::from).unwrap_or_else(|| data_dir().join("trades.csv"));
     let prices_path = args.get(1).map(PathBuf::from).unwrap_or_else(|| data_dir().join("prices.csv"));
     let benchmark: Benchmark = args.get(2).map_or("SPY", String::as_str).parse().map_err(|e| format!("{e}"))?;

@@ -305,7 +305,7 @@ fn choose(method: LotMethod, direction: Direction, lots: &VecDeque<Lot>) -> usiz
         LotMethod::Lifo => lots.len() - 1,
         LotMethod::HighestCost => {
             let mut best = 0;
-            for (i, lot) in lots.iter().enumerate().skip(1) {
+            for (i, lot) in lots.iter().enumerate() {
                 // Unit costs compared without dividing: basis_a / qty_a > basis_b / qty_b ⇔
                 // basis_a · qty_b > basis_b · qty_a (quantities are positive).
                 let (a, b) = (lot.basis * lots[best].qty, lots[best].basis * lot.qty);
