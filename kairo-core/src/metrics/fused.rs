@@ -14,7 +14,7 @@ use super::ratios::downside_square;
 
 /// Elements per chunk: 4096 values of each series, 32 KiB, stay in cache between the two loops.
 pub(crate) const CHUNK: usize = 4096;
-const L: usize = 4;
+use super::kernels::LANES as L;
 
 /// Mergeable moments of the known values of one series, up to the fourth.
 #[derive(Debug, Clone, Copy, Default)]
