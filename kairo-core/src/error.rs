@@ -28,6 +28,16 @@ pub enum TradeError {
         /// The rejected fees.
         fees: Decimal,
     },
+    /// A numeric field is above its bound.
+    #[error("{field} must be at most {max}, got {value}")]
+    TooLarge {
+        /// The field.
+        field: &'static str,
+        /// The rejected value.
+        value: Decimal,
+        /// The bound.
+        max: Decimal,
+    },
     /// `symbol` is not a plausible ticker.
     #[error("symbol {symbol:?} is not a valid ticker: {reason}")]
     InvalidSymbol {
@@ -71,6 +81,7 @@ impl TradeError {
             TradeError::QtyNotPositive { .. } => "qty",
             TradeError::PriceNotPositive { .. } => "price",
             TradeError::FeesNegative { .. } => "fees",
+            TradeError::TooLarge { field, .. } => field,
             TradeError::InvalidSymbol { .. } => "symbol",
             TradeError::Empty { field } => field,
             TradeError::InvalidSide { .. } => "side",
@@ -145,6 +156,60 @@ pub enum ReturnsError {
     /// A metric could not be computed from the series.
     #[error(transparent)]
     Metrics(#[from] MetricsError),
+}
+
+/// Errors from the compliance engine.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ComplianceError {
+    /// A trade in the input is invalid.
+    #[error("trade {trade_id}: {source}")]
+    InvalidTrade {
+        /// The id of the trade.
+        trade_id: String,
+        /// What is wrong with it.
+        #[source]
+        source: TradeError,
+    },
+    /// A trade pushed to a streaming engine is older than one already pushed.
+    #[error("executed_at: trade {trade_id} at {executed_at} is earlier than trade {last_trade_id} at {last_executed_at}, already pushed; push trades in execution order or use check_history, which sorts them")]
+    OutOfOrder {
+        /// The id of the late trade.
+        trade_id: String,
+        /// Its execution time.
+        executed_at: chrono::DateTime<chrono::Utc>,
+        /// The id of the latest trade pushed so far.
+        last_trade_id: String,
+        /// Its execution time.
+        last_executed_at: chrono::DateTime<chrono::Utc>,
+    },
+    /// A configuration value no rule can use.
+    #[error("{field}: {reason}")]
+    InvalidConfig {
+        /// The configuration field, as a dotted path (`limits.max_notional.max`).
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A rule name in a configuration is not a built-in rule.
+    #[error("checks: unknown check {name:?}; the built-in checks are {known}")]
+    UnknownCheck {
+        /// The unknown name.
+        name: String,
+        /// The known names, comma separated.
+        known: String,
+    },
+}
+
+impl ComplianceError {
+    /// The field the error is about.
+    pub fn field(&self) -> &'static str {
+        match self {
+            ComplianceError::InvalidTrade { source, .. } => source.field(),
+            ComplianceError::OutOfOrder { .. } => "executed_at",
+            ComplianceError::UnknownCheck { .. } => "checks",
+            ComplianceError::InvalidConfig { field, .. } => field,
+        }
+    }
 }
 
 /// Errors from lot matching.

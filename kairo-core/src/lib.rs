@@ -45,5 +45,5 @@ pub mod trade;
 
 #[cfg(feature = "polars")]
 pub use error::FrameError;
-pub use error::{LotError, MetricsError, ReturnsError, TradeError};
+pub use error::{ComplianceError, LotError, MetricsError, ReturnsError, TradeError};
 pub use trade::{Side, Trade};

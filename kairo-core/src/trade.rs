@@ -64,6 +64,13 @@ impl FromStr for Side {
     }
 }
 
+/// The largest accepted `qty`.
+pub const MAX_QTY: i64 = 1_000_000_000_000;
+/// The largest accepted `price`.
+pub const MAX_PRICE: i64 = 1_000_000_000;
+/// The largest accepted `fees`.
+pub const MAX_FEES: i64 = 1_000_000_000_000;
+
 /// One executed fill.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "TradeRecord")]
@@ -184,7 +191,8 @@ impl Trade {
     }
 
     /// Checks every field: `id` and `user_id` non-empty, `symbol` a plausible ticker, `qty` > 0, `price` > 0,
-    /// `fees` ≥ 0. Returns the first violation found, in that order.
+    /// `fees` ≥ 0, and `qty` ≤ 10¹², `price` ≤ 10⁹, `fees` ≤ 10¹² (bounds far above any real fill that keep every
+    /// amount kairo derives within `Decimal`'s range). Returns the first violation found, in that order.
     pub fn validate(&self) -> Result<(), TradeError> {
         if self.id.trim().is_empty() {
             return Err(TradeError::Empty { field: "id" });
@@ -201,6 +209,13 @@ impl Trade {
         }
         if self.fees < Decimal::ZERO {
             return Err(TradeError::FeesNegative { fees: self.fees });
+        }
+        for (field, value, max) in
+            [("qty", self.qty, MAX_QTY), ("price", self.price, MAX_PRICE), ("fees", self.fees, MAX_FEES)]
+        {
+            if value > Decimal::from(max) {
+                return Err(TradeError::TooLarge { field, value, max: Decimal::from(max) });
+            }
         }
         Ok(())
     }

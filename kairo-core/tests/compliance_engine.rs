@@ -1,54 +1,108 @@
-//! The compliance engine: streaming, batch and pre-trade give the same answers; the market-hours and
-//! restricted-symbol rules; rule configuration from JSON and TOML.
+//! The compliance engine: streaming, batch and pre-trade give the same answers on random histories; no input makes
+//! it panic; configuration from JSON, TOML and the example file; errors name the field.
+
+mod common;
 
 use chrono::{DateTime, Duration, Utc};
-use kairo_core::compliance::{check_history, check_order, default_rules, AccountContext, AccountType, Engine, Status};
-use kairo_core::{Side, Trade};
+use common::{buy, sell};
+use kairo_core::compliance::{
+    check_history, check_order, default_rules, rules, AccountContext, AccountType, ComplianceConfig, Engine, Status,
+};
+use kairo_core::{ComplianceError, Side, Trade};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-fn trade(id: &str, symbol: &str, at: &str) -> Trade {
-    Trade::new(id, "u1", symbol, Side::Buy, dec!(10), dec!(100), at.parse::<DateTime<Utc>>().unwrap()).unwrap()
-}
-
-fn status_of(results: &[kairo_core::compliance::CheckResult], check: &str) -> Status {
-    results.iter().find(|r| r.check_name == check).unwrap().status
-}
-
 #[test]
-fn market_hours_follow_the_nyse_calendar_and_daylight_saving() {
-    let ctx = AccountContext::default();
-    let cases = [
-        ("2024-01-10T14:45:00Z", Status::Pass), // 09:45 EST
-        ("2024-01-10T14:15:00Z", Status::Flag), // 09:15 EST, pre-market
-        ("2024-07-10T13:45:00Z", Status::Pass), // 09:45 EDT
-        ("2024-01-10T21:05:00Z", Status::Flag), // 16:05 EST, after hours
-        ("2024-03-11T13:35:00Z", Status::Pass), // 09:35 EDT, the Monday after the March change
-        ("2024-03-08T13:35:00Z", Status::Flag), // 08:35 EST, the Friday before it
-        ("2024-11-29T18:30:00Z", Status::Flag), // 13:30 EST on the day after Thanksgiving (early close)
-        ("2024-03-29T15:00:00Z", Status::Flag), // Good Friday
-        ("2024-06-15T15:00:00Z", Status::Flag), // Saturday
-    ];
-    for (at, want) in cases {
-        let results = check_history(&[trade("t", "AAPL", at)], &default_rules(), &ctx).unwrap();
-        assert_eq!(status_of(&results, "market_hours"), want, "{at}");
-    }
-    let results = check_history(&[trade("t", "AAPL", "2024-03-29T15:00:00Z")], &default_rules(), &ctx).unwrap();
-    let r = results.iter().find(|r| r.check_name == "market_hours").unwrap();
-    assert!(r.reason.contains("Good Friday"), "{}", r.reason);
-    assert_eq!(r.metadata["trading_day"], false);
-}
-
-#[test]
-fn restricted_symbols_fail_and_block_orders() {
+fn results_serialize_as_audit_rows() {
     let ctx: AccountContext = serde_json::from_str(r#"{"restricted_symbols": ["XYZ"]}"#).unwrap();
-    let history = vec![trade("t1", "AAPL", "2024-01-10T15:00:00Z")];
-    let d = check_order(&history, &trade("o1", "XYZ", "2024-01-11T15:00:00Z"), &default_rules(), &ctx).unwrap();
-    assert!(!d.allowed);
-    assert_eq!(status_of(&d.results, "restricted_symbol"), Status::Fail);
-    let d = check_order(&history, &trade("o2", "MSFT", "2024-01-11T15:00:00Z"), &default_rules(), &ctx).unwrap();
-    assert!(d.allowed);
+    let results =
+        check_history(&[buy("t1", "XYZ", dec!(1), dec!(10), "2024-03-01 10:00")], &default_rules(), &ctx).unwrap();
+    let row = results.iter().find(|r| r.check_name == "restricted_symbol").unwrap();
+    let json = serde_json::to_value(row).unwrap();
+    assert_eq!(json["trade_id"], "t1");
+    assert_eq!(json["check_name"], "restricted_symbol");
+    assert_eq!(json["status"], "fail");
+    assert_eq!(json["metadata"]["symbol"], "XYZ");
+    assert!(json["reason"].as_str().unwrap().contains("restricted list"));
+}
+
+#[test]
+fn a_cash_account_gets_the_cash_rules_and_a_margin_account_the_day_trading_rule() {
+    let history = [
+        buy("b", "AAPL", dec!(1), dec!(100), "2024-07-01 10:00"),
+        sell("s", "AAPL", dec!(1), dec!(101), "2024-07-01 11:00"),
+    ];
+    let cash: AccountContext = serde_json::from_str(r#"{"account_type": "cash", "settled_cash": "1000"}"#).unwrap();
+    let names: Vec<&str> = check_history(&history, &default_rules(), &cash)
+        .unwrap()
+        .iter()
+        .filter(|r| &*r.trade_id == "s")
+        .map(|r| r.check_name)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "wash_sale",
+            "good_faith_violation",
+            "freeriding",
+            "cash_liquidation",
+            "market_hours",
+            "restricted_symbol",
+            "short_sale_cash_account",
+            "penny_stock",
+            "price_band",
+            "self_match"
+        ]
+    );
+    let margin: AccountContext = serde_json::from_str(r#"{"account_type": "margin", "equity": "30000"}"#).unwrap();
+    let names: Vec<&str> = check_history(&history, &default_rules(), &margin)
+        .unwrap()
+        .iter()
+        .filter(|r| &*r.trade_id == "s")
+        .map(|r| r.check_name)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "pattern_day_trading",
+            "wash_sale",
+            "market_hours",
+            "restricted_symbol",
+            "penny_stock",
+            "price_band",
+            "self_match"
+        ]
+    );
+}
+
+#[test]
+fn out_of_order_pushes_are_rejected_and_batch_input_is_sorted() {
+    let early = buy("a", "AAPL", dec!(1), dec!(100), "2024-07-01 10:00");
+    let late = buy("b", "AAPL", dec!(1), dec!(100), "2024-07-01 11:00");
+    let mut engine = Engine::new(&default_rules(), AccountContext::default()).unwrap();
+    engine.push(&late).unwrap();
+    let err = engine.push(&early).unwrap_err();
+    assert!(matches!(err, ComplianceError::OutOfOrder { .. }));
+    assert_eq!(err.field(), "executed_at");
+    assert!(err.to_string().contains("earlier than trade b"), "{err}");
+    let forward = check_history(&[early.clone(), late.clone()], &default_rules(), &AccountContext::default()).unwrap();
+    let backward = check_history(&[late, early], &default_rules(), &AccountContext::default()).unwrap();
+    assert_eq!(forward, backward);
+}
+
+#[test]
+fn an_invalid_trade_is_an_error_naming_the_field_and_nothing_is_returned() {
+    let mut bad = buy("x", "AAPL", dec!(1), dec!(100), "2024-07-01 10:00");
+    bad.qty = dec!(-5);
+    let ok = buy("a", "AAPL", dec!(1), dec!(100), "2024-07-01 09:45");
+    let mut out = Vec::new();
+    let err =
+        kairo_core::compliance::check_history_into(&[ok, bad], &default_rules(), &AccountContext::default(), &mut out)
+            .unwrap_err();
+    assert_eq!(err.field(), "qty");
+    assert!(err.to_string().starts_with("trade x: qty must be greater than zero"), "{err}");
+    assert!(out.is_empty());
 }
 
 #[test]
@@ -59,30 +113,101 @@ fn configuration_loads_from_json_and_toml_and_rejects_unknown_keys() {
         equity = "30000"
         restricted_symbols = ["XYZ", "ABC"]
         settlement = "t_plus1"
+        [limits.pattern_day_trading]
+        counting = "pairs"
         "#,
     )
     .unwrap();
     assert_eq!(toml_ctx.account_type, AccountType::Margin);
     assert_eq!(toml_ctx.equity, Some(dec!(30000)));
     assert!(toml_ctx.is_restricted("ABC"));
+    assert_eq!(toml_ctx.limits.pattern_day_trading.counting, kairo_core::compliance::DayTradeCounting::Pairs);
     let err = serde_json::from_str::<AccountContext>(r#"{"acount_type": "cash"}"#).unwrap_err().to_string();
     assert!(err.contains("acount_type"), "{err}");
+    let err = serde_json::from_str::<AccountContext>(r#"{"limits": {"max_notional": {"maximum": "5"}}}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("maximum"), "{err}");
 }
 
+#[test]
+fn invalid_limits_and_unknown_checks_are_errors_naming_the_field() {
+    let ctx: AccountContext =
+        serde_json::from_str(r#"{"limits": {"pattern_day_trading": {"window_days": 0}}}"#).unwrap();
+    let err = Engine::new(&default_rules(), ctx).err().unwrap();
+    assert_eq!(err.field(), "limits.pattern_day_trading.window_days");
+    let ctx: AccountContext = serde_json::from_str(r#"{"reference_prices": {"AAPL": "0"}}"#).unwrap();
+    assert_eq!(check_history(&[], &default_rules(), &ctx).unwrap_err().field(), "reference_prices");
+    let err = rules::by_names(&["wash_sale", "wash_sales"]).err().unwrap();
+    assert_eq!(err.field(), "checks");
+    assert!(err.to_string().contains("\"wash_sales\""), "{err}");
+}
+
+#[test]
+fn the_example_configuration_file_loads_and_names_every_check() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/compliance.toml");
+    let config: ComplianceConfig = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let rules = config.rule_set().unwrap();
+    assert_eq!(rules.names(), rules::NAMES);
+    let ctx = &config.account;
+    assert_eq!(ctx.account_type, AccountType::Margin);
+    assert!(ctx.limits.max_notional.is_some() && ctx.limits.concentration.is_some());
+    // The file spells out every limit at its default or an explicit value, so it documents them all.
+    let text = std::fs::read_to_string(path).unwrap();
+    for key in [
+        "min_equity",
+        "day_trades",
+        "window_days",
+        "min_share_percent",
+        "counting",
+        "good_faith_violations",
+        "freeriding",
+        "cash_liquidations",
+        "lookback_months",
+        "restriction_days",
+        "max_percent",
+        "below",
+        "max_deviation_percent",
+        "window_seconds",
+        "reference_prices",
+        "settled_cash",
+        "settlement",
+    ] {
+        assert!(text.contains(key), "{key} is not documented in examples/compliance.toml");
+    }
+}
+
+fn contexts() -> Vec<AccountContext> {
+    [
+        r#"{"account_type": "cash", "settled_cash": "4000", "restricted_symbols": ["XYZ"],
+            "limits": {"max_notional": {"max": "3000"}, "concentration": {"max_percent": "40", "action": "flag"}}}"#,
+        r#"{"account_type": "margin", "equity": "20000", "reference_prices": {"AAPL": "50"},
+            "limits": {"pattern_day_trading": {"counting": "pairs"}}}"#,
+        r#"{"account_type": "margin", "equity": "30000", "settlement": "t_plus2"}"#,
+        r#"{"account_type": "cash"}"#,
+    ]
+    .iter()
+    .map(|s| serde_json::from_str(s).unwrap())
+    .collect()
+}
+
+/// Histories over three symbols and about three weeks (weekends, the Juneteenth holiday, overnight hours), prices
+/// around $50 in cents and quantities that often match earlier ones, so that day trades, wash sales and settlement
+/// violations all occur.
 fn arb_history() -> impl Strategy<Value = Vec<Trade>> {
-    prop::collection::vec((0usize..3, 0i64..20_000, any::<bool>()), 0..40).prop_map(|rows| {
-        let start: DateTime<Utc> = "2024-03-04T14:00:00Z".parse().unwrap();
+    prop::collection::vec((0usize..3, 0i64..30_000, any::<bool>(), 1i64..8, 4_000i64..6_000), 0..60).prop_map(|rows| {
+        let start: DateTime<Utc> = "2024-06-10T13:00:00Z".parse().unwrap();
         rows.into_iter()
             .enumerate()
-            .map(|(i, (s, minutes, buy))| {
-                let side = if buy { Side::Buy } else { Side::Sell };
+            .map(|(i, (s, minutes, is_buy, q, cents))| {
+                let side = if is_buy { Side::Buy } else { Side::Sell };
                 Trade::new(
-                    format!("t{i}"),
+                    format!("t{i:02}"),
                     "u1",
                     ["AAPL", "XYZ", "BRK.B"][s],
                     side,
-                    Decimal::from(1 + i as i64),
-                    dec!(50),
+                    Decimal::from(q * 10),
+                    Decimal::new(cents, 2),
                     start + Duration::minutes(minutes),
                 )
                 .unwrap()
@@ -92,23 +217,68 @@ fn arb_history() -> impl Strategy<Value = Vec<Trade>> {
 }
 
 proptest! {
-    /// Pushing trades one by one gives what the batch gives, and a pre-trade check of the next trade gives what
-    /// pushing it gives.
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Pushing trades one by one gives what the batch gives; a pre-trade check of the next trade gives what pushing
+    /// it gives; recording without results leaves the engine where pushing does.
     #[test]
     fn streaming_equals_batch_and_pre_trade(history in arb_history()) {
-        let ctx: AccountContext = serde_json::from_str(r#"{"restricted_symbols": ["XYZ"]}"#).unwrap();
-        let rules = default_rules();
-        let batch = check_history(&history, &rules, &ctx).unwrap();
-        let mut sorted = history.clone();
-        kairo_core::trade::sort_chronologically(&mut sorted);
-        let mut engine = Engine::new(&rules, ctx.clone());
-        let mut streamed = Vec::new();
-        for t in &sorted {
-            let pre = engine.check_order(t).unwrap();
-            let pushed = engine.push(t).unwrap();
-            prop_assert_eq!(&pre.results, &pushed);
-            streamed.extend(pushed);
+        for ctx in contexts() {
+            let rules = default_rules();
+            let batch = check_history(&history, &rules, &ctx).unwrap();
+            let mut sorted = history.clone();
+            kairo_core::trade::sort_chronologically(&mut sorted);
+            let mut engine = Engine::new(&rules, ctx.clone()).unwrap();
+            let mut recorder = Engine::new(&rules, ctx.clone()).unwrap();
+            let mut streamed = Vec::new();
+            for (i, t) in sorted.iter().enumerate() {
+                let pre = engine.check_order(t).unwrap();
+                prop_assert_eq!(&pre, &recorder.check_order(t).unwrap());
+                let stateless = check_order(&sorted[..i], t, &rules, &ctx).unwrap();
+                prop_assert_eq!(&pre, &stateless);
+                let pushed = engine.push(t).unwrap();
+                recorder.record(t).unwrap();
+                prop_assert_eq!(&pre.results, &pushed);
+                prop_assert_eq!(pre.allowed, pushed.iter().all(|r| r.status != Status::Fail));
+                streamed.extend(pushed);
+            }
+            prop_assert_eq!(batch, streamed);
         }
-        prop_assert_eq!(batch, streamed);
+    }
+
+    /// Any trades (any decimals within the trade bounds, any times from 1900 to 2200, symbols seen and unseen) and
+    /// any context: results or an error, never a panic.
+    #[test]
+    fn no_input_panics(
+        rows in prop::collection::vec(
+            (0usize..4, any::<bool>(), 1u64..u64::MAX, 0u32..29, 1u64..u64::MAX, 0u32..29, 0u64..1000, -2_208_988_800i64..7_258_118_400),
+            0..30,
+        ),
+        ctx_pick in 0usize..4,
+        settled in any::<i64>(),
+    ) {
+        let mut ctx = contexts().swap_remove(ctx_pick);
+        if ctx.settled_cash.is_some() {
+            ctx.settled_cash = Some(Decimal::from(settled) / dec!(1000));
+        }
+        let trades: Vec<Trade> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, (s, is_buy, q, qs, p, ps, fee, secs))| Trade {
+                id: format!("t{i}"),
+                user_id: "u".into(),
+                symbol: ["AAPL", "XYZ", "BRK.B", "Z"][s].into(),
+                side: if is_buy { Side::Buy } else { Side::Sell },
+                qty: Decimal::from_i128_with_scale(i128::from(q % 1_000_000_000_000_000_000), qs),
+                price: Decimal::from_i128_with_scale(i128::from(p % 1_000_000_000_000_000_000), ps),
+                executed_at: DateTime::from_timestamp(secs, 0).unwrap(),
+                external_id: None,
+                fees: Decimal::from(fee),
+            })
+            .collect();
+        let _ = check_history(&trades, &default_rules(), &ctx);
+        if let Some((last, rest)) = trades.split_last() {
+            let _ = check_order(rest, last, &default_rules(), &ctx);
+        }
     }
 }

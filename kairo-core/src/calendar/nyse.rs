@@ -179,7 +179,51 @@ pub fn holiday_on(day: NaiveDate) -> Option<Holiday> {
 /// assert!(!is_trading_day(d(2025, 1, 9)));   // national day of mourning
 /// ```
 pub fn is_trading_day(day: NaiveDate) -> bool {
+    let year = day.year();
+    if (TABLE_FIRST_YEAR..TABLE_FIRST_YEAR + TABLE_YEARS as i32).contains(&year) {
+        let bits = &closed_table()[(year - TABLE_FIRST_YEAR) as usize];
+        let ordinal = day.ordinal0() as usize;
+        return bits[ordinal / 64] & (1 << (ordinal % 64)) == 0;
+    }
+    is_open_by_rule(day)
+}
+
+fn is_open_by_rule(day: NaiveDate) -> bool {
     !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && holiday_on(day).is_none()
+}
+
+/// The first year of the precomputed table of closed days.
+const TABLE_FIRST_YEAR: i32 = 1970;
+/// How many years the table covers (1970–2199); other years are computed from the rules on each call.
+const TABLE_YEARS: usize = 230;
+
+/// One bit per day of the year (by ordinal), set when the exchange is closed: the rules above evaluated once per
+/// year, so that a trading-day test is a bit lookup on the hot paths (settlement dates, rolling windows).
+fn closed_table() -> &'static [[u64; 6]] {
+    static TABLE: std::sync::OnceLock<Vec<[u64; 6]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..TABLE_YEARS as i32)
+            .map(|i| {
+                let year = TABLE_FIRST_YEAR + i;
+                let mut bits = [0u64; 6];
+                let mut close = |day: NaiveDate| {
+                    let ordinal = day.ordinal0() as usize;
+                    bits[ordinal / 64] |= 1 << (ordinal % 64);
+                };
+                let mut day = date(year, 1, 1);
+                while day.year() == year {
+                    if matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+                        close(day);
+                    }
+                    day += Duration::days(1);
+                }
+                for (holiday, _) in holidays(year) {
+                    close(holiday);
+                }
+                bits
+            })
+            .collect()
+    })
 }
 
 /// Whether `day` is an early close (13:00 New York time) trading day.
@@ -248,4 +292,21 @@ pub fn add_trading_days(day: NaiveDate, n: u32) -> NaiveDate {
         d = next_trading_day(d);
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_agrees_with_the_rules_on_every_day_it_covers() {
+        let mut day = date(TABLE_FIRST_YEAR, 1, 1);
+        let end = date(TABLE_FIRST_YEAR + TABLE_YEARS as i32, 1, 1);
+        while day < end {
+            assert_eq!(is_trading_day(day), is_open_by_rule(day), "{day}");
+            day += Duration::days(1);
+        }
+        assert_eq!(is_trading_day(date(2250, 12, 25)), is_open_by_rule(date(2250, 12, 25)));
+        assert!(!is_trading_day(date(2250, 12, 25)));
+    }
 }

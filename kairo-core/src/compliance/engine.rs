@@ -1,24 +1,65 @@
-//! Running a rule set: streaming ([`Engine`]), batch ([`check_history`]) and pre-trade ([`check_order`]), all on
-//! the same rule states, so the three give the same answers.
+//! Running a rule set: streaming ([`Engine`]), batch ([`check_history`]) and pre-trade ([`check_order`] and
+//! [`Engine::check_order`]), all on the same rule states, so the three give the same answers.
 
-use crate::error::TradeError;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::America::New_York;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+
+use crate::error::ComplianceError;
 use crate::trade::Trade;
 
 use super::context::AccountContext;
 use super::result::{CheckResult, Decision};
-use super::rule::{RuleSet, RuleState};
+use super::rule::{Event, RuleSet, RuleState};
 
 /// The streaming engine of one account: push trades in execution order, get each one's results.
+///
+/// Memory is bounded by the rules' windows and the number of symbols traded, not by the length of the history, so
+/// an engine can run for the life of an account; keep one per account to answer pre-trade checks
+/// ([`Engine::check_order`]) without replaying history.
+///
+/// ```
+/// use kairo_core::compliance::{default_rules, AccountContext, Engine, Status};
+/// use kairo_core::{Side, Trade};
+/// use rust_decimal_macros::dec;
+///
+/// let ctx: AccountContext = serde_json::from_str(r#"{"account_type": "cash", "settled_cash": "1000"}"#).unwrap();
+/// let mut engine = Engine::new(&default_rules(), ctx).unwrap();
+/// let at = |s: &str| s.parse().unwrap();
+/// engine.push(&Trade::new("b1", "u", "AAPL", Side::Buy, dec!(5), dec!(180), at("2024-07-01T14:00:00Z")).unwrap()).unwrap();
+/// // Selling 10 shares while holding 5 would be a short sale, which a cash account cannot make.
+/// let order = Trade::new("o1", "u", "AAPL", Side::Sell, dec!(10), dec!(181), at("2024-07-01T15:00:00Z")).unwrap();
+/// let decision = engine.check_order(&order).unwrap();
+/// assert!(!decision.allowed);
+/// let short = decision.results.iter().find(|r| r.check_name == "short_sale_cash_account").unwrap();
+/// assert_eq!(short.status, Status::Fail);
+/// ```
 pub struct Engine {
     ctx: AccountContext,
+    names: Vec<&'static str>,
     states: Vec<Box<dyn RuleState>>,
+    symbols: FxHashMap<String, usize>,
+    positions: Vec<Decimal>,
+    last: Option<(DateTime<Utc>, String)>,
 }
 
 impl Engine {
-    /// An engine for `ctx` running `rules`.
-    pub fn new(rules: &RuleSet, ctx: AccountContext) -> Self {
+    /// An engine for `ctx` running `rules`; fails when the context does not validate
+    /// ([`AccountContext::validate`]).
+    pub fn new(rules: &RuleSet, ctx: AccountContext) -> Result<Self, ComplianceError> {
+        ctx.validate()?;
         let states = rules.rules().iter().map(|r| r.start(&ctx)).collect();
-        Engine { ctx, states }
+        Ok(Engine {
+            names: rules.names(),
+            ctx,
+            states,
+            symbols: FxHashMap::default(),
+            positions: Vec::new(),
+            last: None,
+        })
     }
 
     /// The account context.
@@ -26,25 +67,114 @@ impl Engine {
         &self.ctx
     }
 
+    /// The account's signed position in `symbol` from the trades pushed so far.
+    pub fn position(&self, symbol: &str) -> Decimal {
+        self.symbols.get(symbol).map_or(Decimal::ZERO, |&i| self.positions[i])
+    }
+
     /// Checks `trade`, records it, and returns its results (one per applicable rule, in rule order).
-    pub fn push(&mut self, trade: &Trade) -> Result<Vec<CheckResult>, TradeError> {
-        trade.validate()?;
-        let results = self.states.iter().filter_map(|s| s.check(trade, &self.ctx)).collect();
-        for s in &mut self.states {
-            s.record(trade, &self.ctx);
+    pub fn push(&mut self, trade: &Trade) -> Result<Vec<CheckResult>, ComplianceError> {
+        let mut out = Vec::with_capacity(self.states.len());
+        self.push_into(trade, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Engine::push`], appending the results to `out` (no allocation for the result list itself).
+    pub fn push_into(&mut self, trade: &Trade, out: &mut Vec<CheckResult>) -> Result<(), ComplianceError> {
+        self.admit(trade)?;
+        let symbol = self.symbol_index(&trade.symbol);
+        let id: Arc<str> = Arc::from(trade.id.as_str());
+        let ev = event(trade, &id, symbol, self.positions[symbol]);
+        for (state, &name) in self.states.iter_mut().zip(&self.names) {
+            if let Some(v) = state.push(&ev, &self.ctx) {
+                out.push(CheckResult::new(id.clone(), name, v));
+            }
         }
-        Ok(results)
+        self.finish(trade, symbol, ev.position_after());
+        Ok(())
+    }
+
+    /// Records an executed `trade` without producing its results (replaying a history whose results are already
+    /// stored). The engine ends in the same state as after [`Engine::push`].
+    pub fn record(&mut self, trade: &Trade) -> Result<(), ComplianceError> {
+        self.admit(trade)?;
+        let symbol = self.symbol_index(&trade.symbol);
+        let id: Arc<str> = Arc::from(trade.id.as_str());
+        let ev = event(trade, &id, symbol, self.positions[symbol]);
+        for state in &mut self.states {
+            state.record(&ev, &self.ctx);
+        }
+        self.finish(trade, symbol, ev.position_after());
+        Ok(())
+    }
+
+    fn symbol_index(&mut self, symbol: &str) -> usize {
+        match self.symbols.get(symbol) {
+            Some(&i) => i,
+            None => {
+                let i = self.positions.len();
+                self.symbols.insert(symbol.to_owned(), i);
+                self.positions.push(Decimal::ZERO);
+                i
+            }
+        }
+    }
+
+    fn finish(&mut self, trade: &Trade, symbol: usize, position: Decimal) {
+        self.positions[symbol] = position;
+        match &mut self.last {
+            Some((at, last_id)) => {
+                *at = trade.executed_at;
+                last_id.clear();
+                last_id.push_str(&trade.id);
+            }
+            None => self.last = Some((trade.executed_at, trade.id.clone())),
+        }
     }
 
     /// Whether `order` would break a rule, given everything pushed so far; records nothing.
-    pub fn check_order(&self, order: &Trade) -> Result<Decision, TradeError> {
-        order.validate()?;
-        Ok(Decision::from_results(self.states.iter().filter_map(|s| s.check(order, &self.ctx)).collect()))
+    pub fn check_order(&self, order: &Trade) -> Result<Decision, ComplianceError> {
+        self.admit(order)?;
+        let (symbol, position) = match self.symbols.get(order.symbol.as_str()) {
+            Some(&i) => (i, self.positions[i]),
+            None => (self.positions.len(), Decimal::ZERO),
+        };
+        let id: Arc<str> = Arc::from(order.id.as_str());
+        let ev = event(order, &id, symbol, position);
+        let results = self
+            .states
+            .iter()
+            .zip(&self.names)
+            .filter_map(|(s, &name)| s.check(&ev, &self.ctx).map(|v| CheckResult::new(id.clone(), name, v)))
+            .collect();
+        Ok(Decision::from_results(results))
+    }
+
+    /// Validates `trade` and checks that it is not older than the last trade pushed.
+    fn admit(&self, trade: &Trade) -> Result<(), ComplianceError> {
+        trade.validate().map_err(|source| ComplianceError::InvalidTrade { trade_id: trade.id.clone(), source })?;
+        if let Some((at, id)) = &self.last {
+            if (trade.executed_at, trade.id.as_str()) < (*at, id.as_str()) {
+                return Err(ComplianceError::OutOfOrder {
+                    trade_id: trade.id.clone(),
+                    executed_at: trade.executed_at,
+                    last_trade_id: id.clone(),
+                    last_executed_at: *at,
+                });
+            }
+        }
+        Ok(())
     }
 }
 
+fn event<'a>(trade: &'a Trade, id: &'a Arc<str>, symbol: usize, position: Decimal) -> Event<'a> {
+    let local = trade.executed_at.with_timezone(&New_York).naive_local();
+    Event { trade, id, symbol, local, date: local.date(), position }
+}
+
 /// Every trade of a history checked against `rules`, in execution order (sorted by `executed_at`, then `id`):
-/// one result per (trade, applicable rule).
+/// one result per (trade, applicable rule). The answers are those a streaming [`Engine`] gives when the trades are
+/// pushed one by one in that order.
 ///
 /// ```
 /// use kairo_core::compliance::{check_history, default_rules, AccountContext, Status};
@@ -57,29 +187,55 @@ impl Engine {
 /// let restricted = results.iter().find(|r| r.check_name == "restricted_symbol").unwrap();
 /// assert_eq!(restricted.status, Status::Fail);
 /// ```
-pub fn check_history(trades: &[Trade], rules: &RuleSet, ctx: &AccountContext) -> Result<Vec<CheckResult>, TradeError> {
-    let mut ordered: Vec<&Trade> = trades.iter().collect();
-    ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
-    let mut engine = Engine::new(rules, ctx.clone());
+pub fn check_history(
+    trades: &[Trade],
+    rules: &RuleSet,
+    ctx: &AccountContext,
+) -> Result<Vec<CheckResult>, ComplianceError> {
     let mut out = Vec::with_capacity(trades.len() * rules.rules().len());
-    for t in ordered {
-        out.extend(engine.push(t)?);
-    }
+    check_history_into(trades, rules, ctx, &mut out)?;
     Ok(out)
 }
 
+/// [`check_history`], appending to `out`. On an error nothing is appended.
+pub fn check_history_into(
+    trades: &[Trade],
+    rules: &RuleSet,
+    ctx: &AccountContext,
+    out: &mut Vec<CheckResult>,
+) -> Result<(), ComplianceError> {
+    let mut ordered: Vec<&Trade> = trades.iter().collect();
+    if !ordered.is_sorted_by(|a, b| a.chronological_key() <= b.chronological_key()) {
+        ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
+    }
+    let mut engine = Engine::new(rules, ctx.clone())?;
+    let start = out.len();
+    for t in ordered {
+        if let Err(e) = engine.push_into(t, out) {
+            out.truncate(start);
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
 /// Would `order` break a rule, given the account's `history`? Nothing is recorded.
+///
+/// This replays the history through a fresh [`Engine`]; a service answering many orders for an account keeps the
+/// account's engine and calls [`Engine::check_order`], which costs the same whatever the length of the history.
 pub fn check_order(
     history: &[Trade],
     order: &Trade,
     rules: &RuleSet,
     ctx: &AccountContext,
-) -> Result<Decision, TradeError> {
+) -> Result<Decision, ComplianceError> {
     let mut ordered: Vec<&Trade> = history.iter().collect();
-    ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
-    let mut engine = Engine::new(rules, ctx.clone());
+    if !ordered.is_sorted_by(|a, b| a.chronological_key() <= b.chronological_key()) {
+        ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
+    }
+    let mut engine = Engine::new(rules, ctx.clone())?;
     for t in ordered {
-        engine.push(t)?;
+        engine.record(t)?;
     }
     engine.check_order(order)
 }

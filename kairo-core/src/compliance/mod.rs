@@ -4,20 +4,35 @@
 //! A [`RuleSet`] of [`Rule`]s runs three ways with the same answers: streaming ([`Engine::push`]), batch
 //! ([`check_history`]) and pre-trade ([`check_order`], [`Engine::check_order`]). Each rule keeps only what its
 //! window needs, so an engine's memory does not grow with the length of the history. The account and its
-//! configuration are an [`AccountContext`], loadable from JSON or TOML.
+//! configuration are an [`AccountContext`] (or a [`ComplianceConfig`] naming the checks too), loadable from JSON or
+//! TOML.
+//!
+//! The built-in checks, by `check_name` ([`rules::NAMES`]): `pattern_day_trading`, `wash_sale`,
+//! `good_faith_violation`, `freeriding`, `cash_liquidation`, `market_hours`, `restricted_symbol`, `max_notional`,
+//! `concentration`, `short_sale_cash_account`, `penny_stock`, `price_band`, `self_match`. Each file under
+//! [`rules`] documents its regulation and when it applies. Day trades ([`day_trades()`], [`pdt_summary`]) and wash
+//! sales ([`wash_sales`](crate::lots::wash_sales)) are also available as records.
 
+pub mod cash;
 mod context;
+pub mod day_trades;
 mod engine;
+mod metadata;
 mod result;
 mod rule;
 pub mod rules;
 
-pub use context::{AccountContext, AccountType};
-pub use engine::{check_history, check_order, Engine};
-pub use result::{CheckResult, Decision, Status};
-pub use rule::{Rule, RuleSet, RuleState};
+pub use context::{
+    AccountContext, AccountType, Action, CashAccount, ComplianceConfig, Concentration, DayTradeCounting, Limits,
+    MaxNotional, PatternDayTrading, PennyStock, PriceBand, SelfMatch,
+};
+pub use day_trades::{day_trades, pdt_summary, DayTrade, PdtSummary};
+pub use engine::{check_history, check_history_into, check_order, Engine};
+pub use metadata::{Field, Metadata};
+pub use result::{CheckResult, Decision, Status, Verdict};
+pub use rule::{Event, Rule, RuleSet, RuleState};
 
-/// The built-in rules, in the order their results are reported.
+/// Every built-in rule, in the order their results are reported ([`rules::NAMES`]).
 pub fn default_rules() -> RuleSet {
-    RuleSet::new().with(rules::MarketHours).with(rules::RestrictedSymbol)
+    rules::all()
 }

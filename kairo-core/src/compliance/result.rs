@@ -1,6 +1,11 @@
 //! What a check says about a trade: one [`CheckResult`] per (trade, check), as the `compliance_audit` table stores.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
+
+use super::metadata::Metadata;
 
 /// The outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -25,42 +30,65 @@ impl Status {
     }
 }
 
-/// The result of one check on one trade.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CheckResult {
-    /// The trade checked.
-    pub trade_id: String,
-    /// The stable name of the check (`market_hours`, `restricted_symbol`, ...).
-    pub check_name: String,
+/// What a rule decides about one trade; the engine adds the trade id and the rule's name to make a [`CheckResult`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
     /// Pass, fail or flag.
     pub status: Status,
     /// A sentence a support agent can show the user.
-    pub reason: String,
+    pub reason: Cow<'static, str>,
     /// The numbers behind the decision, and the rule reference.
-    pub metadata: serde_json::Value,
+    pub metadata: Metadata,
+}
+
+impl Verdict {
+    /// A verdict.
+    pub fn new(status: Status, reason: impl Into<Cow<'static, str>>, metadata: Metadata) -> Self {
+        Verdict { status, reason: reason.into(), metadata }
+    }
+
+    /// A pass.
+    pub fn pass(reason: impl Into<Cow<'static, str>>, metadata: Metadata) -> Self {
+        Verdict::new(Status::Pass, reason, metadata)
+    }
+
+    /// A flag.
+    pub fn flag(reason: impl Into<Cow<'static, str>>, metadata: Metadata) -> Self {
+        Verdict::new(Status::Flag, reason, metadata)
+    }
+
+    /// A failure.
+    pub fn fail(reason: impl Into<Cow<'static, str>>, metadata: Metadata) -> Self {
+        Verdict::new(Status::Fail, reason, metadata)
+    }
+}
+
+/// The result of one check on one trade: a row of the `compliance_audit` table.
+///
+/// Serializes as `{"trade_id", "check_name", "status", "reason", "metadata"}` with `metadata` a JSON object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckResult {
+    /// The trade checked.
+    pub trade_id: Arc<str>,
+    /// The stable name of the check (`market_hours`, `restricted_symbol`, ...).
+    pub check_name: &'static str,
+    /// Pass, fail or flag.
+    pub status: Status,
+    /// A sentence a support agent can show the user.
+    pub reason: Cow<'static, str>,
+    /// The numbers behind the decision, and the rule reference.
+    pub metadata: Metadata,
 }
 
 impl CheckResult {
-    /// A result for `trade_id` from check `check_name`.
-    pub fn new(
-        trade_id: impl Into<String>,
-        check_name: &str,
-        status: Status,
-        reason: impl Into<String>,
-        metadata: serde_json::Value,
-    ) -> Self {
-        CheckResult {
-            trade_id: trade_id.into(),
-            check_name: check_name.to_owned(),
-            status,
-            reason: reason.into(),
-            metadata,
-        }
+    /// The result of check `check_name` on trade `trade_id`.
+    pub fn new(trade_id: Arc<str>, check_name: &'static str, verdict: Verdict) -> Self {
+        CheckResult { trade_id, check_name, status: verdict.status, reason: verdict.reason, metadata: verdict.metadata }
     }
 }
 
 /// The answer of a pre-trade check: may the order go to the broker?
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Decision {
     /// `false` when any check failed.
     pub allowed: bool,

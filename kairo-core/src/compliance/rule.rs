@@ -1,10 +1,41 @@
 //! The extension point: a [`Rule`] creates, per account, a [`RuleState`] that checks trades and remembers only
 //! what its window needs.
 
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+
 use crate::trade::Trade;
 
 use super::context::AccountContext;
-use super::result::CheckResult;
+use super::result::Verdict;
+
+/// A trade as the rules see it: the trade plus what the engine works out once for all rules.
+#[derive(Debug, Clone, Copy)]
+pub struct Event<'a> {
+    /// The trade (or proposed order).
+    pub trade: &'a Trade,
+    /// The trade id, shared by all of the trade's results.
+    pub id: &'a Arc<str>,
+    /// A small dense number for the trade's symbol within this account (0, 1, 2, ... in order of first
+    /// appearance), for rules that keep per-symbol state in a `Vec`. A proposed order in a symbol the account has
+    /// never traded gets the next unused number.
+    pub symbol: usize,
+    /// Execution time in New York.
+    pub local: NaiveDateTime,
+    /// The trade date: the calendar date in New York.
+    pub date: NaiveDate,
+    /// The account's signed position in the symbol before this trade (short positions are negative).
+    pub position: Decimal,
+}
+
+impl Event<'_> {
+    /// The signed position after this trade.
+    pub fn position_after(&self) -> Decimal {
+        self.position + self.trade.signed_qty()
+    }
+}
 
 /// A compliance rule. Implement it (and [`RuleState`]) to add a rule of your own to a [`RuleSet`].
 pub trait Rule: Send + Sync {
@@ -16,13 +47,23 @@ pub trait Rule: Send + Sync {
 }
 
 /// A rule's state for one account: what it has seen of the account's trades, bounded by the rule's window.
+///
+/// The engine calls [`RuleState::push`] for each executed trade in order, and [`RuleState::check`] alone for a
+/// proposed order. The two must agree: `push` returns what `check` would have returned, then records the trade.
 pub trait RuleState: Send {
-    /// The result for `trade` given the trades recorded so far, without recording it (`None` when the rule does
-    /// not apply to this trade or account). Pre-trade checks call only this.
-    fn check(&self, trade: &Trade, ctx: &AccountContext) -> Option<CheckResult>;
+    /// The verdict on the trade given the trades recorded so far, without recording it (`None` when the rule does
+    /// not apply to this trade or account).
+    fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict>;
 
-    /// Records `trade`, which has been checked and executed, and forgets what no later check can need.
-    fn record(&mut self, trade: &Trade, ctx: &AccountContext);
+    /// Records the trade, which has been executed, and forgets what no later check can need.
+    fn record(&mut self, ev: &Event<'_>, ctx: &AccountContext);
+
+    /// Checks then records the trade. Override it when both can be done in one pass.
+    fn push(&mut self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
+        let verdict = self.check(ev, ctx);
+        self.record(ev, ctx);
+        verdict
+    }
 }
 
 /// An ordered set of rules.
@@ -40,6 +81,12 @@ impl RuleSet {
     /// Adds a rule (its results come after those of the rules added before it).
     pub fn with(mut self, rule: impl Rule + 'static) -> Self {
         self.rules.push(Box::new(rule));
+        self
+    }
+
+    /// Adds a boxed rule.
+    pub fn with_boxed(mut self, rule: Box<dyn Rule>) -> Self {
+        self.rules.push(rule);
         self
     }
 

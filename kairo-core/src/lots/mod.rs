@@ -10,9 +10,12 @@
 
 mod method;
 mod pnl;
+mod wash_sale;
 
 pub use method::LotMethod;
 pub use pnl::{ClosedLot, Direction, LotReport, OpenLot, Position, Term, UnrealizedPnl};
+pub(crate) use wash_sale::SymbolLots;
+pub use wash_sale::{wash_sales, LossSale, WashSaleMatch, WashSaleReport, WASH_WINDOW_DAYS};
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -90,13 +93,18 @@ pub struct LotBook {
     realized: Decimal,
 }
 
-/// `part` of `total` by quantity, `total` itself when the whole quantity goes (so pieces add up exactly).
+/// `qty` of `of_qty`'s share of `total`, `total` itself when the whole quantity goes (so pieces add up exactly).
+/// `qty ≤ of_qty`, so the result is at most `total`; when `total × qty` would overflow (only for very large
+/// amounts and quantities), the unit amount is taken first.
 #[inline]
-fn pro_rata(total: Decimal, qty: Decimal, of_qty: Decimal) -> Decimal {
+pub(crate) fn pro_rata(total: Decimal, qty: Decimal, of_qty: Decimal) -> Decimal {
     if qty == of_qty {
         total
     } else {
-        total * qty / of_qty
+        match total.checked_mul(qty) {
+            Some(x) => x / of_qty,
+            None => total / of_qty * qty,
+        }
     }
 }
 
@@ -308,7 +316,10 @@ fn choose(method: LotMethod, direction: Direction, lots: &VecDeque<Lot>) -> usiz
             for (i, lot) in lots.iter().enumerate() {
                 // Unit costs compared without dividing: basis_a / qty_a > basis_b / qty_b ⇔
                 // basis_a · qty_b > basis_b · qty_a (quantities are positive).
-                let (a, b) = (lot.basis * lots[best].qty, lots[best].basis * lot.qty);
+                let (a, b) = match (lot.basis.checked_mul(lots[best].qty), lots[best].basis.checked_mul(lot.qty)) {
+                    (Some(a), Some(b)) => (a, b),
+                    _ => (lot.basis / lot.qty, lots[best].basis / lots[best].qty),
+                };
                 let better = match direction {
                     Direction::Long => a > b,
                     Direction::Short => a < b,

@@ -1,23 +1,21 @@
 //! `market_hours`: flags a trade executed outside the NYSE regular session (09:30–16:00 New York time, 13:00 on
 //! early-close days) or on a day the exchange is closed. Extended-hours trading is legal but carries the risks
-//! FINRA Rule 2265 requires brokers to disclose, so the result is a flag, not a failure.
+//! FINRA Rule 2265 requires brokers to disclose, so the result is a flag, not a failure. Applies to every trade.
 
-use chrono_tz::America::New_York;
-use serde_json::json;
+use chrono::NaiveTime;
 
-use crate::calendar::{holiday_on, is_regular_hours, is_trading_day, session};
-use crate::compliance::{AccountContext, CheckResult, Rule, RuleState, Status};
-use crate::trade::Trade;
+use crate::calendar::{holiday_on, is_early_close, is_trading_day};
+use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
 
 /// The `market_hours` rule.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MarketHours;
 
-const NAME: &str = "market_hours";
+const REFERENCE: &str = "NYSE regular session 09:30-16:00 America/New_York; FINRA Rule 2265 (extended hours)";
 
 impl Rule for MarketHours {
     fn name(&self) -> &'static str {
-        NAME
+        "market_hours"
     }
 
     fn start(&self, _ctx: &AccountContext) -> Box<dyn RuleState> {
@@ -26,39 +24,45 @@ impl Rule for MarketHours {
 }
 
 impl RuleState for MarketHours {
-    fn check(&self, trade: &Trade, _ctx: &AccountContext) -> Option<CheckResult> {
-        let local = trade.executed_at.with_timezone(&New_York);
-        let day = local.date_naive();
-        let at = local.format("%Y-%m-%d %H:%M:%S %Z").to_string();
-        let (status, reason, metadata) = if is_regular_hours(trade.executed_at) {
-            (Status::Pass, format!("Executed during regular market hours ({at})."), json!({"local_time": at}))
-        } else if !is_trading_day(day) {
-            let why = match holiday_on(day) {
+    fn check(&self, ev: &Event<'_>, _ctx: &AccountContext) -> Option<Verdict> {
+        let at = ev.local.format("%Y-%m-%d %H:%M:%S");
+        if !is_trading_day(ev.date) {
+            let why = match holiday_on(ev.date) {
                 Some(h) => format!("an exchange holiday ({})", h.name()),
                 None => "a weekend".to_owned(),
             };
-            (
-                Status::Flag,
-                format!("Executed at {at}, on {why}, when the exchange is closed."),
-                json!({"local_time": at, "trading_day": false, "holiday": holiday_on(day)}),
-            )
+            let meta = Metadata::with_capacity(4)
+                .with("local_time", ev.local)
+                .with("trading_day", false)
+                .with("holiday", holiday_on(ev.date).map(|h| h.name()))
+                .with("rule", REFERENCE);
+            return Some(Verdict::flag(
+                format!("Executed at {at} New York time, on {why}, when the exchange is closed."),
+                meta,
+            ));
+        }
+        let open = NaiveTime::from_hms_opt(9, 30, 0)?;
+        let (close, close_text) = if is_early_close(ev.date) {
+            (NaiveTime::from_hms_opt(13, 0, 0)?, "13:00")
         } else {
-            let (open, close) = session(day).map_or((String::new(), String::new()), |(o, c)| {
-                (
-                    o.with_timezone(&New_York).format("%H:%M").to_string(),
-                    c.with_timezone(&New_York).format("%H:%M").to_string(),
-                )
-            });
-            (
-                Status::Flag,
-                format!("Executed at {at}, outside the regular session ({open}–{close} New York time)."),
-                json!({"local_time": at, "trading_day": true, "session_open": open, "session_close": close}),
-            )
+            (NaiveTime::from_hms_opt(16, 0, 0)?, "16:00")
         };
-        let mut metadata = metadata;
-        metadata["rule"] = json!("NYSE regular session; FINRA Rule 2265 (extended hours trading risks)");
-        Some(CheckResult::new(trade.id.clone(), NAME, status, reason, metadata))
+        let time = ev.local.time();
+        if time >= open && time < close {
+            let meta = Metadata::with_capacity(2).with("local_time", ev.local).with("rule", REFERENCE);
+            return Some(Verdict::pass("Executed during regular market hours.", meta));
+        }
+        let meta = Metadata::with_capacity(5)
+            .with("local_time", ev.local)
+            .with("trading_day", true)
+            .with("session_open", "09:30")
+            .with("session_close", close_text)
+            .with("rule", REFERENCE);
+        Some(Verdict::flag(
+            format!("Executed at {at} New York time, outside the regular session (09:30–{close_text} New York time)."),
+            meta,
+        ))
     }
 
-    fn record(&mut self, _trade: &Trade, _ctx: &AccountContext) {}
+    fn record(&mut self, _ev: &Event<'_>, _ctx: &AccountContext) {}
 }

@@ -1,20 +1,17 @@
-//! `restricted_symbol`: fails a trade in a symbol on the account's restricted list (a firm's restricted or
-//! watch list, an employee's blackout list, a security under a trading halt).
+//! `restricted_symbol`: fails a trade in a symbol on the account's restricted list (a firm's restricted or watch
+//! list, an employee's blackout list, a security under a trading halt). Applies to every trade.
 
-use serde_json::json;
-
-use crate::compliance::{AccountContext, CheckResult, Rule, RuleState, Status};
-use crate::trade::Trade;
+use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
 
 /// The `restricted_symbol` rule.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RestrictedSymbol;
 
-const NAME: &str = "restricted_symbol";
+const REFERENCE: &str = "account restricted list";
 
 impl Rule for RestrictedSymbol {
     fn name(&self) -> &'static str {
-        NAME
+        "restricted_symbol"
     }
 
     fn start(&self, _ctx: &AccountContext) -> Box<dyn RuleState> {
@@ -23,21 +20,18 @@ impl Rule for RestrictedSymbol {
 }
 
 impl RuleState for RestrictedSymbol {
-    fn check(&self, trade: &Trade, ctx: &AccountContext) -> Option<CheckResult> {
-        let restricted = ctx.is_restricted(&trade.symbol);
-        let (status, reason) = if restricted {
-            (Status::Fail, format!("{} is on this account's restricted list and cannot be traded.", trade.symbol))
+    fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
+        let symbol = &ev.trade.symbol;
+        if ctx.is_restricted(symbol) {
+            let meta = Metadata::with_capacity(3)
+                .with("symbol", symbol.clone())
+                .with("restricted", true)
+                .with("rule", REFERENCE);
+            Some(Verdict::fail(format!("{symbol} is on this account's restricted list and cannot be traded."), meta))
         } else {
-            (Status::Pass, format!("{} is not restricted.", trade.symbol))
-        };
-        Some(CheckResult::new(
-            trade.id.clone(),
-            NAME,
-            status,
-            reason,
-            json!({"symbol": trade.symbol, "restricted": restricted, "rule": "account restricted list"}),
-        ))
+            Some(Verdict::pass("The symbol is not on this account's restricted list.", Metadata::new()))
+        }
     }
 
-    fn record(&mut self, _trade: &Trade, _ctx: &AccountContext) {}
+    fn record(&mut self, _ev: &Event<'_>, _ctx: &AccountContext) {}
 }

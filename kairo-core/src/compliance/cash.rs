@@ -1,0 +1,427 @@
+//! The cash ledger of a cash account, shared by the three Regulation T settlement rules (`good_faith_violation`,
+//! `freeriding`, `cash_liquidation`).
+//!
+//! Regulation T §220.8 lets a cash account buy a security only if it has sufficient funds or the customer agrees to
+//! pay in full by settlement; brokers enforce it with three violations (as FINRA and broker help pages describe
+//! them, e.g. Fidelity's "Avoiding cash account trading violations"):
+//!
+//! - **Good-faith violation**: a security bought with unsettled sale proceeds is sold before those proceeds settle.
+//! - **Freeriding**: a security bought without funds (neither settled cash nor unsettled proceeds) is sold before
+//!   the purchase is paid for, so the sale pays for it; Regulation T §220.8(c) requires a 90-day freeze.
+//! - **Cash liquidation**: a purchase made without funds is paid for by selling other securities after the
+//!   purchase date (their proceeds settle after the purchase does).
+//!
+//! The ledger starts from the context's `settled_cash`. A purchase is funded at its trade date from settled cash
+//! first, then from unsettled sale proceeds (earliest settling first); the rest is unfunded. A sale's proceeds
+//! settle on its settlement date (T+1 from 28 May 2024, T+2 before, over NYSE business days); they pay first for
+//! the unfunded part of the lots it sells, then for other unfunded purchases not yet settled (oldest first: a same
+//! day purchase is simply funded, an earlier one is a cash liquidation), and the rest waits to settle. Lots are sold
+//! first in, first out. Deposits and withdrawals are not trades and are not seen: an unfunded purchase reaching its
+//! settlement date is taken as paid by a deposit.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use chrono::{Months, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::lots::pro_rata as share;
+
+use crate::calendar::SettlementCycle;
+use crate::trade::{Side, Trade};
+
+use super::context::{AccountContext, AccountType};
+use super::metadata::Metadata;
+use super::result::{Status, Verdict};
+use super::rule::{Event, RuleState};
+
+#[derive(Debug, Clone)]
+struct CashLot {
+    seq: u64,
+    trade_id: Arc<str>,
+    qty: Decimal,
+    trade_date: NaiveDate,
+    settles: NaiveDate,
+    /// The latest settlement date of the unsettled proceeds that paid for part of the lot.
+    unsettled_until: Option<NaiveDate>,
+    /// Cost not paid by any funds yet.
+    unfunded: Decimal,
+}
+
+/// What a sale would do to the ledger.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SaleEffect {
+    /// Purchases sold before the unsettled proceeds that paid for them settled, and the latest of those dates.
+    pub good_faith: Vec<Arc<str>>,
+    pub funds_settle_on: Option<NaiveDate>,
+    /// Purchases sold before they were paid for at all, and the unpaid amount.
+    pub freeriding: Vec<Arc<str>>,
+    pub unpaid: Decimal,
+    /// Earlier unfunded purchases this sale pays for, and the amount.
+    pub liquidated: Vec<Arc<str>>,
+    pub liquidation_amount: Decimal,
+}
+
+/// One cash account's funds and lots.
+#[derive(Debug, Clone)]
+pub(crate) struct CashLedger {
+    cycle: SettlementCycle,
+    settled: Decimal,
+    /// Unsettled sale proceeds not spent: (settlement date, amount), in settlement order.
+    credits: VecDeque<(NaiveDate, Decimal)>,
+    lots: Vec<VecDeque<CashLot>>,
+    /// Purchases with an unfunded part: (symbol, lot seq), oldest first.
+    unfunded: VecDeque<(usize, u64)>,
+    next_seq: u64,
+}
+
+impl CashLedger {
+    pub fn new(settled_cash: Decimal, cycle: SettlementCycle) -> Self {
+        CashLedger {
+            cycle,
+            settled: settled_cash,
+            credits: VecDeque::new(),
+            lots: Vec::new(),
+            unfunded: VecDeque::new(),
+            next_seq: 0,
+        }
+    }
+
+    fn settle(&mut self, date: NaiveDate) {
+        while let Some(&(d, a)) = self.credits.front() {
+            if d > date {
+                break;
+            }
+            self.settled += a;
+            self.credits.pop_front();
+        }
+    }
+
+    fn lot(&self, symbol: usize, seq: u64) -> Option<&CashLot> {
+        self.lots.get(symbol)?.iter().find(|l| l.seq == seq)
+    }
+
+    /// Records a purchase; returns (settled cash used, unsettled proceeds used, unfunded).
+    pub fn buy(&mut self, symbol: usize, trade: &Trade, id: &Arc<str>, date: NaiveDate) -> (Decimal, Decimal, Decimal) {
+        self.settle(date);
+        let cost = trade.notional() + trade.fees;
+        let from_settled = self.settled.max(Decimal::ZERO).min(cost);
+        self.settled -= from_settled;
+        let mut rest = cost - from_settled;
+        let mut from_unsettled = Decimal::ZERO;
+        let mut unsettled_until = None;
+        while rest > Decimal::ZERO {
+            let Some(front) = self.credits.front_mut() else { break };
+            let take = rest.min(front.1);
+            front.1 -= take;
+            rest -= take;
+            from_unsettled += take;
+            unsettled_until = Some(front.0);
+            if front.1.is_zero() {
+                self.credits.pop_front();
+            }
+        }
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        if self.lots.len() <= symbol {
+            self.lots.resize_with(symbol + 1, VecDeque::new);
+        }
+        self.lots[symbol].push_back(CashLot {
+            seq,
+            trade_id: id.clone(),
+            qty: trade.qty,
+            trade_date: date,
+            settles: self.cycle.settlement_date(date),
+            unsettled_until,
+            unfunded: rest,
+        });
+        if rest > Decimal::ZERO {
+            self.unfunded.push_back((symbol, seq));
+        }
+        (from_settled, from_unsettled, rest)
+    }
+
+    /// What selling `trade` would do, without recording it.
+    pub fn preview_sale(&self, symbol: usize, trade: &Trade, date: NaiveDate) -> SaleEffect {
+        let mut effect = SaleEffect::default();
+        let mut left = trade.qty;
+        let mut sold: Vec<u64> = Vec::new();
+        for lot in self.lots.get(symbol).into_iter().flatten() {
+            if left.is_zero() {
+                break;
+            }
+            let take = left.min(lot.qty);
+            left -= take;
+            sold.push(lot.seq);
+            if let Some(until) = lot.unsettled_until.filter(|u| *u > date) {
+                effect.good_faith.push(lot.trade_id.clone());
+                effect.funds_settle_on = effect.funds_settle_on.max(Some(until));
+            }
+            if lot.unfunded > Decimal::ZERO && date < lot.settles {
+                effect.freeriding.push(lot.trade_id.clone());
+                effect.unpaid += share(lot.unfunded, take, lot.qty);
+            }
+        }
+        let mut proceeds = trade.notional() - trade.fees - effect.unpaid;
+        for &(s, seq) in &self.unfunded {
+            if proceeds <= Decimal::ZERO {
+                break;
+            }
+            if s == symbol && sold.contains(&seq) {
+                continue;
+            }
+            let Some(lot) = self.lot(s, seq) else { continue };
+            if lot.unfunded <= Decimal::ZERO || date >= lot.settles {
+                continue;
+            }
+            let paid = proceeds.min(lot.unfunded);
+            proceeds -= paid;
+            if lot.trade_date < date {
+                effect.liquidated.push(lot.trade_id.clone());
+                effect.liquidation_amount += paid;
+            }
+        }
+        effect
+    }
+
+    /// Records a sale.
+    pub fn sell(&mut self, symbol: usize, trade: &Trade, date: NaiveDate) {
+        self.settle(date);
+        let settles = self.cycle.settlement_date(date);
+        let mut proceeds = trade.notional() - trade.fees;
+        let mut left = trade.qty;
+        let mut sold: Vec<u64> = Vec::new();
+        if let Some(lots) = self.lots.get_mut(symbol) {
+            while left > Decimal::ZERO {
+                let Some(lot) = lots.front_mut() else { break };
+                let take = left.min(lot.qty);
+                left -= take;
+                sold.push(lot.seq);
+                if lot.unfunded > Decimal::ZERO && date < lot.settles {
+                    proceeds -= share(lot.unfunded, take, lot.qty);
+                }
+                if take == lot.qty {
+                    lots.pop_front();
+                } else {
+                    lot.unfunded -= share(lot.unfunded, take, lot.qty);
+                    lot.qty -= take;
+                }
+            }
+        }
+        let mut i = 0;
+        while i < self.unfunded.len() {
+            let (s, seq) = self.unfunded[i];
+            if s == symbol && sold.contains(&seq) {
+                i += 1;
+                continue;
+            }
+            let Some(lot) = self.lots.get_mut(s).and_then(|l| l.iter_mut().find(|l| l.seq == seq)) else {
+                self.unfunded.remove(i);
+                continue;
+            };
+            if lot.unfunded <= Decimal::ZERO || date >= lot.settles {
+                self.unfunded.remove(i);
+                continue;
+            }
+            if proceeds <= Decimal::ZERO {
+                break;
+            }
+            let paid = proceeds.min(lot.unfunded);
+            proceeds -= paid;
+            lot.unfunded -= paid;
+            lot.unsettled_until = lot.unsettled_until.max(Some(settles));
+            if lot.unfunded.is_zero() {
+                self.unfunded.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        if proceeds > Decimal::ZERO {
+            match self.credits.back_mut() {
+                Some((d, a)) if *d == settles => *a += proceeds,
+                _ => self.credits.push_back((settles, proceeds)),
+            }
+        }
+    }
+}
+
+/// Violations of one kind within the lookback window.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ViolationLog {
+    dates: VecDeque<NaiveDate>,
+}
+
+impl ViolationLog {
+    fn first_counted(date: NaiveDate, months: u32) -> NaiveDate {
+        date.checked_sub_months(Months::new(months)).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// Violations in the `months` before `date` (exclusive of the day `months` months earlier), plus this one.
+    pub fn count_with(&self, date: NaiveDate, months: u32) -> usize {
+        let from = Self::first_counted(date, months);
+        self.dates.iter().filter(|d| **d > from).count() + 1
+    }
+
+    pub fn record(&mut self, date: NaiveDate, months: u32) {
+        let from = Self::first_counted(date, months);
+        while self.dates.front().is_some_and(|d| *d <= from) {
+            self.dates.pop_front();
+        }
+        self.dates.push_back(date);
+    }
+}
+
+/// The three settlement violations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Violation {
+    GoodFaith,
+    Freeriding,
+    CashLiquidation,
+}
+
+/// The state of one settlement rule: its own ledger and its violations.
+pub(crate) struct SettlementState {
+    kind: Violation,
+    ledger: CashLedger,
+    log: ViolationLog,
+}
+
+impl SettlementState {
+    /// A state for `ctx`, or `None` when the rule cannot apply (a margin account, or no settled cash given).
+    pub fn start(kind: Violation, ctx: &AccountContext) -> Option<Self> {
+        if ctx.account_type != AccountType::Cash {
+            return None;
+        }
+        let settled = ctx.settled_cash?;
+        Some(SettlementState { kind, ledger: CashLedger::new(settled, ctx.settlement), log: ViolationLog::default() })
+    }
+
+    fn verdict(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
+        if ev.trade.side != Side::Sell {
+            return None;
+        }
+        let effect = self.ledger.preview_sale(ev.symbol, ev.trade, ev.date);
+        let limits = &ctx.limits.cash_account;
+        let (ids, threshold, reference) = match self.kind {
+            Violation::GoodFaith => (&effect.good_faith, limits.good_faith_violations, GOOD_FAITH_REFERENCE),
+            Violation::Freeriding => (&effect.freeriding, limits.freeriding, FREERIDING_REFERENCE),
+            Violation::CashLiquidation => (&effect.liquidated, limits.cash_liquidations, LIQUIDATION_REFERENCE),
+        };
+        if ids.is_empty() {
+            let reason = match self.kind {
+                Violation::GoodFaith => "The shares sold were paid for with settled funds.",
+                Violation::Freeriding => "The shares sold were paid for before the sale.",
+                Violation::CashLiquidation => "The sale does not pay for an earlier unfunded purchase.",
+            };
+            return Some(Verdict::pass(reason, Metadata::new()));
+        }
+        let count = self.log.count_with(ev.date, limits.lookback_months);
+        let restricted = count >= threshold as usize;
+        let restricted_until = restricted.then(|| ev.date + chrono::Duration::days(i64::from(limits.restriction_days)));
+        let list = ids.iter().map(|i| &**i).collect::<Vec<_>>().join(", ");
+        let symbol = &ev.trade.symbol;
+        let what = match self.kind {
+            Violation::GoodFaith => format!(
+                "Good-faith violation: {symbol} was bought (trade {list}) with sale proceeds that settle on {}, and this sale comes before then.",
+                effect.funds_settle_on.map_or_else(String::new, |d| d.to_string())
+            ),
+            Violation::Freeriding => format!(
+                "Freeriding: {symbol} was bought (trade {list}) without funds to pay for it, and this sale would pay for it (${} unpaid).",
+                effect.unpaid.round_dp(2)
+            ),
+            Violation::CashLiquidation => format!(
+                "Cash-liquidation violation: this sale pays ${} for a purchase made on an earlier day without funds (trade {list}); its proceeds settle after that purchase does.",
+                effect.liquidation_amount.round_dp(2)
+            ),
+        };
+        let consequence = match restricted_until {
+            Some(until) => format!(
+                " It is violation {count} in {} months, which restricts the account to purchases with settled cash for {} days, until {until}.",
+                limits.lookback_months, limits.restriction_days
+            ),
+            None => format!(
+                " It is violation {count} in {} months; {threshold} restrict the account for {} days.",
+                limits.lookback_months, limits.restriction_days
+            ),
+        };
+        let mut meta = Metadata::with_capacity(8).with("bought_trade_ids", ids.clone());
+        match self.kind {
+            Violation::GoodFaith => meta.insert("funds_settle_on", effect.funds_settle_on),
+            Violation::Freeriding => meta.insert("unpaid_amount", effect.unpaid),
+            Violation::CashLiquidation => meta.insert("liquidation_amount", effect.liquidation_amount),
+        }
+        meta.insert("violations_in_window", count);
+        meta.insert("threshold", i64::from(threshold));
+        meta.insert("lookback_months", i64::from(limits.lookback_months));
+        meta.insert("restricted_until", restricted_until);
+        meta.insert("rule", reference);
+        let status = if restricted { Status::Fail } else { Status::Flag };
+        Some(Verdict::new(status, what + &consequence, meta))
+    }
+}
+
+/// References of the three rules.
+const GOOD_FAITH_REFERENCE: &str = "Regulation T 12 CFR 220.8(a); broker good-faith violation policy";
+const FREERIDING_REFERENCE: &str = "Regulation T 12 CFR 220.8(a), 220.8(c) (90-day freeze)";
+const LIQUIDATION_REFERENCE: &str = "Regulation T 12 CFR 220.8(a)(1)(ii); broker cash-liquidation policy";
+
+impl RuleState for SettlementState {
+    fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
+        self.verdict(ev, ctx)
+    }
+
+    fn record(&mut self, ev: &Event<'_>, ctx: &AccountContext) {
+        match ev.trade.side {
+            Side::Buy => {
+                self.ledger.buy(ev.symbol, ev.trade, ev.id, ev.date);
+            }
+            Side::Sell => {
+                let effect = self.ledger.preview_sale(ev.symbol, ev.trade, ev.date);
+                let violated = match self.kind {
+                    Violation::GoodFaith => !effect.good_faith.is_empty(),
+                    Violation::Freeriding => !effect.freeriding.is_empty(),
+                    Violation::CashLiquidation => !effect.liquidated.is_empty(),
+                };
+                if violated {
+                    self.log.record(ev.date, ctx.limits.cash_account.lookback_months);
+                }
+                self.ledger.sell(ev.symbol, ev.trade, ev.date);
+            }
+        }
+    }
+
+    fn push(&mut self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
+        let verdict = self.verdict(ev, ctx);
+        match ev.trade.side {
+            Side::Buy => {
+                self.ledger.buy(ev.symbol, ev.trade, ev.id, ev.date);
+            }
+            Side::Sell => {
+                if verdict.as_ref().is_some_and(|v| v.status != Status::Pass) {
+                    self.log.record(ev.date, ctx.limits.cash_account.lookback_months);
+                }
+                self.ledger.sell(ev.symbol, ev.trade, ev.date);
+            }
+        }
+        verdict
+    }
+}
+
+/// A settlement rule that does not apply to this account.
+pub(crate) struct NotApplicable;
+
+impl RuleState for NotApplicable {
+    fn check(&self, _ev: &Event<'_>, _ctx: &AccountContext) -> Option<Verdict> {
+        None
+    }
+
+    fn record(&mut self, _ev: &Event<'_>, _ctx: &AccountContext) {}
+}
+
+/// The state of settlement rule `kind` for `ctx`.
+pub(crate) fn start(kind: Violation, ctx: &AccountContext) -> Box<dyn RuleState> {
+    match SettlementState::start(kind, ctx) {
+        Some(s) => Box::new(s),
+        None => Box::new(NotApplicable),
+    }
+}

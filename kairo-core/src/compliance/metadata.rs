@@ -1,0 +1,151 @@
+//! The numbers behind a decision: an ordered list of named values that serializes as a JSON object.
+//!
+//! A result's metadata is built for every (trade, check) pair, millions of times in a batch run, so it is a single
+//! vector of `(&'static str, Field)` pairs rather than a JSON tree: no key is allocated, decimals and dates are kept
+//! as values and written as text only when serialized.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use rust_decimal::Decimal;
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+/// One metadata value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field {
+    /// JSON `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A count.
+    Int(i64),
+    /// An amount, quantity or percentage; serialized as a decimal string (`"1050.00"`), like every amount in kairo.
+    Decimal(Decimal),
+    /// Text.
+    Text(Cow<'static, str>),
+    /// A trade id (shared with the trade's results, not copied).
+    Id(Arc<str>),
+    /// A list of trade ids.
+    Ids(Vec<Arc<str>>),
+    /// A calendar date, `YYYY-MM-DD`.
+    Date(NaiveDate),
+    /// A local (New York) date and time, `YYYY-MM-DD HH:MM:SS`.
+    LocalTime(NaiveDateTime),
+    /// An instant, RFC 3339.
+    Time(DateTime<Utc>),
+    /// Any JSON (for rules of your own).
+    Json(serde_json::Value),
+}
+
+impl Serialize for Field {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Field::Null => s.serialize_unit(),
+            Field::Bool(b) => s.serialize_bool(*b),
+            Field::Int(i) => s.serialize_i64(*i),
+            Field::Decimal(d) => s.collect_str(&d.normalize()),
+            Field::Text(t) => s.serialize_str(t),
+            Field::Id(id) => s.serialize_str(id),
+            Field::Ids(ids) => {
+                let mut seq = s.serialize_seq(Some(ids.len()))?;
+                for id in ids {
+                    seq.serialize_element(&**id)?;
+                }
+                seq.end()
+            }
+            Field::Date(d) => s.collect_str(&d.format("%Y-%m-%d")),
+            Field::LocalTime(t) => s.collect_str(&t.format("%Y-%m-%d %H:%M:%S")),
+            Field::Time(t) => s.collect_str(&t.to_rfc3339()),
+            Field::Json(v) => v.serialize(s),
+        }
+    }
+}
+
+macro_rules! field_from {
+    ($($t:ty => $variant:ident),* $(,)?) => {$(
+        impl From<$t> for Field {
+            fn from(v: $t) -> Self {
+                Field::$variant(v.into())
+            }
+        }
+    )*};
+}
+
+field_from!(
+    bool => Bool, i64 => Int, Decimal => Decimal, &'static str => Text, String => Text, Arc<str> => Id,
+    Vec<Arc<str>> => Ids, NaiveDate => Date, NaiveDateTime => LocalTime, DateTime<Utc> => Time,
+    serde_json::Value => Json,
+);
+
+impl From<usize> for Field {
+    fn from(v: usize) -> Self {
+        Field::Int(i64::try_from(v).unwrap_or(i64::MAX))
+    }
+}
+
+impl<T: Into<Field>> From<Option<T>> for Field {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Field::Null, Into::into)
+    }
+}
+
+/// The metadata of a result: named fields in insertion order, serialized as a JSON object.
+///
+/// ```
+/// use kairo_core::compliance::Metadata;
+/// use rust_decimal_macros::dec;
+/// let m = Metadata::with_capacity(2).with("day_trades_in_window", 3_i64).with("equity", dec!(24000.50));
+/// assert_eq!(m.to_json(), serde_json::json!({"day_trades_in_window": 3, "equity": "24000.5"}));
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Metadata(Vec<(&'static str, Field)>);
+
+impl Metadata {
+    /// Empty metadata (allocates nothing).
+    pub fn new() -> Self {
+        Metadata(Vec::new())
+    }
+
+    /// Empty metadata with room for `n` fields.
+    pub fn with_capacity(n: usize) -> Self {
+        Metadata(Vec::with_capacity(n))
+    }
+
+    /// Adds a field.
+    pub fn with(mut self, key: &'static str, value: impl Into<Field>) -> Self {
+        self.0.push((key, value.into()));
+        self
+    }
+
+    /// Adds a field in place.
+    pub fn insert(&mut self, key: &'static str, value: impl Into<Field>) {
+        self.0.push((key, value.into()));
+    }
+
+    /// The value of `key`, if present.
+    pub fn get(&self, key: &str) -> Option<&Field> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// The fields, in order.
+    pub fn fields(&self) -> &[(&'static str, Field)] {
+        &self.0
+    }
+
+    /// The metadata as a JSON value (an object).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl Serialize for Metadata {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}

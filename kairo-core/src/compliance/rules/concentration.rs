@@ -1,0 +1,66 @@
+//! `concentration`: a trade that leaves a position worth more than `limits.concentration.max_percent` of account
+//! equity fails or is flagged (`action`). Position value after the trade = |position| × trade price; equity is the
+//! context's `equity`. Trades that reduce the position always pass: they lower the concentration. Applies to every
+//! trade when a limit and the equity are set.
+
+use rust_decimal::Decimal;
+
+use crate::compliance::{AccountContext, Action, Event, Metadata, Rule, RuleState, Status, Verdict};
+
+/// The `concentration` rule.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConcentrationLimit;
+
+const REFERENCE: &str = "account position concentration limit (percent of equity)";
+
+impl Rule for ConcentrationLimit {
+    fn name(&self) -> &'static str {
+        "concentration"
+    }
+
+    fn start(&self, _ctx: &AccountContext) -> Box<dyn RuleState> {
+        Box::new(ConcentrationLimit)
+    }
+}
+
+impl RuleState for ConcentrationLimit {
+    fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
+        let limit = ctx.limits.concentration.as_ref()?;
+        let equity = ctx.equity?;
+        let after = ev.position_after().abs();
+        let value = after.checked_mul(ev.trade.price).unwrap_or(Decimal::MAX);
+        let reduces = after <= ev.position.abs();
+        let percent = if equity > Decimal::ZERO {
+            value.checked_mul(Decimal::ONE_HUNDRED).and_then(|v| v.checked_div(equity))
+        } else {
+            None
+        };
+        let meta = Metadata::with_capacity(5)
+            .with("position_value", value)
+            .with("equity", equity)
+            .with("percent_of_equity", percent.map(|p| p.round_dp(4)))
+            .with("max_percent", limit.max_percent)
+            .with("rule", REFERENCE);
+        let over = percent.is_none_or(|p| p > limit.max_percent);
+        if reduces || !over {
+            return Some(Verdict::pass("The position stays within the account's concentration limit.", meta));
+        }
+        let status = match limit.action {
+            Action::Fail => Status::Fail,
+            Action::Flag => Status::Flag,
+        };
+        let share = percent.map_or_else(|| "all".to_owned(), |p| format!("{}%", p.round_dp(1)));
+        Some(Verdict::new(
+            status,
+            format!(
+                "After this trade the {} position would be worth ${}, {share} of the account's ${equity} equity, above the {}% limit.",
+                ev.trade.symbol,
+                value.round_dp(2),
+                limit.max_percent
+            ),
+            meta,
+        ))
+    }
+
+    fn record(&mut self, _ev: &Event<'_>, _ctx: &AccountContext) {}
+}

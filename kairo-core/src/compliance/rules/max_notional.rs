@@ -1,0 +1,50 @@
+//! `max_notional`: an order's value (quantity × price) above the configured maximum fails or is flagged, as
+//! `limits.max_notional.action` says. A firm's fat-finger and credit control (SEC Rule 15c3-5, the market access
+//! rule, requires pre-set credit and capital thresholds on orders). Applies to every trade when a maximum is set.
+
+use crate::compliance::{AccountContext, Action, Event, Metadata, Rule, RuleState, Status, Verdict};
+
+/// The `max_notional` rule.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxNotionalLimit;
+
+const REFERENCE: &str = "account max order notional; SEC Rule 15c3-5 pre-set credit thresholds";
+
+impl Rule for MaxNotionalLimit {
+    fn name(&self) -> &'static str {
+        "max_notional"
+    }
+
+    fn start(&self, _ctx: &AccountContext) -> Box<dyn RuleState> {
+        Box::new(MaxNotionalLimit)
+    }
+}
+
+impl RuleState for MaxNotionalLimit {
+    fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
+        let limit = ctx.limits.max_notional.as_ref()?;
+        let notional = ev.trade.notional();
+        let meta = Metadata::with_capacity(3)
+            .with("notional", notional)
+            .with("max_notional", limit.max)
+            .with("rule", REFERENCE);
+        if notional <= limit.max {
+            return Some(Verdict::pass("The order value is within the account's maximum.", meta));
+        }
+        let status = match limit.action {
+            Action::Fail => Status::Fail,
+            Action::Flag => Status::Flag,
+        };
+        Some(Verdict::new(
+            status,
+            format!(
+                "The order value ${} is above this account's maximum of ${} per order.",
+                notional.round_dp(2),
+                limit.max
+            ),
+            meta,
+        ))
+    }
+
+    fn record(&mut self, _ev: &Event<'_>, _ctx: &AccountContext) {}
+}

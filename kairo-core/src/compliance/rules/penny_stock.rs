@@ -1,0 +1,41 @@
+//! `penny_stock`: flags a trade at a price below `limits.penny_stock.below` ($5 by default: SEC Rule 3a51-1 defines
+//! a penny stock as an equity security priced under $5, and Rules 15g-1 to 15g-9 add disclosure duties for them).
+//! Applies to every trade.
+
+use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
+
+/// The `penny_stock` rule.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PennyStockRule;
+
+const REFERENCE: &str = "SEC Rule 3a51-1 (penny stock: price below $5); Rules 15g-1 to 15g-9";
+
+impl Rule for PennyStockRule {
+    fn name(&self) -> &'static str {
+        "penny_stock"
+    }
+
+    fn start(&self, _ctx: &AccountContext) -> Box<dyn RuleState> {
+        Box::new(PennyStockRule)
+    }
+}
+
+impl RuleState for PennyStockRule {
+    fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
+        let below = ctx.limits.penny_stock.below;
+        if ev.trade.price >= below {
+            return Some(Verdict::pass("The price is not in the penny-stock range.", Metadata::new()));
+        }
+        let meta =
+            Metadata::with_capacity(3).with("price", ev.trade.price).with("threshold", below).with("rule", REFERENCE);
+        Some(Verdict::flag(
+            format!(
+                "{} traded at ${}, below ${below}: a low-priced (penny) stock, which carries extra risk and disclosure requirements.",
+                ev.trade.symbol, ev.trade.price
+            ),
+            meta,
+        ))
+    }
+
+    fn record(&mut self, _ev: &Event<'_>, _ctx: &AccountContext) {}
+}

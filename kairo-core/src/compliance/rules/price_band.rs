@@ -1,0 +1,73 @@
+//! `price_band`: flags a trade whose price is more than `limits.price_band.max_deviation_percent` (10% by default)
+//! away from the reference price: a fat-finger check (SEC Rule 15c3-5 requires controls that reject erroneous
+//! orders "that exceed appropriate price ... parameters"). The reference is the context's `reference_prices` entry
+//! for the symbol (the current market price a service supplies), or else the account's previous trade in the
+//! symbol on the same trading day. With neither, the rule does not apply.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
+
+/// The `price_band` rule.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PriceBandRule;
+
+const REFERENCE: &str = "price band around the reference price; SEC Rule 15c3-5(c)(1)(ii) erroneous order controls";
+
+impl Rule for PriceBandRule {
+    fn name(&self) -> &'static str {
+        "price_band"
+    }
+
+    fn start(&self, _ctx: &AccountContext) -> Box<dyn RuleState> {
+        Box::new(PriceBandState { last: Vec::new() })
+    }
+}
+
+/// The last trade price of each symbol and its trading date.
+struct PriceBandState {
+    last: Vec<Option<(NaiveDate, Decimal)>>,
+}
+
+impl RuleState for PriceBandState {
+    fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
+        let (reference, source) = match ctx.reference_prices.get(ev.trade.symbol.as_str()) {
+            Some(p) => (*p, "reference_prices"),
+            None => match self.last.get(ev.symbol).copied().flatten() {
+                Some((date, p)) if date == ev.date => (p, "previous_trade"),
+                _ => return None,
+            },
+        };
+        let deviation = (ev.trade.price - reference)
+            .abs()
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .and_then(|d| d.checked_div(reference))
+            .unwrap_or(Decimal::MAX);
+        let max = ctx.limits.price_band.max_deviation_percent;
+        let meta = Metadata::with_capacity(5)
+            .with("price", ev.trade.price)
+            .with("reference_price", reference)
+            .with("reference_source", source)
+            .with("deviation_percent", deviation.round_dp(4))
+            .with("rule", REFERENCE);
+        if deviation <= max {
+            return Some(Verdict::pass("The price is within the band around the reference price.", meta));
+        }
+        Some(Verdict::flag(
+            format!(
+                "The price ${} is {}% away from the reference price ${reference}, more than the {max}% band: check for a mistyped price.",
+                ev.trade.price,
+                deviation.round_dp(1)
+            ),
+            meta,
+        ))
+    }
+
+    fn record(&mut self, ev: &Event<'_>, _ctx: &AccountContext) {
+        if self.last.len() <= ev.symbol {
+            self.last.resize(ev.symbol + 1, None);
+        }
+        self.last[ev.symbol] = Some((ev.date, ev.trade.price));
+    }
+}

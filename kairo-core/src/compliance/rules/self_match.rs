@@ -1,0 +1,87 @@
+//! `self_match`: flags a buy and a sell of the same symbol at the same price within
+//! `limits.self_match.window_seconds` (60 by default) in the same account, the footprint of a wash trade or
+//! self-match: trading with oneself, which creates no change in beneficial ownership (Securities Exchange Act
+//! §9(a)(1); FINRA Rule 6140(b) and Rule 5210 Supplementary Material .02 on self-trades). Applies to every trade.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use rust_decimal::Decimal;
+
+use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
+use crate::trade::Side;
+
+/// The `self_match` rule.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SelfMatchRule;
+
+const REFERENCE: &str = "Exchange Act 9(a)(1) wash trades; FINRA Rule 5210 SM .02 (self-trades)";
+
+impl Rule for SelfMatchRule {
+    fn name(&self) -> &'static str {
+        "self_match"
+    }
+
+    fn start(&self, ctx: &AccountContext) -> Box<dyn RuleState> {
+        Box::new(SelfMatchState {
+            window: Duration::seconds(i64::from(ctx.limits.self_match.window_seconds)),
+            recent: Vec::new(),
+        })
+    }
+}
+
+struct Recent {
+    at: DateTime<Utc>,
+    side: Side,
+    price: Decimal,
+    id: Arc<str>,
+}
+
+/// Each symbol's trades of the last window.
+struct SelfMatchState {
+    window: Duration,
+    recent: Vec<VecDeque<Recent>>,
+}
+
+impl RuleState for SelfMatchState {
+    fn check(&self, ev: &Event<'_>, _ctx: &AccountContext) -> Option<Verdict> {
+        let t = ev.trade;
+        let hit = self.recent.get(ev.symbol).and_then(|recent| {
+            recent.iter().rev().find(|r| r.side != t.side && r.price == t.price && t.executed_at - r.at <= self.window)
+        });
+        let Some(hit) = hit else {
+            return Some(Verdict::pass("No opposite trade at the same price within the window.", Metadata::new()));
+        };
+        let seconds = (t.executed_at - hit.at).num_seconds();
+        let meta = Metadata::with_capacity(5)
+            .with("matched_trade_id", hit.id.clone())
+            .with("price", t.price)
+            .with("seconds_apart", seconds)
+            .with("window_seconds", self.window.num_seconds())
+            .with("rule", REFERENCE);
+        Some(Verdict::flag(
+            format!(
+                "This {} of {} at ${} comes {seconds} s after a {} at the same price in the same account (trade {}): a possible wash trade.",
+                t.side.as_str().to_lowercase(),
+                t.symbol,
+                t.price,
+                hit.side.as_str().to_lowercase(),
+                hit.id
+            ),
+            meta,
+        ))
+    }
+
+    fn record(&mut self, ev: &Event<'_>, _ctx: &AccountContext) {
+        if self.recent.len() <= ev.symbol {
+            self.recent.resize_with(ev.symbol + 1, VecDeque::new);
+        }
+        let recent = &mut self.recent[ev.symbol];
+        let t = ev.trade;
+        while recent.front().is_some_and(|r| t.executed_at - r.at > self.window) {
+            recent.pop_front();
+        }
+        recent.push_back(Recent { at: t.executed_at, side: t.side, price: t.price, id: ev.id.clone() });
+    }
+}

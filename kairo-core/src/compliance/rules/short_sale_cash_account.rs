@@ -1,0 +1,45 @@
+//! `short_sale_cash_account`: a sale of more shares than the cash account holds fails. Short sales need a margin
+//! account: Regulation T §220.8(a) lets a cash account sell only a security it holds (or will deliver by
+//! settlement), and §220.12 (FINRA Rule 4210(c)) sets the margin a short sale needs. Applies to sells in cash
+//! accounts.
+
+use crate::compliance::{AccountContext, AccountType, Event, Metadata, Rule, RuleState, Verdict};
+use crate::trade::Side;
+
+/// The `short_sale_cash_account` rule.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ShortSaleCashAccount;
+
+const REFERENCE: &str = "Regulation T 12 CFR 220.8(a) (cash account sales of securities held)";
+
+impl Rule for ShortSaleCashAccount {
+    fn name(&self) -> &'static str {
+        "short_sale_cash_account"
+    }
+
+    fn start(&self, _ctx: &AccountContext) -> Box<dyn RuleState> {
+        Box::new(ShortSaleCashAccount)
+    }
+}
+
+impl RuleState for ShortSaleCashAccount {
+    fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
+        if ctx.account_type != AccountType::Cash || ev.trade.side != Side::Sell {
+            return None;
+        }
+        let held = ev.position.max(rust_decimal::Decimal::ZERO);
+        let meta = Metadata::with_capacity(3).with("qty", ev.trade.qty).with("held", held).with("rule", REFERENCE);
+        if ev.trade.qty <= held {
+            return Some(Verdict::pass("The sale does not exceed the shares held.", meta));
+        }
+        Some(Verdict::fail(
+            format!(
+                "Selling {} {} while holding {held} would be a short sale, which a cash account cannot make.",
+                ev.trade.qty, ev.trade.symbol
+            ),
+            meta,
+        ))
+    }
+
+    fn record(&mut self, _ev: &Event<'_>, _ctx: &AccountContext) {}
+}

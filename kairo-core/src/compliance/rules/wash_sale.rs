@@ -1,0 +1,137 @@
+//! `wash_sale` (IRC §1091, IRS Publication 550): flags a sale at a loss whose loss is (partly) disallowed because
+//! shares bought in the 30 days before it are still held, and a purchase that washes a loss sale of the 30 days
+//! before it. A loss sale not (yet) washed passes, with the date until which a purchase would wash it. The matching
+//! rules are those of [`wash_sales`](crate::lots::wash_sales), which reports the full (loss sale, replacement)
+//! records and the adjusted P&L. Applies to every trade, cash and margin accounts alike.
+
+use chrono::Duration;
+use rust_decimal::Decimal;
+
+use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
+use crate::lots::{SymbolLots, WashSaleReport, WASH_WINDOW_DAYS};
+use crate::trade::Side;
+
+/// The `wash_sale` rule.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WashSale;
+
+const REFERENCE: &str = "IRC 1091; IRS Publication 550 (Wash Sales)";
+
+impl Rule for WashSale {
+    fn name(&self) -> &'static str {
+        "wash_sale"
+    }
+
+    fn start(&self, _ctx: &AccountContext) -> Box<dyn RuleState> {
+        Box::new(WashState { books: Vec::new(), scratch: WashSaleReport::default() })
+    }
+}
+
+struct WashState {
+    books: Vec<SymbolLots>,
+    scratch: WashSaleReport,
+}
+
+fn money(d: Decimal) -> Decimal {
+    d.round_dp(2)
+}
+
+impl WashState {
+    fn book(&self, symbol: usize) -> Option<&SymbolLots> {
+        self.books.get(symbol)
+    }
+
+    fn verdict(&self, ev: &Event<'_>) -> Verdict {
+        let t = ev.trade;
+        let empty = SymbolLots::default();
+        let book = self.book(ev.symbol).unwrap_or(&empty);
+        match t.side {
+            Side::Sell => {
+                let plan = book.plan_sale(t.qty, t.notional() - t.fees, ev.date);
+                let loss = plan.loss();
+                if loss.is_zero() {
+                    return Verdict::pass("No shares are sold at a loss.", Metadata::new());
+                }
+                let disallowed = plan.disallowed();
+                let window_end = ev.date + Duration::days(WASH_WINDOW_DAYS);
+                let ids = book.replacement_ids(&plan);
+                let meta = Metadata::with_capacity(7)
+                    .with("loss", loss)
+                    .with("loss_qty", plan.loss_qty())
+                    .with("disallowed_loss", disallowed)
+                    .with("allowed_loss", loss - disallowed)
+                    .with("replacement_trade_ids", ids.clone())
+                    .with("window_end", window_end)
+                    .with("rule", REFERENCE);
+                if disallowed.is_zero() {
+                    return Verdict::pass(
+                        format!(
+                            "This sale realizes a ${} loss; buying {} again on or before {window_end} would make it a wash sale.",
+                            money(loss),
+                            t.symbol
+                        ),
+                        meta,
+                    );
+                }
+                let list = ids.iter().map(|i| &**i).collect::<Vec<_>>().join(", ");
+                Verdict::flag(
+                    format!(
+                        "Wash sale: ${} of this sale's ${} loss is disallowed because {} shares bought within 30 days before it are still held (trade {list}); the disallowed loss is added to their cost basis.",
+                        money(disallowed),
+                        money(loss),
+                        t.symbol
+                    ),
+                    meta,
+                )
+            }
+            Side::Buy => {
+                let plan = book.plan_buy(t.qty, t.notional() + t.fees, ev.date);
+                let disallowed = plan.disallowed();
+                if disallowed.is_zero() {
+                    return Verdict::pass("This purchase does not replace shares sold at a loss.", Metadata::new());
+                }
+                let ids = book.pending_ids(&plan);
+                let list = ids.iter().map(|i| &**i).collect::<Vec<_>>().join(", ");
+                let meta = Metadata::with_capacity(3)
+                    .with("disallowed_loss", disallowed)
+                    .with("loss_trade_ids", ids)
+                    .with("rule", REFERENCE);
+                Verdict::flag(
+                    format!(
+                        "Wash sale: this purchase comes within 30 days after a sale of {} at a loss (trade {list}); ${} of that loss is disallowed and added to the cost basis of these shares.",
+                        t.symbol,
+                        money(disallowed)
+                    ),
+                    meta,
+                )
+            }
+        }
+    }
+}
+
+impl RuleState for WashState {
+    fn check(&self, ev: &Event<'_>, _ctx: &AccountContext) -> Option<Verdict> {
+        Some(self.verdict(ev))
+    }
+
+    fn record(&mut self, ev: &Event<'_>, _ctx: &AccountContext) {
+        if self.books.len() <= ev.symbol {
+            self.books.resize_with(ev.symbol + 1, SymbolLots::default);
+        }
+        let t = ev.trade;
+        let book = &mut self.books[ev.symbol];
+        self.scratch.losses.clear();
+        self.scratch.matches.clear();
+        match t.side {
+            Side::Sell => {
+                let plan = book.plan_sale(t.qty, t.notional() - t.fees, ev.date);
+                book.apply_sale(&plan, ev.id, &t.symbol, ev.date, &mut self.scratch);
+            }
+            Side::Buy => {
+                let cost = t.notional() + t.fees;
+                let plan = book.plan_buy(t.qty, cost, ev.date);
+                book.apply_buy(&plan, ev.id, t.qty, cost, ev.date, &mut self.scratch);
+            }
+        }
+    }
+}

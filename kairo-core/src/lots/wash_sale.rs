@@ -1,0 +1,549 @@
+//! Wash sales (IRC §1091; IRS Publication 550, "Wash Sales") and wash-sale-adjusted realized P&L.
+//!
+//! A loss on a sale of stock is disallowed when substantially identical stock is acquired within 30 days before or
+//! after the sale (a 61-day window of calendar days, the sale date in the middle). Here "substantially identical"
+//! means the same symbol in the same account. The rules applied:
+//!
+//! - Lots are sold first in, first out (the IRS default without specific identification); each lot piece sold
+//!   below its basis is a loss piece, with its own loss and holding period.
+//! - Replacement shares are shares bought within the window and not sold by the loss sale itself: shares still
+//!   held that were bought in the 30 days before the sale (including the unsold rest of a lot the sale drew on),
+//!   then purchases in the 30 days after it. Loss shares are matched to replacement shares in the order the
+//!   replacements were acquired (Pub. 550); each replacement share absorbs at most one wash sale.
+//! - Partial wash sale: with fewer replacement shares than loss shares, only that fraction of the loss is disallowed
+//!   (disallowed = loss × matched shares ÷ loss shares); the rest stays allowed unless a later purchase in the window
+//!   matches it.
+//! - The disallowed loss is added to the basis of the replacement shares, and the holding period of the shares sold
+//!   is added to theirs (their holding period starts that many days before their purchase).
+//! - Short sales are tracked so that positions and realized P&L are right, but the wash-sale rule is applied to
+//!   long stock only: losses on closing short positions are not tested.
+//!
+//! Amounts keep full decimal precision; a split's last piece takes the remainder, so basis, proceeds and losses are
+//! conserved exactly. Adjusted realized P&L = raw realized P&L + disallowed loss still deferred in open lots.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::pro_rata as share;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::error::LotError;
+use crate::trade::{Side, Trade};
+
+/// Days before and after a loss sale in which a purchase washes it.
+pub const WASH_WINDOW_DAYS: i64 = 30;
+
+/// One (loss sale, replacement lot) pair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WashSaleMatch {
+    /// The sale at a loss.
+    pub loss_trade_id: Arc<str>,
+    /// The purchase whose shares replace the shares sold.
+    pub replacement_trade_id: Arc<str>,
+    /// Shares matched.
+    pub qty: Decimal,
+    /// Loss disallowed on those shares.
+    pub disallowed_loss: Decimal,
+    /// Added to the basis of the replacement shares (equal to the disallowed loss).
+    pub basis_adjustment: Decimal,
+    /// Days of the sold shares' holding period added to the replacement shares'.
+    pub holding_period_days_added: i64,
+}
+
+/// One sale at a loss.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LossSale {
+    /// The sale.
+    pub trade_id: Arc<str>,
+    /// The security.
+    pub symbol: String,
+    /// Trade date of the sale.
+    pub date: NaiveDate,
+    /// Shares sold at a loss.
+    pub qty: Decimal,
+    /// The loss (positive) before the wash-sale rule.
+    pub loss: Decimal,
+    /// The part of the loss disallowed.
+    pub disallowed_loss: Decimal,
+    /// The part of the loss that remains deductible.
+    pub allowed_loss: Decimal,
+}
+
+/// Everything the wash-sale rule changes in a history.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct WashSaleReport {
+    /// Every (loss sale, replacement) pair, in the order they were found.
+    pub matches: Vec<WashSaleMatch>,
+    /// Every sale at a loss, in execution order.
+    pub losses: Vec<LossSale>,
+    /// Realized P&L by symbol after the wash-sale rule (FIFO lots).
+    pub realized_by_symbol: BTreeMap<String, Decimal>,
+    /// Disallowed losses sitting in the basis of lots still open, by symbol (deducted when those lots are sold).
+    pub deferred_by_symbol: BTreeMap<String, Decimal>,
+}
+
+impl WashSaleReport {
+    /// Total realized P&L after the wash-sale rule.
+    pub fn realized_pnl(&self) -> Decimal {
+        self.realized_by_symbol.values().sum()
+    }
+
+    /// Total disallowed loss.
+    pub fn disallowed_loss(&self) -> Decimal {
+        self.losses.iter().map(|l| l.disallowed_loss).sum()
+    }
+}
+
+/// A long lot as the wash-sale rule sees it.
+#[derive(Debug, Clone)]
+struct Lot {
+    trade_id: Arc<str>,
+    qty: Decimal,
+    /// Total basis, fees and wash-sale adjustments included.
+    basis: Decimal,
+    /// Disallowed loss included in `basis`.
+    deferred: Decimal,
+    bought: NaiveDate,
+    /// Start of the holding period (earlier than `bought` after a wash sale).
+    holding_from: NaiveDate,
+    /// Whether these shares can still absorb a wash sale.
+    can_replace: bool,
+}
+
+/// Loss shares not yet matched, waiting for a purchase in the 30 days after the sale.
+#[derive(Debug, Clone)]
+struct Pending {
+    loss_index: usize,
+    trade_id: Arc<str>,
+    date: NaiveDate,
+    qty: Decimal,
+    loss: Decimal,
+    holding_days: i64,
+}
+
+/// One symbol's lots in one account.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SymbolLots {
+    lots: VecDeque<Lot>,
+    /// Open short quantity and its proceeds, first in first out.
+    shorts: VecDeque<(Decimal, Decimal)>,
+    pending: VecDeque<Pending>,
+}
+
+/// A loss piece of a sale.
+#[derive(Debug, Clone)]
+pub(crate) struct LossPiece {
+    qty: Decimal,
+    loss: Decimal,
+    holding_days: i64,
+}
+
+/// What a sale does, worked out without changing the lots.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SalePlan {
+    /// Long quantity sold and its realized P&L before adjustments.
+    pub long_qty: Decimal,
+    pub realized: Decimal,
+    pieces: Vec<LossPiece>,
+    /// (lot index after the sale's consumption, shares, loss piece index, disallowed).
+    matches: Vec<(usize, Decimal, usize, Decimal)>,
+    /// Lots fully consumed, and the quantity taken from the next one.
+    consumed_lots: usize,
+    partial_qty: Decimal,
+    /// Shares opened short, and their proceeds.
+    short_qty: Decimal,
+    short_proceeds: Decimal,
+}
+
+impl SalePlan {
+    /// Total loss of the sale's loss pieces.
+    pub fn loss(&self) -> Decimal {
+        self.pieces.iter().map(|p| p.loss).sum()
+    }
+
+    /// Loss shares.
+    pub fn loss_qty(&self) -> Decimal {
+        self.pieces.iter().map(|p| p.qty).sum()
+    }
+
+    /// Loss disallowed by replacements bought before the sale.
+    pub fn disallowed(&self) -> Decimal {
+        self.matches.iter().map(|m| m.3).sum()
+    }
+}
+
+/// What a purchase does.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BuyPlan {
+    /// Shares covering a short, and the realized P&L of covering.
+    cover_qty: Decimal,
+    pub realized: Decimal,
+    /// (pending index, shares, disallowed) matches against earlier loss sales.
+    matches: Vec<(usize, Decimal, Decimal)>,
+    /// Pending losses expired by this purchase's date.
+    expired: usize,
+}
+
+impl BuyPlan {
+    /// Loss disallowed by this purchase.
+    pub fn disallowed(&self) -> Decimal {
+        self.matches.iter().map(|m| m.2).sum()
+    }
+}
+
+impl SymbolLots {
+    /// The effect of selling `qty` for `proceeds` (net of fees) on `date`.
+    pub fn plan_sale(&self, qty: Decimal, proceeds: Decimal, date: NaiveDate) -> SalePlan {
+        let mut plan = SalePlan::default();
+        let mut left = qty;
+        let mut proceeds_left = proceeds;
+        for lot in &self.lots {
+            if left.is_zero() {
+                break;
+            }
+            let take = left.min(lot.qty);
+            let basis = share(lot.basis, take, lot.qty);
+            let piece_proceeds = share(proceeds_left, take, left);
+            proceeds_left -= piece_proceeds;
+            left -= take;
+            plan.long_qty += take;
+            plan.realized += piece_proceeds - basis;
+            if basis > piece_proceeds {
+                plan.pieces.push(LossPiece {
+                    qty: take,
+                    loss: basis - piece_proceeds,
+                    holding_days: (date - lot.holding_from).num_days(),
+                });
+            }
+            if take == lot.qty {
+                plan.consumed_lots += 1;
+            } else {
+                plan.partial_qty = take;
+            }
+        }
+        plan.short_qty = left;
+        plan.short_proceeds = proceeds_left;
+        // Replacement shares bought in the 30 days before the sale and still held after it, in acquisition order.
+        let earliest = date - Duration::days(WASH_WINDOW_DAYS);
+        let mut piece = 0;
+        let mut piece_left = plan.pieces.first().map_or(Decimal::ZERO, |p| p.qty);
+        let mut piece_loss_left = plan.pieces.first().map_or(Decimal::ZERO, |p| p.loss);
+        for (i, lot) in self.lots.iter().enumerate().skip(plan.consumed_lots) {
+            if piece >= plan.pieces.len() {
+                break;
+            }
+            let mut free = if i == plan.consumed_lots { lot.qty - plan.partial_qty } else { lot.qty };
+            if !lot.can_replace || lot.bought < earliest || lot.bought > date {
+                continue;
+            }
+            while free > Decimal::ZERO && piece < plan.pieces.len() {
+                let m = free.min(piece_left);
+                let disallowed = share(piece_loss_left, m, piece_left);
+                plan.matches.push((i - plan.consumed_lots, m, piece, disallowed));
+                free -= m;
+                piece_left -= m;
+                piece_loss_left -= disallowed;
+                if piece_left.is_zero() {
+                    piece += 1;
+                    piece_left = plan.pieces.get(piece).map_or(Decimal::ZERO, |p| p.qty);
+                    piece_loss_left = plan.pieces.get(piece).map_or(Decimal::ZERO, |p| p.loss);
+                }
+            }
+        }
+        plan
+    }
+
+    /// Applies a planned sale; records the loss sale and its matches.
+    pub fn apply_sale(
+        &mut self,
+        plan: &SalePlan,
+        trade_id: &Arc<str>,
+        symbol: &str,
+        date: NaiveDate,
+        out: &mut WashSaleReport,
+    ) {
+        self.lots.drain(..plan.consumed_lots);
+        if plan.partial_qty > Decimal::ZERO {
+            if let Some(lot) = self.lots.front_mut() {
+                let basis = share(lot.basis, plan.partial_qty, lot.qty);
+                let deferred = share(lot.deferred, plan.partial_qty, lot.qty);
+                lot.basis -= basis;
+                lot.deferred -= deferred;
+                lot.qty -= plan.partial_qty;
+            }
+        }
+        if plan.short_qty > Decimal::ZERO {
+            self.shorts.push_back((plan.short_qty, plan.short_proceeds));
+        }
+        if plan.pieces.is_empty() {
+            return;
+        }
+        let loss_index = out.losses.len();
+        let loss = plan.loss();
+        let disallowed = plan.disallowed();
+        out.losses.push(LossSale {
+            trade_id: trade_id.clone(),
+            symbol: symbol.to_owned(),
+            date,
+            qty: plan.loss_qty(),
+            loss,
+            disallowed_loss: disallowed,
+            allowed_loss: loss - disallowed,
+        });
+        // Split the replacement lots in order: the matched shares of a lot become a lot of their own, inserted
+        // before the rest of it, which shifts every later index by one.
+        let mut unmatched: Vec<(Decimal, Decimal)> = plan.pieces.iter().map(|p| (p.qty, p.loss)).collect();
+        let mut offset = 0;
+        for &(lot_index, m, piece, d) in &plan.matches {
+            let days = plan.pieces[piece].holding_days;
+            let Some(lot) = self.lots.get(lot_index + offset) else { continue };
+            let replacement = lot.trade_id.clone();
+            if self.absorb(lot_index + offset, m, d, days) {
+                offset += 1;
+            }
+            unmatched[piece].0 -= m;
+            unmatched[piece].1 -= d;
+            out.matches.push(WashSaleMatch {
+                loss_trade_id: trade_id.clone(),
+                replacement_trade_id: replacement,
+                qty: m,
+                disallowed_loss: d,
+                basis_adjustment: d,
+                holding_period_days_added: days,
+            });
+        }
+        for (piece, (qty, loss)) in plan.pieces.iter().zip(unmatched) {
+            if qty > Decimal::ZERO {
+                self.pending.push_back(Pending {
+                    loss_index,
+                    trade_id: trade_id.clone(),
+                    date,
+                    qty,
+                    loss,
+                    holding_days: piece.holding_days,
+                });
+            }
+        }
+    }
+
+    /// Splits `m` shares off lot `index` (front part) and adds a disallowed loss and holding period to them;
+    /// whether the lot was split in two.
+    fn absorb(&mut self, index: usize, m: Decimal, disallowed: Decimal, holding_days: i64) -> bool {
+        let Some(lot) = self.lots.get_mut(index) else { return false };
+        let moved_basis = share(lot.basis, m, lot.qty);
+        let mut part = Lot {
+            trade_id: lot.trade_id.clone(),
+            qty: m,
+            basis: moved_basis + disallowed,
+            deferred: share(lot.deferred, m, lot.qty) + disallowed,
+            bought: lot.bought,
+            holding_from: lot.holding_from - Duration::days(holding_days),
+            can_replace: false,
+        };
+        if m == lot.qty {
+            std::mem::swap(lot, &mut part);
+            return false;
+        }
+        lot.basis -= moved_basis;
+        lot.deferred -= part.deferred - disallowed;
+        lot.qty -= m;
+        self.lots.insert(index, part);
+        true
+    }
+
+    /// The effect of buying `qty` for `cost` (fees included) on `date`.
+    pub fn plan_buy(&self, qty: Decimal, cost: Decimal, date: NaiveDate) -> BuyPlan {
+        let mut plan = BuyPlan::default();
+        let mut left = qty;
+        let mut cost_left = cost;
+        for &(short_qty, proceeds) in &self.shorts {
+            if left.is_zero() {
+                break;
+            }
+            let take = left.min(short_qty);
+            let piece_cost = share(cost_left, take, left);
+            cost_left -= piece_cost;
+            left -= take;
+            plan.cover_qty += take;
+            plan.realized += share(proceeds, take, short_qty) - piece_cost;
+        }
+        let latest_sale = date - Duration::days(WASH_WINDOW_DAYS);
+        plan.expired = self.pending.iter().take_while(|p| p.date < latest_sale).count();
+        for (i, p) in self.pending.iter().enumerate().skip(plan.expired) {
+            if left.is_zero() {
+                break;
+            }
+            let m = left.min(p.qty);
+            plan.matches.push((i, m, share(p.loss, m, p.qty)));
+            left -= m;
+        }
+        plan
+    }
+
+    /// Applies a planned purchase.
+    pub fn apply_buy(
+        &mut self,
+        plan: &BuyPlan,
+        trade_id: &Arc<str>,
+        qty: Decimal,
+        cost: Decimal,
+        date: NaiveDate,
+        out: &mut WashSaleReport,
+    ) {
+        let mut left = plan.cover_qty;
+        let mut cost_left = cost;
+        let mut qty_left = qty;
+        while left > Decimal::ZERO {
+            let Some(front) = self.shorts.front_mut() else { break };
+            let take = left.min(front.0);
+            let piece_cost = share(cost_left, take, qty_left);
+            cost_left -= piece_cost;
+            qty_left -= take;
+            left -= take;
+            let proceeds = share(front.1, take, front.0);
+            front.0 -= take;
+            front.1 -= proceeds;
+            if front.0.is_zero() {
+                self.shorts.pop_front();
+            }
+        }
+        if qty_left.is_zero() {
+            self.pending.drain(..plan.expired);
+            return;
+        }
+        let mut lot_qty = qty_left;
+        let mut lot_basis = cost_left;
+        for &(i, m, d) in &plan.matches {
+            let p = &mut self.pending[i];
+            let basis = share(lot_basis, m, lot_qty);
+            lot_basis -= basis;
+            lot_qty -= m;
+            self.lots.push_back(Lot {
+                trade_id: trade_id.clone(),
+                qty: m,
+                basis: basis + d,
+                deferred: d,
+                bought: date,
+                holding_from: date - Duration::days(p.holding_days),
+                can_replace: false,
+            });
+            out.matches.push(WashSaleMatch {
+                loss_trade_id: p.trade_id.clone(),
+                replacement_trade_id: trade_id.clone(),
+                qty: m,
+                disallowed_loss: d,
+                basis_adjustment: d,
+                holding_period_days_added: p.holding_days,
+            });
+            if let Some(loss) = out.losses.get_mut(p.loss_index) {
+                loss.disallowed_loss += d;
+                loss.allowed_loss -= d;
+            }
+            p.qty -= m;
+            p.loss -= d;
+        }
+        if lot_qty > Decimal::ZERO {
+            self.lots.push_back(Lot {
+                trade_id: trade_id.clone(),
+                qty: lot_qty,
+                basis: lot_basis,
+                deferred: Decimal::ZERO,
+                bought: date,
+                holding_from: date,
+                can_replace: true,
+            });
+        }
+        self.pending.drain(..plan.expired);
+        while self.pending.front().is_some_and(|p| p.qty.is_zero()) {
+            self.pending.pop_front();
+        }
+    }
+
+    /// Loss shares of earlier sales still waiting for a replacement, and their trade ids.
+    pub fn pending_ids(&self, plan: &BuyPlan) -> Vec<Arc<str>> {
+        plan.matches.iter().map(|&(i, _, _)| self.pending[i].trade_id.clone()).collect()
+    }
+
+    /// Disallowed loss deferred in the basis of open lots.
+    pub fn deferred(&self) -> Decimal {
+        self.lots.iter().map(|l| l.deferred).sum()
+    }
+
+    /// Trade ids of the replacement lots a planned sale matches.
+    pub fn replacement_ids(&self, plan: &SalePlan) -> Vec<Arc<str>> {
+        let mut ids: Vec<Arc<str>> = Vec::new();
+        for &(i, _, _, _) in &plan.matches {
+            if let Some(lot) = self.lots.get(plan.consumed_lots + i) {
+                if ids.last() != Some(&lot.trade_id) {
+                    ids.push(lot.trade_id.clone());
+                }
+            }
+        }
+        ids
+    }
+}
+
+/// Applies the wash-sale rule to a history (any order; processed by execution time, per user and symbol).
+///
+/// ```
+/// use kairo_core::lots::wash_sales;
+/// use kairo_core::{Side, Trade};
+/// use rust_decimal_macros::dec;
+/// // IRS Publication 550: buy 100 shares for $1,000, sell them for $750, buy 100 again within 30 days for $800.
+/// let at = |d: &str| format!("{d}T15:00:00Z").parse().unwrap();
+/// let trades = [
+///     Trade::new("b1", "u", "X", Side::Buy, dec!(100), dec!(10), at("2024-03-01")).unwrap(),
+///     Trade::new("s1", "u", "X", Side::Sell, dec!(100), dec!(7.5), at("2024-06-03")).unwrap(),
+///     Trade::new("b2", "u", "X", Side::Buy, dec!(100), dec!(8), at("2024-06-20")).unwrap(),
+/// ];
+/// let report = wash_sales(&trades).unwrap();
+/// assert_eq!(report.losses[0].disallowed_loss, dec!(250));
+/// assert_eq!(report.deferred_by_symbol["X"], dec!(250)); // basis of the new shares: 800 + 250 = 1,050
+/// assert_eq!(report.realized_pnl(), dec!(0));
+/// ```
+pub fn wash_sales(trades: &[Trade]) -> Result<WashSaleReport, LotError> {
+    let mut ordered: Vec<&Trade> = Vec::with_capacity(trades.len());
+    for t in trades {
+        t.validate().map_err(|source| LotError::InvalidTrade { trade_id: t.id.clone(), source })?;
+        ordered.push(t);
+    }
+    ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
+    let mut books: FxHashMap<(&str, &str), SymbolLots> = FxHashMap::default();
+    let mut report = WashSaleReport::default();
+    let mut realized: BTreeMap<String, Decimal> = BTreeMap::new();
+    for t in ordered {
+        let book = books.entry((t.user_id.as_str(), t.symbol.as_str())).or_default();
+        let id: Arc<str> = Arc::from(t.id.as_str());
+        let date = t.trade_date();
+        let pnl = match t.side {
+            Side::Sell => {
+                let plan = book.plan_sale(t.qty, t.notional() - t.fees, date);
+                book.apply_sale(&plan, &id, &t.symbol, date, &mut report);
+                plan.realized
+            }
+            Side::Buy => {
+                let cost = t.notional() + t.fees;
+                let plan = book.plan_buy(t.qty, cost, date);
+                book.apply_buy(&plan, &id, t.qty, cost, date, &mut report);
+                plan.realized
+            }
+        };
+        *realized.entry(t.symbol.clone()).or_default() += pnl;
+    }
+    // Each sale's loss is reduced by its disallowed part (which moved into the replacement's basis).
+    for loss in &report.losses {
+        *realized.entry(loss.symbol.clone()).or_default() += loss.disallowed_loss;
+    }
+    for ((_, symbol), book) in &books {
+        let deferred = book.deferred();
+        if !deferred.is_zero() {
+            *report.deferred_by_symbol.entry((*symbol).to_owned()).or_default() += deferred;
+        }
+    }
+    report.realized_by_symbol = realized;
+    Ok(report)
+}
