@@ -183,6 +183,10 @@ pub struct PatternDayTrading {
     pub min_share_percent: Decimal,
     /// How day trades are counted.
     pub counting: DayTradeCounting,
+    /// Last trade date the rule applies to, if any. FINRA's amended Rule 4210 replaces the pattern-day-trader
+    /// framework with intraday margin standards, and brokers retired it on their own cut-over dates in 2026 (e.g.
+    /// Alpaca on 6 July 2026); set the broker's last PDT date here so later trades are not checked.
+    pub in_force_until: Option<chrono::NaiveDate>,
 }
 
 impl Default for PatternDayTrading {
@@ -193,6 +197,7 @@ impl Default for PatternDayTrading {
             window_days: 5,
             min_share_percent: Decimal::from(6),
             counting: DayTradeCounting::Transitions,
+            in_force_until: None,
         }
     }
 }

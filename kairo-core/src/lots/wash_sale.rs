@@ -284,7 +284,9 @@ impl SymbolLots {
         }
         let loss_index = out.losses.len();
         let loss = plan.loss();
-        let disallowed = plan.disallowed();
+        // Shares of a loss are split at 28 significant digits, so their sum can pass the loss by one unit in the
+        // last place; the disallowed part never exceeds the loss.
+        let disallowed = plan.disallowed().min(loss);
         out.losses.push(LossSale {
             trade_id: trade_id.clone(),
             symbol: symbol.to_owned(),
@@ -440,8 +442,8 @@ impl SymbolLots {
                 holding_period_days_added: p.holding_days,
             });
             if let Some(loss) = out.losses.get_mut(p.loss_index) {
-                loss.disallowed_loss += d;
-                loss.allowed_loss -= d;
+                loss.disallowed_loss = (loss.disallowed_loss + d).min(loss.loss);
+                loss.allowed_loss = loss.loss - loss.disallowed_loss;
             }
             p.qty -= m;
             p.loss -= d;

@@ -7,8 +7,11 @@
 //! - a day trade that makes (or keeps) the account a pattern day trader: flag, or **fail** when the account's
 //!   equity is known and below `limits.pattern_day_trading.min_equity` ($25,000, 4210(f)(8)(B)(iv)).
 //!
-//! Applies to every trade in margin accounts; cash accounts cannot be pattern day traders (their day trading is
-//! limited by settled cash, see `good_faith_violation`).
+//! Applies to every trade in margin accounts up to `limits.pattern_day_trading.in_force_until` (when set); cash
+//! accounts cannot be pattern day traders (their day trading is limited by settled cash, see
+//! `good_faith_violation`). FINRA's amendments to Rule 4210 replace the pattern-day-trader designation with
+//! intraday margin standards; brokers moved over in 2026 on their own dates, so an operator sets
+//! `in_force_until` to the broker's last PDT date, and the rule keeps answering for history before it.
 
 use crate::compliance::day_trades::{DayTrade, DayTradeCounter, Exec, PdtSummary};
 use crate::compliance::{AccountContext, AccountType, Event, Metadata, Rule, RuleState, Verdict};
@@ -89,9 +92,14 @@ fn verdict(new: &[DayTrade], s: &PdtSummary, ctx: &AccountContext) -> Verdict {
     }
 }
 
+fn applies(ev: &Event<'_>, ctx: &AccountContext) -> bool {
+    ctx.account_type == AccountType::Margin
+        && ctx.limits.pattern_day_trading.in_force_until.is_none_or(|until| ev.date <= until)
+}
+
 impl RuleState for PdtState {
     fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
-        if ctx.account_type != AccountType::Margin {
+        if !applies(ev, ctx) {
             return None;
         }
         let new = self.counter.preview(ev.symbol, exec(ev));
@@ -101,14 +109,14 @@ impl RuleState for PdtState {
     }
 
     fn record(&mut self, ev: &Event<'_>, ctx: &AccountContext) {
-        if ctx.account_type == AccountType::Margin {
+        if applies(ev, ctx) {
             self.counter.push(ev.symbol, exec(ev), &mut self.scratch);
             self.scratch.clear();
         }
     }
 
     fn push(&mut self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
-        if ctx.account_type != AccountType::Margin {
+        if !applies(ev, ctx) {
             return None;
         }
         self.scratch.clear();
