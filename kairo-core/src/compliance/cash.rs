@@ -157,7 +157,7 @@ impl CashLedger {
                 effect.good_faith.push(lot.trade_id.clone());
                 effect.funds_settle_on = effect.funds_settle_on.max(Some(until));
             }
-            if lot.unfunded > Decimal::ZERO && date < lot.settles {
+            if lot.unfunded > Decimal::ZERO && date <= lot.settles {
                 effect.freeriding.push(lot.trade_id.clone());
                 effect.unpaid += share(lot.unfunded, take, lot.qty);
             }
@@ -171,7 +171,7 @@ impl CashLedger {
                 continue;
             }
             let Some(lot) = self.lot(s, seq) else { continue };
-            if lot.unfunded <= Decimal::ZERO || date >= lot.settles {
+            if lot.unfunded <= Decimal::ZERO || date > lot.settles {
                 continue;
             }
             let paid = proceeds.min(lot.unfunded);
@@ -197,7 +197,7 @@ impl CashLedger {
                 let take = left.min(lot.qty);
                 left -= take;
                 sold.push(lot.seq);
-                if lot.unfunded > Decimal::ZERO && date < lot.settles {
+                if lot.unfunded > Decimal::ZERO && date <= lot.settles {
                     proceeds -= share(lot.unfunded, take, lot.qty);
                 }
                 if take == lot.qty {
@@ -219,7 +219,7 @@ impl CashLedger {
                 self.unfunded.remove(i);
                 continue;
             };
-            if lot.unfunded <= Decimal::ZERO || date >= lot.settles {
+            if lot.unfunded <= Decimal::ZERO || date > lot.settles {
                 self.unfunded.remove(i);
                 continue;
             }

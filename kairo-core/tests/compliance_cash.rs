@@ -1,0 +1,155 @@
+//! Cash-account settlement violations (Regulation T §220.8): good faith, freeriding and cash liquidation, from
+//! brokers' worked examples, with T+1 and T+2 settlement over weekends and holidays, and the 12-month counts that
+//! trigger the 90-day restriction.
+
+mod common;
+
+use common::{buy, meta, result, sell};
+use kairo_core::compliance::{check_history, default_rules, AccountContext, Status};
+use kairo_core::Trade;
+use rust_decimal_macros::dec;
+
+fn cash(settled: &str) -> AccountContext {
+    serde_json::from_str(&format!(r#"{{"account_type": "cash", "settled_cash": "{settled}"}}"#)).unwrap()
+}
+
+/// A position bought long before, fully paid: the "fully paid securities" of the examples.
+fn holding(id: &str, symbol: &str, qty: rust_decimal::Decimal) -> Trade {
+    buy(id, symbol, qty, dec!(100), "2024-01-02 10:00")
+}
+
+#[test]
+fn fidelity_good_faith_violation_example_1() {
+    // Fidelity, "Avoiding cash account trading violations", good faith violation example 1 (T+1 now): cash
+    // available $0; Monday morning sell XYZ for $10,000; Monday afternoon buy ABC for $10,000; selling ABC before
+    // Tuesday, when the XYZ proceeds settle, is a good faith violation.
+    let mut trades = vec![
+        holding("h", "XYZ", dec!(100)),
+        sell("s1", "XYZ", dec!(100), dec!(100), "2024-07-01 09:45"),
+        buy("b1", "ABC", dec!(100), dec!(100), "2024-07-01 14:00"),
+    ];
+    let ctx = cash("10000"); // pays for the holding on 2 January; $0 left
+    let mut same_day = trades.clone();
+    same_day.push(sell("s2", "ABC", dec!(100), dec!(101), "2024-07-01 15:30"));
+    let r = check_history(&same_day, &default_rules(), &ctx).unwrap();
+    let gfv = result(&r, "s2", "good_faith_violation");
+    assert_eq!(gfv.status, Status::Flag, "{}", gfv.reason);
+    assert_eq!(meta(gfv, "funds_settle_on"), "2024-07-02");
+    assert_eq!(meta(gfv, "bought_trade_ids"), serde_json::json!(["b1"]));
+    assert_eq!(meta(gfv, "violations_in_window"), 1);
+    // Selling on Tuesday, the settlement date, is fine.
+    trades.push(sell("s2", "ABC", dec!(100), dec!(101), "2024-07-02 10:00"));
+    let r = check_history(&trades, &default_rules(), &ctx).unwrap();
+    assert_eq!(result(&r, "s2", "good_faith_violation").status, Status::Pass);
+}
+
+#[test]
+fn fidelity_good_faith_violation_example_2() {
+    // Example 2: $10,000 settled; Monday buy XYZ for $10,000 and sell it mid-day for $10,500 (no violation: paid
+    // with settled cash); near the close buy ABC for $10,500 with the unsettled proceeds; selling ABC before
+    // Tuesday is a good faith violation.
+    let trades = vec![
+        buy("b1", "XYZ", dec!(100), dec!(100), "2024-07-01 09:45"),
+        sell("s1", "XYZ", dec!(100), dec!(105), "2024-07-01 12:00"),
+        buy("b2", "ABC", dec!(100), dec!(105), "2024-07-01 15:30"),
+        sell("s2", "ABC", dec!(100), dec!(106), "2024-07-01 15:50"),
+    ];
+    let r = check_history(&trades, &default_rules(), &cash("10000")).unwrap();
+    assert_eq!(result(&r, "s1", "good_faith_violation").status, Status::Pass);
+    assert_eq!(result(&r, "s2", "good_faith_violation").status, Status::Flag);
+}
+
+#[test]
+fn settlement_moves_over_weekends_holidays_and_the_t_plus_2_era() {
+    // Thursday 27 June 2024 (T+1): proceeds of a Friday 28 June sale settle Monday 1 July. Selling the stock bought
+    // with them on Friday afternoon is a violation; on Monday it is not.
+    let base = |last: &str| {
+        vec![holding("h", "XYZ", dec!(100)), sell("s1", "XYZ", dec!(100), dec!(100), "2024-06-28 10:00"), buy("b1", "ABC", dec!(10), dec!(100), "2024-06-28 11:00"), sell("s2", "ABC", dec!(10), dec!(100), last)]
+    };
+    let status = |last: &str| {
+        let r = check_history(&base(last), &default_rules(), &cash("10000")).unwrap();
+        result(&r, "s2", "good_faith_violation").status
+    };
+    assert_eq!(status("2024-06-28 15:00"), Status::Flag);
+    assert_eq!(status("2024-07-01 09:45"), Status::Pass);
+    // Wednesday 3 July 2024: proceeds settle Friday 5 July, across Independence Day.
+    let trades = vec![holding("h", "XYZ", dec!(100)), sell("s1", "XYZ", dec!(100), dec!(100), "2024-07-03 10:00"), buy("b1", "ABC", dec!(10), dec!(100), "2024-07-03 11:00"), sell("s2", "ABC", dec!(10), dec!(100), "2024-07-05 09:45")];
+    let r = check_history(&trades, &default_rules(), &cash("10000")).unwrap();
+    assert_eq!(result(&r, "s2", "good_faith_violation").status, Status::Pass);
+    // Under T+2 (trades before 28 May 2024), a Thursday sale settles the next Monday: selling on Friday is a
+    // violation. Thursday 16 May 2024 → Monday 20 May.
+    let trades = vec![holding("h", "XYZ", dec!(100)), sell("s1", "XYZ", dec!(100), dec!(100), "2024-05-16 10:00"), buy("b1", "ABC", dec!(10), dec!(100), "2024-05-16 11:00"), sell("s2", "ABC", dec!(10), dec!(100), "2024-05-17 10:00")];
+    let r = check_history(&trades, &default_rules(), &cash("10000")).unwrap();
+    let gfv = result(&r, "s2", "good_faith_violation");
+    assert_eq!(gfv.status, Status::Flag);
+    assert_eq!(meta(gfv, "funds_settle_on"), "2024-05-20");
+}
+
+#[test]
+fn firstrade_freeriding_example() {
+    // Firstrade, "Good Faith Violations and 90-Day Restriction Scenarios": $1,000 of cash, a market order fills at
+    // $1,300 of ABC, not fully paid for; selling ABC before paying triggers the 90-day restriction (freeriding,
+    // Regulation T §220.8(c)). With the default threshold of one, the sale fails.
+    let trades = vec![buy("b1", "ABC", dec!(10), dec!(130), "2024-07-01 10:00"), sell("s1", "ABC", dec!(10), dec!(131), "2024-07-01 14:00")];
+    let r = check_history(&trades, &default_rules(), &cash("1000")).unwrap();
+    let fr = result(&r, "s1", "freeriding");
+    assert_eq!(fr.status, Status::Fail, "{}", fr.reason);
+    assert_eq!(meta(fr, "unpaid_amount"), "300");
+    assert_eq!(meta(fr, "restricted_until"), "2024-09-29");
+    assert!(fr.reason.contains("until 2024-09-29"), "{}", fr.reason);
+    // The $1,000 of the purchase paid with settled cash: no good-faith violation.
+    assert_eq!(result(&r, "s1", "good_faith_violation").status, Status::Pass);
+    // Fully paid: no freeriding.
+    let r = check_history(&trades, &default_rules(), &cash("1300")).unwrap();
+    assert_eq!(result(&r, "s1", "freeriding").status, Status::Pass);
+}
+
+#[test]
+fn cash_liquidation_examples() {
+    // dub and Stake help pages: $0 available; Tuesday buy ABC for $5,000; Wednesday sell DEF for $10,000 to pay for
+    // it. The DEF proceeds settle after ABC does: a cash liquidation violation.
+    let trades = vec![holding("h", "DEF", dec!(100)), buy("b1", "ABC", dec!(50), dec!(100), "2024-07-09 10:00"), sell("s1", "DEF", dec!(100), dec!(100), "2024-07-10 10:00")];
+    let r = check_history(&trades, &default_rules(), &cash("10000")).unwrap();
+    let cl = result(&r, "s1", "cash_liquidation");
+    assert_eq!(cl.status, Status::Flag, "{}", cl.reason);
+    assert_eq!(meta(cl, "liquidation_amount"), "5000");
+    assert_eq!(meta(cl, "bought_trade_ids"), serde_json::json!(["b1"]));
+    // Selling DEF the same day as the purchase funds it in time: no violation.
+    let trades = vec![holding("h", "DEF", dec!(100)), buy("b1", "ABC", dec!(50), dec!(100), "2024-07-09 10:00"), sell("s1", "DEF", dec!(100), dec!(100), "2024-07-09 15:00")];
+    let r = check_history(&trades, &default_rules(), &cash("10000")).unwrap();
+    assert_eq!(result(&r, "s1", "cash_liquidation").status, Status::Pass);
+}
+
+#[test]
+fn the_third_good_faith_violation_in_twelve_months_fails_and_old_ones_expire() {
+    // The account spends its $100,000 on XYZ, then once a month sells 100 XYZ ($10,000, unsettled) and buys ABC
+    // for $5,000 more than its settled cash, so part of the purchase uses the unsettled proceeds, and sells the ABC
+    // the same day. Settled cash grows by $10,000 a month, hence purchases of 50, 150, 250, ... shares.
+    let mut trades = vec![holding("h", "XYZ", dec!(1000))];
+    let days = ["2024-07-01", "2024-08-05", "2024-09-09", "2025-07-07", "2025-08-04"];
+    for (i, day) in days.iter().enumerate() {
+        let qty = rust_decimal::Decimal::from(50 + 100 * i as i64);
+        trades.push(sell(&format!("x{i}"), "XYZ", dec!(100), dec!(100), &format!("{day} 09:45")));
+        trades.push(buy(&format!("b{i}"), "ABC", qty, dec!(100), &format!("{day} 10:00")));
+        trades.push(sell(&format!("s{i}"), "ABC", qty, dec!(100), &format!("{day} 11:00")));
+    }
+    let r = check_history(&trades, &default_rules(), &cash("100000")).unwrap();
+    let statuses: Vec<Status> = (0..days.len()).map(|i| result(&r, &format!("s{i}"), "good_faith_violation").status).collect();
+    // The third within 12 months fails (90-day restriction). By 7 July 2025 the violation of 1 July 2024 has left
+    // the window: 5 August and 9 September 2024 remain, so it is the third again; 4 August 2025 is the fourth.
+    assert_eq!(statuses, [Status::Flag, Status::Flag, Status::Fail, Status::Fail, Status::Fail]);
+    assert_eq!(meta(result(&r, "s3", "good_faith_violation"), "violations_in_window"), 3);
+    let ctx: AccountContext = serde_json::from_str(r#"{"account_type": "cash", "settled_cash": "100000", "limits": {"cash_account": {"good_faith_violations": 4}}}"#).unwrap();
+    let r = check_history(&trades, &default_rules(), &ctx).unwrap();
+    assert_eq!(result(&r, "s2", "good_faith_violation").status, Status::Flag);
+}
+
+#[test]
+fn margin_accounts_and_accounts_without_settled_cash_are_not_checked() {
+    let trades = vec![buy("b1", "ABC", dec!(10), dec!(130), "2024-07-01 10:00"), sell("s1", "ABC", dec!(10), dec!(131), "2024-07-01 14:00")];
+    for ctx in [r#"{"account_type": "margin"}"#, r#"{"account_type": "cash"}"#] {
+        let ctx: AccountContext = serde_json::from_str(ctx).unwrap();
+        let r = check_history(&trades, &default_rules(), &ctx).unwrap();
+        assert!(r.iter().all(|r| !["good_faith_violation", "freeriding", "cash_liquidation"].contains(&r.check_name)));
+    }
+}
