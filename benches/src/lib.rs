@@ -69,3 +69,39 @@ pub fn trades(n: usize, users: usize, seed: u64) -> Vec<Trade> {
         })
         .collect()
 }
+
+/// One account's history of `n` trades: ten a day on consecutive weekdays from 2 January 2024, in 20 symbols whose
+/// prices wander ±2% a trade around their own level, buys and sells mixed and often the same quantity, so that the
+/// compliance rules meet day trades, wash sales, settlement violations and short sales.
+pub fn account_trades(n: usize, account: u64) -> Vec<Trade> {
+    const SYMBOLS: [&str; 20] = [
+        "AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "BRK.B", "TSLA", "JPM", "V", "UNH", "XOM", "JNJ", "PG", "MA",
+        "HD", "AVGO", "CVX", "LLY", "SPY",
+    ];
+    let mut g = SplitMix64::new(0x5EED ^ account.wrapping_mul(0x9E37_79B9));
+    let mut prices: Vec<i64> = (0..20).map(|_| 2_000 + (g.next_u64() % 40_000) as i64).collect();
+    let first_day: DateTime<Utc> = DateTime::from_timestamp(1_704_205_800, 0).unwrap_or_default(); // 2024-01-02 14:30 UTC
+    let user = format!("user{account:04}");
+    (0..n)
+        .map(|i| {
+            let day = (i / 10) as i64;
+            let weekday_offset = day / 5 * 7 + day % 5;
+            let at = first_day + Duration::days(weekday_offset) + Duration::minutes(5 + 36 * (i % 10) as i64);
+            let s = (g.next_u64() % 20) as usize;
+            let step = (g.next_u64() % 5) as i64 - 2;
+            prices[s] = (prices[s] + prices[s] * step / 100).max(100);
+            let side = if g.next_f64() < 0.55 { Side::Buy } else { Side::Sell };
+            Trade {
+                id: format!("{user}-{i:06}"),
+                user_id: user.clone(),
+                symbol: SYMBOLS[s].to_owned(),
+                side,
+                qty: Decimal::from(10 * (1 + g.next_u64() % 5)),
+                price: Decimal::new(prices[s], 2),
+                executed_at: at,
+                external_id: None,
+                fees: Decimal::ZERO,
+            }
+        })
+        .collect()
+}
