@@ -9,7 +9,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::America::New_York;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -241,7 +240,7 @@ impl Trade {
 
     /// The exchange's trading date of the fill: the calendar date in America/New_York.
     pub fn trade_date(&self) -> NaiveDate {
-        self.executed_at.with_timezone(&New_York).date_naive()
+        crate::calendar::new_york_local(self.executed_at).date()
     }
 
     /// The ordering every engine uses: by `executed_at`, then by `id`. Input order is never trusted.

@@ -64,7 +64,12 @@ fn settlement_moves_over_weekends_holidays_and_the_t_plus_2_era() {
     // Thursday 27 June 2024 (T+1): proceeds of a Friday 28 June sale settle Monday 1 July. Selling the stock bought
     // with them on Friday afternoon is a violation; on Monday it is not.
     let base = |last: &str| {
-        vec![holding("h", "XYZ", dec!(100)), sell("s1", "XYZ", dec!(100), dec!(100), "2024-06-28 10:00"), buy("b1", "ABC", dec!(10), dec!(100), "2024-06-28 11:00"), sell("s2", "ABC", dec!(10), dec!(100), last)]
+        vec![
+            holding("h", "XYZ", dec!(100)),
+            sell("s1", "XYZ", dec!(100), dec!(100), "2024-06-28 10:00"),
+            buy("b1", "ABC", dec!(10), dec!(100), "2024-06-28 11:00"),
+            sell("s2", "ABC", dec!(10), dec!(100), last),
+        ]
     };
     let status = |last: &str| {
         let r = check_history(&base(last), &default_rules(), &cash("10000")).unwrap();
@@ -73,12 +78,22 @@ fn settlement_moves_over_weekends_holidays_and_the_t_plus_2_era() {
     assert_eq!(status("2024-06-28 15:00"), Status::Flag);
     assert_eq!(status("2024-07-01 09:45"), Status::Pass);
     // Wednesday 3 July 2024: proceeds settle Friday 5 July, across Independence Day.
-    let trades = vec![holding("h", "XYZ", dec!(100)), sell("s1", "XYZ", dec!(100), dec!(100), "2024-07-03 10:00"), buy("b1", "ABC", dec!(10), dec!(100), "2024-07-03 11:00"), sell("s2", "ABC", dec!(10), dec!(100), "2024-07-05 09:45")];
+    let trades = vec![
+        holding("h", "XYZ", dec!(100)),
+        sell("s1", "XYZ", dec!(100), dec!(100), "2024-07-03 10:00"),
+        buy("b1", "ABC", dec!(10), dec!(100), "2024-07-03 11:00"),
+        sell("s2", "ABC", dec!(10), dec!(100), "2024-07-05 09:45"),
+    ];
     let r = check_history(&trades, &default_rules(), &cash("10000")).unwrap();
     assert_eq!(result(&r, "s2", "good_faith_violation").status, Status::Pass);
     // Under T+2 (trades before 28 May 2024), a Thursday sale settles the next Monday: selling on Friday is a
     // violation. Thursday 16 May 2024 → Monday 20 May.
-    let trades = vec![holding("h", "XYZ", dec!(100)), sell("s1", "XYZ", dec!(100), dec!(100), "2024-05-16 10:00"), buy("b1", "ABC", dec!(10), dec!(100), "2024-05-16 11:00"), sell("s2", "ABC", dec!(10), dec!(100), "2024-05-17 10:00")];
+    let trades = vec![
+        holding("h", "XYZ", dec!(100)),
+        sell("s1", "XYZ", dec!(100), dec!(100), "2024-05-16 10:00"),
+        buy("b1", "ABC", dec!(10), dec!(100), "2024-05-16 11:00"),
+        sell("s2", "ABC", dec!(10), dec!(100), "2024-05-17 10:00"),
+    ];
     let r = check_history(&trades, &default_rules(), &cash("10000")).unwrap();
     let gfv = result(&r, "s2", "good_faith_violation");
     assert_eq!(gfv.status, Status::Flag);
@@ -90,7 +105,10 @@ fn firstrade_freeriding_example() {
     // Firstrade, "Good Faith Violations and 90-Day Restriction Scenarios": $1,000 of cash, a market order fills at
     // $1,300 of ABC, not fully paid for; selling ABC before paying triggers the 90-day restriction (freeriding,
     // Regulation T §220.8(c)). With the default threshold of one, the sale fails.
-    let trades = vec![buy("b1", "ABC", dec!(10), dec!(130), "2024-07-01 10:00"), sell("s1", "ABC", dec!(10), dec!(131), "2024-07-01 14:00")];
+    let trades = vec![
+        buy("b1", "ABC", dec!(10), dec!(130), "2024-07-01 10:00"),
+        sell("s1", "ABC", dec!(10), dec!(131), "2024-07-01 14:00"),
+    ];
     let r = check_history(&trades, &default_rules(), &cash("1000")).unwrap();
     let fr = result(&r, "s1", "freeriding");
     assert_eq!(fr.status, Status::Fail, "{}", fr.reason);
@@ -108,14 +126,22 @@ fn firstrade_freeriding_example() {
 fn cash_liquidation_examples() {
     // dub and Stake help pages: $0 available; Tuesday buy ABC for $5,000; Wednesday sell DEF for $10,000 to pay for
     // it. The DEF proceeds settle after ABC does: a cash liquidation violation.
-    let trades = vec![holding("h", "DEF", dec!(100)), buy("b1", "ABC", dec!(50), dec!(100), "2024-07-09 10:00"), sell("s1", "DEF", dec!(100), dec!(100), "2024-07-10 10:00")];
+    let trades = vec![
+        holding("h", "DEF", dec!(100)),
+        buy("b1", "ABC", dec!(50), dec!(100), "2024-07-09 10:00"),
+        sell("s1", "DEF", dec!(100), dec!(100), "2024-07-10 10:00"),
+    ];
     let r = check_history(&trades, &default_rules(), &cash("10000")).unwrap();
     let cl = result(&r, "s1", "cash_liquidation");
     assert_eq!(cl.status, Status::Flag, "{}", cl.reason);
     assert_eq!(meta(cl, "liquidation_amount"), "5000");
     assert_eq!(meta(cl, "bought_trade_ids"), serde_json::json!(["b1"]));
     // Selling DEF the same day as the purchase funds it in time: no violation.
-    let trades = vec![holding("h", "DEF", dec!(100)), buy("b1", "ABC", dec!(50), dec!(100), "2024-07-09 10:00"), sell("s1", "DEF", dec!(100), dec!(100), "2024-07-09 15:00")];
+    let trades = vec![
+        holding("h", "DEF", dec!(100)),
+        buy("b1", "ABC", dec!(50), dec!(100), "2024-07-09 10:00"),
+        sell("s1", "DEF", dec!(100), dec!(100), "2024-07-09 15:00"),
+    ];
     let r = check_history(&trades, &default_rules(), &cash("10000")).unwrap();
     assert_eq!(result(&r, "s1", "cash_liquidation").status, Status::Pass);
 }
@@ -134,7 +160,8 @@ fn the_third_good_faith_violation_in_twelve_months_fails_and_old_ones_expire() {
         trades.push(sell(&format!("s{i}"), "ABC", qty, dec!(100), &format!("{day} 11:00")));
     }
     let r = check_history(&trades, &default_rules(), &cash("100000")).unwrap();
-    let statuses: Vec<Status> = (0..days.len()).map(|i| result(&r, &format!("s{i}"), "good_faith_violation").status).collect();
+    let statuses: Vec<Status> =
+        (0..days.len()).map(|i| result(&r, &format!("s{i}"), "good_faith_violation").status).collect();
     // The third within 12 months fails (90-day restriction). By 7 July 2025 the violation of 1 July 2024 has left
     // the window: 5 August and 9 September 2024 remain, so it is the third again; 4 August 2025 is the fourth.
     assert_eq!(statuses, [Status::Flag, Status::Flag, Status::Fail, Status::Fail, Status::Fail]);
@@ -146,7 +173,10 @@ fn the_third_good_faith_violation_in_twelve_months_fails_and_old_ones_expire() {
 
 #[test]
 fn margin_accounts_and_accounts_without_settled_cash_are_not_checked() {
-    let trades = vec![buy("b1", "ABC", dec!(10), dec!(130), "2024-07-01 10:00"), sell("s1", "ABC", dec!(10), dec!(131), "2024-07-01 14:00")];
+    let trades = vec![
+        buy("b1", "ABC", dec!(10), dec!(130), "2024-07-01 10:00"),
+        sell("s1", "ABC", dec!(10), dec!(131), "2024-07-01 14:00"),
+    ];
     for ctx in [r#"{"account_type": "margin"}"#, r#"{"account_type": "cash"}"#] {
         let ctx: AccountContext = serde_json::from_str(ctx).unwrap();
         let r = check_history(&trades, &default_rules(), &ctx).unwrap();

@@ -28,7 +28,9 @@ fn market_hours_follow_the_nyse_calendar_and_daylight_saving() {
         ("2024-06-15T15:00:00Z", Status::Flag), // Saturday
     ];
     for (at, want) in cases {
-        let t = kairo_core::Trade::new("t", "u", "AAPL", kairo_core::Side::Buy, dec!(1), dec!(100), at.parse().unwrap()).unwrap();
+        let t =
+            kairo_core::Trade::new("t", "u", "AAPL", kairo_core::Side::Buy, dec!(1), dec!(100), at.parse().unwrap())
+                .unwrap();
         let results = check_history(&[t], &default_rules(), &AccountContext::default()).unwrap();
         assert_eq!(status(&results, "t", "market_hours"), want, "{at}");
     }
@@ -44,22 +46,32 @@ fn market_hours_follow_the_nyse_calendar_and_daylight_saving() {
 fn restricted_symbols_fail_and_block_orders() {
     let c = ctx(r#"{"restricted_symbols": ["XYZ"]}"#);
     let history = vec![buy("t1", "AAPL", dec!(1), dec!(100), "2024-01-10 10:00")];
-    let d = check_order(&history, &buy("o1", "XYZ", dec!(1), dec!(100), "2024-01-11 10:00"), &default_rules(), &c).unwrap();
+    let d =
+        check_order(&history, &buy("o1", "XYZ", dec!(1), dec!(100), "2024-01-11 10:00"), &default_rules(), &c).unwrap();
     assert!(!d.allowed);
     assert_eq!(status(&d.results, "o1", "restricted_symbol"), Status::Fail);
-    let d = check_order(&history, &buy("o2", "MSFT", dec!(1), dec!(100), "2024-01-11 10:00"), &default_rules(), &c).unwrap();
+    let d = check_order(&history, &buy("o2", "MSFT", dec!(1), dec!(100), "2024-01-11 10:00"), &default_rules(), &c)
+        .unwrap();
     assert!(d.allowed);
 }
 
 #[test]
 fn max_notional_fails_or_flags_as_configured_and_is_absent_without_a_limit() {
-    let t = [buy("a", "AAPL", dec!(100), dec!(100), "2024-07-01 10:00"), buy("b", "AAPL", dec!(100), dec!(100.01), "2024-07-01 10:01")];
+    let t = [
+        buy("a", "AAPL", dec!(100), dec!(100), "2024-07-01 10:00"),
+        buy("b", "AAPL", dec!(100), dec!(100.01), "2024-07-01 10:01"),
+    ];
     let r = check_history(&t, &default_rules(), &ctx(r#"{"limits": {"max_notional": {"max": "10000"}}}"#)).unwrap();
     assert_eq!(status(&r, "a", "max_notional"), Status::Pass); // exactly at the limit
     let over = result(&r, "b", "max_notional");
     assert_eq!(over.status, Status::Fail);
     assert_eq!(meta(over, "notional"), "10001");
-    let r = check_history(&t, &default_rules(), &ctx(r#"{"limits": {"max_notional": {"max": "10000", "action": "flag"}}}"#)).unwrap();
+    let r = check_history(
+        &t,
+        &default_rules(),
+        &ctx(r#"{"limits": {"max_notional": {"max": "10000", "action": "flag"}}}"#),
+    )
+    .unwrap();
     assert_eq!(status(&r, "b", "max_notional"), Status::Flag);
     let r = check_history(&t, &default_rules(), &AccountContext::default()).unwrap();
     assert!(r.iter().all(|r| r.check_name != "max_notional"));
@@ -69,9 +81,9 @@ fn max_notional_fails_or_flags_as_configured_and_is_absent_without_a_limit() {
 fn concentration_checks_the_position_after_the_trade_against_equity() {
     let c = ctx(r#"{"equity": "100000", "limits": {"concentration": {"max_percent": "20"}}}"#);
     let t = [
-        buy("a", "AAPL", dec!(100), dec!(150), "2024-07-01 10:00"),  // $15,000: 15%
-        buy("b", "AAPL", dec!(40), dec!(150), "2024-07-01 10:01"),   // 140 × $150 = $21,000: 21%
-        sell("c", "AAPL", dec!(10), dec!(150), "2024-07-01 10:02"),  // reducing: always passes
+        buy("a", "AAPL", dec!(100), dec!(150), "2024-07-01 10:00"), // $15,000: 15%
+        buy("b", "AAPL", dec!(40), dec!(150), "2024-07-01 10:01"),  // 140 × $150 = $21,000: 21%
+        sell("c", "AAPL", dec!(10), dec!(150), "2024-07-01 10:02"), // reducing: always passes
     ];
     let r = check_history(&t, &default_rules(), &c).unwrap();
     assert_eq!(status(&r, "a", "concentration"), Status::Pass);
@@ -90,9 +102,9 @@ fn cash_accounts_cannot_sell_more_than_they_hold() {
     let c = ctx(r#"{"account_type": "cash"}"#);
     let t = [
         buy("b", "AAPL", dec!(10), dec!(100), "2024-07-01 10:00"),
-        sell("s1", "AAPL", dec!(4), dec!(100), "2024-07-01 11:00"),   // partial sale
-        sell("s2", "AAPL", dec!(7), dec!(100), "2024-07-01 12:00"),   // 7 of the 6 left
-        sell("s3", "MSFT", dec!(1), dec!(400), "2024-07-01 12:00"),   // never held
+        sell("s1", "AAPL", dec!(4), dec!(100), "2024-07-01 11:00"), // partial sale
+        sell("s2", "AAPL", dec!(7), dec!(100), "2024-07-01 12:00"), // 7 of the 6 left
+        sell("s3", "MSFT", dec!(1), dec!(400), "2024-07-01 12:00"), // never held
     ];
     let r = check_history(&t, &default_rules(), &c).unwrap();
     assert_eq!(status(&r, "s1", "short_sale_cash_account"), Status::Pass);
@@ -106,7 +118,10 @@ fn cash_accounts_cannot_sell_more_than_they_hold() {
 
 #[test]
 fn penny_stocks_are_flagged_below_the_threshold() {
-    let t = [buy("a", "SNDL", dec!(1000), dec!(4.99), "2024-07-01 10:00"), buy("b", "F", dec!(100), dec!(5), "2024-07-01 10:00")];
+    let t = [
+        buy("a", "SNDL", dec!(1000), dec!(4.99), "2024-07-01 10:00"),
+        buy("b", "F", dec!(100), dec!(5), "2024-07-01 10:00"),
+    ];
     let r = check_history(&t, &default_rules(), &AccountContext::default()).unwrap();
     assert_eq!(status(&r, "a", "penny_stock"), Status::Flag);
     assert_eq!(status(&r, "b", "penny_stock"), Status::Pass);
@@ -118,7 +133,7 @@ fn penny_stocks_are_flagged_below_the_threshold() {
 fn the_price_band_uses_the_reference_price_or_the_same_days_last_trade() {
     let c = ctx(r#"{"reference_prices": {"AAPL": "200"}}"#);
     let t = [
-        buy("a", "AAPL", dec!(1), dec!(220), "2024-07-01 10:00"),  // +10%: inside
+        buy("a", "AAPL", dec!(1), dec!(220), "2024-07-01 10:00"), // +10%: inside
         buy("b", "AAPL", dec!(1), dec!(179.99), "2024-07-01 10:01"), // −10.005%: outside
         buy("m1", "MSFT", dec!(1), dec!(400), "2024-07-01 10:00"), // no reference yet
         buy("m2", "MSFT", dec!(1), dec!(4000), "2024-07-01 10:05"), // ten times the last fill: a typo
@@ -139,9 +154,9 @@ fn the_price_band_uses_the_reference_price_or_the_same_days_last_trade() {
 fn a_buy_and_a_sell_at_the_same_price_within_the_window_are_flagged() {
     let t = [
         buy("b1", "AAPL", dec!(10), dec!(190.25), "2024-07-01 10:00"),
-        sell("s1", "AAPL", dec!(10), dec!(190.25), "2024-07-01 10:00"),  // same minute, same price
-        sell("s2", "AAPL", dec!(10), dec!(190.26), "2024-07-01 10:00"),  // other price
-        buy("b2", "AAPL", dec!(10), dec!(190.26), "2024-07-01 10:02"),   // 120 s after s2
+        sell("s1", "AAPL", dec!(10), dec!(190.25), "2024-07-01 10:00"), // same minute, same price
+        sell("s2", "AAPL", dec!(10), dec!(190.26), "2024-07-01 10:00"), // other price
+        buy("b2", "AAPL", dec!(10), dec!(190.26), "2024-07-01 10:02"),  // 120 s after s2
     ];
     let r = check_history(&t, &default_rules(), &AccountContext::default()).unwrap();
     let s1 = result(&r, "s1", "self_match");
@@ -149,7 +164,8 @@ fn a_buy_and_a_sell_at_the_same_price_within_the_window_are_flagged() {
     assert_eq!(meta(s1, "matched_trade_id"), "b1");
     assert_eq!(status(&r, "s2", "self_match"), Status::Pass);
     assert_eq!(status(&r, "b2", "self_match"), Status::Pass);
-    let r = check_history(&t, &default_rules(), &ctx(r#"{"limits": {"self_match": {"window_seconds": 300}}}"#)).unwrap();
+    let r =
+        check_history(&t, &default_rules(), &ctx(r#"{"limits": {"self_match": {"window_seconds": 300}}}"#)).unwrap();
     assert_eq!(status(&r, "b2", "self_match"), Status::Flag);
 }
 

@@ -30,7 +30,11 @@ fn at(minute: u32) -> String {
 
 #[test]
 fn finra_example_a_two_buys_one_sell_is_one_day_trade() {
-    let t = [buy("1", "ABC", dec!(250), dec!(10), &at(0)), buy("2", "ABC", dec!(250), dec!(10), &at(1)), sell("3", "ABC", dec!(500), dec!(11), &at(2))];
+    let t = [
+        buy("1", "ABC", dec!(250), dec!(10), &at(0)),
+        buy("2", "ABC", dec!(250), dec!(10), &at(1)),
+        sell("3", "ABC", dec!(500), dec!(11), &at(2)),
+    ];
     assert_eq!(count(&t, DayTradeCounting::Transitions), 1);
     let d = &day_trades(&t, DayTradeCounting::Transitions).unwrap()[0];
     assert_eq!((&*d.open_trade_id, &*d.close_trade_id, d.qty), ("1", "3", dec!(500)));
@@ -105,16 +109,31 @@ fn finra_example_f_two_securities_are_counted_separately() {
 #[test]
 fn overnight_positions_follow_the_rules_exceptions() {
     // 4210(f)(8)(B)(i)(a): a long position held overnight and sold before any new purchase is not a day trade...
-    let t = [buy("0", "ABC", dec!(100), dec!(10), "2024-05-31 15:00"), sell("1", "ABC", dec!(100), dec!(10), &at(0)), buy("2", "ABC", dec!(100), dec!(10), &at(1))];
+    let t = [
+        buy("0", "ABC", dec!(100), dec!(10), "2024-05-31 15:00"),
+        sell("1", "ABC", dec!(100), dec!(10), &at(0)),
+        buy("2", "ABC", dec!(100), dec!(10), &at(1)),
+    ];
     assert_eq!(count(&t, DayTradeCounting::Transitions), 0);
     // ...but buying more first and then selling is one, even though the overnight shares are the ones sold first in.
-    let t = [buy("0", "ABC", dec!(100), dec!(10), "2024-05-31 15:00"), buy("1", "ABC", dec!(100), dec!(10), &at(0)), sell("2", "ABC", dec!(100), dec!(10), &at(1))];
+    let t = [
+        buy("0", "ABC", dec!(100), dec!(10), "2024-05-31 15:00"),
+        buy("1", "ABC", dec!(100), dec!(10), &at(0)),
+        sell("2", "ABC", dec!(100), dec!(10), &at(1)),
+    ];
     assert_eq!(count(&t, DayTradeCounting::Transitions), 1);
     // Selling 150 of 100 overnight + 50 today: the 50 bought today are the day trade.
-    let t = [buy("0", "ABC", dec!(100), dec!(10), "2024-05-31 15:00"), buy("1", "ABC", dec!(50), dec!(10), &at(0)), sell("2", "ABC", dec!(150), dec!(10), &at(1))];
+    let t = [
+        buy("0", "ABC", dec!(100), dec!(10), "2024-05-31 15:00"),
+        buy("1", "ABC", dec!(50), dec!(10), &at(0)),
+        sell("2", "ABC", dec!(150), dec!(10), &at(1)),
+    ];
     assert_eq!(day_trades(&t, DayTradeCounting::Transitions).unwrap()[0].qty, dec!(50));
     // A trade late one evening and another early next morning are on different trade dates.
-    let t = [buy("1", "ABC", dec!(100), dec!(10), "2024-06-03 19:30"), sell("2", "ABC", dec!(100), dec!(10), "2024-06-04 04:05")];
+    let t = [
+        buy("1", "ABC", dec!(100), dec!(10), "2024-06-03 19:30"),
+        sell("2", "ABC", dec!(100), dec!(10), "2024-06-04 04:05"),
+    ];
     assert_eq!(count(&t, DayTradeCounting::Transitions), 0);
 }
 
@@ -124,7 +143,11 @@ fn short_sales_and_flips_count_like_long_trades() {
     let t = [sell("1", "ABC", dec!(100), dec!(10), &at(0)), buy("2", "ABC", dec!(100), dec!(10), &at(1))];
     assert_eq!(count(&t, DayTradeCounting::Transitions), 1);
     // Buy 100, sell 200 (close the long and open a short), buy 100 (cover): two day trades.
-    let t = [buy("1", "ABC", dec!(100), dec!(10), &at(0)), sell("2", "ABC", dec!(200), dec!(10), &at(1)), buy("3", "ABC", dec!(100), dec!(10), &at(2))];
+    let t = [
+        buy("1", "ABC", dec!(100), dec!(10), &at(0)),
+        sell("2", "ABC", dec!(200), dec!(10), &at(1)),
+        buy("3", "ABC", dec!(100), dec!(10), &at(2)),
+    ];
     assert_eq!(count(&t, DayTradeCounting::Transitions), 2);
     // A short held overnight and covered before any new sale is not a day trade (exception (b)).
     let t = [sell("0", "ABC", dec!(100), dec!(10), "2024-05-31 15:00"), buy("1", "ABC", dec!(100), dec!(10), &at(0))];
@@ -133,7 +156,10 @@ fn short_sales_and_flips_count_like_long_trades() {
 
 /// One round trip (buy then sell 10 shares of `symbol`) at 10:00 and 10:05 New York time on `day`.
 fn round_trip(id: &str, symbol: &str, day: &str) -> [Trade; 2] {
-    [buy(&format!("{id}b"), symbol, dec!(10), dec!(20), &format!("{day} 10:00")), sell(&format!("{id}s"), symbol, dec!(10), dec!(20), &format!("{day} 10:05"))]
+    [
+        buy(&format!("{id}b"), symbol, dec!(10), dec!(20), &format!("{day} 10:00")),
+        sell(&format!("{id}s"), symbol, dec!(10), dec!(20), &format!("{day} 10:05")),
+    ]
 }
 
 #[test]
@@ -185,7 +211,13 @@ fn four_day_trades_that_are_six_percent_or_less_of_all_trades_do_not_make_a_patt
         trades.extend(round_trip(&format!("d{i}"), "ABC", day));
     }
     for i in 0..59 {
-        trades.push(buy(&format!("x{i:02}"), "XYZ", dec!(1), dec!(20), &format!("2024-06-10 {:02}:{:02}", 11 + i / 60, i % 60)));
+        trades.push(buy(
+            &format!("x{i:02}"),
+            "XYZ",
+            dec!(1),
+            dec!(20),
+            &format!("2024-06-10 {:02}:{:02}", 11 + i / 60, i % 60),
+        ));
     }
     let results = check_history(&trades, &default_rules(), &margin("1000")).unwrap();
     let fourth = result(&results, "d3s", "pattern_day_trading");
@@ -231,10 +263,16 @@ fn cash_accounts_and_trades_after_the_cut_over_date_are_not_checked() {
 #[test]
 fn daylight_saving_change_days_use_new_york_dates() {
     // Sunday 10 March 2024 is the spring change; Monday 11 March 09:35 EDT is 13:35 UTC, the sale at 15:55 EDT.
-    let t = [buy("1", "ABC", dec!(10), dec!(20), "2024-03-11 09:35"), sell("2", "ABC", dec!(10), dec!(20), "2024-03-11 15:55")];
+    let t = [
+        buy("1", "ABC", dec!(10), dec!(20), "2024-03-11 09:35"),
+        sell("2", "ABC", dec!(10), dec!(20), "2024-03-11 15:55"),
+    ];
     let d = day_trades(&t, DayTradeCounting::Transitions).unwrap();
     assert_eq!(d[0].date, NaiveDate::from_ymd_opt(2024, 3, 11).unwrap());
     // 3 November 2024 (fall back): a buy at 20:30 EST on Friday 1 November is 00:30 UTC Saturday, still 1 November.
-    let t = [buy("1", "ABC", dec!(10), dec!(20), "2024-11-01 20:30"), sell("2", "ABC", dec!(10), dec!(20), "2024-11-04 09:45")];
+    let t = [
+        buy("1", "ABC", dec!(10), dec!(20), "2024-11-01 20:30"),
+        sell("2", "ABC", dec!(10), dec!(20), "2024-11-04 09:45"),
+    ];
     assert_eq!(count(&t, DayTradeCounting::Transitions), 0);
 }

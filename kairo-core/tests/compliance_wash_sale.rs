@@ -65,17 +65,26 @@ fn irs_pub_550_example_partial_replacement() {
 fn shares_bought_in_the_30_days_before_the_sale_and_still_held_are_replacements() {
     // Buy 200 at $50, sell 100 at $40 nineteen days later and keep 100: the kept shares were bought within 30 days,
     // so the $1,000 loss is disallowed and the remaining shares' basis becomes $60 each.
-    let trades = [buy("b1", "A", dec!(200), dec!(50), "2024-03-01 10:00"), sell("s1", "A", dec!(100), dec!(40), "2024-03-20 10:00")];
+    let trades = [
+        buy("b1", "A", dec!(200), dec!(50), "2024-03-01 10:00"),
+        sell("s1", "A", dec!(100), dec!(40), "2024-03-20 10:00"),
+    ];
     let r = wash_sales(&trades).unwrap();
     assert_eq!(r.losses[0].disallowed_loss, dec!(1000));
     assert_eq!(&*r.matches[0].replacement_trade_id, "b1");
     assert_eq!(r.deferred_by_symbol["A"], dec!(1000));
     // Selling 150 instead: 50 shares are left to replace, so 50 × $10 = $500 is disallowed, $1,000 allowed.
-    let trades = [buy("b1", "A", dec!(200), dec!(50), "2024-03-01 10:00"), sell("s1", "A", dec!(150), dec!(40), "2024-03-20 10:00")];
+    let trades = [
+        buy("b1", "A", dec!(200), dec!(50), "2024-03-01 10:00"),
+        sell("s1", "A", dec!(150), dec!(40), "2024-03-20 10:00"),
+    ];
     let r = wash_sales(&trades).unwrap();
     assert_eq!((r.losses[0].disallowed_loss, r.losses[0].allowed_loss), (dec!(500), dec!(1000)));
     // Selling all 200: nothing is left and nothing is bought later, so the whole loss is allowed.
-    let trades = [buy("b1", "A", dec!(200), dec!(50), "2024-03-01 10:00"), sell("s1", "A", dec!(200), dec!(40), "2024-03-20 10:00")];
+    let trades = [
+        buy("b1", "A", dec!(200), dec!(50), "2024-03-01 10:00"),
+        sell("s1", "A", dec!(200), dec!(40), "2024-03-20 10:00"),
+    ];
     let r = wash_sales(&trades).unwrap();
     assert_eq!((r.losses[0].disallowed_loss, r.losses[0].allowed_loss), (dec!(0), dec!(2000)));
 }
@@ -199,9 +208,21 @@ fn arb_trades() -> impl Strategy<Value = Vec<Trade>> {
             .map(|(i, (s, is_buy, q, price, day, fee))| {
                 let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap() + chrono::Duration::days(day);
                 let mut t = if is_buy {
-                    buy(&format!("t{i:02}"), ["X", "Y"][s], Decimal::from(q * 10), Decimal::from(price), &format!("{date} 10:{:02}", i % 60))
+                    buy(
+                        &format!("t{i:02}"),
+                        ["X", "Y"][s],
+                        Decimal::from(q * 10),
+                        Decimal::from(price),
+                        &format!("{date} 10:{:02}", i % 60),
+                    )
                 } else {
-                    sell(&format!("t{i:02}"), ["X", "Y"][s], Decimal::from(q * 10), Decimal::from(price), &format!("{date} 10:{:02}", i % 60))
+                    sell(
+                        &format!("t{i:02}"),
+                        ["X", "Y"][s],
+                        Decimal::from(q * 10),
+                        Decimal::from(price),
+                        &format!("{date} 10:{:02}", i % 60),
+                    )
                 };
                 t.fees = Decimal::from(fee);
                 t

@@ -16,7 +16,11 @@ fn context(account: u64) -> AccountContext {
     serde_json::from_str(&json).unwrap_or_default()
 }
 
-fn median_seconds(rules: &RuleSet, accounts: &[(Vec<kairo_core::Trade>, AccountContext)], repeats: usize) -> (f64, usize) {
+fn median_seconds(
+    rules: &RuleSet,
+    accounts: &[(Vec<kairo_core::Trade>, AccountContext)],
+    repeats: usize,
+) -> (f64, usize) {
     let mut times = Vec::with_capacity(repeats);
     let mut results = 0;
     let mut out = Vec::with_capacity(16_000);
@@ -37,11 +41,7 @@ fn median_seconds(rules: &RuleSet, accounts: &[(Vec<kairo_core::Trade>, AccountC
 }
 
 fn main() {
-    let repeats = std::env::args()
-        .skip_while(|a| a != "--repeats")
-        .nth(1)
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(5);
+    let repeats = std::env::args().skip_while(|a| a != "--repeats").nth(1).and_then(|r| r.parse().ok()).unwrap_or(5);
     let accounts: Vec<_> = (0..1_000u64).map(|a| (account_trades(1_000, a), context(a))).collect();
     println!("| rules | results | median s (1M trades) | ns / trade |");
     println!("|---|---:|---:|---:|");

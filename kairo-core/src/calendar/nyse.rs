@@ -181,7 +181,7 @@ pub fn holiday_on(day: NaiveDate) -> Option<Holiday> {
 pub fn is_trading_day(day: NaiveDate) -> bool {
     let year = day.year();
     if (TABLE_FIRST_YEAR..TABLE_FIRST_YEAR + TABLE_YEARS as i32).contains(&year) {
-        let bits = &closed_table()[(year - TABLE_FIRST_YEAR) as usize];
+        let bits = &closed_table()[(year - TABLE_FIRST_YEAR) as usize].closed;
         let ordinal = day.ordinal0() as usize;
         return bits[ordinal / 64] & (1 << (ordinal % 64)) == 0;
     }
@@ -197,28 +197,36 @@ const TABLE_FIRST_YEAR: i32 = 1970;
 /// How many years the table covers (1970–2199); other years are computed from the rules on each call.
 const TABLE_YEARS: usize = 230;
 
-/// One bit per day of the year (by ordinal), set when the exchange is closed: the rules above evaluated once per
-/// year, so that a trading-day test is a bit lookup on the hot paths (settlement dates, rolling windows).
-fn closed_table() -> &'static [[u64; 6]] {
-    static TABLE: std::sync::OnceLock<Vec<[u64; 6]>> = std::sync::OnceLock::new();
+/// The closed days and the early closes of one year: one bit per day, by ordinal.
+struct YearBits {
+    closed: [u64; 6],
+    early: [u64; 6],
+}
+
+fn set(bits: &mut [u64; 6], day: NaiveDate) {
+    let ordinal = day.ordinal0() as usize;
+    bits[ordinal / 64] |= 1 << (ordinal % 64);
+}
+
+/// The rules above evaluated once per year, so that the trading-day and early-close tests are bit lookups on the
+/// hot paths (settlement dates, rolling windows, session checks).
+fn closed_table() -> &'static [YearBits] {
+    static TABLE: std::sync::OnceLock<Vec<YearBits>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         (0..TABLE_YEARS as i32)
             .map(|i| {
                 let year = TABLE_FIRST_YEAR + i;
-                let mut bits = [0u64; 6];
-                let mut close = |day: NaiveDate| {
-                    let ordinal = day.ordinal0() as usize;
-                    bits[ordinal / 64] |= 1 << (ordinal % 64);
-                };
+                let mut bits = YearBits { closed: [0; 6], early: [0; 6] };
+                let closed_days = holidays(year);
                 let mut day = date(year, 1, 1);
                 while day.year() == year {
-                    if matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
-                        close(day);
+                    let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+                    if weekend || closed_days.iter().any(|(d, _)| *d == day) {
+                        set(&mut bits.closed, day);
+                    } else if is_early_close_date(day) {
+                        set(&mut bits.early, day);
                     }
                     day += Duration::days(1);
-                }
-                for (holiday, _) in holidays(year) {
-                    close(holiday);
                 }
                 bits
             })
@@ -228,9 +236,17 @@ fn closed_table() -> &'static [[u64; 6]] {
 
 /// Whether `day` is an early close (13:00 New York time) trading day.
 pub fn is_early_close(day: NaiveDate) -> bool {
-    if !is_trading_day(day) {
-        return false;
+    let year = day.year();
+    if (TABLE_FIRST_YEAR..TABLE_FIRST_YEAR + TABLE_YEARS as i32).contains(&year) {
+        let bits = &closed_table()[(year - TABLE_FIRST_YEAR) as usize].early;
+        let ordinal = day.ordinal0() as usize;
+        return bits[ordinal / 64] & (1 << (ordinal % 64)) != 0;
     }
+    is_trading_day(day) && is_early_close_date(day)
+}
+
+/// Whether `day` falls on one of the early-close dates of the rules (whether or not the exchange opens that day).
+fn is_early_close_date(day: NaiveDate) -> bool {
     let year = day.year();
     let after_thanksgiving = nth_weekday(year, 11, Weekday::Thu, 4) + Duration::days(1);
     let christmas_eve = date(year, 12, 24);
@@ -304,6 +320,7 @@ mod tests {
         let end = date(TABLE_FIRST_YEAR + TABLE_YEARS as i32, 1, 1);
         while day < end {
             assert_eq!(is_trading_day(day), is_open_by_rule(day), "{day}");
+            assert_eq!(is_early_close(day), is_open_by_rule(day) && is_early_close_date(day), "{day}");
             day += Duration::days(1);
         }
         assert_eq!(is_trading_day(date(2250, 12, 25)), is_open_by_rule(date(2250, 12, 25)));

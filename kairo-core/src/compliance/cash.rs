@@ -145,14 +145,16 @@ impl CashLedger {
     pub fn preview_sale(&self, symbol: usize, trade: &Trade, date: NaiveDate) -> SaleEffect {
         let mut effect = SaleEffect::default();
         let mut left = trade.qty;
-        let mut sold: Vec<u64> = Vec::new();
+        // Lots are sold from the front and numbered in purchase order: the lots this sale draws on are this
+        // symbol's lots numbered up to the last one it touches.
+        let mut last_sold = None;
         for lot in self.lots.get(symbol).into_iter().flatten() {
             if left.is_zero() {
                 break;
             }
             let take = left.min(lot.qty);
             left -= take;
-            sold.push(lot.seq);
+            last_sold = Some(lot.seq);
             if let Some(until) = lot.unsettled_until.filter(|u| *u > date) {
                 effect.good_faith.push(lot.trade_id.clone());
                 effect.funds_settle_on = effect.funds_settle_on.max(Some(until));
@@ -167,7 +169,7 @@ impl CashLedger {
             if proceeds <= Decimal::ZERO {
                 break;
             }
-            if s == symbol && sold.contains(&seq) {
+            if s == symbol && last_sold.is_some_and(|last| seq <= last) {
                 continue;
             }
             let Some(lot) = self.lot(s, seq) else { continue };
@@ -190,13 +192,13 @@ impl CashLedger {
         let settles = self.cycle.settlement_date(date);
         let mut proceeds = trade.notional() - trade.fees;
         let mut left = trade.qty;
-        let mut sold: Vec<u64> = Vec::new();
+        let mut last_sold = None;
         if let Some(lots) = self.lots.get_mut(symbol) {
             while left > Decimal::ZERO {
                 let Some(lot) = lots.front_mut() else { break };
                 let take = left.min(lot.qty);
                 left -= take;
-                sold.push(lot.seq);
+                last_sold = Some(lot.seq);
                 if lot.unfunded > Decimal::ZERO && date <= lot.settles {
                     proceeds -= share(lot.unfunded, take, lot.qty);
                 }
@@ -211,7 +213,7 @@ impl CashLedger {
         let mut i = 0;
         while i < self.unfunded.len() {
             let (s, seq) = self.unfunded[i];
-            if s == symbol && sold.contains(&seq) {
+            if s == symbol && last_sold.is_some_and(|last| seq <= last) {
                 i += 1;
                 continue;
             }

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use chrono_tz::America::New_York;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
+use crate::calendar::new_york_local;
 use crate::error::ComplianceError;
 use crate::trade::Trade;
 
@@ -168,7 +168,7 @@ impl Engine {
 }
 
 fn event<'a>(trade: &'a Trade, id: &'a Arc<str>, symbol: usize, position: Decimal) -> Event<'a> {
-    let local = trade.executed_at.with_timezone(&New_York).naive_local();
+    let local = new_york_local(trade.executed_at);
     Event { trade, id, symbol, local, date: local.date(), position }
 }
 

@@ -1,8 +1,9 @@
 //! The numbers behind a decision: an ordered list of named values that serializes as a JSON object.
 //!
-//! A result's metadata is built for every (trade, check) pair, millions of times in a batch run, so it is a single
+//! A result's metadata is built for every (trade, check) pair, millions of times in a batch run, so it is a small
 //! vector of `(&'static str, Field)` pairs rather than a JSON tree: no key is allocated, decimals and dates are kept
-//! as values and written as text only when serialized.
+//! as values and written as text only when serialized, and up to two fields (what a passing check reports) live
+//! inline without a heap allocation.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
+use smallvec::SmallVec;
 
 /// One metadata value.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +38,7 @@ pub enum Field {
     /// An instant, RFC 3339.
     Time(DateTime<Utc>),
     /// Any JSON (for rules of your own).
-    Json(serde_json::Value),
+    Json(Box<serde_json::Value>),
 }
 
 impl Serialize for Field {
@@ -79,6 +81,12 @@ field_from!(
     serde_json::Value => Json,
 );
 
+impl From<u32> for Field {
+    fn from(v: u32) -> Self {
+        Field::Int(i64::from(v))
+    }
+}
+
 impl From<usize> for Field {
     fn from(v: usize) -> Self {
         Field::Int(i64::try_from(v).unwrap_or(i64::MAX))
@@ -100,17 +108,17 @@ impl<T: Into<Field>> From<Option<T>> for Field {
 /// assert_eq!(m.to_json(), serde_json::json!({"day_trades_in_window": 3, "equity": "24000.5"}));
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Metadata(Vec<(&'static str, Field)>);
+pub struct Metadata(SmallVec<[(&'static str, Field); 2]>);
 
 impl Metadata {
     /// Empty metadata (allocates nothing).
     pub fn new() -> Self {
-        Metadata(Vec::new())
+        Metadata(SmallVec::new())
     }
 
-    /// Empty metadata with room for `n` fields.
+    /// Empty metadata with room for `n` fields (allocates only beyond two).
     pub fn with_capacity(n: usize) -> Self {
-        Metadata(Vec::with_capacity(n))
+        Metadata(SmallVec::with_capacity(n))
     }
 
     /// Adds a field.

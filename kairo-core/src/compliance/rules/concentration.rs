@@ -29,22 +29,25 @@ impl RuleState for ConcentrationLimit {
         let equity = ctx.equity?;
         let after = ev.position_after().abs();
         let value = after.checked_mul(ev.trade.price).unwrap_or(Decimal::MAX);
+        // The largest allowed value, equity × max_percent / 100, compared without dividing.
+        let max_value = equity.checked_mul(limit.max_percent).map_or(Decimal::MAX, |v| v * Decimal::new(1, 2));
         let reduces = after <= ev.position.abs();
+        if reduces || value <= max_value {
+            let meta = Metadata::with_capacity(2).with("position_value", value).with("max_position_value", max_value);
+            return Some(Verdict::pass("The position stays within the account's concentration limit.", meta));
+        }
         let percent = if equity > Decimal::ZERO {
             value.checked_mul(Decimal::ONE_HUNDRED).and_then(|v| v.checked_div(equity))
         } else {
             None
         };
-        let meta = Metadata::with_capacity(5)
+        let meta = Metadata::with_capacity(6)
             .with("position_value", value)
+            .with("max_position_value", max_value)
             .with("equity", equity)
             .with("percent_of_equity", percent.map(|p| p.round_dp(4)))
             .with("max_percent", limit.max_percent)
             .with("rule", REFERENCE);
-        let over = percent.is_none_or(|p| p > limit.max_percent);
-        if reduces || !over {
-            return Some(Verdict::pass("The position stays within the account's concentration limit.", meta));
-        }
         let status = match limit.action {
             Action::Fail => Status::Fail,
             Action::Flag => Status::Flag,

@@ -24,13 +24,11 @@ impl RuleState for MaxNotionalLimit {
     fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
         let limit = ctx.limits.max_notional.as_ref()?;
         let notional = ev.trade.notional();
-        let meta = Metadata::with_capacity(3)
-            .with("notional", notional)
-            .with("max_notional", limit.max)
-            .with("rule", REFERENCE);
+        let mut meta = Metadata::with_capacity(3).with("notional", notional).with("max_notional", limit.max);
         if notional <= limit.max {
             return Some(Verdict::pass("The order value is within the account's maximum.", meta));
         }
+        meta.insert("rule", REFERENCE);
         let status = match limit.action {
             Action::Fail => Status::Fail,
             Action::Flag => Status::Flag,

@@ -50,16 +50,18 @@ fn exec<'a>(ev: &'a Event<'a>) -> Exec<'a> {
 
 fn verdict(new: &[DayTrade], s: &PdtSummary, ctx: &AccountContext) -> Verdict {
     let limits = &ctx.limits.pattern_day_trading;
-    let mut meta = Metadata::with_capacity(9)
-        .with("day_trades_in_window", i64::from(s.day_trades_in_window))
-        .with("total_trades_in_window", i64::from(s.total_trades_in_window))
+    if new.is_empty() {
+        let meta = Metadata::with_capacity(2)
+            .with("day_trades_in_window", s.day_trades_in_window)
+            .with("total_trades_in_window", s.total_trades_in_window);
+        return Verdict::pass("Not a day trade.", meta);
+    }
+    let mut meta = Metadata::with_capacity(10)
+        .with("day_trades_in_window", s.day_trades_in_window)
+        .with("total_trades_in_window", s.total_trades_in_window)
         .with("window_start", s.window_start)
         .with("window_end", s.window_end)
         .with("is_pattern_day_trader", s.is_pattern_day_trader);
-    if new.is_empty() {
-        meta.insert("rule", REFERENCE);
-        return Verdict::pass("Not a day trade.", meta);
-    }
     meta.insert("day_trades", new.len());
     meta.insert("open_trade_ids", new.iter().map(|d| d.open_trade_id.clone()).collect::<Vec<_>>());
     meta.insert("equity", ctx.equity);

@@ -39,21 +39,23 @@ impl RuleState for PriceBandState {
                 _ => return None,
             },
         };
-        let deviation = (ev.trade.price - reference)
-            .abs()
-            .checked_mul(Decimal::ONE_HUNDRED)
-            .and_then(|d| d.checked_div(reference))
-            .unwrap_or(Decimal::MAX);
         let max = ctx.limits.price_band.max_deviation_percent;
+        let gap = (ev.trade.price - reference).abs();
+        // |price − reference| / reference ≤ max / 100, compared without dividing.
+        let within =
+            gap.checked_mul(Decimal::ONE_HUNDRED).is_some_and(|g| reference.checked_mul(max).is_some_and(|m| g <= m));
+        if within {
+            let meta = Metadata::with_capacity(2).with("reference_price", reference).with("reference_source", source);
+            return Some(Verdict::pass("The price is within the band around the reference price.", meta));
+        }
+        let deviation =
+            gap.checked_mul(Decimal::ONE_HUNDRED).and_then(|d| d.checked_div(reference)).unwrap_or(Decimal::MAX);
         let meta = Metadata::with_capacity(5)
             .with("price", ev.trade.price)
             .with("reference_price", reference)
             .with("reference_source", source)
             .with("deviation_percent", deviation.round_dp(4))
             .with("rule", REFERENCE);
-        if deviation <= max {
-            return Some(Verdict::pass("The price is within the band around the reference price.", meta));
-        }
         Some(Verdict::flag(
             format!(
                 "The price ${} is {}% away from the reference price ${reference}, more than the {max}% band: check for a mistyped price.",

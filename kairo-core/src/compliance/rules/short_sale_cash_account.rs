@@ -28,10 +28,11 @@ impl RuleState for ShortSaleCashAccount {
             return None;
         }
         let held = ev.position.max(rust_decimal::Decimal::ZERO);
-        let meta = Metadata::with_capacity(3).with("qty", ev.trade.qty).with("held", held).with("rule", REFERENCE);
+        let mut meta = Metadata::with_capacity(3).with("qty", ev.trade.qty).with("held", held);
         if ev.trade.qty <= held {
             return Some(Verdict::pass("The sale does not exceed the shares held.", meta));
         }
+        meta.insert("rule", REFERENCE);
         Some(Verdict::fail(
             format!(
                 "Selling {} {} while holding {held} would be a short sale, which a cash account cannot make.",

@@ -8,7 +8,7 @@ use chrono::Duration;
 use rust_decimal::Decimal;
 
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
-use crate::lots::{SymbolLots, WashSaleReport, WASH_WINDOW_DAYS};
+use crate::lots::{BuyPlan, SalePlan, SymbolLots, WashSaleReport, WASH_WINDOW_DAYS};
 use crate::trade::Side;
 
 /// The `wash_sale` rule.
@@ -41,40 +41,77 @@ impl WashState {
         self.books.get(symbol)
     }
 
-    fn verdict(&self, ev: &Event<'_>) -> Verdict {
+    fn plan(&self, ev: &Event<'_>) -> Plan {
         let t = ev.trade;
         let empty = SymbolLots::default();
         let book = self.book(ev.symbol).unwrap_or(&empty);
         match t.side {
-            Side::Sell => {
-                let plan = book.plan_sale(t.qty, t.notional() - t.fees, ev.date);
-                let loss = plan.loss();
-                if loss.is_zero() {
-                    return Verdict::pass("No shares are sold at a loss.", Metadata::new());
-                }
-                let disallowed = plan.disallowed();
-                let window_end = ev.date + Duration::days(WASH_WINDOW_DAYS);
-                let ids = book.replacement_ids(&plan);
-                let meta = Metadata::with_capacity(7)
-                    .with("loss", loss)
-                    .with("loss_qty", plan.loss_qty())
-                    .with("disallowed_loss", disallowed)
-                    .with("allowed_loss", loss - disallowed)
-                    .with("replacement_trade_ids", ids.clone())
-                    .with("window_end", window_end)
-                    .with("rule", REFERENCE);
-                if disallowed.is_zero() {
-                    return Verdict::pass(
-                        format!(
-                            "This sale realizes a ${} loss; buying {} again on or before {window_end} would make it a wash sale.",
-                            money(loss),
-                            t.symbol
-                        ),
-                        meta,
-                    );
-                }
-                let list = ids.iter().map(|i| &**i).collect::<Vec<_>>().join(", ");
-                Verdict::flag(
+            Side::Sell => Plan::Sale(book.plan_sale(t.qty, t.notional() - t.fees, ev.date)),
+            Side::Buy => Plan::Buy(book.plan_buy(t.qty, t.notional() + t.fees, ev.date)),
+        }
+    }
+
+    fn verdict(&self, ev: &Event<'_>) -> (Verdict, Plan) {
+        let plan = self.plan(ev);
+        let empty = SymbolLots::default();
+        let book = self.book(ev.symbol).unwrap_or(&empty);
+        let verdict = match &plan {
+            Plan::Sale(p) => sale_verdict(book, p, ev),
+            Plan::Buy(p) => buy_verdict(book, p, ev),
+        };
+        (verdict, plan)
+    }
+
+    fn apply(&mut self, ev: &Event<'_>, plan: &Plan) {
+        if self.books.len() <= ev.symbol {
+            self.books.resize_with(ev.symbol + 1, SymbolLots::default);
+        }
+        let t = ev.trade;
+        let book = &mut self.books[ev.symbol];
+        self.scratch.losses.clear();
+        self.scratch.matches.clear();
+        match plan {
+            Plan::Sale(plan) => book.apply_sale(plan, ev.id, &t.symbol, ev.date, &mut self.scratch),
+            Plan::Buy(plan) => book.apply_buy(plan, ev.id, t.qty, t.notional() + t.fees, ev.date, &mut self.scratch),
+        }
+    }
+}
+
+/// What a trade does to its symbol's lots.
+enum Plan {
+    Sale(SalePlan),
+    Buy(BuyPlan),
+}
+
+fn sale_verdict(book: &SymbolLots, plan: &SalePlan, ev: &Event<'_>) -> Verdict {
+    let t = ev.trade;
+    let loss = plan.loss();
+    if loss.is_zero() {
+        return Verdict::pass("No shares are sold at a loss.", Metadata::new());
+    }
+    let disallowed = plan.disallowed();
+    let window_end = ev.date + Duration::days(WASH_WINDOW_DAYS);
+    let ids = book.replacement_ids(plan);
+    let meta = Metadata::with_capacity(7)
+        .with("loss", loss)
+        .with("loss_qty", plan.loss_qty())
+        .with("disallowed_loss", disallowed)
+        .with("allowed_loss", loss - disallowed)
+        .with("replacement_trade_ids", ids.clone())
+        .with("window_end", window_end)
+        .with("rule", REFERENCE);
+    if disallowed.is_zero() {
+        return Verdict::pass(
+            format!(
+                "This sale realizes a ${} loss; buying {} again on or before {window_end} would make it a wash sale.",
+                money(loss),
+                t.symbol
+            ),
+            meta,
+        );
+    }
+    let list = ids.iter().map(|i| &**i).collect::<Vec<_>>().join(", ");
+    Verdict::flag(
                     format!(
                         "Wash sale: ${} of this sale's ${} loss is disallowed because {} shares bought within 30 days before it are still held (trade {list}); the disallowed loss is added to their cost basis.",
                         money(disallowed),
@@ -83,20 +120,21 @@ impl WashState {
                     ),
                     meta,
                 )
-            }
-            Side::Buy => {
-                let plan = book.plan_buy(t.qty, t.notional() + t.fees, ev.date);
-                let disallowed = plan.disallowed();
-                if disallowed.is_zero() {
-                    return Verdict::pass("This purchase does not replace shares sold at a loss.", Metadata::new());
-                }
-                let ids = book.pending_ids(&plan);
-                let list = ids.iter().map(|i| &**i).collect::<Vec<_>>().join(", ");
-                let meta = Metadata::with_capacity(3)
-                    .with("disallowed_loss", disallowed)
-                    .with("loss_trade_ids", ids)
-                    .with("rule", REFERENCE);
-                Verdict::flag(
+}
+
+fn buy_verdict(book: &SymbolLots, plan: &BuyPlan, ev: &Event<'_>) -> Verdict {
+    let t = ev.trade;
+    let disallowed = plan.disallowed();
+    if disallowed.is_zero() {
+        return Verdict::pass("This purchase does not replace shares sold at a loss.", Metadata::new());
+    }
+    let ids = book.pending_ids(plan);
+    let list = ids.iter().map(|i| &**i).collect::<Vec<_>>().join(", ");
+    let meta = Metadata::with_capacity(3)
+        .with("disallowed_loss", disallowed)
+        .with("loss_trade_ids", ids)
+        .with("rule", REFERENCE);
+    Verdict::flag(
                     format!(
                         "Wash sale: this purchase comes within 30 days after a sale of {} at a loss (trade {list}); ${} of that loss is disallowed and added to the cost basis of these shares.",
                         t.symbol,
@@ -104,34 +142,21 @@ impl WashState {
                     ),
                     meta,
                 )
-            }
-        }
-    }
 }
 
 impl RuleState for WashState {
     fn check(&self, ev: &Event<'_>, _ctx: &AccountContext) -> Option<Verdict> {
-        Some(self.verdict(ev))
+        Some(self.verdict(ev).0)
     }
 
     fn record(&mut self, ev: &Event<'_>, _ctx: &AccountContext) {
-        if self.books.len() <= ev.symbol {
-            self.books.resize_with(ev.symbol + 1, SymbolLots::default);
-        }
-        let t = ev.trade;
-        let book = &mut self.books[ev.symbol];
-        self.scratch.losses.clear();
-        self.scratch.matches.clear();
-        match t.side {
-            Side::Sell => {
-                let plan = book.plan_sale(t.qty, t.notional() - t.fees, ev.date);
-                book.apply_sale(&plan, ev.id, &t.symbol, ev.date, &mut self.scratch);
-            }
-            Side::Buy => {
-                let cost = t.notional() + t.fees;
-                let plan = book.plan_buy(t.qty, cost, ev.date);
-                book.apply_buy(&plan, ev.id, t.qty, cost, ev.date, &mut self.scratch);
-            }
-        }
+        let plan = self.plan(ev);
+        self.apply(ev, &plan);
+    }
+
+    fn push(&mut self, ev: &Event<'_>, _ctx: &AccountContext) -> Option<Verdict> {
+        let (verdict, plan) = self.verdict(ev);
+        self.apply(ev, &plan);
+        Some(verdict)
     }
 }
