@@ -70,33 +70,47 @@ pub fn trades(n: usize, users: usize, seed: u64) -> Vec<Trade> {
         .collect()
 }
 
-/// One account's history of `n` trades: ten a day on consecutive weekdays from 2 January 2024, in 20 symbols whose
-/// prices wander ±2% a trade around their own level, buys and sells mixed and often the same quantity, so that the
-/// compliance rules meet day trades, wash sales, settlement violations and short sales.
-pub fn account_trades(n: usize, account: u64) -> Vec<Trade> {
+/// One account's history of `n` trades: `per_day` a day on consecutive weekdays from Monday 8 January 2024 (exchange
+/// holidays included, which the market-hours check flags), in 20 symbols whose prices wander ±2% a trade around
+/// their own level. The account trades like an active retail investor: it buys a symbol it does not hold, and sells
+/// part or all of what it holds about as often as it buys more, so positions stay bounded and it never sells short.
+/// Day trades, wash sales and settlement violations occur at the rates such an account produces.
+pub fn account_trades(n: usize, per_day: usize, account: u64) -> Vec<Trade> {
+    let per_day = per_day.clamp(1, 60);
     const SYMBOLS: [&str; 20] = [
         "AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "BRK.B", "TSLA", "JPM", "V", "UNH", "XOM", "JNJ", "PG", "MA",
         "HD", "AVGO", "CVX", "LLY", "SPY",
     ];
     let mut g = SplitMix64::new(0x5EED ^ account.wrapping_mul(0x9E37_79B9));
     let mut prices: Vec<i64> = (0..20).map(|_| 2_000 + (g.next_u64() % 40_000) as i64).collect();
-    let first_day: DateTime<Utc> = DateTime::from_timestamp(1_704_205_800, 0).unwrap_or_default(); // 2024-01-02 14:30 UTC
+    let mut held = [0u64; 20];
+    let first_day: DateTime<Utc> = DateTime::from_timestamp(1_704_724_200, 0).unwrap_or_default(); // 2024-01-08 14:30 UTC
     let user = format!("user{account:04}");
     (0..n)
         .map(|i| {
-            let day = (i / 10) as i64;
+            let day = (i / per_day) as i64;
             let weekday_offset = day / 5 * 7 + day % 5;
-            let at = first_day + Duration::days(weekday_offset) + Duration::minutes(5 + 36 * (i % 10) as i64);
+            let minute = 5 + (360 / per_day * (i % per_day)) as i64;
+            let at = first_day + Duration::days(weekday_offset) + Duration::minutes(minute);
             let s = (g.next_u64() % 20) as usize;
             let step = (g.next_u64() % 5) as i64 - 2;
             prices[s] = (prices[s] + prices[s] * step / 100).max(100);
-            let side = if g.next_f64() < 0.55 { Side::Buy } else { Side::Sell };
+            let lots = 1 + g.next_u64() % 5;
+            let (side, qty) = if held[s] == 0 || g.next_f64() < 0.5 {
+                (Side::Buy, 10 * lots)
+            } else {
+                (Side::Sell, (10 * lots).min(held[s]))
+            };
+            match side {
+                Side::Buy => held[s] += qty,
+                Side::Sell => held[s] -= qty,
+            }
             Trade {
                 id: format!("{user}-{i:06}"),
                 user_id: user.clone(),
                 symbol: SYMBOLS[s].to_owned(),
                 side,
-                qty: Decimal::from(10 * (1 + g.next_u64() % 5)),
+                qty: Decimal::from(qty),
                 price: Decimal::new(prices[s], 2),
                 executed_at: at,
                 external_id: None,
@@ -104,4 +118,15 @@ pub fn account_trades(n: usize, account: u64) -> Vec<Trade> {
             }
         })
         .collect()
+}
+
+/// The account context of the compliance benchmarks: even accounts are margin accounts, odd ones cash accounts,
+/// $250,000 of equity (and settled cash), a $50,000 order limit and a 25% concentration limit (flagged).
+pub fn bench_context(account: u64) -> kairo_core::compliance::AccountContext {
+    let kind = if account % 2 == 0 { r#""margin""# } else { r#""cash", "settled_cash": "250000""# };
+    let json = format!(
+        r#"{{"account_type": {kind}, "equity": "250000",
+            "limits": {{"max_notional": {{"max": "50000"}}, "concentration": {{"max_percent": "25", "action": "flag"}}}}}}"#
+    );
+    serde_json::from_str(&json).unwrap_or_default()
 }

@@ -70,6 +70,16 @@ pub const MAX_PRICE: i64 = 1_000_000_000;
 /// The largest accepted `fees`.
 pub const MAX_FEES: i64 = 1_000_000_000_000;
 
+/// Whether the non-negative `value` is above `max`, compared on the integer mantissa (no rescaling).
+fn exceeds(value: Decimal, max: i64) -> bool {
+    // value = mantissa / 10^scale > max  ⇔  mantissa > max · 10^scale; when that product overflows i128 it is
+    // beyond any mantissa (< 2^96).
+    10i128
+        .checked_pow(value.scale())
+        .and_then(|p| p.checked_mul(i128::from(max)))
+        .is_some_and(|bound| value.mantissa() > bound)
+}
+
 /// One executed fill.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "TradeRecord")]
@@ -212,7 +222,7 @@ impl Trade {
         for (field, value, max) in
             [("qty", self.qty, MAX_QTY), ("price", self.price, MAX_PRICE), ("fees", self.fees, MAX_FEES)]
         {
-            if value > Decimal::from(max) {
+            if exceeds(value, max) {
                 return Err(TradeError::TooLarge { field, value, max: Decimal::from(max) });
             }
         }
@@ -226,7 +236,10 @@ impl Trade {
 
     /// Signed quantity: `+qty` for a buy, `−qty` for a sell.
     pub fn signed_qty(&self) -> Decimal {
-        self.side.sign() * self.qty
+        match self.side {
+            Side::Buy => self.qty,
+            Side::Sell => -self.qty,
+        }
     }
 
     /// Cash that left the account: for a buy `qty × price + fees`; for a sell `−(qty × price − fees)`.

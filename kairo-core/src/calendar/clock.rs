@@ -21,16 +21,25 @@ use chrono_tz::America::New_York;
 pub fn new_york_local(at: DateTime<Utc>) -> NaiveDateTime {
     let utc = at.naive_utc();
     let year = utc.year();
-    if !(2007..2100).contains(&year) {
-        return at.with_timezone(&New_York).naive_local();
+    match usize::try_from(year - FIRST_YEAR).ok().and_then(|i| dst_table().get(i)) {
+        Some(&(start, end)) => utc - Duration::hours(if utc >= start && utc < end { 4 } else { 5 }),
+        None => at.with_timezone(&New_York).naive_local(),
     }
-    let sunday = |month, n| NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Sun, n);
-    let (Some(start), Some(end)) = (sunday(3, 2), sunday(11, 1)) else {
-        return at.with_timezone(&New_York).naive_local();
-    };
-    let dst =
-        utc >= start.and_hms_opt(7, 0, 0).unwrap_or_default() && utc < end.and_hms_opt(6, 0, 0).unwrap_or_default();
-    utc - Duration::hours(if dst { 4 } else { 5 })
+}
+
+const FIRST_YEAR: i32 = 2007;
+
+/// Start and end of daylight saving time in UTC for each year from 2007 to 2099.
+fn dst_table() -> &'static [(NaiveDateTime, NaiveDateTime)] {
+    static TABLE: std::sync::OnceLock<Vec<(NaiveDateTime, NaiveDateTime)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (FIRST_YEAR..2100)
+            .filter_map(|year| {
+                let sunday = |month, n| NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Sun, n);
+                Some((sunday(3, 2)?.and_hms_opt(7, 0, 0)?, sunday(11, 1)?.and_hms_opt(6, 0, 0)?))
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]

@@ -264,7 +264,7 @@ impl SymbolLots {
         trade_id: &Arc<str>,
         symbol: &str,
         date: NaiveDate,
-        out: &mut WashSaleReport,
+        mut out: Option<&mut WashSaleReport>,
     ) {
         self.lots.drain(..plan.consumed_lots);
         if plan.partial_qty > Decimal::ZERO {
@@ -282,20 +282,22 @@ impl SymbolLots {
         if plan.pieces.is_empty() {
             return;
         }
-        let loss_index = out.losses.len();
+        let loss_index = out.as_ref().map_or(0, |o| o.losses.len());
         let loss = plan.loss();
         // Shares of a loss are split at 28 significant digits, so their sum can pass the loss by one unit in the
         // last place; the disallowed part never exceeds the loss.
         let disallowed = plan.disallowed().min(loss);
-        out.losses.push(LossSale {
-            trade_id: trade_id.clone(),
-            symbol: symbol.to_owned(),
-            date,
-            qty: plan.loss_qty(),
-            loss,
-            disallowed_loss: disallowed,
-            allowed_loss: loss - disallowed,
-        });
+        if let Some(out) = out.as_deref_mut() {
+            out.losses.push(LossSale {
+                trade_id: trade_id.clone(),
+                symbol: symbol.to_owned(),
+                date,
+                qty: plan.loss_qty(),
+                loss,
+                disallowed_loss: disallowed,
+                allowed_loss: loss - disallowed,
+            });
+        }
         // Split the replacement lots in order: the matched shares of a lot become a lot of their own, inserted
         // before the rest of it, which shifts every later index by one.
         let mut unmatched: Vec<(Decimal, Decimal)> = plan.pieces.iter().map(|p| (p.qty, p.loss)).collect();
@@ -309,14 +311,16 @@ impl SymbolLots {
             }
             unmatched[piece].0 -= m;
             unmatched[piece].1 -= d;
-            out.matches.push(WashSaleMatch {
-                loss_trade_id: trade_id.clone(),
-                replacement_trade_id: replacement,
-                qty: m,
-                disallowed_loss: d,
-                basis_adjustment: d,
-                holding_period_days_added: days,
-            });
+            if let Some(out) = out.as_deref_mut() {
+                out.matches.push(WashSaleMatch {
+                    loss_trade_id: trade_id.clone(),
+                    replacement_trade_id: replacement,
+                    qty: m,
+                    disallowed_loss: d,
+                    basis_adjustment: d,
+                    holding_period_days_added: days,
+                });
+            }
         }
         for (piece, (qty, loss)) in plan.pieces.iter().zip(unmatched) {
             if qty > Decimal::ZERO {
@@ -394,7 +398,7 @@ impl SymbolLots {
         qty: Decimal,
         cost: Decimal,
         date: NaiveDate,
-        out: &mut WashSaleReport,
+        mut out: Option<&mut WashSaleReport>,
     ) {
         let mut left = plan.cover_qty;
         let mut cost_left = cost;
@@ -433,17 +437,19 @@ impl SymbolLots {
                 holding_from: date - Duration::days(p.holding_days),
                 can_replace: false,
             });
-            out.matches.push(WashSaleMatch {
-                loss_trade_id: p.trade_id.clone(),
-                replacement_trade_id: trade_id.clone(),
-                qty: m,
-                disallowed_loss: d,
-                basis_adjustment: d,
-                holding_period_days_added: p.holding_days,
-            });
-            if let Some(loss) = out.losses.get_mut(p.loss_index) {
-                loss.disallowed_loss = (loss.disallowed_loss + d).min(loss.loss);
-                loss.allowed_loss = loss.loss - loss.disallowed_loss;
+            if let Some(out) = out.as_deref_mut() {
+                out.matches.push(WashSaleMatch {
+                    loss_trade_id: p.trade_id.clone(),
+                    replacement_trade_id: trade_id.clone(),
+                    qty: m,
+                    disallowed_loss: d,
+                    basis_adjustment: d,
+                    holding_period_days_added: p.holding_days,
+                });
+                if let Some(loss) = out.losses.get_mut(p.loss_index) {
+                    loss.disallowed_loss = (loss.disallowed_loss + d).min(loss.loss);
+                    loss.allowed_loss = loss.loss - loss.disallowed_loss;
+                }
             }
             p.qty -= m;
             p.loss -= d;
@@ -524,13 +530,13 @@ pub fn wash_sales(trades: &[Trade]) -> Result<WashSaleReport, LotError> {
         let pnl = match t.side {
             Side::Sell => {
                 let plan = book.plan_sale(t.qty, t.notional() - t.fees, date);
-                book.apply_sale(&plan, &id, &t.symbol, date, &mut report);
+                book.apply_sale(&plan, &id, &t.symbol, date, Some(&mut report));
                 plan.realized
             }
             Side::Buy => {
                 let cost = t.notional() + t.fees;
                 let plan = book.plan_buy(t.qty, cost, date);
-                book.apply_buy(&plan, &id, t.qty, cost, date, &mut report);
+                book.apply_buy(&plan, &id, t.qty, cost, date, Some(&mut report));
                 plan.realized
             }
         };

@@ -8,7 +8,7 @@ use chrono::Duration;
 use rust_decimal::Decimal;
 
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
-use crate::lots::{BuyPlan, SalePlan, SymbolLots, WashSaleReport, WASH_WINDOW_DAYS};
+use crate::lots::{BuyPlan, SalePlan, SymbolLots, WASH_WINDOW_DAYS};
 use crate::trade::Side;
 
 /// The `wash_sale` rule.
@@ -23,13 +23,12 @@ impl Rule for WashSale {
     }
 
     fn start(&self, _ctx: &AccountContext) -> Box<dyn RuleState> {
-        Box::new(WashState { books: Vec::new(), scratch: WashSaleReport::default() })
+        Box::new(WashState { books: Vec::new() })
     }
 }
 
 struct WashState {
     books: Vec<SymbolLots>,
-    scratch: WashSaleReport,
 }
 
 fn money(d: Decimal) -> Decimal {
@@ -68,11 +67,9 @@ impl WashState {
         }
         let t = ev.trade;
         let book = &mut self.books[ev.symbol];
-        self.scratch.losses.clear();
-        self.scratch.matches.clear();
         match plan {
-            Plan::Sale(plan) => book.apply_sale(plan, ev.id, &t.symbol, ev.date, &mut self.scratch),
-            Plan::Buy(plan) => book.apply_buy(plan, ev.id, t.qty, t.notional() + t.fees, ev.date, &mut self.scratch),
+            Plan::Sale(plan) => book.apply_sale(plan, ev.id, &t.symbol, ev.date, None),
+            Plan::Buy(plan) => book.apply_buy(plan, ev.id, t.qty, t.notional() + t.fees, ev.date, None),
         }
     }
 }
@@ -102,11 +99,7 @@ fn sale_verdict(book: &SymbolLots, plan: &SalePlan, ev: &Event<'_>) -> Verdict {
         .with("rule", REFERENCE);
     if disallowed.is_zero() {
         return Verdict::pass(
-            format!(
-                "This sale realizes a ${} loss; buying {} again on or before {window_end} would make it a wash sale.",
-                money(loss),
-                t.symbol
-            ),
+            "This sale realizes a loss; buying the same security within 30 days after it would make it a wash sale.",
             meta,
         );
     }
