@@ -123,7 +123,7 @@ pub fn account_trades(n: usize, per_day: usize, account: u64) -> Vec<Trade> {
 /// The account context of the compliance benchmarks: even accounts are margin accounts, odd ones cash accounts,
 /// $250,000 of equity (and settled cash), a $50,000 order limit and a 25% concentration limit (flagged).
 pub fn bench_context(account: u64) -> kairo_core::compliance::AccountContext {
-    let kind = if account % 2 == 0 { r#""margin""# } else { r#""cash", "settled_cash": "250000""# };
+    let kind = if account.is_multiple_of(2) { r#""margin""# } else { r#""cash", "settled_cash": "250000""# };
     let json = format!(
         r#"{{"account_type": {kind}, "equity": "250000",
             "limits": {{"max_notional": {{"max": "50000"}}, "concentration": {{"max_percent": "25", "action": "flag"}}}}}}"#
