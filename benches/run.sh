@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates benches/README.md: kairo against empyrical-reloaded and numpy on the same arrays in one run, then the
-# criterion benchmarks of kairo-core. Takes a few minutes; run it on an otherwise idle machine.
+# Regenerates benches/README.md: kairo against empyrical-reloaded and numpy on the same arrays in one run, the
+# compliance engine rule by rule, then the criterion benchmarks of kairo-core. Takes about fifteen minutes; run it
+# on an otherwise idle machine.
 #
 #   ./benches/run.sh            # everything
 #   REPEATS=15 ./benches/run.sh # more repeats for the side-by-side table
@@ -19,6 +20,13 @@ cargo build --quiet --release -p kairo-benches --bin metrics_timing
 peer_table=$("$venv/bin/python" -W ignore benches/peer_comparison.py \
     --kairo-bin "$CARGO_TARGET_DIR/release/metrics_timing" --repeats "$repeats")
 
-cargo bench --quiet -p kairo-benches --bench metrics --bench lots >/dev/null
-python3 benches/write_readme.py "$CARGO_TARGET_DIR/criterion" "$repeats" <<<"$peer_table" > benches/README.md
+cargo build --quiet --release -p kairo-benches --bin compliance_timing
+compliance_retail=$("$CARGO_TARGET_DIR/release/compliance_timing" --per-day 4 --repeats 5)
+compliance_day_trader=$("$CARGO_TARGET_DIR/release/compliance_timing" --per-day 10 --repeats 5)
+
+cargo bench --quiet -p kairo-benches --bench metrics --bench lots --bench compliance >/dev/null
+tables=$(mktemp -d)
+printf '%s\n' "$compliance_retail" > "$tables/retail.md"
+printf '%s\n' "$compliance_day_trader" > "$tables/day_trader.md"
+python3 benches/write_readme.py "$CARGO_TARGET_DIR/criterion" "$repeats" "$tables" <<<"$peer_table" > benches/README.md
 echo "wrote benches/README.md"

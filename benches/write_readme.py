@@ -74,8 +74,60 @@ and on this virtual machine numpy's two vectorized passes are close to that bus'
 pair statistics (beta, correlation, tracking error, capture) read a second array of the same size."""
 
 
+def compliance_section(tables, criterion):
+    """The compliance engine: per-rule batch timings of both workloads and the targets read off criterion."""
+    retail = (Path(tables) / "retail.md").read_text().strip()
+    day_trader = (Path(tables) / "day_trader.md").read_text().strip()
+    rows = {name.split(" / ")[-1]: median for name, median, _, _ in criterion}
+    out = [
+        "## compliance engine",
+        "",
+        "1,000 accounts × 1,000 trades (`kairo_benches::account_trades`: 20 symbols, prices wandering ±2 % a trade,",
+        "long-only, selling what is held about as often as buying; even accounts margin, odd ones cash with $250,000",
+        "of settled cash; $50,000 order limit; 25 % concentration limit). The retail workload trades four times a day",
+        "(a year), the day-trader workload ten times a day. `check_history_into` per account, single-threaded, every",
+        "result materialized (a `CheckResult` per trade and applicable check).",
+        "",
+    ]
+    targets = []
+    for workload in ("retail", "day_trader"):
+        key = f"check_history_1m_trades_1000_accounts_all_rules_{workload}"
+        if key in rows:
+            seconds = rows[key] / 1e3
+            state = "**met**" if seconds < 1.0 else f"**missed** ({seconds:.1f}× the target)"
+            targets.append(f"- Batch, {workload.replace('_', ' ')} workload: {seconds:.2f} s for 1M trades, target < 1 s: {state}.")
+    for kind in ("margin", "cash"):
+        key = f"engine_check_order_10k_history_{kind}"
+        if key in rows:
+            micros = rows[key] * 1e3
+            state = "**met**" if micros < 20 else "**missed**"
+            targets.append(f"- Pre-trade on a live engine ({kind} account, 10,000 trades of history): {micros:.1f} µs, "
+                           f"target < 20 µs: {state}.")
+        key = f"stateless_check_order_10k_history_{kind}"
+        if key in rows:
+            targets.append(f"- Stateless `check_order` replaying the 10,000 trades ({kind}): {rows[key]:.1f} ms "
+                           "(the path for a one-off check; a service keeps an `Engine` per account).")
+    out += targets
+    out += [
+        "",
+        "Per rule (each rule alone, then all together; median of 5 runs; `cargo run --release -p kairo-benches --bin",
+        "compliance_timing -- --per-day 4`), and what the workload produces:",
+        "",
+        "### retail (4 trades a day)",
+        "",
+        retail,
+        "",
+        "### day trader (10 trades a day)",
+        "",
+        day_trader,
+        "",
+    ]
+    return out
+
+
 def main():
     root, repeats = sys.argv[1], sys.argv[2]
+    tables = sys.argv[3] if len(sys.argv) > 3 else None
     peer = sys.stdin.read().strip()
     out = [
         "# kairo benchmarks",
@@ -101,14 +153,19 @@ def main():
         "",
         WHY,
         "",
+    ]
+    criterion = criterion_rows(root)
+    if tables:
+        out += compliance_section(tables, criterion)
+    out += [
         "## criterion (kairo-core)",
         "",
-        "Command: `cargo bench -p kairo-benches` (benches/benches/metrics.rs, benches/benches/lots.rs).",
+        "Command: `cargo bench -p kairo-benches` (benches/benches/metrics.rs, lots.rs, compliance.rs).",
         "",
         "| benchmark | median (ms) | 95 % interval (ms) |",
         "|---|---:|---:|",
     ]
-    for name, median, lo, hi in criterion_rows(root):
+    for name, median, lo, hi in criterion:
         out.append(f"| {name} | {median:.2f} | {lo:.2f} – {hi:.2f} |")
     print("\n".join(out))
 

@@ -73,6 +73,8 @@ pub(crate) struct CashLedger {
     /// Purchases with an unfunded part: (symbol, lot seq), oldest first.
     unfunded: VecDeque<(usize, u64)>,
     next_seq: u64,
+    /// The settlement date of the last trade date seen.
+    settles: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl CashLedger {
@@ -84,6 +86,18 @@ impl CashLedger {
             lots: Vec::new(),
             unfunded: VecDeque::new(),
             next_seq: 0,
+            settles: None,
+        }
+    }
+
+    fn settlement_date(&mut self, date: NaiveDate) -> NaiveDate {
+        match self.settles {
+            Some((d, s)) if d == date => s,
+            _ => {
+                let s = self.cycle.settlement_date(date);
+                self.settles = Some((date, s));
+                s
+            }
         }
     }
 
@@ -123,6 +137,7 @@ impl CashLedger {
         }
         let seq = self.next_seq;
         self.next_seq += 1;
+        let settles = self.settlement_date(date);
         if self.lots.len() <= symbol {
             self.lots.resize_with(symbol + 1, VecDeque::new);
         }
@@ -131,7 +146,7 @@ impl CashLedger {
             trade_id: id.clone(),
             qty: trade.qty,
             trade_date: date,
-            settles: self.cycle.settlement_date(date),
+            settles,
             unsettled_until,
             unfunded: rest,
         });
@@ -189,7 +204,7 @@ impl CashLedger {
     /// Records a sale.
     pub fn sell(&mut self, symbol: usize, trade: &Trade, date: NaiveDate) {
         self.settle(date);
-        let settles = self.cycle.settlement_date(date);
+        let settles = self.settlement_date(date);
         let mut proceeds = trade.notional() - trade.fees;
         let mut left = trade.qty;
         let mut last_sold = None;

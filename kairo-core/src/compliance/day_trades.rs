@@ -183,6 +183,8 @@ pub(crate) struct DayTradeCounter {
     symbols: Vec<SymbolDay>,
     /// (date, day trades, trades) of recent days with trades, oldest first.
     days: VecDeque<(NaiveDate, u32, u32)>,
+    /// The window start of the last date asked for (the calendar walk is done once per date).
+    window: std::cell::Cell<Option<(NaiveDate, NaiveDate)>>,
 }
 
 impl DayTradeCounter {
@@ -192,6 +194,18 @@ impl DayTradeCounter {
             window_days: limits.window_days,
             symbols: Vec::new(),
             days: VecDeque::new(),
+            window: std::cell::Cell::new(None),
+        }
+    }
+
+    fn window_start(&self, date: NaiveDate) -> NaiveDate {
+        match self.window.get() {
+            Some((d, start)) if d == date => start,
+            _ => {
+                let start = window_start(date, self.window_days);
+                self.window.set(Some((date, start)));
+                start
+            }
         }
     }
 
@@ -221,7 +235,7 @@ impl DayTradeCounter {
             }
             _ => self.days.push_back((ev.date, new, 1)),
         }
-        let start = window_start(ev.date, self.window_days);
+        let start = self.window_start(ev.date);
         while self.days.front().is_some_and(|(d, _, _)| *d < start) {
             self.days.pop_front();
         }

@@ -43,7 +43,7 @@ pub struct Engine {
     states: Vec<Box<dyn RuleState>>,
     symbols: FxHashMap<String, usize>,
     positions: Vec<Decimal>,
-    last: Option<(DateTime<Utc>, String)>,
+    last: Option<(DateTime<Utc>, Arc<str>)>,
 }
 
 impl Engine {
@@ -90,7 +90,7 @@ impl Engine {
                 out.push(CheckResult::new(id.clone(), name, v));
             }
         }
-        self.finish(trade, symbol, ev.position_after());
+        self.finish(trade, &id, symbol, ev.position_after());
         Ok(())
     }
 
@@ -104,7 +104,7 @@ impl Engine {
         for state in &mut self.states {
             state.record(&ev, &self.ctx);
         }
-        self.finish(trade, symbol, ev.position_after());
+        self.finish(trade, &id, symbol, ev.position_after());
         Ok(())
     }
 
@@ -120,16 +120,9 @@ impl Engine {
         }
     }
 
-    fn finish(&mut self, trade: &Trade, symbol: usize, position: Decimal) {
+    fn finish(&mut self, trade: &Trade, id: &Arc<str>, symbol: usize, position: Decimal) {
         self.positions[symbol] = position;
-        match &mut self.last {
-            Some((at, last_id)) => {
-                *at = trade.executed_at;
-                last_id.clear();
-                last_id.push_str(&trade.id);
-            }
-            None => self.last = Some((trade.executed_at, trade.id.clone())),
-        }
+        self.last = Some((trade.executed_at, id.clone()));
     }
 
     /// Whether `order` would break a rule, given everything pushed so far; records nothing.
@@ -154,11 +147,11 @@ impl Engine {
     fn admit(&self, trade: &Trade) -> Result<(), ComplianceError> {
         trade.validate().map_err(|source| ComplianceError::InvalidTrade { trade_id: trade.id.clone(), source })?;
         if let Some((at, id)) = &self.last {
-            if (trade.executed_at, trade.id.as_str()) < (*at, id.as_str()) {
+            if (trade.executed_at, trade.id.as_str()) < (*at, &**id) {
                 return Err(ComplianceError::OutOfOrder {
                     trade_id: trade.id.clone(),
                     executed_at: trade.executed_at,
-                    last_trade_id: id.clone(),
+                    last_trade_id: id.to_string(),
                     last_executed_at: *at,
                 });
             }

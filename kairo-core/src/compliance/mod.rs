@@ -21,6 +21,7 @@ mod metadata;
 mod result;
 mod rule;
 pub mod rules;
+mod text;
 
 pub use context::{
     AccountContext, AccountType, Action, CashAccount, ComplianceConfig, Concentration, DayTradeCounting, Limits,

@@ -5,8 +5,8 @@
 //! records and the adjusted P&L. Applies to every trade, cash and margin accounts alike.
 
 use chrono::Duration;
-use rust_decimal::Decimal;
 
+use crate::compliance::text::{push_ids, push_money};
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
 use crate::lots::{BuyPlan, SalePlan, SymbolLots, WASH_WINDOW_DAYS};
 use crate::trade::Side;
@@ -29,10 +29,6 @@ impl Rule for WashSale {
 
 struct WashState {
     books: Vec<SymbolLots>,
-}
-
-fn money(d: Decimal) -> Decimal {
-    d.round_dp(2)
 }
 
 impl WashState {
@@ -94,25 +90,24 @@ fn sale_verdict(book: &SymbolLots, plan: &SalePlan, ev: &Event<'_>) -> Verdict {
         .with("loss_qty", plan.loss_qty())
         .with("disallowed_loss", disallowed)
         .with("allowed_loss", loss - disallowed)
-        .with("replacement_trade_ids", ids.clone())
-        .with("window_end", window_end)
-        .with("rule", REFERENCE);
+        .with("window_end", window_end);
     if disallowed.is_zero() {
         return Verdict::pass(
             "This sale realizes a loss; buying the same security within 30 days after it would make it a wash sale.",
-            meta,
+            meta.with("replacement_trade_ids", ids).with("rule", REFERENCE),
         );
     }
-    let list = ids.iter().map(|i| &**i).collect::<Vec<_>>().join(", ");
-    Verdict::flag(
-                    format!(
-                        "Wash sale: ${} of this sale's ${} loss is disallowed because {} shares bought within 30 days before it are still held (trade {list}); the disallowed loss is added to their cost basis.",
-                        money(disallowed),
-                        money(loss),
-                        t.symbol
-                    ),
-                    meta,
-                )
+    let mut reason = String::with_capacity(220);
+    reason.push_str("Wash sale: $");
+    push_money(&mut reason, disallowed);
+    reason.push_str(" of this sale's $");
+    push_money(&mut reason, loss);
+    reason.push_str(" loss is disallowed because ");
+    reason.push_str(&t.symbol);
+    reason.push_str(" shares bought within 30 days before it are still held (trade ");
+    push_ids(&mut reason, &ids);
+    reason.push_str("); the disallowed loss is added to their cost basis.");
+    Verdict::flag(reason, meta.with("replacement_trade_ids", ids).with("rule", REFERENCE))
 }
 
 fn buy_verdict(book: &SymbolLots, plan: &BuyPlan, ev: &Event<'_>) -> Verdict {
@@ -122,19 +117,19 @@ fn buy_verdict(book: &SymbolLots, plan: &BuyPlan, ev: &Event<'_>) -> Verdict {
         return Verdict::pass("This purchase does not replace shares sold at a loss.", Metadata::new());
     }
     let ids = book.pending_ids(plan);
-    let list = ids.iter().map(|i| &**i).collect::<Vec<_>>().join(", ");
+    let mut reason = String::with_capacity(200);
+    reason.push_str("Wash sale: this purchase comes within 30 days after a sale of ");
+    reason.push_str(&t.symbol);
+    reason.push_str(" at a loss (trade ");
+    push_ids(&mut reason, &ids);
+    reason.push_str("); $");
+    push_money(&mut reason, disallowed);
+    reason.push_str(" of that loss is disallowed and added to the cost basis of these shares.");
     let meta = Metadata::with_capacity(3)
         .with("disallowed_loss", disallowed)
         .with("loss_trade_ids", ids)
         .with("rule", REFERENCE);
-    Verdict::flag(
-                    format!(
-                        "Wash sale: this purchase comes within 30 days after a sale of {} at a loss (trade {list}); ${} of that loss is disallowed and added to the cost basis of these shares.",
-                        t.symbol,
-                        money(disallowed)
-                    ),
-                    meta,
-                )
+    Verdict::flag(reason, meta)
 }
 
 impl RuleState for WashState {
