@@ -166,7 +166,8 @@ def main():
         "|---|---:|---:|",
     ]
     for name, median, lo, hi in criterion:
-        out.append(f"| {name} | {median:.2f} | {lo:.2f} – {hi:.2f} |")
+        digits = 2 if median >= 1 else 4
+        out.append(f"| {name} | {median:.{digits}f} | {lo:.{digits}f} – {hi:.{digits}f} |")
     print("\n".join(out))
 
 
