@@ -232,7 +232,7 @@ impl SymbolLots {
         let mut piece = 0;
         let mut piece_left = plan.pieces.first().map_or(Decimal::ZERO, |p| p.qty);
         let mut piece_loss_left = plan.pieces.first().map_or(Decimal::ZERO, |p| p.loss);
-        for (i, lot) in self.lots.iter().enumerate().skip(plan.consumed_lots) {
+        for (i, lot) in (plan.consumed_lots..).zip(self.lots.range(plan.consumed_lots.min(self.lots.len())..)) {
             if piece >= plan.pieces.len() {
                 break;
             }
@@ -379,7 +379,7 @@ impl SymbolLots {
         }
         let latest_sale = date - Duration::days(WASH_WINDOW_DAYS);
         plan.expired = self.pending.iter().take_while(|p| p.date < latest_sale).count();
-        for (i, p) in self.pending.iter().enumerate().skip(plan.expired) {
+        for (i, p) in (plan.expired..).zip(self.pending.range(plan.expired.min(self.pending.len())..)) {
             if left.is_zero() {
                 break;
             }
