@@ -6,7 +6,8 @@ mod common;
 use chrono::{DateTime, Duration, Utc};
 use common::{buy, sell};
 use kairo_core::compliance::{
-    check_history, check_order, default_rules, rules, AccountContext, AccountType, ComplianceConfig, Engine, Status,
+    check_history, check_order, default_rules, rules, AccountContext, AccountType, ComplianceConfig, Engine, RuleSet,
+    Status,
 };
 use kairo_core::{ComplianceError, Side, Trade};
 use proptest::prelude::*;
@@ -243,6 +244,26 @@ proptest! {
                 streamed.extend(pushed);
             }
             prop_assert_eq!(batch, streamed);
+        }
+    }
+
+    /// The three settlement checks answered together from one ledger give exactly what the three separate rules
+    /// give.
+    #[test]
+    fn shared_settlement_ledger_equals_separate_rules(history in arb_history()) {
+        let ctx = &contexts()[0];
+        let separate = RuleSet::new().with(rules::GoodFaithViolation).with(rules::Freeriding).with(rules::CashLiquidation);
+        let together = RuleSet::new().with(rules::SettlementViolations::all());
+        prop_assert_eq!(together.names(), separate.names());
+        prop_assert_eq!(check_history(&history, &together, ctx).unwrap(), check_history(&history, &separate, ctx).unwrap());
+        let mut a = Engine::new(&together, ctx.clone()).unwrap();
+        let mut b = Engine::new(&separate, ctx.clone()).unwrap();
+        let mut sorted = history.clone();
+        kairo_core::trade::sort_chronologically(&mut sorted);
+        for t in &sorted {
+            prop_assert_eq!(a.check_order(t).unwrap(), b.check_order(t).unwrap());
+            a.push(t).unwrap();
+            b.push(t).unwrap();
         }
     }
 

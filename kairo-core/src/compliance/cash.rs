@@ -296,48 +296,79 @@ pub(crate) enum Violation {
     CashLiquidation,
 }
 
-/// The state of one settlement rule: its own ledger and its violations.
+impl Violation {
+    /// The check name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Violation::GoodFaith => "good_faith_violation",
+            Violation::Freeriding => "freeriding",
+            Violation::CashLiquidation => "cash_liquidation",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The purchases a sale's effect implicates for this violation.
+    fn ids(self, effect: &SaleEffect) -> &[Arc<str>] {
+        match self {
+            Violation::GoodFaith => &effect.good_faith,
+            Violation::Freeriding => &effect.freeriding,
+            Violation::CashLiquidation => &effect.liquidated,
+        }
+    }
+}
+
+/// The state of the settlement checks of one account: one cash ledger, read by every check it serves, and each
+/// check's violations.
 pub(crate) struct SettlementState {
-    kind: Violation,
+    kinds: Vec<Violation>,
     ledger: CashLedger,
-    log: ViolationLog,
+    logs: [ViolationLog; 3],
 }
 
 impl SettlementState {
-    /// A state for `ctx`, or `None` when the rule cannot apply (a margin account, or no settled cash given).
-    pub fn start(kind: Violation, ctx: &AccountContext) -> Option<Self> {
+    /// A state for `ctx`, or `None` when the checks cannot apply (a margin account, or no settled cash given).
+    fn start(kinds: &[Violation], ctx: &AccountContext) -> Option<Self> {
         if ctx.account_type != AccountType::Cash {
             return None;
         }
         let settled = ctx.settled_cash?;
-        Some(SettlementState { kind, ledger: CashLedger::new(settled, ctx.settlement), log: ViolationLog::default() })
+        Some(SettlementState {
+            kinds: kinds.to_vec(),
+            ledger: CashLedger::new(settled, ctx.settlement),
+            logs: Default::default(),
+        })
     }
 
-    fn verdict(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
-        if ev.trade.side != Side::Sell {
-            return None;
-        }
-        let effect = self.ledger.preview_sale(ev.symbol, ev.trade, ev.date);
+    /// The sale's effect, or `None` for a purchase (the checks answer for sales).
+    fn effect(&self, ev: &Event<'_>) -> Option<SaleEffect> {
+        (ev.trade.side == Side::Sell).then(|| self.ledger.preview_sale(ev.symbol, ev.trade, ev.date))
+    }
+
+    fn verdict(&self, kind: Violation, effect: &SaleEffect, ev: &Event<'_>, ctx: &AccountContext) -> Verdict {
         let limits = &ctx.limits.cash_account;
-        let (ids, threshold, reference) = match self.kind {
-            Violation::GoodFaith => (&effect.good_faith, limits.good_faith_violations, GOOD_FAITH_REFERENCE),
-            Violation::Freeriding => (&effect.freeriding, limits.freeriding, FREERIDING_REFERENCE),
-            Violation::CashLiquidation => (&effect.liquidated, limits.cash_liquidations, LIQUIDATION_REFERENCE),
+        let (threshold, reference) = match kind {
+            Violation::GoodFaith => (limits.good_faith_violations, GOOD_FAITH_REFERENCE),
+            Violation::Freeriding => (limits.freeriding, FREERIDING_REFERENCE),
+            Violation::CashLiquidation => (limits.cash_liquidations, LIQUIDATION_REFERENCE),
         };
+        let ids = kind.ids(effect);
         if ids.is_empty() {
-            let reason = match self.kind {
+            let reason = match kind {
                 Violation::GoodFaith => "The shares sold were paid for with settled funds.",
                 Violation::Freeriding => "The shares sold were paid for before the sale.",
                 Violation::CashLiquidation => "The sale does not pay for an earlier unfunded purchase.",
             };
-            return Some(Verdict::pass(reason, Metadata::new()));
+            return Verdict::pass(reason, Metadata::new());
         }
-        let count = self.log.count_with(ev.date, limits.lookback_months);
+        let count = self.logs[kind.index()].count_with(ev.date, limits.lookback_months);
         let restricted = count >= threshold as usize;
         let restricted_until = restricted.then(|| ev.date + chrono::Duration::days(i64::from(limits.restriction_days)));
         let list = ids.iter().map(|i| &**i).collect::<Vec<_>>().join(", ");
         let symbol = &ev.trade.symbol;
-        let what = match self.kind {
+        let what = match kind {
             Violation::GoodFaith => format!(
                 "Good-faith violation: {symbol} was bought (trade {list}) with sale proceeds that settle on {}, and this sale comes before then.",
                 effect.funds_settle_on.map_or_else(String::new, |d| d.to_string())
@@ -361,8 +392,8 @@ impl SettlementState {
                 limits.lookback_months, limits.restriction_days
             ),
         };
-        let mut meta = Metadata::with_capacity(8).with("bought_trade_ids", ids.clone());
-        match self.kind {
+        let mut meta = Metadata::with_capacity(8).with("bought_trade_ids", ids.to_vec());
+        match kind {
             Violation::GoodFaith => meta.insert("funds_settle_on", effect.funds_settle_on),
             Violation::Freeriding => meta.insert("unpaid_amount", effect.unpaid),
             Violation::CashLiquidation => meta.insert("liquidation_amount", effect.liquidation_amount),
@@ -373,7 +404,24 @@ impl SettlementState {
         meta.insert("restricted_until", restricted_until);
         meta.insert("rule", reference);
         let status = if restricted { Status::Fail } else { Status::Flag };
-        Some(Verdict::new(status, what + &consequence, meta))
+        Verdict::new(status, what + &consequence, meta)
+    }
+
+    /// Records the trade: the violations the sale's effect shows, then the ledger.
+    fn apply(&mut self, ev: &Event<'_>, effect: Option<&SaleEffect>, ctx: &AccountContext) {
+        match effect {
+            None => {
+                self.ledger.buy(ev.symbol, ev.trade, ev.id, ev.date);
+            }
+            Some(effect) => {
+                for &kind in &self.kinds {
+                    if !kind.ids(effect).is_empty() {
+                        self.logs[kind.index()].record(ev.date, ctx.limits.cash_account.lookback_months);
+                    }
+                }
+                self.ledger.sell(ev.symbol, ev.trade, ev.date);
+            }
+        }
     }
 }
 
@@ -384,47 +432,42 @@ const LIQUIDATION_REFERENCE: &str = "Regulation T 12 CFR 220.8(a)(1)(ii); broker
 
 impl RuleState for SettlementState {
     fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
-        self.verdict(ev, ctx)
+        let effect = self.effect(ev)?;
+        self.kinds.first().map(|&kind| self.verdict(kind, &effect, ev, ctx))
     }
 
     fn record(&mut self, ev: &Event<'_>, ctx: &AccountContext) {
-        match ev.trade.side {
-            Side::Buy => {
-                self.ledger.buy(ev.symbol, ev.trade, ev.id, ev.date);
-            }
-            Side::Sell => {
-                let effect = self.ledger.preview_sale(ev.symbol, ev.trade, ev.date);
-                let violated = match self.kind {
-                    Violation::GoodFaith => !effect.good_faith.is_empty(),
-                    Violation::Freeriding => !effect.freeriding.is_empty(),
-                    Violation::CashLiquidation => !effect.liquidated.is_empty(),
-                };
-                if violated {
-                    self.log.record(ev.date, ctx.limits.cash_account.lookback_months);
-                }
-                self.ledger.sell(ev.symbol, ev.trade, ev.date);
-            }
-        }
+        let effect = self.effect(ev);
+        self.apply(ev, effect.as_ref(), ctx);
     }
 
     fn push(&mut self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
-        let verdict = self.verdict(ev, ctx);
-        match ev.trade.side {
-            Side::Buy => {
-                self.ledger.buy(ev.symbol, ev.trade, ev.id, ev.date);
-            }
-            Side::Sell => {
-                if verdict.as_ref().is_some_and(|v| v.status != Status::Pass) {
-                    self.log.record(ev.date, ctx.limits.cash_account.lookback_months);
-                }
-                self.ledger.sell(ev.symbol, ev.trade, ev.date);
+        let effect = self.effect(ev);
+        let verdict = effect.as_ref().and_then(|e| self.kinds.first().map(|&kind| self.verdict(kind, e, ev, ctx)));
+        self.apply(ev, effect.as_ref(), ctx);
+        verdict
+    }
+
+    fn check_checks(&self, ev: &Event<'_>, ctx: &AccountContext, out: &mut dyn FnMut(usize, Verdict)) {
+        if let Some(effect) = self.effect(ev) {
+            for (k, &kind) in self.kinds.iter().enumerate() {
+                out(k, self.verdict(kind, &effect, ev, ctx));
             }
         }
-        verdict
+    }
+
+    fn push_checks(&mut self, ev: &Event<'_>, ctx: &AccountContext, out: &mut dyn FnMut(usize, Verdict)) {
+        let effect = self.effect(ev);
+        if let Some(effect) = &effect {
+            for (k, &kind) in self.kinds.iter().enumerate() {
+                out(k, self.verdict(kind, effect, ev, ctx));
+            }
+        }
+        self.apply(ev, effect.as_ref(), ctx);
     }
 }
 
-/// A settlement rule that does not apply to this account.
+/// Settlement checks that do not apply to this account.
 pub(crate) struct NotApplicable;
 
 impl RuleState for NotApplicable {
@@ -435,9 +478,9 @@ impl RuleState for NotApplicable {
     fn record(&mut self, _ev: &Event<'_>, _ctx: &AccountContext) {}
 }
 
-/// The state of settlement rule `kind` for `ctx`.
-pub(crate) fn start(kind: Violation, ctx: &AccountContext) -> Box<dyn RuleState> {
-    match SettlementState::start(kind, ctx) {
+/// The state of the settlement checks `kinds` for `ctx`.
+pub(crate) fn start(kinds: &[Violation], ctx: &AccountContext) -> Box<dyn RuleState> {
+    match SettlementState::start(kinds, ctx) {
         Some(s) => Box::new(s),
         None => Box::new(NotApplicable),
     }

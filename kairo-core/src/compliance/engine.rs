@@ -39,7 +39,8 @@ use super::rule::{Event, RuleSet, RuleState};
 /// ```
 pub struct Engine {
     ctx: AccountContext,
-    names: Vec<&'static str>,
+    /// The check names of each state (one for most rules).
+    names: Vec<Vec<&'static str>>,
     states: Vec<Box<dyn RuleState>>,
     symbols: FxHashMap<String, usize>,
     positions: Vec<Decimal>,
@@ -52,14 +53,8 @@ impl Engine {
     pub fn new(rules: &RuleSet, ctx: AccountContext) -> Result<Self, ComplianceError> {
         ctx.validate()?;
         let states = rules.rules().iter().map(|r| r.start(&ctx)).collect();
-        Ok(Engine {
-            names: rules.names(),
-            ctx,
-            states,
-            symbols: FxHashMap::default(),
-            positions: Vec::new(),
-            last: None,
-        })
+        let names: Vec<Vec<&'static str>> = rules.rules().iter().map(|r| r.checks()).collect();
+        Ok(Engine { names, ctx, states, symbols: FxHashMap::default(), positions: Vec::new(), last: None })
     }
 
     /// The account context.
@@ -85,9 +80,17 @@ impl Engine {
         let symbol = self.symbol_index(&trade.symbol);
         let id: Arc<str> = Arc::from(trade.id.as_str());
         let ev = event(trade, &id, symbol, self.positions[symbol]);
-        for (state, &name) in self.states.iter_mut().zip(&self.names) {
-            if let Some(v) = state.push(&ev, &self.ctx) {
-                out.push(CheckResult::new(id.clone(), name, v));
+        for (state, names) in self.states.iter_mut().zip(&self.names) {
+            if names.len() == 1 {
+                if let Some(v) = state.push(&ev, &self.ctx) {
+                    out.push(CheckResult::new(id.clone(), names[0], v));
+                }
+            } else {
+                state.push_checks(&ev, &self.ctx, &mut |k, v| {
+                    if let Some(&name) = names.get(k) {
+                        out.push(CheckResult::new(id.clone(), name, v));
+                    }
+                });
             }
         }
         self.finish(trade, &id, symbol, ev.position_after());
@@ -134,12 +137,14 @@ impl Engine {
         };
         let id: Arc<str> = Arc::from(order.id.as_str());
         let ev = event(order, &id, symbol, position);
-        let results = self
-            .states
-            .iter()
-            .zip(&self.names)
-            .filter_map(|(s, &name)| s.check(&ev, &self.ctx).map(|v| CheckResult::new(id.clone(), name, v)))
-            .collect();
+        let mut results = Vec::with_capacity(self.states.len());
+        for (state, names) in self.states.iter().zip(&self.names) {
+            state.check_checks(&ev, &self.ctx, &mut |k, v| {
+                if let Some(&name) = names.get(k) {
+                    results.push(CheckResult::new(id.clone(), name, v));
+                }
+            });
+        }
         Ok(Decision::from_results(results))
     }
 

@@ -38,9 +38,18 @@ impl Event<'_> {
 }
 
 /// A compliance rule. Implement it (and [`RuleState`]) to add a rule of your own to a [`RuleSet`].
+///
+/// A rule answers one check (`name`), or several checks that share their state (`checks`, e.g. the three
+/// settlement violations, which read one cash ledger); its state then reports through
+/// [`RuleState::push_checks`] and [`RuleState::check_checks`].
 pub trait Rule: Send + Sync {
-    /// The stable `check_name` of the rule's results.
+    /// The stable `check_name` of the rule's results (the first of them for a rule answering several checks).
     fn name(&self) -> &'static str;
+
+    /// The checks the rule answers, in the order of their results. By default, the one named `name`.
+    fn checks(&self) -> Vec<&'static str> {
+        vec![self.name()]
+    }
 
     /// A fresh state for one account.
     fn start(&self, ctx: &AccountContext) -> Box<dyn RuleState>;
@@ -63,6 +72,22 @@ pub trait RuleState: Send {
         let verdict = self.check(ev, ctx);
         self.record(ev, ctx);
         verdict
+    }
+
+    /// For a rule answering several checks: each verdict with the index of its check in [`Rule::checks`],
+    /// without recording. By default, [`RuleState::check`] as check 0.
+    fn check_checks(&self, ev: &Event<'_>, ctx: &AccountContext, out: &mut dyn FnMut(usize, Verdict)) {
+        if let Some(v) = self.check(ev, ctx) {
+            out(0, v);
+        }
+    }
+
+    /// For a rule answering several checks: [`RuleState::check_checks`], then records the trade. By default,
+    /// [`RuleState::push`] as check 0.
+    fn push_checks(&mut self, ev: &Event<'_>, ctx: &AccountContext, out: &mut dyn FnMut(usize, Verdict)) {
+        if let Some(v) = self.push(ev, ctx) {
+            out(0, v);
+        }
     }
 }
 
@@ -95,8 +120,8 @@ impl RuleSet {
         &self.rules
     }
 
-    /// The names of the rules, in order.
+    /// The names of the checks, in the order of their results.
     pub fn names(&self) -> Vec<&'static str> {
-        self.rules.iter().map(|r| r.name()).collect()
+        self.rules.iter().flat_map(|r| r.checks()).collect()
     }
 }

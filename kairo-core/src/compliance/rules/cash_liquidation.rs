@@ -17,6 +17,6 @@ impl Rule for CashLiquidation {
     }
 
     fn start(&self, ctx: &AccountContext) -> Box<dyn RuleState> {
-        start(Violation::CashLiquidation, ctx)
+        start(&[Violation::CashLiquidation], ctx)
     }
 }

@@ -17,6 +17,6 @@ impl Rule for Freeriding {
     }
 
     fn start(&self, ctx: &AccountContext) -> Box<dyn RuleState> {
-        start(Violation::Freeriding, ctx)
+        start(&[Violation::Freeriding], ctx)
     }
 }

@@ -17,6 +17,6 @@ impl Rule for GoodFaithViolation {
     }
 
     fn start(&self, ctx: &AccountContext) -> Box<dyn RuleState> {
-        start(Violation::GoodFaith, ctx)
+        start(&[Violation::GoodFaith], ctx)
     }
 }

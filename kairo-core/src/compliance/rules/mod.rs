@@ -12,6 +12,7 @@ mod penny_stock;
 mod price_band;
 mod restricted_symbol;
 mod self_match;
+mod settlement_violations;
 mod short_sale_cash_account;
 mod wash_sale;
 
@@ -26,6 +27,7 @@ pub use penny_stock::PennyStockRule;
 pub use price_band::PriceBandRule;
 pub use restricted_symbol::RestrictedSymbol;
 pub use self_match::SelfMatchRule;
+pub use settlement_violations::SettlementViolations;
 pub use short_sale_cash_account::ShortSaleCashAccount;
 pub use wash_sale::WashSale;
 
@@ -69,17 +71,30 @@ pub fn by_name(name: &str) -> Option<Box<dyn Rule>> {
     })
 }
 
-/// Every built-in rule, in the order of [`NAMES`].
+/// Every built-in check, in the order of [`NAMES`] (the three settlement checks share one ledger).
 pub fn all() -> RuleSet {
-    NAMES.iter().filter_map(|n| by_name(n)).fold(RuleSet::new(), RuleSet::with_boxed)
+    by_names(&NAMES).unwrap_or_default()
 }
 
-/// The built-in rules named in `names`, in that order.
+/// The built-in checks named in `names`, in that order. Settlement checks named next to each other are answered
+/// by one [`SettlementViolations`] rule, with one cash ledger.
 pub fn by_names<S: AsRef<str>>(names: &[S]) -> Result<RuleSet, ComplianceError> {
-    names.iter().try_fold(RuleSet::new(), |set, name| {
-        let name = name.as_ref();
-        by_name(name)
-            .map(|rule| set.with_boxed(rule))
-            .ok_or_else(|| ComplianceError::UnknownCheck { name: name.to_owned(), known: NAMES.join(", ") })
-    })
+    let mut set = RuleSet::new();
+    let mut i = 0;
+    while i < names.len() {
+        let run = names[i..].iter().take_while(|n| SettlementViolations::of(&[n.as_ref()]).is_some()).count();
+        if run > 1 {
+            if let Some(rule) = SettlementViolations::of(&names[i..i + run]) {
+                set = set.with(rule);
+                i += run;
+                continue;
+            }
+        }
+        let name = names[i].as_ref();
+        let rule = by_name(name)
+            .ok_or_else(|| ComplianceError::UnknownCheck { name: name.to_owned(), known: NAMES.join(", ") })?;
+        set = set.with_boxed(rule);
+        i += 1;
+    }
+    Ok(set)
 }
