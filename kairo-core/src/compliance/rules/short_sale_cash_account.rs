@@ -28,7 +28,7 @@ impl RuleState for ShortSaleCashAccount {
             return None;
         }
         let held = ev.position.max(rust_decimal::Decimal::ZERO);
-        let mut meta = Metadata::with_capacity(3).with("qty", ev.trade.qty).with("held", held);
+        let mut meta = Metadata::with_capacity(2).with("qty", ev.trade.qty).with("held", held);
         if ev.trade.qty <= held {
             return Some(Verdict::pass("The sale does not exceed the shares held.", meta));
         }
