@@ -210,13 +210,14 @@ impl Trade {
             return Err(TradeError::Empty { field: "user_id" });
         }
         validate_symbol(&self.symbol)?;
-        if self.qty <= Decimal::ZERO {
+        // Sign and zero tests read the flags and mantissa directly (no comparison with rescaling).
+        if self.qty.is_sign_negative() || self.qty.is_zero() {
             return Err(TradeError::QtyNotPositive { qty: self.qty });
         }
-        if self.price <= Decimal::ZERO {
+        if self.price.is_sign_negative() || self.price.is_zero() {
             return Err(TradeError::PriceNotPositive { price: self.price });
         }
-        if self.fees < Decimal::ZERO {
+        if self.fees.is_sign_negative() && !self.fees.is_zero() {
             return Err(TradeError::FeesNegative { fees: self.fees });
         }
         for (field, value, max) in
