@@ -28,6 +28,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc -p kairo-core --features polars --no-deps -
 step "examples and benchmarks compile and run"
 cargo test -p kairo-examples -p kairo-benches --all-targets
 cargo run --quiet --release -p kairo-examples --example analyze_trades > /dev/null
+cargo run --quiet --release -p kairo-examples --example check_compliance > /dev/null
 
 step "kairo-core tests (polars feature)"
 cargo test -p kairo-core --features polars --lib --tests  # the doctests run below

@@ -34,6 +34,7 @@ use super::context::{AccountContext, AccountType};
 use super::metadata::Metadata;
 use super::result::{Status, Verdict};
 use super::rule::{Event, RuleState};
+use super::text::Money;
 
 #[derive(Debug, Clone)]
 struct CashLot {
@@ -375,11 +376,11 @@ impl SettlementState {
             ),
             Violation::Freeriding => format!(
                 "Freeriding: {symbol} was bought (trade {list}) without funds to pay for it, and this sale would pay for it (${} unpaid).",
-                effect.unpaid.round_dp(2)
+                Money(effect.unpaid)
             ),
             Violation::CashLiquidation => format!(
                 "Cash-liquidation violation: this sale pays ${} for a purchase made on an earlier day without funds (trade {list}); its proceeds settle after that purchase does.",
-                effect.liquidation_amount.round_dp(2)
+                Money(effect.liquidation_amount)
             ),
         };
         let consequence = match restricted_until {

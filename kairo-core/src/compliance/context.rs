@@ -52,7 +52,8 @@ pub struct AccountContext {
     /// Symbols the account may not trade.
     pub restricted_symbols: BTreeSet<String>,
     /// Current market prices by symbol, the reference of the fat-finger price band (a service fills them from its
-    /// market data before a pre-trade check).
+    /// market data before a pre-trade check). They apply to every trade checked, so leave them empty when checking
+    /// a history: the band then uses each day's earlier fills.
     pub reference_prices: BTreeMap<String, Decimal>,
     /// Per-rule limits.
     pub limits: Limits,

@@ -43,6 +43,17 @@ pub(crate) fn push_u128(out: &mut String, mut n: u128) {
     out.extend(buf[i..].iter().map(|&b| char::from(b)));
 }
 
+/// An amount shown in a reason: rounded to cents, always two decimals.
+pub(crate) struct Money(pub Decimal);
+
+impl std::fmt::Display for Money {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut s = String::with_capacity(24);
+        push_money(&mut s, self.0);
+        f.write_str(&s)
+    }
+}
+
 /// Appends ids separated by ", ".
 pub(crate) fn push_ids(out: &mut String, ids: &[Arc<str>]) {
     for (i, id) in ids.iter().enumerate() {

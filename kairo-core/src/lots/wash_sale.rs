@@ -473,7 +473,14 @@ impl SymbolLots {
 
     /// Loss shares of earlier sales still waiting for a replacement, and their trade ids.
     pub fn pending_ids(&self, plan: &BuyPlan) -> Vec<Arc<str>> {
-        plan.matches.iter().map(|&(i, _, _)| self.pending[i].trade_id.clone()).collect()
+        let mut ids: Vec<Arc<str>> = Vec::new();
+        for &(i, _, _) in &plan.matches {
+            let id = &self.pending[i].trade_id;
+            if ids.last() != Some(id) {
+                ids.push(id.clone());
+            }
+        }
+        ids
     }
 
     /// Disallowed loss deferred in the basis of open lots.

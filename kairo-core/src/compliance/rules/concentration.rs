@@ -5,6 +5,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::compliance::text::Money;
 use crate::compliance::{AccountContext, Action, Event, Metadata, Rule, RuleState, Status, Verdict};
 
 /// The `concentration` rule.
@@ -58,7 +59,7 @@ impl RuleState for ConcentrationLimit {
             format!(
                 "After this trade the {} position would be worth ${}, {share} of the account's ${equity} equity, above the {}% limit.",
                 ev.trade.symbol,
-                value.round_dp(2),
+                Money(value),
                 limit.max_percent
             ),
             meta,

@@ -2,6 +2,7 @@
 //! `limits.max_notional.action` says. A firm's fat-finger and credit control (SEC Rule 15c3-5, the market access
 //! rule, requires pre-set credit and capital thresholds on orders). Applies to every trade when a maximum is set.
 
+use crate::compliance::text::Money;
 use crate::compliance::{AccountContext, Action, Event, Metadata, Rule, RuleState, Status, Verdict};
 
 /// The `max_notional` rule.
@@ -37,7 +38,7 @@ impl RuleState for MaxNotionalLimit {
             status,
             format!(
                 "The order value ${} is above this account's maximum of ${} per order.",
-                notional.round_dp(2),
+                Money(notional),
                 limit.max
             ),
             meta,
