@@ -151,9 +151,11 @@ pub(crate) struct SalePlan {
     pieces: Vec<LossPiece>,
     /// (lot index after the sale's consumption, shares, loss piece index, disallowed).
     matches: Vec<(usize, Decimal, usize, Decimal)>,
-    /// Lots fully consumed, and the quantity taken from the next one.
+    /// Lots fully consumed, and the quantity, basis and deferred loss taken from the next one.
     consumed_lots: usize,
     partial_qty: Decimal,
+    partial_basis: Decimal,
+    partial_deferred: Decimal,
     /// Shares opened short, and their proceeds.
     short_qty: Decimal,
     short_proceeds: Decimal,
@@ -223,6 +225,8 @@ impl SymbolLots {
                 plan.consumed_lots += 1;
             } else {
                 plan.partial_qty = take;
+                plan.partial_basis = basis;
+                plan.partial_deferred = share(lot.deferred, take, lot.qty);
             }
         }
         plan.short_qty = left;
@@ -269,10 +273,8 @@ impl SymbolLots {
         self.lots.drain(..plan.consumed_lots);
         if plan.partial_qty > Decimal::ZERO {
             if let Some(lot) = self.lots.front_mut() {
-                let basis = share(lot.basis, plan.partial_qty, lot.qty);
-                let deferred = share(lot.deferred, plan.partial_qty, lot.qty);
-                lot.basis -= basis;
-                lot.deferred -= deferred;
+                lot.basis -= plan.partial_basis;
+                lot.deferred -= plan.partial_deferred;
                 lot.qty -= plan.partial_qty;
             }
         }

@@ -84,6 +84,13 @@ fn sale_verdict(book: &SymbolLots, plan: &SalePlan, ev: &Event<'_>) -> Verdict {
     }
     let disallowed = plan.disallowed();
     let window_end = ev.date + Duration::days(WASH_WINDOW_DAYS);
+    if disallowed.is_zero() {
+        // Nothing disallowed yet: the loss and the last day a purchase would wash it.
+        return Verdict::pass(
+            "This sale realizes a loss; buying the same security within 30 days after it would make it a wash sale.",
+            Metadata::with_capacity(2).with("loss", loss).with("window_end", window_end),
+        );
+    }
     let ids = book.replacement_ids(plan);
     let meta = Metadata::with_capacity(7)
         .with("loss", loss)
@@ -91,12 +98,6 @@ fn sale_verdict(book: &SymbolLots, plan: &SalePlan, ev: &Event<'_>) -> Verdict {
         .with("disallowed_loss", disallowed)
         .with("allowed_loss", loss - disallowed)
         .with("window_end", window_end);
-    if disallowed.is_zero() {
-        return Verdict::pass(
-            "This sale realizes a loss; buying the same security within 30 days after it would make it a wash sale.",
-            meta.with("replacement_trade_ids", ids).with("rule", REFERENCE),
-        );
-    }
     let mut reason = String::with_capacity(220);
     reason.push_str("Wash sale: $");
     push_money(&mut reason, disallowed);
