@@ -10,7 +10,8 @@
 //! The built-in checks, by `check_name` ([`rules::NAMES`]): `pattern_day_trading`, `wash_sale`,
 //! `good_faith_violation`, `freeriding`, `cash_liquidation`, `market_hours`, `restricted_symbol`, `max_notional`,
 //! `concentration`, `short_sale_cash_account`, `penny_stock`, `price_band`, `self_match`. Each file under
-//! [`rules`] documents its regulation and when it applies. Day trades ([`day_trades()`], [`pdt_summary`]) and wash
+//! [`rules`] documents its regulation and when it applies. A rule may answer several checks that share state
+//! ([`Rule::checks`]): the three settlement checks read one cash ledger ([`rules::SettlementViolations`]). Day trades ([`day_trades()`], [`pdt_summary`]) and wash
 //! sales ([`wash_sales`](crate::lots::wash_sales)) are also available as records.
 
 pub mod cash;
