@@ -231,11 +231,13 @@ impl Trade {
     }
 
     /// `qty × price`, before fees.
+    #[inline]
     pub fn notional(&self) -> Decimal {
         self.qty * self.price
     }
 
     /// Signed quantity: `+qty` for a buy, `−qty` for a sell.
+    #[inline]
     pub fn signed_qty(&self) -> Decimal {
         match self.side {
             Side::Buy => self.qty,

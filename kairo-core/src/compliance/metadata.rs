@@ -68,6 +68,7 @@ impl Serialize for Field {
 macro_rules! field_from {
     ($($t:ty => $variant:ident),* $(,)?) => {$(
         impl From<$t> for Field {
+            #[inline]
             fn from(v: $t) -> Self {
                 Field::$variant(v.into())
             }
@@ -112,22 +113,26 @@ pub struct Metadata(SmallVec<[(&'static str, Field); 2]>);
 
 impl Metadata {
     /// Empty metadata (allocates nothing).
+    #[inline]
     pub fn new() -> Self {
         Metadata(SmallVec::new())
     }
 
     /// Empty metadata with room for `n` fields (allocates only beyond two).
+    #[inline]
     pub fn with_capacity(n: usize) -> Self {
         Metadata(SmallVec::with_capacity(n))
     }
 
     /// Adds a field.
+    #[inline]
     pub fn with(mut self, key: &'static str, value: impl Into<Field>) -> Self {
         self.0.push((key, value.into()));
         self
     }
 
     /// Adds a field in place.
+    #[inline]
     pub fn insert(&mut self, key: &'static str, value: impl Into<Field>) {
         self.0.push((key, value.into()));
     }

@@ -43,21 +43,25 @@ pub struct Verdict {
 
 impl Verdict {
     /// A verdict.
+    #[inline]
     pub fn new(status: Status, reason: impl Into<Cow<'static, str>>, metadata: Metadata) -> Self {
         Verdict { status, reason: reason.into(), metadata }
     }
 
     /// A pass.
+    #[inline]
     pub fn pass(reason: impl Into<Cow<'static, str>>, metadata: Metadata) -> Self {
         Verdict::new(Status::Pass, reason, metadata)
     }
 
     /// A flag.
+    #[inline]
     pub fn flag(reason: impl Into<Cow<'static, str>>, metadata: Metadata) -> Self {
         Verdict::new(Status::Flag, reason, metadata)
     }
 
     /// A failure.
+    #[inline]
     pub fn fail(reason: impl Into<Cow<'static, str>>, metadata: Metadata) -> Self {
         Verdict::new(Status::Fail, reason, metadata)
     }
@@ -82,6 +86,7 @@ pub struct CheckResult {
 
 impl CheckResult {
     /// The result of check `check_name` on trade `trade_id`.
+    #[inline]
     pub fn new(trade_id: Arc<str>, check_name: &'static str, verdict: Verdict) -> Self {
         CheckResult { trade_id, check_name, status: verdict.status, reason: verdict.reason, metadata: verdict.metadata }
     }

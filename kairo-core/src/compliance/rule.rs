@@ -32,6 +32,7 @@ pub struct Event<'a> {
 
 impl Event<'_> {
     /// The signed position after this trade.
+    #[inline]
     pub fn position_after(&self) -> Decimal {
         self.position + self.trade.signed_qty()
     }
