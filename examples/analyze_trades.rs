@@ -10,13 +10,10 @@ use kairo_core::compare::{compare, Benchmark, CompareOptions};
 use kairo_core::lots::{match_lots, LotMethod};
 use kairo_core::metrics::{Metrics, MetricsOptions};
 use kairo_core::returns::twr;
-use kairo_examples::{data_dir, read_prices, read_trades};
+use kairo_examples::{data_dir, exit_on_error, read_prices, read_trades};
 
 fn main() {
-    if let Err(e) = run() {
-        eprintln!("error: {e}");
-        std::process::exit(1);
-    }
+    exit_on_error(run);
 }
 
 fn run() -> Result<(), String> {

@@ -12,13 +12,10 @@ use chrono::Duration;
 use kairo_core::compliance::{check_history, day_trades, ComplianceConfig, DayTradeCounting, Engine, Status};
 use kairo_core::lots::wash_sales;
 use kairo_core::{Side, Trade};
-use kairo_examples::{data_dir, read_trades};
+use kairo_examples::{data_dir, exit_on_error, read_trades};
 
 fn main() {
-    if let Err(e) = run() {
-        eprintln!("error: {e}");
-        std::process::exit(1);
-    }
+    exit_on_error(run);
 }
 
 fn run() -> Result<(), String> {

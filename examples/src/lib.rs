@@ -41,3 +41,11 @@ pub fn read_prices(path: &Path) -> Result<PriceTable, String> {
 pub fn data_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
 }
+
+/// Runs an example's body and exits with status 1 and the message on stderr when it fails.
+pub fn exit_on_error(run: impl FnOnce() -> Result<(), String>) {
+    if let Err(e) = run() {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}

@@ -28,6 +28,16 @@ fn results_serialize_as_audit_rows() {
     assert!(json["reason"].as_str().unwrap().contains("restricted list"));
 }
 
+/// The check names of trade `id`'s results, in order.
+fn checks_on(history: &[Trade], id: &str, ctx: &AccountContext) -> Vec<&'static str> {
+    check_history(history, &default_rules(), ctx)
+        .unwrap()
+        .iter()
+        .filter(|r| &*r.trade_id == id)
+        .map(|r| r.check_name)
+        .collect()
+}
+
 #[test]
 fn a_cash_account_gets_the_cash_rules_and_a_margin_account_the_day_trading_rule() {
     let history = [
@@ -35,12 +45,7 @@ fn a_cash_account_gets_the_cash_rules_and_a_margin_account_the_day_trading_rule(
         sell("s", "AAPL", dec!(1), dec!(101), "2024-07-01 11:00"),
     ];
     let cash: AccountContext = serde_json::from_str(r#"{"account_type": "cash", "settled_cash": "1000"}"#).unwrap();
-    let names: Vec<&str> = check_history(&history, &default_rules(), &cash)
-        .unwrap()
-        .iter()
-        .filter(|r| &*r.trade_id == "s")
-        .map(|r| r.check_name)
-        .collect();
+    let names = checks_on(&history, "s", &cash);
     assert_eq!(
         names,
         [
@@ -57,12 +62,7 @@ fn a_cash_account_gets_the_cash_rules_and_a_margin_account_the_day_trading_rule(
         ]
     );
     let margin: AccountContext = serde_json::from_str(r#"{"account_type": "margin", "equity": "30000"}"#).unwrap();
-    let names: Vec<&str> = check_history(&history, &default_rules(), &margin)
-        .unwrap()
-        .iter()
-        .filter(|r| &*r.trade_id == "s")
-        .map(|r| r.check_name)
-        .collect();
+    let names = checks_on(&history, "s", &margin);
     assert_eq!(
         names,
         [

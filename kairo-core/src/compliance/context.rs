@@ -137,6 +137,16 @@ pub enum Action {
     Flag,
 }
 
+impl Action {
+    /// The status a result gets when the limit is exceeded.
+    pub fn status(self) -> super::result::Status {
+        match self {
+            Action::Fail => super::result::Status::Fail,
+            Action::Flag => super::result::Status::Flag,
+        }
+    }
+}
+
 /// Every rule's limits; each has a default, so only what differs needs configuring.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 
 use crate::compliance::text::Money;
-use crate::compliance::{AccountContext, Action, Event, Metadata, Rule, RuleState, Status, Verdict};
+use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
 
 /// The `concentration` rule.
 #[derive(Debug, Clone, Copy, Default)]
@@ -49,10 +49,7 @@ impl RuleState for ConcentrationLimit {
             .with("percent_of_equity", percent.map(|p| p.round_dp(4)))
             .with("max_percent", limit.max_percent)
             .with("rule", REFERENCE);
-        let status = match limit.action {
-            Action::Fail => Status::Fail,
-            Action::Flag => Status::Flag,
-        };
+        let status = limit.action.status();
         let share = percent.map_or_else(|| "all".to_owned(), |p| format!("{}%", p.round_dp(1)));
         Some(Verdict::new(
             status,

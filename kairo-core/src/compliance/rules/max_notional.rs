@@ -3,7 +3,7 @@
 //! rule, requires pre-set credit and capital thresholds on orders). Applies to every trade when a maximum is set.
 
 use crate::compliance::text::Money;
-use crate::compliance::{AccountContext, Action, Event, Metadata, Rule, RuleState, Status, Verdict};
+use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
 
 /// The `max_notional` rule.
 #[derive(Debug, Clone, Copy, Default)]
@@ -30,10 +30,7 @@ impl RuleState for MaxNotionalLimit {
             return Some(Verdict::pass("The order value is within the account's maximum.", meta));
         }
         meta.insert("rule", REFERENCE);
-        let status = match limit.action {
-            Action::Fail => Status::Fail,
-            Action::Flag => Status::Flag,
-        };
+        let status = limit.action.status();
         Some(Verdict::new(
             status,
             format!(
