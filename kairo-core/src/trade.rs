@@ -143,8 +143,14 @@ impl TryFrom<TradeRecord> for Trade {
     }
 }
 
-/// An id for a trade that arrived without one (a proposed order, a JSON record from a client).
-fn synthetic_id(user_id: &str, symbol: &str, at: DateTime<Utc>) -> String {
+/// The id given to a trade that arrives without one (a proposed order, a JSON record from a client):
+/// `user_id:symbol:nanoseconds since the epoch`. Every surface (serde, Python, Node, HTTP) uses this one.
+///
+/// ```
+/// let at = "2024-03-01T15:00:00Z".parse().unwrap();
+/// assert_eq!(kairo_core::trade::synthetic_id("u1", "AAPL", at), "u1:AAPL:1709305200000000000");
+/// ```
+pub fn synthetic_id(user_id: &str, symbol: &str, at: DateTime<Utc>) -> String {
     format!("{user_id}:{symbol}:{}", at.timestamp_nanos_opt().unwrap_or(at.timestamp()))
 }
 

@@ -20,6 +20,16 @@ pub enum Direction {
     Short,
 }
 
+impl Direction {
+    /// `long` or `short`, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Long => "long",
+            Direction::Short => "short",
+        }
+    }
+}
+
 /// Short-term or long-term, for capital gains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -31,6 +41,14 @@ pub enum Term {
 }
 
 impl Term {
+    /// `short_term` or `long_term`, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Term::ShortTerm => "short_term",
+            Term::LongTerm => "long_term",
+        }
+    }
+
     /// IRS Pub. 550, "Holding Period": a long position is long-term when sold after the one-year anniversary of
     /// its acquisition (the holding period starts the day after the trade date and must exceed one year). A short
     /// sale's gain or loss is short-term (IRC §1233(b), absent substantially identical property held long-term).

@@ -33,8 +33,8 @@ pub use capture::{down_capture, up_capture, up_down_capture};
 pub use cumulative::{annual_return, cum_returns, cum_returns_final};
 pub use drawdown::{drawdown_periods, drawdown_series, max_drawdown, DrawdownPeriod};
 pub use ratios::{
-    annual_volatility, calmar_ratio, downside_risk, excess_sharpe, omega_ratio, sharpe_ratio, sortino_ratio,
-    tracking_error,
+    annual_volatility, annual_volatility_alpha, calmar_ratio, downside_risk, excess_sharpe, omega_ratio, sharpe_ratio,
+    sortino_ratio, tracking_error,
 };
 pub use regression::{alpha, alpha_beta, beta, correlation};
 pub use rolling::{rolling_beta, rolling_sharpe, rolling_volatility};

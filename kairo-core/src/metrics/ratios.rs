@@ -19,15 +19,42 @@ use crate::error::MetricsError;
 /// assert!((v - 0.02f64.sqrt() / 10.0 * 252f64.sqrt()).abs() < 1e-15);
 /// ```
 pub fn annual_volatility(returns: &[f64], annualization: f64) -> f64 {
+    sample_std(returns) * annualization.powf(0.5)
+}
+
+/// empyrical's `annual_volatility` with its `alpha` argument: `nanstd(r, ddof=1) · A^(1/alpha)`. With `alpha = 2`
+/// it is [`annual_volatility`], bit for bit. NaN when fewer than two periods.
+///
+/// Errors: `alpha` zero, negative or not finite.
+///
+/// ```
+/// use kairo_core::metrics::{annual_volatility, annual_volatility_alpha};
+/// let r = [0.01, 0.03, -0.02];
+/// assert_eq!(annual_volatility_alpha(&r, 252.0, 2.0).unwrap(), annual_volatility(&r, 252.0));
+/// let cube_root = annual_volatility_alpha(&r, 252.0, 3.0).unwrap();
+/// assert!((cube_root - annual_volatility(&r, 1.0) * 252f64.powf(1.0 / 3.0)).abs() < 1e-15);
+/// ```
+pub fn annual_volatility_alpha(returns: &[f64], annualization: f64, alpha: f64) -> Result<f64, MetricsError> {
+    if !(alpha.is_finite() && alpha > 0.0) {
+        return Err(MetricsError::InvalidParameter {
+            name: "alpha",
+            reason: format!("must be a finite number greater than zero, got {alpha}"),
+        });
+    }
+    Ok(sample_std(returns) * annualization.powf(1.0 / alpha))
+}
+
+/// `nanstd(r, ddof=1)`; NaN when fewer than two periods.
+fn sample_std(returns: &[f64]) -> f64 {
     if returns.len() < 2 {
         return f64::NAN;
     }
     if returns.len() >= LONG_SERIES {
         let s = spread(returns);
-        return std_from_sum_sq(s.m2, s.count, 1) * annualization.powf(0.5);
+        return std_from_sum_sq(s.m2, s.count, 1);
     }
     let (sum, count) = nan_sum_count(returns);
-    std_from_parts(returns, sum, count, 1) * annualization.powf(0.5)
+    std_from_parts(returns, sum, count, 1)
 }
 
 /// Annualized Sharpe ratio (empyrical `sharpe_ratio`):

@@ -1,0 +1,370 @@
+"""kairo: exact, fast trading analytics and compliance.
+
+The risk metrics carry empyrical's names, parameters, defaults and return conventions, so ``import kairo as ep``
+works in empyrical code; every number is computed by kairo-core (Rust). Trades, tax lots, the time-weighted
+return and the benchmark comparison are here too; rule checks are in :mod:`kairo.compliance`, polars batch
+analytics in :mod:`kairo.frame`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from decimal import Decimal
+from typing import Any, Dict, List, Mapping, Optional, Union
+
+import numpy as np
+
+from . import _kairo
+from ._convert import as_array, aligned, binary, unary, wrap_scalars, wrap_series
+from ._kairo import (
+    ConfigError,
+    InputError,
+    InvalidTradeError,
+    KairoError,
+    MarketDataError,
+    OutOfOrderError,
+    ParameterError,
+    Trade,
+)
+from ._trades import trade_records
+
+__version__: str = _kairo.__version__
+
+DAILY = "daily"
+WEEKLY = "weekly"
+MONTHLY = "monthly"
+QUARTERLY = "quarterly"
+YEARLY = "yearly"
+
+# ---------------------------------------------------------------------------------------------------------------
+# empyrical-compatible metrics
+
+
+def cum_returns(returns: Any, starting_value: float = 0) -> Any:
+    """Cumulative returns, in the type of the input (empyrical ``cum_returns``)."""
+    if len(returns) < 1:
+        return returns.copy() if hasattr(returns, "copy") else returns
+    return wrap_series(returns, _kairo.cum_returns(as_array(returns), float(starting_value)))
+
+
+def cum_returns_final(returns: Any, starting_value: float = 0) -> Any:
+    """Total compounded return (empyrical ``cum_returns_final``)."""
+    return unary(_kairo.cum_returns_final)(returns, float(starting_value))
+
+
+def annual_return(returns: Any, period: str = DAILY, annualization: Optional[float] = None) -> Any:
+    """Compound annual growth rate (empyrical ``annual_return``)."""
+    return unary(_kairo.annual_return)(returns, period, annualization)
+
+
+def cagr(returns: Any, period: str = DAILY, annualization: Optional[float] = None) -> Any:
+    """Alias of :func:`annual_return` (empyrical ``cagr``)."""
+    return annual_return(returns, period, annualization)
+
+
+def annual_volatility(
+    returns: Any, period: str = DAILY, alpha: float = 2.0, annualization: Optional[float] = None
+) -> Any:
+    """Annualized standard deviation (empyrical ``annual_volatility``)."""
+    return unary(_kairo.annual_volatility)(returns, period, float(alpha), annualization)
+
+
+def sharpe_ratio(
+    returns: Any, risk_free: float = 0, period: str = DAILY, annualization: Optional[float] = None
+) -> Any:
+    """Annualized Sharpe ratio (empyrical ``sharpe_ratio``)."""
+    return unary(_kairo.sharpe_ratio)(returns, float(risk_free), period, annualization)
+
+
+def sortino_ratio(
+    returns: Any, required_return: float = 0, period: str = DAILY, annualization: Optional[float] = None
+) -> Any:
+    """Annualized Sortino ratio (empyrical ``sortino_ratio``)."""
+    return unary(_kairo.sortino_ratio)(returns, float(required_return), period, annualization)
+
+
+def downside_risk(
+    returns: Any, required_return: float = 0, period: str = DAILY, annualization: Optional[float] = None
+) -> Any:
+    """Annualized downside deviation below ``required_return`` (empyrical ``downside_risk``)."""
+    return unary(_kairo.downside_risk)(returns, float(required_return), period, annualization)
+
+
+def max_drawdown(returns: Any) -> Any:
+    """Maximum drawdown, a negative fraction (empyrical ``max_drawdown``)."""
+    return unary(_kairo.max_drawdown)(returns)
+
+
+def calmar_ratio(returns: Any, period: str = DAILY, annualization: Optional[float] = None) -> Any:
+    """Annual return over the absolute maximum drawdown (empyrical ``calmar_ratio``)."""
+    return unary(_kairo.calmar_ratio)(returns, period, annualization)
+
+
+def omega_ratio(
+    returns: Any, risk_free: float = 0.0, required_return: float = 0.0, annualization: float = 252
+) -> Any:
+    """Omega ratio; ``required_return`` is annual (empyrical ``omega_ratio``)."""
+    return unary(_kairo.omega_ratio)(returns, float(risk_free), float(required_return), float(annualization))
+
+
+def tail_ratio(returns: Any) -> Any:
+    """95th percentile over the absolute 5th percentile (empyrical ``tail_ratio``)."""
+    return unary(_kairo.tail_ratio)(returns)
+
+
+def stability_of_timeseries(returns: Any) -> Any:
+    """R² of a linear fit to the cumulative log returns (empyrical ``stability_of_timeseries``)."""
+    return unary(_kairo.stability_of_timeseries)(returns)
+
+
+def value_at_risk(returns: Any, cutoff: float = 0.05) -> Any:
+    """Historical VaR: the ``cutoff`` percentile of the returns (empyrical ``value_at_risk``)."""
+    return unary(_kairo.value_at_risk)(returns, float(cutoff))
+
+
+def conditional_value_at_risk(returns: Any, cutoff: float = 0.05) -> Any:
+    """Mean of the returns at or below the VaR (empyrical ``conditional_value_at_risk``)."""
+    return unary(_kairo.conditional_value_at_risk)(returns, float(cutoff))
+
+
+def alpha(
+    returns: Any,
+    factor_returns: Any,
+    risk_free: float = 0.0,
+    period: str = DAILY,
+    annualization: Optional[float] = None,
+) -> Any:
+    """Annualized CAPM alpha (empyrical ``alpha``)."""
+    return binary(_kairo.alpha)(returns, factor_returns, float(risk_free), period, annualization)
+
+
+def beta(returns: Any, factor_returns: Any, risk_free: float = 0.0) -> Any:
+    """CAPM beta (empyrical ``beta``; ``risk_free`` does not change it)."""
+    return binary(_kairo.beta)(returns, factor_returns, float(risk_free))
+
+
+def alpha_beta(
+    returns: Any,
+    factor_returns: Any,
+    risk_free: float = 0.0,
+    period: str = DAILY,
+    annualization: Optional[float] = None,
+) -> np.ndarray:
+    """``[alpha, beta]`` (shape (2,); (columns, 2) for 2-D input), as empyrical ``alpha_beta``."""
+    r, f = aligned(returns, factor_returns)
+    out: np.ndarray = _kairo.alpha_beta(
+        as_array(r), as_array(f, "factor_returns"), float(risk_free), period, annualization
+    )
+    return out
+
+
+def up_capture(returns: Any, factor_returns: Any, period: str = DAILY, annualization: Optional[float] = None) -> Any:
+    """Annual return on the factor's up periods over the factor's (empyrical ``up_capture``)."""
+    return binary(_kairo.up_capture)(returns, factor_returns, period, annualization)
+
+
+def down_capture(
+    returns: Any, factor_returns: Any, period: str = DAILY, annualization: Optional[float] = None
+) -> Any:
+    """Annual return on the factor's down periods over the factor's (empyrical ``down_capture``)."""
+    return binary(_kairo.down_capture)(returns, factor_returns, period, annualization)
+
+
+def up_down_capture(
+    returns: Any, factor_returns: Any, period: str = DAILY, annualization: Optional[float] = None
+) -> Any:
+    """``up_capture / down_capture`` (empyrical ``up_down_capture``)."""
+    return binary(_kairo.up_down_capture)(returns, factor_returns, period, annualization)
+
+
+def excess_sharpe(returns: Any, factor_returns: Any) -> Any:
+    """Per-period information ratio ``mean(r − f) / std(r − f)`` (empyrical ``excess_sharpe``)."""
+    return binary(_kairo.excess_sharpe)(returns, factor_returns)
+
+
+def tracking_error(
+    returns: Any, factor_returns: Any, period: str = DAILY, annualization: Optional[float] = None
+) -> Any:
+    """Annualized standard deviation of ``r − f``."""
+    return binary(_kairo.tracking_error)(returns, factor_returns, period, annualization)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# kairo-only metrics
+
+
+def probabilistic_sharpe_ratio(returns: Any, benchmark_sharpe: float = 0.0) -> Any:
+    """Probability that the true per-period Sharpe ratio exceeds ``benchmark_sharpe`` (Bailey & López de Prado)."""
+    return unary(_kairo.probabilistic_sharpe_ratio)(returns, float(benchmark_sharpe))
+
+
+def deflated_sharpe_ratio(returns: Any, trials: int, sharpe_variance: float) -> Any:
+    """The probabilistic Sharpe ratio against the expected maximum of ``trials`` Sharpe ratios."""
+    return unary(_kairo.deflated_sharpe_ratio)(returns, int(trials), float(sharpe_variance))
+
+
+def cornish_fisher_var(returns: Any, cutoff: float = 0.05) -> Any:
+    """VaR from the Cornish–Fisher expansion (skew- and kurtosis-adjusted normal quantile)."""
+    return unary(_kairo.cornish_fisher_var)(returns, float(cutoff))
+
+
+def parametric_var(returns: Any, cutoff: float = 0.05) -> Any:
+    """Gaussian VaR ``μ + σ·Φ⁻¹(cutoff)``."""
+    return unary(_kairo.parametric_var)(returns, float(cutoff))
+
+
+def drawdown_periods(returns: Any, top: int = 10) -> List[Dict[str, Any]]:
+    """The ``top`` deepest drawdowns: peak, valley and recovery positions, depth and durations."""
+    result: List[Dict[str, Any]] = _kairo.drawdown_periods(as_array(returns), int(top))
+    return result
+
+
+def rolling_sharpe(
+    returns: Any, window: int, risk_free: float = 0.0, period: str = DAILY, annualization: Optional[float] = None
+) -> Any:
+    """:func:`sharpe_ratio` over each window of ``window`` periods (length ``n − window + 1``)."""
+    out = _kairo.rolling_sharpe(as_array(returns), int(window), float(risk_free), period, annualization)
+    return _rolling(returns, out, window)
+
+
+def rolling_volatility(
+    returns: Any, window: int, period: str = DAILY, annualization: Optional[float] = None
+) -> Any:
+    """:func:`annual_volatility` over each window."""
+    return _rolling(returns, _kairo.rolling_volatility(as_array(returns), int(window), period, annualization), window)
+
+
+def rolling_beta(returns: Any, factor_returns: Any, window: int) -> Any:
+    """:func:`beta` over each window of the two aligned series."""
+    r, f = aligned(returns, factor_returns)
+    return _rolling(r, _kairo.rolling_beta(as_array(r), as_array(f, "factor_returns"), int(window)), window)
+
+
+def _rolling(returns: Any, out: np.ndarray, window: int) -> Any:
+    """A rolling result, indexed by each window's last label for a pandas Series."""
+    from ._convert import is_pandas
+
+    if is_pandas(returns) and returns.ndim == 1:
+        import pandas as pd
+
+        return pd.Series(out, index=returns.index[window - 1 :], name=returns.name)
+    if isinstance(returns, (list, tuple)):
+        return out.tolist()
+    return out
+
+
+def metrics(
+    returns: Any,
+    factor_returns: Any = None,
+    risk_free: float = 0.0,
+    period: str = DAILY,
+    annualization: Optional[float] = None,
+    required_return: float = 0.0,
+    omega_required_return: float = 0.0,
+    cutoff: float = 0.05,
+) -> Dict[str, Any]:
+    """Every metric at once (one kairo-core pass set); the benchmark metrics are added when ``factor_returns``
+    is given."""
+    r, f = aligned(returns, factor_returns) if factor_returns is not None else (returns, None)
+    result: Dict[str, Any] = _kairo.metrics(
+        as_array(r),
+        None if f is None else as_array(f, "factor_returns"),
+        float(risk_free),
+        period,
+        annualization,
+        float(required_return),
+        float(omega_required_return),
+        float(cutoff),
+    )
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# trades, lots, returns, comparison
+
+
+def lots(trades: Any, method: str = "fifo") -> Dict[str, Any]:
+    """Tax lots (``fifo``, ``lifo``, ``highest_cost``, ``average_cost``): open and closed lots, positions and the
+    realized P&L, money as ``Decimal``."""
+    result: Dict[str, Any] = _kairo.lots(trade_records(trades), method)
+    return result
+
+
+def realized_pnl(trades: Any, method: str = "fifo", prices: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+    """Realized P&L in total and by symbol; with ``prices`` ({symbol: price}) also the unrealized P&L."""
+    result: Dict[str, Any] = _kairo.realized_pnl(trade_records(trades), method, prices)
+    return result
+
+
+def twr(trades: Any, prices: Any, end: Any = None) -> Any:
+    """The daily time-weighted return series (GIPS) of the trades' portfolio: a pandas Series indexed by date when
+    pandas is installed, else ``{"dates", "returns"}``."""
+    from ._trades import price_rows
+
+    out = _kairo.twr(trade_records(trades), price_rows(prices), end)
+    try:
+        import pandas as pd
+    except ImportError:
+        return out
+    return pd.Series(out["returns"], index=pd.Index(out["dates"], name="date"), name="twr")
+
+
+@dataclasses.dataclass(frozen=True)
+class Comparison:
+    """kairo-core's comparison of a portfolio with a benchmark; ``to_dict()`` gives plain data."""
+
+    benchmark: str
+    dates: List[_dt.date]
+    portfolio_returns: List[float]
+    benchmark_returns: List[float]
+    portfolio_total_return: float
+    benchmark_total_return: float
+    portfolio_annual_return: float
+    benchmark_annual_return: float
+    excess_return: float
+    excess_annual_return: float
+    alpha: float
+    beta: float
+    correlation: float
+    tracking_error: float
+    information_ratio: float
+    up_capture: float
+    down_capture: float
+    monthly: List[Dict[str, Any]]
+    equity_curve: List[Dict[str, Any]]
+    shadow: Dict[str, Decimal]
+    portfolio_pnl: Dict[str, Decimal]
+
+    def to_dict(self) -> Dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def compare(
+    trades: Any,
+    prices: Any,
+    benchmark: Union[str, Mapping[str, Any]] = "SPY",
+    start: Any = None,
+    end: Any = None,
+    lot_method: str = "fifo",
+) -> Comparison:
+    """The user's portfolio against ``benchmark`` (a symbol, or {symbol: weight} for a daily-rebalanced blend)."""
+    from ._trades import price_rows
+
+    out = _kairo.compare(trade_records(trades), price_rows(prices), benchmark, start, end, lot_method)
+    return Comparison(**out)
+
+
+from . import compliance, frame  # noqa: E402  (submodules use the names above)
+
+__all__ = [
+    "DAILY", "WEEKLY", "MONTHLY", "QUARTERLY", "YEARLY",
+    "cum_returns", "cum_returns_final", "annual_return", "cagr", "annual_volatility", "sharpe_ratio",
+    "sortino_ratio", "downside_risk", "max_drawdown", "calmar_ratio", "omega_ratio", "tail_ratio",
+    "stability_of_timeseries", "value_at_risk", "conditional_value_at_risk", "alpha", "beta", "alpha_beta",
+    "up_capture", "down_capture", "up_down_capture", "excess_sharpe", "tracking_error",
+    "probabilistic_sharpe_ratio", "deflated_sharpe_ratio", "cornish_fisher_var", "parametric_var",
+    "drawdown_periods", "rolling_sharpe", "rolling_volatility", "rolling_beta", "metrics",
+    "Trade", "lots", "realized_pnl", "twr", "compare", "Comparison",
+    "KairoError", "InvalidTradeError", "ConfigError", "ParameterError", "InputError", "MarketDataError",
+    "OutOfOrderError", "compliance", "frame",
+]

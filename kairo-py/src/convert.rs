@@ -1,0 +1,256 @@
+//! Python values to kairo-core's types: decimals, timestamps, dates, trades, price tables, JSON-like configs.
+//! Decimal fields accept `decimal.Decimal`, `str`, `int` or `float` (a float becomes the shortest decimal that
+//! reads back as the same float, as in kairo-core's frame reader).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kairo_core::returns::PriceTable;
+use kairo_core::trade::{decimal_from_f64, parse_decimal, synthetic_id, Side, Trade};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::errors::{input, invalid_trade, IntoPyErr, OrRaise};
+use crate::trade::PyTrade;
+
+/// A decimal for `field` from a Decimal, str, int or float.
+pub fn decimal(field: &'static str, obj: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+    if obj.is_instance_of::<PyBool>() {
+        return Err(kairo_core::TradeError::NotANumber { field, value: obj.to_string() }.into_py_err());
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return decimal_from_f64(field, f.value()).or_raise();
+    }
+    if obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyString>() || is_decimal(obj)? {
+        return parse_decimal(field, &obj.str()?.to_cow()?).or_raise();
+    }
+    Err(kairo_core::TradeError::NotANumber { field, value: format!("{} of type {}", obj, type_name(obj)) }
+        .into_py_err())
+}
+
+fn is_decimal(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let decimal = obj.py().import("decimal")?.getattr("Decimal")?;
+    obj.is_instance(&decimal)
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
+}
+
+/// A UTC timestamp for `field` from a datetime (naive = UTC), a pandas Timestamp, a numpy datetime64 or an
+/// RFC 3339 string.
+pub fn timestamp(field: &'static str, obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
+    let bad = |value: String| kairo_core::TradeError::InvalidTimestamp { value }.into_py_err();
+    let text: String = if let Ok(s) = obj.cast::<PyString>() {
+        s.to_cow()?.into_owned()
+    } else if obj.is_instance_of::<PyDateTime>() || obj.hasattr("isoformat")? && !obj.is_instance_of::<PyDate>() {
+        obj.call_method0("isoformat")?.extract()?
+    } else if type_name(obj) == "datetime64" {
+        obj.str()?.to_cow()?.into_owned()
+    } else {
+        let _ = field;
+        return Err(bad(format!("{obj} of type {}", type_name(obj))));
+    };
+    parse_timestamp(&text).ok_or_else(|| bad(text))
+}
+
+/// RFC 3339, or an ISO 8601 date-time without an offset read as UTC.
+fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
+    let t = text.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+        return Some(d.with_timezone(&Utc));
+    }
+    chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f"))
+        .ok()
+        .map(|n| n.and_utc())
+}
+
+/// A calendar date for `field` from a date, a datetime (its date), or a `YYYY-MM-DD` string.
+pub fn date(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        let text = s.to_cow()?;
+        return text
+            .trim()
+            .parse()
+            .map_err(|_| input(field, format!("{field} must be a date YYYY-MM-DD, got {text:?}")));
+    }
+    if obj.is_instance_of::<PyDateTime>() || (obj.hasattr("date")? && !obj.is_instance_of::<PyDate>()) {
+        return date(field, &obj.call_method0("date")?);
+    }
+    if obj.is_instance_of::<PyDate>() {
+        return obj.extract::<NaiveDate>();
+    }
+    Err(input(
+        field,
+        format!("{field} must be a date, a datetime or a YYYY-MM-DD string, got {obj} of type {}", type_name(obj)),
+    ))
+}
+
+/// A required text field of a trade record.
+fn text(field: &'static str, obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    match obj.cast::<PyString>() {
+        Ok(s) => Ok(s.to_cow()?.into_owned()),
+        Err(_) if obj.is_instance_of::<PyInt>() && field.ends_with("id") => Ok(obj.str()?.to_cow()?.into_owned()),
+        Err(_) => Err(invalid_trade(
+            format!("{field} must be a string, got {obj} of type {}", type_name(obj)),
+            field,
+            None,
+            None,
+        )),
+    }
+}
+
+/// A field of a mapping, `None` when absent or None.
+fn get<'py>(record: &Bound<'py, PyMapping>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    match record.get_item(key) {
+        Ok(v) if v.is_none() => Ok(None),
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(record.py()) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn required<'py>(record: &Bound<'py, PyMapping>, key: &'static str) -> PyResult<Bound<'py, PyAny>> {
+    get(record, key)?.ok_or_else(|| invalid_trade(format!("{key} is required"), key, None, None))
+}
+
+/// A trade from a mapping with the JSON model's field names (`id` optional, `fees` default 0).
+pub fn trade_from_mapping(record: &Bound<'_, PyMapping>) -> PyResult<Trade> {
+    let user_id = text("user_id", &required(record, "user_id")?)?;
+    let symbol = text("symbol", &required(record, "symbol")?)?;
+    let side: Side = text("side", &required(record, "side")?)?.parse().or_raise()?;
+    let qty = decimal("qty", &required(record, "qty")?)?;
+    let price = decimal("price", &required(record, "price")?)?;
+    let executed_at = timestamp("executed_at", &required(record, "executed_at")?)?;
+    let id = match get(record, "id")? {
+        Some(v) => text("id", &v)?,
+        None => synthetic_id(&user_id, &symbol, executed_at),
+    };
+    let mut trade = Trade::new(id, user_id, symbol, side, qty, price, executed_at).or_raise()?;
+    if let Some(fees) = get(record, "fees")? {
+        trade = trade.with_fees(decimal("fees", &fees)?).or_raise()?;
+    }
+    if let Some(external) = get(record, "external_id")? {
+        trade = trade.with_external_id(text("external_id", &external)?);
+    }
+    Ok(trade)
+}
+
+/// One trade from a `kairo.Trade` or a mapping.
+pub fn trade(obj: &Bound<'_, PyAny>) -> PyResult<Trade> {
+    if let Ok(t) = obj.cast::<PyTrade>() {
+        return Ok(t.get().inner.clone());
+    }
+    match obj.cast::<PyMapping>() {
+        Ok(m) => trade_from_mapping(m),
+        Err(_) => Err(input("trades", format!("a trade must be a kairo.Trade or a dict, got {}", type_name(obj)))),
+    }
+}
+
+/// Adds the position of the trade in the input to an `InvalidTradeError`.
+fn at_index(err: PyErr, py: Python<'_>, index: usize) -> PyErr {
+    let value = err.value(py);
+    if value.hasattr("index").unwrap_or(false) {
+        let _ = value.setattr("index", index);
+        let message = value.str().map(|s| s.to_string()).unwrap_or_default();
+        let _ = value.setattr("args", (format!("trades[{index}]: {message}"),));
+    }
+    err
+}
+
+/// Trades from any iterable of `kairo.Trade` or dicts.
+pub fn trades(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Trade>> {
+    let py = obj.py();
+    if obj.is_instance_of::<PyString>() || obj.cast::<PyMapping>().is_ok() {
+        return Err(input("trades", "trades must be a list of kairo.Trade or dicts".into()));
+    }
+    let mut out = Vec::with_capacity(obj.len().unwrap_or(0));
+    for (i, item) in obj.try_iter()?.enumerate() {
+        out.push(trade(&item?).map_err(|e| at_index(e, py, i))?);
+    }
+    Ok(out)
+}
+
+/// A price table from `{symbol: {date: close}}` or an iterable of `(symbol, date, close)` rows or
+/// `{"symbol", "date", "close"}` dicts.
+pub fn prices(obj: &Bound<'_, PyAny>) -> PyResult<PriceTable> {
+    let mut table = PriceTable::new();
+    if let Ok(by_symbol) = obj.cast::<PyDict>() {
+        for (symbol, closes) in by_symbol.iter() {
+            let symbol: String = symbol.extract()?;
+            let closes = closes
+                .cast_into::<PyMapping>()
+                .map_err(|_| input("prices", format!("prices[{symbol:?}] must map dates to closes")))?;
+            for item in closes.items()?.iter() {
+                let (d, close): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+                table.insert(symbol.clone(), date("date", &d)?, decimal("close", &close)?).or_raise()?;
+            }
+        }
+        return Ok(table);
+    }
+    for row in obj.try_iter()? {
+        let row = row?;
+        let (symbol, d, close) = if let Ok(m) = row.cast::<PyMapping>() {
+            let field = |k: &str| m.get_item(k).map_err(|_| input("prices", format!("a price row needs {k:?}")));
+            (field("symbol")?, field("date")?, field("close")?)
+        } else if let Ok(t) = row.cast::<PyTuple>() {
+            if t.len() != 3 {
+                return Err(input("prices", "a price row must be (symbol, date, close)".into()));
+            }
+            (t.get_item(0)?, t.get_item(1)?, t.get_item(2)?)
+        } else {
+            return Err(input("prices", format!("a price row must be a tuple or dict, got {}", type_name(&row))));
+        };
+        table.insert(text("symbol", &symbol)?, date("date", &d)?, decimal("close", &close)?).or_raise()?;
+    }
+    Ok(table)
+}
+
+/// A JSON value from plain Python data (dict, list, str, int, float, bool, None, Decimal, date), for
+/// deserializing kairo-core's serde configurations.
+pub fn json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        return Ok(match obj.extract::<i64>() {
+            Ok(i) => Value::from(i),
+            Err(_) => Value::String(obj.str()?.to_string()),
+        });
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return Ok(Value::String(
+            decimal_from_f64("value", f.value()).map(|d| d.to_string()).unwrap_or_else(|_| f.value().to_string()),
+        ));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Value::String(s.to_cow()?.into_owned()));
+    }
+    if is_decimal(obj)? {
+        return Ok(Value::String(obj.str()?.to_string()));
+    }
+    if obj.is_instance_of::<PyDate>() {
+        return Ok(Value::String(date(path, obj)?.to_string()));
+    }
+    if let Ok(d) = obj.cast::<PyMapping>() {
+        let mut map = serde_json::Map::new();
+        for item in d.items()?.iter() {
+            let (k, v): (String, Bound<'_, PyAny>) = item.extract()?;
+            let value = json(&v, &format!("{path}.{k}"))?;
+            map.insert(k, value);
+        }
+        return Ok(Value::Object(map));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() || obj.hasattr("__iter__")? {
+        let mut items = Vec::new();
+        for (i, v) in obj.try_iter()?.enumerate() {
+            items.push(json(&v?, &format!("{path}[{i}]"))?);
+        }
+        return Ok(Value::Array(items));
+    }
+    Err(input(path, format!("{path}: unsupported value {obj} of type {}", type_name(obj))))
+}

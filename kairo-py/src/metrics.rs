@@ -1,0 +1,440 @@
+//! The metric functions: conversion of arguments and results only; every formula is kairo-core's
+//! ([`kairo_core::metrics`]).
+
+use kairo_core::metrics::{self as m, annualization_factor, Metrics, MetricsOptions, Period};
+use numpy::{IntoPyArray, PyReadonlyArrayDyn};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::arrays::{binary, binary_pair, detach, one_d, series, unary};
+use crate::errors::OrRaise;
+
+type Array<'py> = PyReadonlyArrayDyn<'py, f64>;
+
+/// The annualization factor for `period` (a name) and an optional override.
+fn factor(period: &str, annualization: Option<f64>) -> PyResult<f64> {
+    let period: Period = period.parse().or_raise()?;
+    annualization_factor(period, annualization).or_raise()
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, starting_value=0.0))]
+fn cum_returns<'py>(py: Python<'py>, returns: Array<'py>, starting_value: f64) -> PyResult<Bound<'py, PyAny>> {
+    series(py, returns, |r| m::cum_returns(r, starting_value))
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, starting_value=0.0))]
+fn cum_returns_final<'py>(py: Python<'py>, returns: Array<'py>, starting_value: f64) -> PyResult<Bound<'py, PyAny>> {
+    unary(py, returns, |r| Ok(m::cum_returns_final(r, starting_value)))
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, period="daily", annualization=None))]
+fn annual_return<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    period: &str,
+    annualization: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = factor(period, annualization)?;
+    unary(py, returns, |r| Ok(m::annual_return(r, a)))
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, period="daily", alpha=2.0, annualization=None))]
+fn annual_volatility<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    period: &str,
+    alpha: f64,
+    annualization: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = factor(period, annualization)?;
+    unary(py, returns, |r| m::annual_volatility_alpha(r, a, alpha))
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, risk_free=0.0, period="daily", annualization=None))]
+fn sharpe_ratio<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    risk_free: f64,
+    period: &str,
+    annualization: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = factor(period, annualization)?;
+    unary(py, returns, |r| Ok(m::sharpe_ratio(r, risk_free, a)))
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, required_return=0.0, period="daily", annualization=None))]
+fn sortino_ratio<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    required_return: f64,
+    period: &str,
+    annualization: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = factor(period, annualization)?;
+    unary(py, returns, |r| Ok(m::sortino_ratio(r, required_return, a)))
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, required_return=0.0, period="daily", annualization=None))]
+fn downside_risk<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    required_return: f64,
+    period: &str,
+    annualization: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = factor(period, annualization)?;
+    unary(py, returns, |r| Ok(m::downside_risk(r, required_return, a)))
+}
+
+#[pyfunction]
+fn max_drawdown<'py>(py: Python<'py>, returns: Array<'py>) -> PyResult<Bound<'py, PyAny>> {
+    unary(py, returns, |r| Ok(m::max_drawdown(r)))
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, period="daily", annualization=None))]
+fn calmar_ratio<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    period: &str,
+    annualization: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = factor(period, annualization)?;
+    unary(py, returns, |r| Ok(m::calmar_ratio(r, a)))
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, risk_free=0.0, required_return=0.0, annualization=252.0))]
+fn omega_ratio<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    risk_free: f64,
+    required_return: f64,
+    annualization: f64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = annualization_factor(Period::Daily, Some(annualization)).or_raise()?;
+    unary(py, returns, |r| Ok(m::omega_ratio(r, risk_free, required_return, a)))
+}
+
+#[pyfunction]
+fn tail_ratio<'py>(py: Python<'py>, returns: Array<'py>) -> PyResult<Bound<'py, PyAny>> {
+    unary(py, returns, |r| Ok(m::tail_ratio(r)))
+}
+
+#[pyfunction]
+fn stability_of_timeseries<'py>(py: Python<'py>, returns: Array<'py>) -> PyResult<Bound<'py, PyAny>> {
+    unary(py, returns, |r| Ok(m::stability_of_timeseries(r)))
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, cutoff=0.05))]
+fn value_at_risk<'py>(py: Python<'py>, returns: Array<'py>, cutoff: f64) -> PyResult<Bound<'py, PyAny>> {
+    unary(py, returns, |r| m::value_at_risk(r, cutoff))
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, cutoff=0.05))]
+fn conditional_value_at_risk<'py>(py: Python<'py>, returns: Array<'py>, cutoff: f64) -> PyResult<Bound<'py, PyAny>> {
+    unary(py, returns, |r| m::conditional_value_at_risk(r, cutoff))
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, cutoff=0.05))]
+fn cornish_fisher_var<'py>(py: Python<'py>, returns: Array<'py>, cutoff: f64) -> PyResult<Bound<'py, PyAny>> {
+    unary(py, returns, |r| m::cornish_fisher_var(r, cutoff))
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, cutoff=0.05))]
+fn parametric_var<'py>(py: Python<'py>, returns: Array<'py>, cutoff: f64) -> PyResult<Bound<'py, PyAny>> {
+    unary(py, returns, |r| m::parametric_var(r, cutoff))
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, benchmark_sharpe=0.0))]
+fn probabilistic_sharpe_ratio<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    benchmark_sharpe: f64,
+) -> PyResult<Bound<'py, PyAny>> {
+    unary(py, returns, |r| m::probabilistic_sharpe_ratio(r, benchmark_sharpe))
+}
+
+#[pyfunction]
+fn deflated_sharpe_ratio<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    trials: usize,
+    sharpe_variance: f64,
+) -> PyResult<Bound<'py, PyAny>> {
+    unary(py, returns, |r| m::deflated_sharpe_ratio(r, trials, sharpe_variance))
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, factor_returns, risk_free=0.0, period="daily", annualization=None))]
+fn alpha<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    factor_returns: Array<'py>,
+    risk_free: f64,
+    period: &str,
+    annualization: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = factor(period, annualization)?;
+    binary(py, returns, factor_returns, |r, f| m::alpha(r, f, risk_free, a))
+}
+
+/// `risk_free` is accepted for empyrical compatibility; it does not change beta.
+#[pyfunction]
+#[pyo3(signature = (returns, factor_returns, risk_free=0.0))]
+fn beta<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    factor_returns: Array<'py>,
+    risk_free: f64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let _ = risk_free;
+    binary(py, returns, factor_returns, m::beta)
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, factor_returns, risk_free=0.0, period="daily", annualization=None))]
+fn alpha_beta<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    factor_returns: Array<'py>,
+    risk_free: f64,
+    period: &str,
+    annualization: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = factor(period, annualization)?;
+    binary_pair(py, returns, factor_returns, |r, f| m::alpha_beta(r, f, risk_free, a))
+}
+
+macro_rules! capture_fn {
+    ($name:ident) => {
+        #[pyfunction]
+        #[pyo3(signature = (returns, factor_returns, period="daily", annualization=None))]
+        fn $name<'py>(
+            py: Python<'py>,
+            returns: Array<'py>,
+            factor_returns: Array<'py>,
+            period: &str,
+            annualization: Option<f64>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let a = factor(period, annualization)?;
+            binary(py, returns, factor_returns, |r, f| m::$name(r, f, a))
+        }
+    };
+}
+capture_fn!(up_capture);
+capture_fn!(down_capture);
+capture_fn!(up_down_capture);
+
+#[pyfunction]
+fn excess_sharpe<'py>(py: Python<'py>, returns: Array<'py>, factor_returns: Array<'py>) -> PyResult<Bound<'py, PyAny>> {
+    binary(py, returns, factor_returns, m::excess_sharpe)
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, factor_returns, period="daily", annualization=None))]
+fn tracking_error<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    factor_returns: Array<'py>,
+    period: &str,
+    annualization: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = factor(period, annualization)?;
+    binary(py, returns, factor_returns, |r, f| m::tracking_error(r, f, a))
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, window, risk_free=0.0, period="daily", annualization=None))]
+fn rolling_sharpe<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    window: usize,
+    risk_free: f64,
+    period: &str,
+    annualization: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = factor(period, annualization)?;
+    let r = one_d(&returns, "returns")?;
+    let out = detach(py, r.len(), || m::rolling_sharpe(&r, window, risk_free, a)).or_raise()?;
+    Ok(out.into_pyarray(py).into_any())
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, window, period="daily", annualization=None))]
+fn rolling_volatility<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    window: usize,
+    period: &str,
+    annualization: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = factor(period, annualization)?;
+    let r = one_d(&returns, "returns")?;
+    let out = detach(py, r.len(), || m::rolling_volatility(&r, window, a)).or_raise()?;
+    Ok(out.into_pyarray(py).into_any())
+}
+
+#[pyfunction]
+fn rolling_beta<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    factor_returns: Array<'py>,
+    window: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    let r = one_d(&returns, "returns")?;
+    let f = one_d(&factor_returns, "factor_returns")?;
+    let out = detach(py, r.len(), || m::rolling_beta(&r, &f, window)).or_raise()?;
+    Ok(out.into_pyarray(py).into_any())
+}
+
+#[pyfunction]
+#[pyo3(signature = (returns, top=10))]
+fn drawdown_periods<'py>(py: Python<'py>, returns: Array<'py>, top: usize) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    let r = one_d(&returns, "returns")?;
+    let periods = detach(py, r.len(), || m::drawdown_periods(&r, top));
+    periods
+        .iter()
+        .map(|p| {
+            let d = PyDict::new(py);
+            d.set_item("peak", p.peak)?;
+            d.set_item("valley", p.valley)?;
+            d.set_item("recovery", p.recovery)?;
+            d.set_item("depth", p.depth)?;
+            d.set_item("decline_periods", p.decline_periods)?;
+            d.set_item("recovery_periods", p.recovery_periods)?;
+            d.set_item("total_periods", p.total_periods)?;
+            Ok(d)
+        })
+        .collect()
+}
+
+/// Every metric at once ([`Metrics::compute`]), as a dict; the benchmark metrics are included when
+/// `factor_returns` is given.
+#[pyfunction]
+#[pyo3(signature = (returns, factor_returns=None, risk_free=0.0, period="daily", annualization=None,
+                    required_return=0.0, omega_required_return=0.0, cutoff=0.05))]
+#[allow(clippy::too_many_arguments)]
+fn metrics<'py>(
+    py: Python<'py>,
+    returns: Array<'py>,
+    factor_returns: Option<Array<'py>>,
+    risk_free: f64,
+    period: &str,
+    annualization: Option<f64>,
+    required_return: f64,
+    omega_required_return: f64,
+    cutoff: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let options = MetricsOptions {
+        risk_free,
+        required_return,
+        omega_required_return,
+        period: period.parse().or_raise()?,
+        annualization,
+        cutoff,
+    };
+    let r = one_d(&returns, "returns")?;
+    let f = factor_returns.as_ref().map(|f| one_d(f, "factor_returns")).transpose()?;
+    let all = detach(py, r.len(), || Metrics::compute(&r, f.as_deref(), &options)).or_raise()?;
+    metrics_dict(py, &all)
+}
+
+/// The dict form of [`Metrics`] (benchmark metrics flattened in).
+pub fn metrics_dict<'py>(py: Python<'py>, all: &Metrics) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("periods", all.periods)?;
+    d.set_item("observations", all.observations)?;
+    let values = [
+        ("cum_returns_final", all.cum_returns_final),
+        ("annual_return", all.annual_return),
+        ("annual_volatility", all.annual_volatility),
+        ("sharpe_ratio", all.sharpe_ratio),
+        ("sortino_ratio", all.sortino_ratio),
+        ("downside_risk", all.downside_risk),
+        ("max_drawdown", all.max_drawdown),
+        ("calmar_ratio", all.calmar_ratio),
+        ("omega_ratio", all.omega_ratio),
+        ("tail_ratio", all.tail_ratio),
+        ("stability_of_timeseries", all.stability_of_timeseries),
+        ("value_at_risk", all.value_at_risk),
+        ("conditional_value_at_risk", all.conditional_value_at_risk),
+        ("parametric_var", all.parametric_var),
+        ("cornish_fisher_var", all.cornish_fisher_var),
+        ("skew", all.skew),
+        ("kurtosis", all.kurtosis),
+        ("probabilistic_sharpe_ratio", all.probabilistic_sharpe_ratio),
+    ];
+    for (k, v) in values {
+        d.set_item(k, v)?;
+    }
+    if let Some(b) = &all.benchmark {
+        let values = [
+            ("alpha", b.alpha),
+            ("beta", b.beta),
+            ("correlation", b.correlation),
+            ("up_capture", b.up_capture),
+            ("down_capture", b.down_capture),
+            ("up_down_capture", b.up_down_capture),
+            ("excess_sharpe", b.excess_sharpe),
+            ("tracking_error", b.tracking_error),
+        ];
+        for (k, v) in values {
+            d.set_item(k, v)?;
+        }
+    }
+    Ok(d)
+}
+
+/// Registers the metric functions.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    macro_rules! add {
+        ($($f:ident),* $(,)?) => { $( m.add_function(wrap_pyfunction!($f, m)?)?; )* };
+    }
+    add!(
+        cum_returns,
+        cum_returns_final,
+        annual_return,
+        annual_volatility,
+        sharpe_ratio,
+        sortino_ratio,
+        downside_risk,
+        max_drawdown,
+        calmar_ratio,
+        omega_ratio,
+        tail_ratio,
+        stability_of_timeseries,
+        value_at_risk,
+        conditional_value_at_risk,
+        cornish_fisher_var,
+        parametric_var,
+        probabilistic_sharpe_ratio,
+        deflated_sharpe_ratio,
+        alpha,
+        beta,
+        alpha_beta,
+        up_capture,
+        down_capture,
+        up_down_capture,
+        excess_sharpe,
+        tracking_error,
+        rolling_sharpe,
+        rolling_volatility,
+        rolling_beta,
+        drawdown_periods,
+        metrics,
+    );
+    Ok(())
+}
