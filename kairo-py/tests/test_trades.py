@@ -1,0 +1,92 @@
+"""kairo.Trade, lots, realized P&L, the time-weighted return, the comparison and the polars frame functions."""
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+import polars as pl
+import pytest
+
+import kairo
+import kairo.frame
+
+UTC = dt.timezone.utc
+BUY = {"id": "1", "user_id": "u", "symbol": "AAPL", "side": "BUY", "qty": "10", "price": "100", "executed_at": "2024-01-02T20:55:00Z"}
+SELL = {"id": "2", "user_id": "u", "symbol": "AAPL", "side": "SELL", "qty": "4", "price": "110.50", "executed_at": "2024-01-03T15:00:00Z"}
+PRICES = {"AAPL": {"2024-01-02": "100", "2024-01-03": "120"}, "SPY": {"2024-01-02": "400", "2024-01-03": "404"}}
+
+
+def test_trade_accepts_decimal_str_int_float():
+    for qty in [Decimal("10"), "10", 10, 10.0]:
+        t = kairo.Trade("u", "AAPL", "BUY", qty, 0.1, dt.datetime(2024, 1, 2, 15, tzinfo=UTC), id="t")
+        assert t.qty == Decimal(10) and isinstance(t.qty, Decimal)
+        assert t.price == Decimal("0.1")  # the float 0.1 reads as the decimal 0.1
+    t = kairo.Trade(**{k: v for k, v in BUY.items()})
+    assert t.notional == Decimal("1000") and t.executed_at == dt.datetime(2024, 1, 2, 20, 55, tzinfo=UTC)
+    assert t.trade_date == dt.date(2024, 1, 2)
+    assert t.to_dict()["qty"] == Decimal(10)
+    assert kairo.Trade(**BUY) == kairo.Trade(**BUY)
+    naive = kairo.Trade("u", "AAPL", "BUY", 1, 1, dt.datetime(2024, 1, 2, 15))
+    assert naive.executed_at.tzinfo is not None and naive.id == "u:AAPL:1704207600000000000"
+
+
+@pytest.mark.parametrize(
+    "field,value,fragment",
+    [("qty", "0", "qty must be greater than zero"), ("price", "abc", "price must be a finite decimal"),
+     ("symbol", "aapl", "not a valid ticker"), ("side", "HOLD", "side must be"), ("executed_at", "yesterday", "RFC 3339"),
+     ("qty", True, "qty must be a finite decimal"), ("fees", "-1", "fees must not be negative"), ("price", float("nan"), "price")],
+)
+def test_invalid_trades_name_the_field(field, value, fragment):
+    with pytest.raises(kairo.InvalidTradeError) as e:
+        kairo.Trade(**dict(BUY, **{field: value}))
+    assert e.value.field == field and fragment in str(e.value)
+    assert isinstance(e.value, ValueError)
+
+
+def test_lots_and_realized_pnl():
+    for trades in [[BUY, SELL], [kairo.Trade(**BUY), kairo.Trade(**SELL)], pd.DataFrame([BUY, SELL]), pl.DataFrame([BUY, SELL])]:
+        r = kairo.lots(trades)
+        assert r["realized_pnl"] == Decimal("42.00")  # 4 × (110.50 − 100)
+        assert r["closed_lots"][0]["qty"] == Decimal(4) and r["closed_lots"][0]["term"] == "short_term"
+        assert r["open_lots"][0]["qty"] == Decimal(6)
+        assert r["positions"][0]["average_cost"] == Decimal(100)
+    p = kairo.realized_pnl([BUY, SELL], prices={"AAPL": "120"})
+    assert p["total"] == Decimal("42.00") and p["by_symbol"] == {"AAPL": Decimal("42.00")}
+    assert p["unrealized"] == Decimal(120)  # 6 × (120 − 100)
+    with pytest.raises(kairo.ParameterError) as e:
+        kairo.lots([BUY], method="random")
+    assert e.value.field == "method"
+    with pytest.raises(kairo.MarketDataError):
+        kairo.realized_pnl([BUY], prices={"MSFT": 1})
+
+
+def test_twr_and_compare():
+    s = kairo.twr([BUY], PRICES)
+    assert list(s.index) == [dt.date(2024, 1, 2), dt.date(2024, 1, 3)]
+    assert s.iloc[1] == pytest.approx(0.2)
+    c = kairo.compare([BUY], PRICES, "SPY")
+    assert c.portfolio_pnl["total"] == Decimal(200)  # 10 × (120 − 100)
+    assert c.shadow["pnl"] == Decimal(10)  # $1,000 in SPY at 400, +1 %
+    assert c.to_dict()["benchmark"] == "SPY"
+    blend = kairo.compare([BUY], dict(PRICES, AGG={"2024-01-02": "100", "2024-01-03": "100"}), {"SPY": 0.6, "AGG": 0.4})
+    assert "SPY" in blend.benchmark and "AGG" in blend.benchmark
+    rows = [("AAPL", dt.date(2024, 1, 2), 100), ("AAPL", "2024-01-03", Decimal(120)), ("SPY", "2024-01-02", 400), ("SPY", "2024-01-03", 404)]
+    assert kairo.compare([BUY], rows).portfolio_pnl == c.portfolio_pnl
+    with pytest.raises(kairo.MarketDataError):
+        kairo.compare([BUY], {"AAPL": PRICES["AAPL"]}, "QQQ")
+
+
+def test_frame_functions():
+    trades = pl.DataFrame([BUY, SELL, dict(BUY, id="3", user_id="v", qty="1")])
+    pnl = kairo.frame.realized_pnl_by_user(trades)
+    assert pnl.sort("user_id").to_dicts() == [
+        {"user_id": "u", "realized_pnl": "42", "closed_lots": 1},
+        {"user_id": "v", "realized_pnl": "0", "closed_lots": 0},
+    ]
+    pos = kairo.frame.positions_by_user(trades)
+    assert set(pos["user_id"]) == {"u", "v"}
+    prices = pl.DataFrame({"symbol": ["AAPL", "AAPL"], "date": ["2024-01-02", "2024-01-03"], "close": ["100", "120"]})
+    m = kairo.frame.metrics_by_user(trades, prices)
+    assert m.height == 2 and "sharpe_ratio" in m.columns
+    with pytest.raises(kairo.InputError) as e:
+        kairo.frame.realized_pnl_by_user(trades.drop("qty"))
+    assert e.value.field == "qty"
