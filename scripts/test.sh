@@ -35,3 +35,6 @@ cargo test -p kairo-core --features polars --lib --tests  # the doctests run bel
 
 step "kairo-core tests (default features)"
 cargo test -p kairo-core
+
+step "kairo-py: build the wheel and run the Python suite"
+./scripts/test-python.sh

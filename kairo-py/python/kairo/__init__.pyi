@@ -1,0 +1,203 @@
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, TypedDict, Union
+
+import numpy as np
+
+from . import compliance as compliance
+from . import frame as frame
+from ._kairo import (
+    ConfigError as ConfigError,
+    InputError as InputError,
+    InvalidTradeError as InvalidTradeError,
+    KairoError as KairoError,
+    MarketDataError as MarketDataError,
+    OutOfOrderError as OutOfOrderError,
+    ParameterError as ParameterError,
+    Trade as Trade,
+)
+
+__version__: str
+
+Period = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
+DAILY: Literal["daily"]
+WEEKLY: Literal["weekly"]
+MONTHLY: Literal["monthly"]
+QUARTERLY: Literal["quarterly"]
+YEARLY: Literal["yearly"]
+
+# A return series: a list/tuple of floats, a numpy array (1-D, or 2-D per column), a pandas Series/DataFrame or a
+# polars Series/DataFrame. Scalar metrics give a float for 1-D input and one value per column for 2-D input.
+Returns = Any
+Scalar = Any
+
+def cum_returns(returns: Returns, starting_value: float = 0) -> Any: ...
+def cum_returns_final(returns: Returns, starting_value: float = 0) -> Scalar: ...
+def annual_return(returns: Returns, period: str = "daily", annualization: Optional[float] = None) -> Scalar: ...
+def cagr(returns: Returns, period: str = "daily", annualization: Optional[float] = None) -> Scalar: ...
+def annual_volatility(
+    returns: Returns, period: str = "daily", alpha: float = 2.0, annualization: Optional[float] = None
+) -> Scalar: ...
+def sharpe_ratio(
+    returns: Returns, risk_free: float = 0, period: str = "daily", annualization: Optional[float] = None
+) -> Scalar: ...
+def sortino_ratio(
+    returns: Returns, required_return: float = 0, period: str = "daily", annualization: Optional[float] = None
+) -> Scalar: ...
+def downside_risk(
+    returns: Returns, required_return: float = 0, period: str = "daily", annualization: Optional[float] = None
+) -> Scalar: ...
+def max_drawdown(returns: Returns) -> Scalar: ...
+def calmar_ratio(returns: Returns, period: str = "daily", annualization: Optional[float] = None) -> Scalar: ...
+def omega_ratio(
+    returns: Returns, risk_free: float = 0.0, required_return: float = 0.0, annualization: float = 252
+) -> Scalar: ...
+def tail_ratio(returns: Returns) -> Scalar: ...
+def stability_of_timeseries(returns: Returns) -> Scalar: ...
+def value_at_risk(returns: Returns, cutoff: float = 0.05) -> Scalar: ...
+def conditional_value_at_risk(returns: Returns, cutoff: float = 0.05) -> Scalar: ...
+def alpha(
+    returns: Returns,
+    factor_returns: Returns,
+    risk_free: float = 0.0,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+) -> Scalar: ...
+def beta(returns: Returns, factor_returns: Returns, risk_free: float = 0.0) -> Scalar: ...
+def alpha_beta(
+    returns: Returns,
+    factor_returns: Returns,
+    risk_free: float = 0.0,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+) -> np.ndarray: ...
+def up_capture(
+    returns: Returns, factor_returns: Returns, period: str = "daily", annualization: Optional[float] = None
+) -> Scalar: ...
+def down_capture(
+    returns: Returns, factor_returns: Returns, period: str = "daily", annualization: Optional[float] = None
+) -> Scalar: ...
+def up_down_capture(
+    returns: Returns, factor_returns: Returns, period: str = "daily", annualization: Optional[float] = None
+) -> Scalar: ...
+def excess_sharpe(returns: Returns, factor_returns: Returns) -> Scalar: ...
+def tracking_error(
+    returns: Returns, factor_returns: Returns, period: str = "daily", annualization: Optional[float] = None
+) -> Scalar: ...
+def probabilistic_sharpe_ratio(returns: Returns, benchmark_sharpe: float = 0.0) -> Scalar: ...
+def deflated_sharpe_ratio(returns: Returns, trials: int, sharpe_variance: float) -> Scalar: ...
+def cornish_fisher_var(returns: Returns, cutoff: float = 0.05) -> Scalar: ...
+def parametric_var(returns: Returns, cutoff: float = 0.05) -> Scalar: ...
+
+class DrawdownPeriod(TypedDict):
+    peak: Optional[int]
+    valley: int
+    recovery: Optional[int]
+    depth: float
+    decline_periods: int
+    recovery_periods: Optional[int]
+    total_periods: int
+
+def drawdown_periods(returns: Returns, top: int = 10) -> List[DrawdownPeriod]: ...
+def rolling_sharpe(
+    returns: Returns, window: int, risk_free: float = 0.0, period: str = "daily", annualization: Optional[float] = None
+) -> Any: ...
+def rolling_volatility(
+    returns: Returns, window: int, period: str = "daily", annualization: Optional[float] = None
+) -> Any: ...
+def rolling_beta(returns: Returns, factor_returns: Returns, window: int) -> Any: ...
+def metrics(
+    returns: Returns,
+    factor_returns: Optional[Returns] = None,
+    risk_free: float = 0.0,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+    required_return: float = 0.0,
+    omega_required_return: float = 0.0,
+    cutoff: float = 0.05,
+) -> Dict[str, float]: ...
+
+# Trades: a sequence of kairo.Trade or dicts with the JSON model's names, or a pandas/polars DataFrame.
+Trades = Any
+Prices = Any
+
+class ClosedLot(TypedDict):
+    user_id: str
+    symbol: str
+    direction: Literal["long", "short"]
+    open_trade_id: str
+    close_trade_id: str
+    qty: Decimal
+    proceeds: Decimal
+    basis: Decimal
+    realized_pnl: Decimal
+    opened_at: dt.datetime
+    closed_at: dt.datetime
+    open_date: dt.date
+    close_date: dt.date
+    holding_period_days: int
+    term: Literal["short_term", "long_term"]
+
+class OpenLot(TypedDict):
+    user_id: str
+    symbol: str
+    trade_id: str
+    direction: Literal["long", "short"]
+    qty: Decimal
+    basis: Decimal
+    unit_cost: Decimal
+    opened_at: dt.datetime
+    open_date: dt.date
+
+class Position(TypedDict):
+    user_id: str
+    symbol: str
+    qty: Decimal
+    basis: Decimal
+    average_cost: Decimal
+
+class LotReport(TypedDict):
+    method: str
+    open_lots: List[OpenLot]
+    closed_lots: List[ClosedLot]
+    positions: List[Position]
+    realized_pnl: Decimal
+
+def lots(trades: Trades, method: str = "fifo") -> LotReport: ...
+def realized_pnl(trades: Trades, method: str = "fifo", prices: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]: ...
+def twr(trades: Trades, prices: Prices, end: Any = None) -> Any: ...
+
+@dataclasses.dataclass(frozen=True)
+class Comparison:
+    benchmark: str
+    dates: List[dt.date]
+    portfolio_returns: List[float]
+    benchmark_returns: List[float]
+    portfolio_total_return: float
+    benchmark_total_return: float
+    portfolio_annual_return: float
+    benchmark_annual_return: float
+    excess_return: float
+    excess_annual_return: float
+    alpha: float
+    beta: float
+    correlation: float
+    tracking_error: float
+    information_ratio: float
+    up_capture: float
+    down_capture: float
+    monthly: List[Dict[str, Any]]
+    equity_curve: List[Dict[str, Any]]
+    shadow: Dict[str, Decimal]
+    portfolio_pnl: Dict[str, Decimal]
+    def to_dict(self) -> Dict[str, Any]: ...
+
+def compare(
+    trades: Trades,
+    prices: Prices,
+    benchmark: Union[str, Mapping[str, Any]] = "SPY",
+    start: Any = None,
+    end: Any = None,
+    lot_method: str = "fifo",
+) -> Comparison: ...

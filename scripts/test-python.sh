@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the kairo wheel (maturin) and runs the kairo-py test suite against it, in a venv cached under
+# ~/.cache/kairo (created and filled from PyPI on a fresh machine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kairo/target}"
+VENV="${KAIRO_PY_VENV:-$HOME/.cache/kairo/py-venv}"
+PYTHON="${PYTHON:-python3}"
+
+if [ ! -x "$VENV/bin/python" ]; then
+    "$PYTHON" -m venv "$VENV"
+fi
+stamp="$VENV/.requirements.sha"
+want="$(sha256sum kairo-py/requirements-test.txt | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    "$VENV/bin/pip" install --quiet --upgrade pip
+    "$VENV/bin/pip" install --quiet -r kairo-py/requirements-test.txt
+    echo "$want" > "$stamp"
+fi
+
+wheels="$(mktemp -d)"
+trap 'rm -rf "$wheels"' EXIT
+# The `wheel-test` profile: release semantics, quicker to build (no LTO, more codegen units).
+VIRTUAL_ENV="$VENV" "$VENV/bin/maturin" build --quiet --profile wheel-test -m kairo-py/Cargo.toml -o "$wheels"
+"$VENV/bin/pip" install --quiet --force-reinstall --no-deps "$wheels"/kairo-*.whl
+cd kairo-py
+"$VENV/bin/python" -m pytest -q tests
