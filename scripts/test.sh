@@ -38,3 +38,6 @@ cargo test -p kairo-core
 
 step "kairo-py: build the wheel and run the Python suite"
 ./scripts/test-python.sh
+
+step "kairo-node: build the addon and run the Node suite"
+./scripts/test-node.sh

@@ -29,17 +29,60 @@ fn cum_returns_final<'py>(py: Python<'py>, returns: Array<'py>, starting_value: 
     unary(py, returns, |r| Ok(m::cum_returns_final(r, starting_value)))
 }
 
-#[pyfunction]
-#[pyo3(signature = (returns, period="daily", annualization=None))]
-fn annual_return<'py>(
-    py: Python<'py>,
-    returns: Array<'py>,
-    period: &str,
-    annualization: Option<f64>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let a = factor(period, annualization)?;
-    unary(py, returns, |r| Ok(m::annual_return(r, a)))
+/// A metric of `returns` with one rate parameter (default 0) and the period's annualization factor.
+macro_rules! rate_fn {
+    ($name:ident, $param:ident) => {
+        #[pyfunction]
+        #[pyo3(signature = (returns, $param=0.0, period="daily", annualization=None))]
+        fn $name<'py>(
+            py: Python<'py>,
+            returns: Array<'py>,
+            $param: f64,
+            period: &str,
+            annualization: Option<f64>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let a = factor(period, annualization)?;
+            unary(py, returns, |r| Ok(m::$name(r, $param, a)))
+        }
+    };
 }
+rate_fn!(sharpe_ratio, risk_free);
+rate_fn!(sortino_ratio, required_return);
+rate_fn!(downside_risk, required_return);
+
+/// A metric of `returns` and the period's annualization factor.
+macro_rules! annualized_fn {
+    ($name:ident) => {
+        #[pyfunction]
+        #[pyo3(signature = (returns, period="daily", annualization=None))]
+        fn $name<'py>(
+            py: Python<'py>,
+            returns: Array<'py>,
+            period: &str,
+            annualization: Option<f64>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let a = factor(period, annualization)?;
+            unary(py, returns, |r| Ok(m::$name(r, a)))
+        }
+    };
+}
+annualized_fn!(annual_return);
+annualized_fn!(calmar_ratio);
+
+/// A tail metric of `returns` at a probability `cutoff` (default 0.05).
+macro_rules! cutoff_fn {
+    ($name:ident) => {
+        #[pyfunction]
+        #[pyo3(signature = (returns, cutoff=0.05))]
+        fn $name<'py>(py: Python<'py>, returns: Array<'py>, cutoff: f64) -> PyResult<Bound<'py, PyAny>> {
+            unary(py, returns, |r| m::$name(r, cutoff))
+        }
+    };
+}
+cutoff_fn!(value_at_risk);
+cutoff_fn!(conditional_value_at_risk);
+cutoff_fn!(cornish_fisher_var);
+cutoff_fn!(parametric_var);
 
 #[pyfunction]
 #[pyo3(signature = (returns, period="daily", alpha=2.0, annualization=None))]
@@ -55,59 +98,8 @@ fn annual_volatility<'py>(
 }
 
 #[pyfunction]
-#[pyo3(signature = (returns, risk_free=0.0, period="daily", annualization=None))]
-fn sharpe_ratio<'py>(
-    py: Python<'py>,
-    returns: Array<'py>,
-    risk_free: f64,
-    period: &str,
-    annualization: Option<f64>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let a = factor(period, annualization)?;
-    unary(py, returns, |r| Ok(m::sharpe_ratio(r, risk_free, a)))
-}
-
-#[pyfunction]
-#[pyo3(signature = (returns, required_return=0.0, period="daily", annualization=None))]
-fn sortino_ratio<'py>(
-    py: Python<'py>,
-    returns: Array<'py>,
-    required_return: f64,
-    period: &str,
-    annualization: Option<f64>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let a = factor(period, annualization)?;
-    unary(py, returns, |r| Ok(m::sortino_ratio(r, required_return, a)))
-}
-
-#[pyfunction]
-#[pyo3(signature = (returns, required_return=0.0, period="daily", annualization=None))]
-fn downside_risk<'py>(
-    py: Python<'py>,
-    returns: Array<'py>,
-    required_return: f64,
-    period: &str,
-    annualization: Option<f64>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let a = factor(period, annualization)?;
-    unary(py, returns, |r| Ok(m::downside_risk(r, required_return, a)))
-}
-
-#[pyfunction]
 fn max_drawdown<'py>(py: Python<'py>, returns: Array<'py>) -> PyResult<Bound<'py, PyAny>> {
     unary(py, returns, |r| Ok(m::max_drawdown(r)))
-}
-
-#[pyfunction]
-#[pyo3(signature = (returns, period="daily", annualization=None))]
-fn calmar_ratio<'py>(
-    py: Python<'py>,
-    returns: Array<'py>,
-    period: &str,
-    annualization: Option<f64>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let a = factor(period, annualization)?;
-    unary(py, returns, |r| Ok(m::calmar_ratio(r, a)))
 }
 
 #[pyfunction]
@@ -131,30 +123,6 @@ fn tail_ratio<'py>(py: Python<'py>, returns: Array<'py>) -> PyResult<Bound<'py, 
 #[pyfunction]
 fn stability_of_timeseries<'py>(py: Python<'py>, returns: Array<'py>) -> PyResult<Bound<'py, PyAny>> {
     unary(py, returns, |r| Ok(m::stability_of_timeseries(r)))
-}
-
-#[pyfunction]
-#[pyo3(signature = (returns, cutoff=0.05))]
-fn value_at_risk<'py>(py: Python<'py>, returns: Array<'py>, cutoff: f64) -> PyResult<Bound<'py, PyAny>> {
-    unary(py, returns, |r| m::value_at_risk(r, cutoff))
-}
-
-#[pyfunction]
-#[pyo3(signature = (returns, cutoff=0.05))]
-fn conditional_value_at_risk<'py>(py: Python<'py>, returns: Array<'py>, cutoff: f64) -> PyResult<Bound<'py, PyAny>> {
-    unary(py, returns, |r| m::conditional_value_at_risk(r, cutoff))
-}
-
-#[pyfunction]
-#[pyo3(signature = (returns, cutoff=0.05))]
-fn cornish_fisher_var<'py>(py: Python<'py>, returns: Array<'py>, cutoff: f64) -> PyResult<Bound<'py, PyAny>> {
-    unary(py, returns, |r| m::cornish_fisher_var(r, cutoff))
-}
-
-#[pyfunction]
-#[pyo3(signature = (returns, cutoff=0.05))]
-fn parametric_var<'py>(py: Python<'py>, returns: Array<'py>, cutoff: f64) -> PyResult<Bound<'py, PyAny>> {
-    unary(py, returns, |r| m::parametric_var(r, cutoff))
 }
 
 #[pyfunction]

@@ -1,0 +1,69 @@
+// Trades in, decimal strings out: lots, realized P&L, TWR, comparison, the engine, and input errors.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const k = require('../index.js')
+
+const buy = { id: '1', userId: 'u', symbol: 'AAPL', side: 'BUY', qty: '10', price: '100', executedAt: new Date('2024-01-02T20:55:00Z') }
+const sell = { id: '2', userId: 'u', symbol: 'AAPL', side: 'SELL', qty: 4, price: '110.50', executedAt: '2024-01-03T15:00:00Z' }
+const prices = { AAPL: { '2024-01-02': '100', '2024-01-03': 120 }, SPY: { '2024-01-02': '400', '2024-01-03': '404' } }
+
+test('lots and P&L as decimal strings', () => {
+  const r = k.lots([buy, sell])
+  assert.equal(r.realizedPnl, '42.00') // 4 × (110.50 − 100)
+  assert.equal(r.closedLots[0].qty, '4')
+  assert.equal(r.closedLots[0].term, 'short_term')
+  assert.equal(r.openLots[0].qty, '6')
+  const p = k.realizedPnl([buy, sell], { prices: { AAPL: '120' } })
+  assert.deepEqual([p.total, p.bySymbol.AAPL, p.unrealized], ['42.00', '42.00', '120'])
+  // a float price reads as the decimal it prints as
+  assert.equal(k.lots([{ ...buy, price: 0.1 }]).openLots[0].basis, '1.0')
+})
+
+test('twr and compare', () => {
+  const s = k.twr([buy], prices)
+  assert.deepEqual(s.dates, ['2024-01-02', '2024-01-03'])
+  assert.ok(Math.abs(s.returns[1] - 0.2) < 1e-12)
+  const c = k.compare([buy], prices, 'SPY')
+  assert.equal(c.portfolioPnl.total, '200') // 10 × (120 − 100)
+  assert.equal(c.shadow.pnl, '10.00') // $1,000 in SPY at 400, +1 %
+  const blend = k.compare([buy], { ...prices, AGG: { '2024-01-02': '100', '2024-01-03': '100' } }, { SPY: 0.6, AGG: '0.4' })
+  assert.match(blend.benchmark, /SPY/)
+  assert.throws(() => k.compare([buy], prices, 'QQQ'), (e) => e.code === 'KAIRO_MARKET_DATA')
+})
+
+test('bad trades give KAIRO_INVALID_TRADE naming the field', () => {
+  const cases = [
+    [{ ...buy, qty: '0' }, /trades\[0\]\.qty: .*greater than zero/],
+    [{ ...buy, qty: true }, /trades\[0\]\.qty: must be a decimal string or a number/],
+    [{ ...buy, symbol: 'aapl' }, /trades\[0\]\.symbol: .*not a valid ticker/],
+    [{ ...buy, side: 'HOLD' }, /trades\[0\]\.side/],
+    [{ ...buy, executedAt: 'yesterday' }, /trades\[0\]\.executedAt: must be an ISO 8601/],
+    [{ ...buy, userId: undefined }, /trades\[0\]\.userId: is required/],
+    [{ ...buy, fees: '-1' }, /trades\[0\]\.fees: .*must not be negative/],
+    [{ ...buy, price: Number.NaN }, /trades\[0\]\.price/],
+  ]
+  for (const [t, pattern] of cases) {
+    assert.throws(() => k.checkHistory([t]), (e) => e.code === 'KAIRO_INVALID_TRADE' && pattern.test(e.message), String(pattern))
+  }
+  assert.throws(() => k.checkOrder([], { ...buy, qty: '-1' }), (e) => e.code === 'KAIRO_INVALID_TRADE' && /^qty:/.test(e.message))
+})
+
+test('async rejects instead of throwing', async () => {
+  const p = k.checkHistoryAsync([{ ...buy, qty: '-1' }])
+  assert.ok(p instanceof Promise)
+  await assert.rejects(p, (e) => e.code === 'KAIRO_INVALID_TRADE' && /qty/.test(e.message))
+  await assert.rejects(k.checkHistoryAsync([], { account_type: 'savings' }), (e) => e.code === 'KAIRO_INVALID_CONFIG')
+})
+
+test('engine: contexts, positions, out-of-order pushes', () => {
+  const e = new k.ComplianceEngine({ account_type: 'margin', equity: 30000, restricted_symbols: ['XYZ'] })
+  e.push(buy)
+  assert.equal(e.position('AAPL'), '10')
+  assert.throws(() => e.push({ ...sell, executedAt: '2023-12-01T15:00:00Z' }), (err) => err.code === 'KAIRO_OUT_OF_ORDER')
+  const d = e.checkOrder({ ...buy, id: 'o', symbol: 'XYZ', executedAt: '2024-01-04T15:00:00Z' })
+  assert.equal(d.allowed, false)
+  assert.equal(d.results.find((r) => r.checkName === 'restricted_symbol').status, 'fail')
+  assert.throws(() => new k.ComplianceEngine({ limits: { max_notional: { max: '-1' } } }), (err) => err.code === 'KAIRO_INVALID_CONFIG' && /max_notional/.test(err.message))
+  assert.throws(() => new k.ComplianceEngine(null, ['nope']), (err) => err.code === 'KAIRO_INVALID_CONFIG' && /checks/.test(err.message))
+  assert.equal(k.checkNames().length, 13)
+})

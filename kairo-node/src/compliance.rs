@@ -1,0 +1,299 @@
+//! Compliance: `checkOrder` (pre-trade), `checkHistory` (batch, with an async variant), the streaming
+//! `ComplianceEngine`, and the wash-sale, day-trade and PDT records. Results are the `compliance_audit` rows
+//! `{ tradeId, checkName, status, reason, metadata }`; metadata is kairo-core's JSON (decimal strings, ISO dates).
+
+use std::collections::HashMap;
+
+use kairo_core::compliance::{
+    check_history as core_check_history, check_order as core_check_order, day_trades as core_day_trades, pdt_summary,
+    AccountContext, CheckResult as CoreResult, ComplianceConfig, DayTradeCounting, Decision as CoreDecision, Engine,
+    RuleSet,
+};
+use kairo_core::lots::wash_sales as core_wash_sales;
+use kairo_core::Trade;
+use napi::bindgen_prelude::{AsyncTask, Object};
+use napi::{Env, Task};
+use napi_derive::napi;
+use serde_json::Value;
+
+use crate::errors::{error, rethrow, Code, OrThrow, Result};
+use crate::input::{context, date, trade, trades as read_trades};
+
+/// One `compliance_audit` row.
+#[napi(object)]
+pub struct CheckResult {
+    pub trade_id: String,
+    #[napi(ts_type = "CheckName | string")]
+    pub check_name: String,
+    /// `pass`, `fail` or `flag`.
+    #[napi(ts_type = "'pass' | 'fail' | 'flag'")]
+    pub status: String,
+    /// A sentence a support agent can show the user.
+    pub reason: String,
+    /// The numbers behind the decision (kairo-core's metadata JSON).
+    #[napi(ts_type = "Record<string, unknown>")]
+    pub metadata: Value,
+}
+
+/// The answer of a pre-trade check.
+#[napi(object)]
+pub struct Decision {
+    /// False when any check fails.
+    pub allowed: bool,
+    pub results: Vec<CheckResult>,
+}
+
+fn row(r: &CoreResult) -> CheckResult {
+    CheckResult {
+        trade_id: r.trade_id.to_string(),
+        check_name: r.check_name.to_owned(),
+        status: r.status.as_str().to_owned(),
+        reason: r.reason.to_string(),
+        metadata: r.metadata.to_json(),
+    }
+}
+
+fn decision(d: &CoreDecision) -> Decision {
+    Decision { allowed: d.allowed, results: d.results.iter().map(row).collect() }
+}
+
+fn rules(ctx: &AccountContext, checks: Option<Vec<String>>) -> Result<RuleSet> {
+    ComplianceConfig { checks, account: ctx.clone() }.rule_set().or_throw()
+}
+
+/// Every applicable check on every trade (sorted by execution time first).
+#[napi(ts_args_type = "trades: TradeInput[], ctx?: AccountContext | null, checks?: CheckName[] | null")]
+pub fn check_history(trades: Vec<Object>, ctx: Option<Value>, checks: Option<Vec<String>>) -> Result<Vec<CheckResult>> {
+    let ctx = context(ctx)?;
+    let rules = rules(&ctx, checks)?;
+    let out = core_check_history(&read_trades(&trades)?, &rules, &ctx).or_throw()?;
+    Ok(out.iter().map(row).collect())
+}
+
+/// The work of `checkHistoryAsync`: the input read on the calling thread (or the error reading it), checked on
+/// the libuv thread pool.
+pub struct CheckHistoryTask {
+    input: Option<Result<(Vec<Trade>, RuleSet, AccountContext)>>,
+}
+
+impl Task for CheckHistoryTask {
+    type Output = Result<Vec<CoreResult>>;
+    type JsValue = Vec<CheckResult>;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(match self.input.take() {
+            Some(Ok((trades, rules, ctx))) => core_check_history(&trades, &rules, &ctx).or_throw(),
+            Some(Err(e)) => Err(e),
+            None => Err(error(Code::InvalidInput, "the task ran twice")),
+        })
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Vec<CheckResult>> {
+        output.map(|rs| rs.iter().map(row).collect()).map_err(|e| rethrow(&env, e))
+    }
+}
+
+/// `checkHistory` off the event loop: a Promise of the same rows (rejected, never thrown, on bad input).
+#[napi(
+    ts_args_type = "trades: TradeInput[], ctx?: AccountContext | null, checks?: CheckName[] | null",
+    ts_return_type = "Promise<Array<CheckResult>>"
+)]
+pub fn check_history_async(
+    trades: Vec<Object>,
+    ctx: Option<Value>,
+    checks: Option<Vec<String>>,
+) -> AsyncTask<CheckHistoryTask> {
+    let input = context(ctx).and_then(|ctx| Ok((read_trades(&trades)?, rules(&ctx, checks)?, ctx)));
+    AsyncTask::new(CheckHistoryTask { input: Some(input) })
+}
+
+/// Would `order` break a rule, given the account's `history`? Nothing is recorded.
+#[napi(
+    ts_args_type = "history: TradeInput[], order: TradeInput, ctx?: AccountContext | null, checks?: CheckName[] | null"
+)]
+pub fn check_order(
+    history: Vec<Object>,
+    order: Object,
+    ctx: Option<Value>,
+    checks: Option<Vec<String>>,
+) -> Result<Decision> {
+    let ctx = context(ctx)?;
+    let rules = rules(&ctx, checks)?;
+    let d = core_check_order(&read_trades(&history)?, &trade(&order, None)?, &rules, &ctx).or_throw()?;
+    Ok(decision(&d))
+}
+
+/// A streaming engine for one account: push trades in execution order; ask about an order before sending it.
+/// Memory is bounded by the rules' windows, not by the history.
+#[napi]
+pub struct ComplianceEngine {
+    engine: Engine,
+}
+
+#[napi]
+impl ComplianceEngine {
+    #[napi(constructor, ts_args_type = "ctx?: AccountContext | null, checks?: CheckName[] | null")]
+    pub fn new(ctx: Option<Value>, checks: Option<Vec<String>>) -> Result<Self> {
+        let ctx = context(ctx)?;
+        let rules = rules(&ctx, checks)?;
+        Ok(ComplianceEngine { engine: Engine::new(&rules, ctx).or_throw()? })
+    }
+
+    /// Checks `trade`, records it, and returns its results.
+    #[napi(ts_args_type = "trade: TradeInput")]
+    pub fn push(&mut self, trade: Object) -> Result<Vec<CheckResult>> {
+        let t = crate::input::trade(&trade, None)?;
+        Ok(self.engine.push(&t).or_throw()?.iter().map(row).collect())
+    }
+
+    /// Records `trade` without checking it (loading history).
+    #[napi(ts_args_type = "trade: TradeInput")]
+    pub fn record(&mut self, trade: Object) -> Result<()> {
+        let t = crate::input::trade(&trade, None)?;
+        self.engine.record(&t).or_throw()
+    }
+
+    /// Would `order` break a rule now? Nothing is recorded.
+    #[napi(ts_args_type = "order: TradeInput")]
+    pub fn check_order(&self, order: Object) -> Result<Decision> {
+        let t = crate::input::trade(&order, None)?;
+        Ok(decision(&self.engine.check_order(&t).or_throw()?))
+    }
+
+    /// The current signed position in `symbol`, as a decimal string.
+    #[napi]
+    pub fn position(&self, symbol: String) -> String {
+        self.engine.position(&symbol).to_string()
+    }
+}
+
+#[napi(object)]
+pub struct WashSaleMatch {
+    pub loss_trade_id: String,
+    pub replacement_trade_id: String,
+    pub qty: String,
+    pub disallowed_loss: String,
+    pub basis_adjustment: String,
+    pub holding_period_days_added: i64,
+}
+
+#[napi(object)]
+pub struct LossSale {
+    pub trade_id: String,
+    pub symbol: String,
+    pub date: String,
+    pub qty: String,
+    pub loss: String,
+    pub disallowed_loss: String,
+    pub allowed_loss: String,
+}
+
+#[napi(object)]
+pub struct WashSaleReport {
+    pub matches: Vec<WashSaleMatch>,
+    pub losses: Vec<LossSale>,
+    pub realized_pnl: String,
+    pub disallowed_loss: String,
+    pub realized_by_symbol: HashMap<String, String>,
+    pub deferred_by_symbol: HashMap<String, String>,
+}
+
+/// Wash sales (IRC §1091): one match per (loss sale, replacement lot), one entry per loss sale, and the
+/// wash-sale-adjusted realized P&L.
+#[napi(ts_args_type = "trades: TradeInput[]")]
+pub fn wash_sales(trades: Vec<Object>) -> Result<WashSaleReport> {
+    let r = core_wash_sales(&read_trades(&trades)?).or_throw()?;
+    let strings = |m: &std::collections::BTreeMap<String, rust_decimal::Decimal>| {
+        m.iter().map(|(k, v)| (k.clone(), v.to_string())).collect::<HashMap<_, _>>()
+    };
+    Ok(WashSaleReport {
+        matches: r
+            .matches
+            .iter()
+            .map(|m| WashSaleMatch {
+                loss_trade_id: m.loss_trade_id.to_string(),
+                replacement_trade_id: m.replacement_trade_id.to_string(),
+                qty: m.qty.to_string(),
+                disallowed_loss: m.disallowed_loss.to_string(),
+                basis_adjustment: m.basis_adjustment.to_string(),
+                holding_period_days_added: m.holding_period_days_added,
+            })
+            .collect(),
+        losses: r
+            .losses
+            .iter()
+            .map(|l| LossSale {
+                trade_id: l.trade_id.to_string(),
+                symbol: l.symbol.clone(),
+                date: l.date.to_string(),
+                qty: l.qty.to_string(),
+                loss: l.loss.to_string(),
+                disallowed_loss: l.disallowed_loss.to_string(),
+                allowed_loss: l.allowed_loss.to_string(),
+            })
+            .collect(),
+        realized_pnl: r.realized_pnl().to_string(),
+        disallowed_loss: r.disallowed_loss().to_string(),
+        realized_by_symbol: strings(&r.realized_by_symbol),
+        deferred_by_symbol: strings(&r.deferred_by_symbol),
+    })
+}
+
+#[napi(object)]
+pub struct DayTrade {
+    pub date: String,
+    pub symbol: String,
+    pub qty: String,
+    pub open_trade_id: String,
+    pub close_trade_id: String,
+}
+
+/// Day trades (FINRA 4210(f)(8)(B)); `counting` is `'transitions'` (FINRA's FAQ, default) or `'pairs'`.
+#[napi(ts_args_type = "trades: TradeInput[], counting?: 'transitions' | 'pairs' | null")]
+pub fn day_trades(trades: Vec<Object>, counting: Option<String>) -> Result<Vec<DayTrade>> {
+    let counting = counting.unwrap_or_else(|| "transitions".into());
+    let c: DayTradeCounting = serde_json::from_value(Value::String(counting.clone())).map_err(|_| {
+        error(Code::InvalidArgument, format!("counting must be 'transitions' or 'pairs', got {counting:?}"))
+    })?;
+    let out = core_day_trades(&read_trades(&trades)?, c).or_throw()?;
+    Ok(out
+        .iter()
+        .map(|d| DayTrade {
+            date: d.date.to_string(),
+            symbol: d.symbol.clone(),
+            qty: d.qty.to_string(),
+            open_trade_id: d.open_trade_id.to_string(),
+            close_trade_id: d.close_trade_id.to_string(),
+        })
+        .collect())
+}
+
+#[napi(object)]
+pub struct PdtStatus {
+    pub day_trades_in_window: u32,
+    pub total_trades_in_window: u32,
+    pub window_start: String,
+    pub window_end: String,
+    pub is_pattern_day_trader: bool,
+}
+
+/// The pattern-day-trader test for the window of business days ending on `asOf` (`YYYY-MM-DD`).
+#[napi(ts_args_type = "trades: TradeInput[], asOf: string, ctx?: AccountContext | null")]
+pub fn pdt_status(trades: Vec<Object>, as_of: String, ctx: Option<Value>) -> Result<PdtStatus> {
+    let ctx = context(ctx)?;
+    let as_of = date("asOf", &as_of)?;
+    let s = pdt_summary(&read_trades(&trades)?, &ctx.limits.pattern_day_trading, as_of).or_throw()?;
+    Ok(PdtStatus {
+        day_trades_in_window: s.day_trades_in_window,
+        total_trades_in_window: s.total_trades_in_window,
+        window_start: s.window_start.to_string(),
+        window_end: s.window_end.to_string(),
+        is_pattern_day_trader: s.is_pattern_day_trader,
+    })
+}
+
+/// The names of the built-in checks, in their default order.
+#[napi]
+pub fn check_names() -> Vec<&'static str> {
+    kairo_core::compliance::default_rules().names()
+}

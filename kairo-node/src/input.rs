@@ -1,0 +1,137 @@
+//! JavaScript values to kairo-core's types: return series (`Float64Array`, read in place, or `number[]`), trades
+//! (`{ id?, userId, symbol, side, qty, price, executedAt, externalId?, fees? }` with decimal strings or numbers
+//! and a `Date` or ISO string), prices and the compliance context (plain JSON with the configuration's keys).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kairo_core::compliance::AccountContext;
+use kairo_core::returns::PriceTable;
+use kairo_core::trade::{decimal_from_f64, parse_decimal, synthetic_id, Side, Trade};
+use napi::bindgen_prelude::{Either, Float64Array, Object};
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::errors::{error, Code, OrThrow, Result};
+
+/// A return series from JavaScript.
+pub type Returns = Either<Float64Array, Vec<f64>>;
+
+/// The values of a return series, borrowed (a `Float64Array` is not copied).
+pub fn values(r: &Returns) -> &[f64] {
+    match r {
+        Either::A(a) => a,
+        Either::B(v) => v,
+    }
+}
+
+/// A decimal from a decimal string or a number (a number becomes the shortest decimal that reads back as it).
+pub fn decimal(field: &'static str, v: &Either<String, f64>) -> std::result::Result<Decimal, kairo_core::TradeError> {
+    match v {
+        Either::A(s) => parse_decimal(field, s),
+        Either::B(f) => decimal_from_f64(field, *f),
+    }
+}
+
+/// The JavaScript name of a trade field named in kairo-core's JSON model.
+fn js_field(field: &str) -> &str {
+    match field {
+        "user_id" => "userId",
+        "executed_at" => "executedAt",
+        "external_id" => "externalId",
+        other => other,
+    }
+}
+
+/// An `Error` with code `KAIRO_INVALID_TRADE`, prefixed with the trade's place in the input.
+fn bad_trade(at: &str, field: &str, message: impl std::fmt::Display) -> crate::errors::Error {
+    error(Code::InvalidTrade, format!("{at}{}: {message}", js_field(field)))
+}
+
+fn get<V: napi::bindgen_prelude::FromNapiValue + napi::bindgen_prelude::ValidateNapiValue>(
+    obj: &Object,
+    at: &str,
+    field: &'static str,
+    expected: &str,
+) -> Result<Option<V>> {
+    obj.get::<V>(field).map_err(|_| bad_trade(at, field, format!("must be {expected}")))
+}
+
+fn required<V: napi::bindgen_prelude::FromNapiValue + napi::bindgen_prelude::ValidateNapiValue>(
+    obj: &Object,
+    at: &str,
+    field: &'static str,
+    expected: &str,
+) -> Result<V> {
+    get(obj, at, field, expected)?.ok_or_else(|| bad_trade(at, field, "is required"))
+}
+
+/// A trade from a JavaScript object; `index` is its place in a list (for messages).
+pub fn trade(obj: &Object, index: Option<usize>) -> Result<Trade> {
+    let at = index.map_or_else(String::new, |i| format!("trades[{i}]."));
+    let user_id: String = required(obj, &at, "userId", "a string")?;
+    let symbol: String = required(obj, &at, "symbol", "a string")?;
+    let side: String = required(obj, &at, "side", "'BUY' or 'SELL'")?;
+    let side: Side = side.parse().map_err(|e| bad_trade(&at, "side", e))?;
+    let num = "a decimal string or a number";
+    let qty: Either<String, f64> = required(obj, &at, "qty", num)?;
+    let price: Either<String, f64> = required(obj, &at, "price", num)?;
+    let qty = decimal("qty", &qty).map_err(|e| bad_trade(&at, "qty", e))?;
+    let price = decimal("price", &price).map_err(|e| bad_trade(&at, "price", e))?;
+    let executed: Either<String, DateTime<Utc>> = required(obj, &at, "executedAt", "a Date or an ISO 8601 string")?;
+    let executed_at = match executed {
+        Either::A(s) => DateTime::parse_from_rfc3339(s.trim()).map(|d| d.with_timezone(&Utc)).map_err(|_| {
+            bad_trade(&at, "executedAt", format!("must be an ISO 8601 timestamp with an offset, got {s:?}"))
+        })?,
+        Either::B(d) => d,
+    };
+    let id = match get::<String>(obj, &at, "id", "a string")? {
+        Some(id) => id,
+        None => synthetic_id(&user_id, &symbol, executed_at),
+    };
+    let mut t =
+        Trade::new(id, user_id, symbol, side, qty, price, executed_at).map_err(|e| bad_trade(&at, e.field(), e))?;
+    if let Some(fees) = get::<Either<String, f64>>(obj, &at, "fees", num)? {
+        let fees = decimal("fees", &fees).map_err(|e| bad_trade(&at, "fees", e))?;
+        t = t.with_fees(fees).map_err(|e| bad_trade(&at, "fees", e))?;
+    }
+    if let Some(external) = get::<String>(obj, &at, "externalId", "a string")? {
+        t = t.with_external_id(external);
+    }
+    Ok(t)
+}
+
+/// Trades from a list of JavaScript objects.
+pub fn trades(list: &[Object]) -> Result<Vec<Trade>> {
+    list.iter().enumerate().map(|(i, o)| trade(o, Some(i))).collect()
+}
+
+/// A calendar date `YYYY-MM-DD` for `field`.
+pub fn date(field: &str, text: &str) -> Result<NaiveDate> {
+    text.trim()
+        .parse()
+        .map_err(|_| error(Code::InvalidInput, format!("{field} must be a date YYYY-MM-DD, got {text:?}")))
+}
+
+/// Prices `{ SYMBOL: { 'YYYY-MM-DD': close } }` with closes as decimal strings or numbers.
+pub fn prices(
+    prices: &std::collections::HashMap<String, std::collections::HashMap<String, Either<String, f64>>>,
+) -> Result<PriceTable> {
+    let mut table = PriceTable::new();
+    for (symbol, closes) in prices {
+        for (d, close) in closes {
+            let close =
+                decimal("close", close).map_err(|e| error(Code::InvalidInput, format!("prices.{symbol}.{d}: {e}")))?;
+            table.insert(symbol.clone(), date(&format!("prices.{symbol}"), d)?, close).or_throw()?;
+        }
+    }
+    Ok(table)
+}
+
+/// The compliance context from plain JSON (the configuration's `account` keys); the defaults when absent.
+pub fn context(ctx: Option<Value>) -> Result<AccountContext> {
+    let ctx: AccountContext = match ctx {
+        None | Some(Value::Null) => AccountContext::default(),
+        Some(v) => serde_json::from_value(v).map_err(|e| error(Code::InvalidConfig, format!("ctx: {e}")))?,
+    };
+    ctx.validate().or_throw()?;
+    Ok(ctx)
+}

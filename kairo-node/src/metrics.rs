@@ -1,0 +1,341 @@
+//! The metric functions (`sharpeRatio`, `maxDrawdown`, ...): conversion only, every formula is kairo-core's.
+
+use kairo_core::metrics::{self as m, annualization_factor, Metrics, MetricsOptions, Period};
+use napi::bindgen_prelude::AsyncTask;
+use napi::{Env, Task};
+use napi_derive::napi;
+
+use crate::errors::{OrThrow, Result};
+use crate::input::{values, Returns};
+
+/// Options of the metric functions, with empyrical's defaults.
+#[napi(object)]
+#[derive(Default, Clone)]
+pub struct MetricOptions {
+    /// Per-period risk-free rate (Sharpe, alpha, omega). Default 0.
+    pub risk_free: Option<f64>,
+    /// Per-period minimum acceptable return (Sortino, downside risk). Default 0.
+    pub required_return: Option<f64>,
+    /// Annual required return of the omega ratio. Default 0.
+    pub omega_required_return: Option<f64>,
+    /// `daily` (default), `weekly`, `monthly`, `quarterly` or `yearly`.
+    #[napi(ts_type = "'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly'")]
+    pub period: Option<String>,
+    /// Overrides the period's annualization factor.
+    pub annualization: Option<f64>,
+    /// Tail probability of VaR and CVaR. Default 0.05.
+    pub cutoff: Option<f64>,
+    /// Root of `annualVolatility` (empyrical's `alpha`). Default 2.
+    pub alpha: Option<f64>,
+    /// Starting value of `cumReturns` / `cumReturnsFinal`. Default 0 (returns, not values).
+    pub starting_value: Option<f64>,
+}
+
+impl MetricOptions {
+    fn period(&self) -> Result<Period> {
+        self.period.as_deref().unwrap_or("daily").parse().or_throw()
+    }
+
+    fn factor(&self) -> Result<f64> {
+        annualization_factor(self.period()?, self.annualization).or_throw()
+    }
+
+    fn core(&self) -> Result<MetricsOptions> {
+        Ok(MetricsOptions {
+            risk_free: self.risk_free.unwrap_or(0.0),
+            required_return: self.required_return.unwrap_or(0.0),
+            omega_required_return: self.omega_required_return.unwrap_or(0.0),
+            period: self.period()?,
+            annualization: self.annualization,
+            cutoff: self.cutoff.unwrap_or(0.05),
+        })
+    }
+}
+
+fn o(opts: Option<MetricOptions>) -> MetricOptions {
+    opts.unwrap_or_default()
+}
+
+/// Cumulative returns (empyrical `cum_returns`).
+#[napi]
+pub fn cum_returns(returns: Returns, opts: Option<MetricOptions>) -> Vec<f64> {
+    m::cum_returns(values(&returns), o(opts).starting_value.unwrap_or(0.0))
+}
+
+/// Total compounded return (empyrical `cum_returns_final`).
+#[napi]
+pub fn cum_returns_final(returns: Returns, opts: Option<MetricOptions>) -> f64 {
+    m::cum_returns_final(values(&returns), o(opts).starting_value.unwrap_or(0.0))
+}
+
+/// Compound annual growth rate (empyrical `annual_return`).
+#[napi]
+pub fn annual_return(returns: Returns, opts: Option<MetricOptions>) -> Result<f64> {
+    Ok(m::annual_return(values(&returns), o(opts).factor()?))
+}
+
+/// Annualized volatility (empyrical `annual_volatility`).
+#[napi]
+pub fn annual_volatility(returns: Returns, opts: Option<MetricOptions>) -> Result<f64> {
+    let opts = o(opts);
+    m::annual_volatility_alpha(values(&returns), opts.factor()?, opts.alpha.unwrap_or(2.0)).or_throw()
+}
+
+/// Annualized Sharpe ratio (empyrical `sharpe_ratio`).
+#[napi]
+pub fn sharpe_ratio(returns: Returns, opts: Option<MetricOptions>) -> Result<f64> {
+    let opts = o(opts);
+    Ok(m::sharpe_ratio(values(&returns), opts.risk_free.unwrap_or(0.0), opts.factor()?))
+}
+
+/// Annualized Sortino ratio (empyrical `sortino_ratio`).
+#[napi]
+pub fn sortino_ratio(returns: Returns, opts: Option<MetricOptions>) -> Result<f64> {
+    let opts = o(opts);
+    Ok(m::sortino_ratio(values(&returns), opts.required_return.unwrap_or(0.0), opts.factor()?))
+}
+
+/// Annualized downside deviation (empyrical `downside_risk`).
+#[napi]
+pub fn downside_risk(returns: Returns, opts: Option<MetricOptions>) -> Result<f64> {
+    let opts = o(opts);
+    Ok(m::downside_risk(values(&returns), opts.required_return.unwrap_or(0.0), opts.factor()?))
+}
+
+/// Maximum drawdown, a negative fraction (empyrical `max_drawdown`).
+#[napi]
+pub fn max_drawdown(returns: Returns) -> f64 {
+    m::max_drawdown(values(&returns))
+}
+
+/// Annual return over the absolute maximum drawdown (empyrical `calmar_ratio`).
+#[napi]
+pub fn calmar_ratio(returns: Returns, opts: Option<MetricOptions>) -> Result<f64> {
+    Ok(m::calmar_ratio(values(&returns), o(opts).factor()?))
+}
+
+/// Omega ratio (empyrical `omega_ratio`; `omegaRequiredReturn` is annual, de-annualized with `annualization`,
+/// default 252).
+#[napi]
+pub fn omega_ratio(returns: Returns, opts: Option<MetricOptions>) -> Result<f64> {
+    let opts = o(opts);
+    let a = annualization_factor(Period::Daily, opts.annualization).or_throw()?;
+    Ok(m::omega_ratio(values(&returns), opts.risk_free.unwrap_or(0.0), opts.omega_required_return.unwrap_or(0.0), a))
+}
+
+/// 95th over the absolute 5th percentile (empyrical `tail_ratio`).
+#[napi]
+pub fn tail_ratio(returns: Returns) -> f64 {
+    m::tail_ratio(values(&returns))
+}
+
+/// R² of a linear fit to the cumulative log returns (empyrical `stability_of_timeseries`).
+#[napi]
+pub fn stability_of_timeseries(returns: Returns) -> f64 {
+    m::stability_of_timeseries(values(&returns))
+}
+
+/// Historical VaR at `cutoff` (empyrical `value_at_risk`).
+#[napi]
+pub fn value_at_risk(returns: Returns, opts: Option<MetricOptions>) -> Result<f64> {
+    m::value_at_risk(values(&returns), o(opts).cutoff.unwrap_or(0.05)).or_throw()
+}
+
+/// Mean of the returns at or below the VaR (empyrical `conditional_value_at_risk`).
+#[napi]
+pub fn conditional_value_at_risk(returns: Returns, opts: Option<MetricOptions>) -> Result<f64> {
+    m::conditional_value_at_risk(values(&returns), o(opts).cutoff.unwrap_or(0.05)).or_throw()
+}
+
+/// Cornish–Fisher VaR at `cutoff`.
+#[napi]
+pub fn cornish_fisher_var(returns: Returns, opts: Option<MetricOptions>) -> Result<f64> {
+    m::cornish_fisher_var(values(&returns), o(opts).cutoff.unwrap_or(0.05)).or_throw()
+}
+
+/// Probability that the true Sharpe ratio exceeds `benchmarkSharpe` (default 0).
+#[napi]
+pub fn probabilistic_sharpe_ratio(returns: Returns, benchmark_sharpe: Option<f64>) -> Result<f64> {
+    m::probabilistic_sharpe_ratio(values(&returns), benchmark_sharpe.unwrap_or(0.0)).or_throw()
+}
+
+/// The probabilistic Sharpe ratio against the expected maximum of `trials` Sharpe ratios.
+#[napi]
+pub fn deflated_sharpe_ratio(returns: Returns, trials: u32, sharpe_variance: f64) -> Result<f64> {
+    m::deflated_sharpe_ratio(values(&returns), trials as usize, sharpe_variance).or_throw()
+}
+
+/// Annualized CAPM alpha (empyrical `alpha`).
+#[napi]
+pub fn alpha(returns: Returns, factor_returns: Returns, opts: Option<MetricOptions>) -> Result<f64> {
+    let opts = o(opts);
+    m::alpha(values(&returns), values(&factor_returns), opts.risk_free.unwrap_or(0.0), opts.factor()?).or_throw()
+}
+
+/// CAPM beta (empyrical `beta`).
+#[napi]
+pub fn beta(returns: Returns, factor_returns: Returns) -> Result<f64> {
+    m::beta(values(&returns), values(&factor_returns)).or_throw()
+}
+
+/// `[alpha, beta]` (empyrical `alpha_beta`).
+#[napi]
+pub fn alpha_beta(returns: Returns, factor_returns: Returns, opts: Option<MetricOptions>) -> Result<Vec<f64>> {
+    let opts = o(opts);
+    let (a, b) =
+        m::alpha_beta(values(&returns), values(&factor_returns), opts.risk_free.unwrap_or(0.0), opts.factor()?)
+            .or_throw()?;
+    Ok(vec![a, b])
+}
+
+/// Up-market capture (empyrical `up_capture`).
+#[napi]
+pub fn up_capture(returns: Returns, factor_returns: Returns, opts: Option<MetricOptions>) -> Result<f64> {
+    m::up_capture(values(&returns), values(&factor_returns), o(opts).factor()?).or_throw()
+}
+
+/// Down-market capture (empyrical `down_capture`).
+#[napi]
+pub fn down_capture(returns: Returns, factor_returns: Returns, opts: Option<MetricOptions>) -> Result<f64> {
+    m::down_capture(values(&returns), values(&factor_returns), o(opts).factor()?).or_throw()
+}
+
+/// Up capture over down capture (empyrical `up_down_capture`).
+#[napi]
+pub fn up_down_capture(returns: Returns, factor_returns: Returns, opts: Option<MetricOptions>) -> Result<f64> {
+    m::up_down_capture(values(&returns), values(&factor_returns), o(opts).factor()?).or_throw()
+}
+
+/// Per-period information ratio (empyrical `excess_sharpe`).
+#[napi]
+pub fn excess_sharpe(returns: Returns, factor_returns: Returns) -> Result<f64> {
+    m::excess_sharpe(values(&returns), values(&factor_returns)).or_throw()
+}
+
+/// `sharpeRatio` over each window of `window` periods.
+#[napi]
+pub fn rolling_sharpe(returns: Returns, window: u32, opts: Option<MetricOptions>) -> Result<Vec<f64>> {
+    let opts = o(opts);
+    m::rolling_sharpe(values(&returns), window as usize, opts.risk_free.unwrap_or(0.0), opts.factor()?).or_throw()
+}
+
+/// `annualVolatility` over each window.
+#[napi]
+pub fn rolling_volatility(returns: Returns, window: u32, opts: Option<MetricOptions>) -> Result<Vec<f64>> {
+    m::rolling_volatility(values(&returns), window as usize, o(opts).factor()?).or_throw()
+}
+
+/// `beta` over each window.
+#[napi]
+pub fn rolling_beta(returns: Returns, factor_returns: Returns, window: u32) -> Result<Vec<f64>> {
+    m::rolling_beta(values(&returns), values(&factor_returns), window as usize).or_throw()
+}
+
+/// Every metric at once; the benchmark fields are set when `factorReturns` is given.
+#[napi(object)]
+pub struct AllMetrics {
+    pub periods: u32,
+    pub observations: u32,
+    pub cum_returns_final: f64,
+    pub annual_return: f64,
+    pub annual_volatility: f64,
+    pub sharpe_ratio: f64,
+    pub sortino_ratio: f64,
+    pub downside_risk: f64,
+    pub max_drawdown: f64,
+    pub calmar_ratio: f64,
+    pub omega_ratio: f64,
+    pub tail_ratio: f64,
+    pub stability_of_timeseries: f64,
+    pub value_at_risk: f64,
+    pub conditional_value_at_risk: f64,
+    pub parametric_var: f64,
+    pub cornish_fisher_var: f64,
+    pub skew: f64,
+    pub kurtosis: f64,
+    pub probabilistic_sharpe_ratio: f64,
+    pub alpha: Option<f64>,
+    pub beta: Option<f64>,
+    pub correlation: Option<f64>,
+    pub up_capture: Option<f64>,
+    pub down_capture: Option<f64>,
+    pub up_down_capture: Option<f64>,
+    pub excess_sharpe: Option<f64>,
+    pub tracking_error: Option<f64>,
+}
+
+fn all(m: Metrics) -> AllMetrics {
+    let b = m.benchmark;
+    AllMetrics {
+        periods: m.periods as u32,
+        observations: m.observations as u32,
+        cum_returns_final: m.cum_returns_final,
+        annual_return: m.annual_return,
+        annual_volatility: m.annual_volatility,
+        sharpe_ratio: m.sharpe_ratio,
+        sortino_ratio: m.sortino_ratio,
+        downside_risk: m.downside_risk,
+        max_drawdown: m.max_drawdown,
+        calmar_ratio: m.calmar_ratio,
+        omega_ratio: m.omega_ratio,
+        tail_ratio: m.tail_ratio,
+        stability_of_timeseries: m.stability_of_timeseries,
+        value_at_risk: m.value_at_risk,
+        conditional_value_at_risk: m.conditional_value_at_risk,
+        parametric_var: m.parametric_var,
+        cornish_fisher_var: m.cornish_fisher_var,
+        skew: m.skew,
+        kurtosis: m.kurtosis,
+        probabilistic_sharpe_ratio: m.probabilistic_sharpe_ratio,
+        alpha: b.map(|b| b.alpha),
+        beta: b.map(|b| b.beta),
+        correlation: b.map(|b| b.correlation),
+        up_capture: b.map(|b| b.up_capture),
+        down_capture: b.map(|b| b.down_capture),
+        up_down_capture: b.map(|b| b.up_down_capture),
+        excess_sharpe: b.map(|b| b.excess_sharpe),
+        tracking_error: b.map(|b| b.tracking_error),
+    }
+}
+
+/// Every metric of `returns` (and against `factorReturns`) in one call.
+#[napi]
+pub fn metrics(returns: Returns, factor_returns: Option<Returns>, opts: Option<MetricOptions>) -> Result<AllMetrics> {
+    let opts = o(opts).core()?;
+    let m = Metrics::compute(values(&returns), factor_returns.as_ref().map(values), &opts).or_throw()?;
+    Ok(all(m))
+}
+
+/// The work of `metricsAsync`, run on the libuv thread pool.
+pub struct MetricsTask {
+    returns: Returns,
+    factor_returns: Option<Returns>,
+    options: Result<MetricsOptions>,
+}
+
+impl Task for MetricsTask {
+    type Output = Result<Metrics>;
+    type JsValue = AllMetrics;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let options = match &self.options {
+            Ok(o) => *o,
+            Err(e) => return Ok(Err(crate::errors::error(e.status, e.reason.clone()))),
+        };
+        Ok(Metrics::compute(values(&self.returns), self.factor_returns.as_ref().map(values), &options).or_throw())
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<AllMetrics> {
+        output.map(all).map_err(|e| crate::errors::rethrow(&env, e))
+    }
+}
+
+/// `metrics` off the event loop: a Promise of the same object (rejected, never thrown, on bad options).
+#[napi(ts_return_type = "Promise<AllMetrics>")]
+pub fn metrics_async(
+    returns: Returns,
+    factor_returns: Option<Returns>,
+    opts: Option<MetricOptions>,
+) -> AsyncTask<MetricsTask> {
+    AsyncTask::new(MetricsTask { returns, factor_returns, options: o(opts).core() })
+}

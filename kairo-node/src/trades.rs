@@ -1,0 +1,350 @@
+//! Lots, realized P&L, the time-weighted return and the benchmark comparison. Money is returned as decimal
+//! strings (exact), statistics as numbers.
+
+use std::collections::HashMap;
+
+use kairo_core::compare::{compare as core_compare, Benchmark, CompareOptions, Comparison as CoreComparison};
+use kairo_core::lots::{match_lots, LotMethod};
+use kairo_core::returns::twr as core_twr;
+use napi::bindgen_prelude::{Either, Object};
+use napi_derive::napi;
+
+use crate::errors::{error, Code, OrThrow, Result};
+use crate::input::{date, decimal, prices as price_table, trades as read_trades};
+
+/// Closing prices: `{ SYMBOL: { 'YYYY-MM-DD': close } }`.
+pub type Prices = HashMap<String, HashMap<String, Either<String, f64>>>;
+
+fn method(name: Option<String>) -> Result<LotMethod> {
+    name.as_deref().unwrap_or("fifo").parse().or_throw()
+}
+
+#[napi(object)]
+pub struct OpenLot {
+    pub user_id: String,
+    pub symbol: String,
+    pub trade_id: String,
+    pub direction: String,
+    pub qty: String,
+    pub basis: String,
+    pub unit_cost: String,
+    pub opened_at: String,
+    pub open_date: String,
+}
+
+#[napi(object)]
+pub struct ClosedLot {
+    pub user_id: String,
+    pub symbol: String,
+    pub direction: String,
+    pub open_trade_id: String,
+    pub close_trade_id: String,
+    pub qty: String,
+    pub proceeds: String,
+    pub basis: String,
+    pub realized_pnl: String,
+    pub opened_at: String,
+    pub closed_at: String,
+    pub open_date: String,
+    pub close_date: String,
+    pub holding_period_days: i64,
+    pub term: String,
+}
+
+#[napi(object)]
+pub struct Position {
+    pub user_id: String,
+    pub symbol: String,
+    pub qty: String,
+    pub basis: String,
+    pub average_cost: String,
+}
+
+#[napi(object)]
+pub struct LotReport {
+    pub method: String,
+    pub open_lots: Vec<OpenLot>,
+    pub closed_lots: Vec<ClosedLot>,
+    pub positions: Vec<Position>,
+    pub realized_pnl: String,
+}
+
+/// Tax lots (`fifo`, `lifo`, `highest_cost`, `average_cost`).
+#[napi(ts_args_type = "trades: TradeInput[], method?: 'fifo' | 'lifo' | 'highest_cost' | 'average_cost' | null")]
+pub fn lots(trades: Vec<Object>, method: Option<String>) -> Result<LotReport> {
+    let m = self::method(method)?;
+    let r = match_lots(&read_trades(&trades)?, m).or_throw()?;
+    let ts = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    Ok(LotReport {
+        method: r.method.as_str().into(),
+        open_lots: r
+            .open_lots
+            .iter()
+            .map(|l| OpenLot {
+                user_id: l.user_id.to_string(),
+                symbol: l.symbol.to_string(),
+                trade_id: l.trade_id.to_string(),
+                direction: l.direction.as_str().into(),
+                qty: l.qty.to_string(),
+                basis: l.basis.to_string(),
+                unit_cost: l.unit_cost.to_string(),
+                opened_at: ts(l.opened_at),
+                open_date: l.open_date.to_string(),
+            })
+            .collect(),
+        closed_lots: r
+            .closed_lots
+            .iter()
+            .map(|l| ClosedLot {
+                user_id: l.user_id.to_string(),
+                symbol: l.symbol.to_string(),
+                direction: l.direction.as_str().into(),
+                open_trade_id: l.open_trade_id.to_string(),
+                close_trade_id: l.close_trade_id.to_string(),
+                qty: l.qty.to_string(),
+                proceeds: l.proceeds.to_string(),
+                basis: l.basis.to_string(),
+                realized_pnl: l.realized_pnl.to_string(),
+                opened_at: ts(l.opened_at),
+                closed_at: ts(l.closed_at),
+                open_date: l.open_date.to_string(),
+                close_date: l.close_date.to_string(),
+                holding_period_days: l.holding_period_days,
+                term: l.term.as_str().into(),
+            })
+            .collect(),
+        positions: r
+            .positions()
+            .iter()
+            .map(|p| Position {
+                user_id: p.user_id.to_string(),
+                symbol: p.symbol.to_string(),
+                qty: p.qty.to_string(),
+                basis: p.basis.to_string(),
+                average_cost: p.average_cost.to_string(),
+            })
+            .collect(),
+        realized_pnl: r.realized_pnl.to_string(),
+    })
+}
+
+#[napi(object)]
+pub struct RealizedPnlOptions {
+    /// Lot method, default `fifo`.
+    pub method: Option<String>,
+    /// Current prices `{ SYMBOL: price }`: adds the unrealized P&L.
+    pub prices: Option<HashMap<String, Either<String, f64>>>,
+}
+
+#[napi(object)]
+pub struct RealizedPnl {
+    pub total: String,
+    pub by_symbol: HashMap<String, String>,
+    pub unrealized: Option<String>,
+    pub unrealized_by_symbol: Option<HashMap<String, String>>,
+    pub market_value: Option<String>,
+}
+
+fn strings(m: std::collections::BTreeMap<String, rust_decimal::Decimal>) -> HashMap<String, String> {
+    m.into_iter().map(|(k, v)| (k, v.to_string())).collect()
+}
+
+/// Realized P&L in total and by symbol; with `prices`, the unrealized P&L too.
+#[napi(ts_args_type = "trades: TradeInput[], opts?: RealizedPnlOptions | null")]
+pub fn realized_pnl(trades: Vec<Object>, opts: Option<RealizedPnlOptions>) -> Result<RealizedPnl> {
+    let (m, marks) = match opts {
+        Some(o) => (method(o.method)?, o.prices),
+        None => (LotMethod::Fifo, None),
+    };
+    let r = match_lots(&read_trades(&trades)?, m).or_throw()?;
+    let mut out = RealizedPnl {
+        total: r.realized_pnl.to_string(),
+        by_symbol: strings(r.realized_by_symbol()),
+        unrealized: None,
+        unrealized_by_symbol: None,
+        market_value: None,
+    };
+    if let Some(marks) = marks {
+        let mut prices = HashMap::new();
+        for (symbol, p) in marks {
+            let p = decimal("price", &p).map_err(|e| error(Code::InvalidInput, format!("prices.{symbol}: {e}")))?;
+            prices.insert(symbol, p);
+        }
+        let u = r.unrealized(&prices).or_throw()?;
+        out.unrealized = Some(u.total.to_string());
+        out.unrealized_by_symbol = Some(strings(u.by_symbol));
+        out.market_value = Some(u.market_value.to_string());
+    }
+    Ok(out)
+}
+
+#[napi(object)]
+pub struct ReturnSeries {
+    pub dates: Vec<String>,
+    pub returns: Vec<f64>,
+}
+
+/// The daily time-weighted return (GIPS) of the trades' portfolio.
+#[napi(ts_args_type = "trades: TradeInput[], prices: Prices, end?: string | null")]
+pub fn twr(trades: Vec<Object>, prices: Prices, end: Option<String>) -> Result<ReturnSeries> {
+    let end = end.map(|e| date("end", &e)).transpose()?;
+    let s = core_twr(&read_trades(&trades)?, &price_table(&prices)?, end).or_throw()?;
+    Ok(ReturnSeries { dates: s.dates.iter().map(|d| d.to_string()).collect(), returns: s.returns })
+}
+
+#[napi(object)]
+pub struct CompareOpts {
+    /// First date (`YYYY-MM-DD`) of the compared series.
+    pub start: Option<String>,
+    /// Last date.
+    pub end: Option<String>,
+    /// Lot method of the P&L split, default `fifo`.
+    pub lot_method: Option<String>,
+}
+
+#[napi(object)]
+pub struct MonthlyRow {
+    pub year: i32,
+    pub month: u32,
+    pub portfolio: f64,
+    pub benchmark: f64,
+    pub excess: f64,
+}
+
+#[napi(object)]
+pub struct EquityPoint {
+    pub date: String,
+    pub portfolio_value: String,
+    pub shadow_value: String,
+    pub portfolio_growth: f64,
+    pub benchmark_growth: f64,
+}
+
+#[napi(object)]
+pub struct Shadow {
+    pub contributions: String,
+    pub withdrawals: String,
+    pub units: String,
+    pub final_value: String,
+    pub pnl: String,
+}
+
+#[napi(object)]
+pub struct PortfolioPnl {
+    pub realized: String,
+    pub unrealized: String,
+    pub total: String,
+}
+
+#[napi(object)]
+pub struct Comparison {
+    pub benchmark: String,
+    pub dates: Vec<String>,
+    pub portfolio_returns: Vec<f64>,
+    pub benchmark_returns: Vec<f64>,
+    pub portfolio_total_return: f64,
+    pub benchmark_total_return: f64,
+    pub portfolio_annual_return: f64,
+    pub benchmark_annual_return: f64,
+    pub excess_return: f64,
+    pub excess_annual_return: f64,
+    pub alpha: f64,
+    pub beta: f64,
+    pub correlation: f64,
+    pub tracking_error: f64,
+    pub information_ratio: f64,
+    pub up_capture: f64,
+    pub down_capture: f64,
+    pub monthly: Vec<MonthlyRow>,
+    pub equity_curve: Vec<EquityPoint>,
+    pub shadow: Shadow,
+    pub portfolio_pnl: PortfolioPnl,
+}
+
+fn comparison(c: CoreComparison) -> Comparison {
+    Comparison {
+        benchmark: c.benchmark,
+        dates: c.dates.iter().map(|d| d.to_string()).collect(),
+        portfolio_returns: c.portfolio_returns,
+        benchmark_returns: c.benchmark_returns,
+        portfolio_total_return: c.portfolio_total_return,
+        benchmark_total_return: c.benchmark_total_return,
+        portfolio_annual_return: c.portfolio_annual_return,
+        benchmark_annual_return: c.benchmark_annual_return,
+        excess_return: c.excess_return,
+        excess_annual_return: c.excess_annual_return,
+        alpha: c.alpha,
+        beta: c.beta,
+        correlation: c.correlation,
+        tracking_error: c.tracking_error,
+        information_ratio: c.information_ratio,
+        up_capture: c.up_capture,
+        down_capture: c.down_capture,
+        monthly: c
+            .monthly
+            .iter()
+            .map(|m| MonthlyRow {
+                year: m.year,
+                month: m.month,
+                portfolio: m.portfolio,
+                benchmark: m.benchmark,
+                excess: m.excess,
+            })
+            .collect(),
+        equity_curve: c
+            .equity_curve
+            .iter()
+            .map(|p| EquityPoint {
+                date: p.date.to_string(),
+                portfolio_value: p.portfolio_value.to_string(),
+                shadow_value: p.shadow_value.to_string(),
+                portfolio_growth: p.portfolio_growth,
+                benchmark_growth: p.benchmark_growth,
+            })
+            .collect(),
+        shadow: Shadow {
+            contributions: c.shadow.contributions.to_string(),
+            withdrawals: c.shadow.withdrawals.to_string(),
+            units: c.shadow.units.to_string(),
+            final_value: c.shadow.final_value.to_string(),
+            pnl: c.shadow.pnl.to_string(),
+        },
+        portfolio_pnl: PortfolioPnl {
+            realized: c.portfolio_pnl.realized.to_string(),
+            unrealized: c.portfolio_pnl.unrealized.to_string(),
+            total: c.portfolio_pnl.total.to_string(),
+        },
+    }
+}
+
+/// The trades' portfolio against `benchmark`: a symbol (`'SPY'`), `'SPY:0.6,AGG:0.4'`, or `{ SPY: 0.6, AGG: 0.4 }`.
+#[napi(
+    ts_args_type = "trades: TradeInput[], prices: Prices, benchmark: string | Record<string, DecimalInput>, opts?: CompareOpts | null"
+)]
+pub fn compare(
+    trades: Vec<Object>,
+    prices: Prices,
+    benchmark: Either<String, HashMap<String, Either<String, f64>>>,
+    opts: Option<CompareOpts>,
+) -> Result<Comparison> {
+    let bench = match benchmark {
+        Either::A(s) => s.parse::<Benchmark>().or_throw()?,
+        Either::B(weights) => {
+            let mut parts = Vec::new();
+            for (symbol, w) in weights {
+                let w = decimal("weight", &w)
+                    .map_err(|e| error(Code::InvalidArgument, format!("benchmark.{symbol}: {e}")))?;
+                parts.push((symbol, w));
+            }
+            Benchmark::blend(parts).or_throw()?
+        }
+    };
+    let opts = opts.unwrap_or(CompareOpts { start: None, end: None, lot_method: None });
+    let options = CompareOptions {
+        start: opts.start.map(|s| date("start", &s)).transpose()?,
+        end: opts.end.map(|e| date("end", &e)).transpose()?,
+        lot_method: method(opts.lot_method)?,
+    };
+    let c = core_compare(&read_trades(&trades)?, &price_table(&prices)?, &bench, &options).or_throw()?;
+    Ok(comparison(c))
+}
