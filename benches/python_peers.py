@@ -65,7 +65,7 @@ def main():
         f = 0.00004 + 0.009 * rng.standard_normal(n)
         idx = pd.date_range("1900-01-01", periods=n, freq="min")
         rs, fs = pd.Series(r, index=idx), pd.Series(f, index=idx)
-        print(f"### {n:,} returns\n")
+        print(f"### {n:,} returns (Python)\n")
         print("| metric | kairo | empyrical | quantstats | empyrical / kairo | quantstats / kairo |")
         print("|---|---:|---:|---:|---:|---:|")
         for name, k, e, q in cases(r, f, rs, fs):

@@ -18,7 +18,7 @@ trap 'rm -rf "$wheels"' EXIT
 VIRTUAL_ENV="$venv" "$venv/bin/maturin" build --quiet --release -m kairo-py/Cargo.toml -o "$wheels"
 "$venv/bin/pip" install --quiet --force-reinstall --no-deps "$wheels"/kairo-*.whl
 {
-    echo "# kairo (Python) vs empyrical-reloaded vs quantstats"
+    echo "## Python (kairo wheel) vs empyrical-reloaded vs quantstats"
     echo
     echo "Command: \`REPEATS=$repeats ./benches/run-python.sh\` (benches/python_peers.py). The same float64 arrays go to"
     echo "every library; quantstats gets them as pandas Series (its input type). quantstats' own conventions differ"

@@ -168,7 +168,21 @@ def main():
     for name, median, lo, hi in criterion:
         digits = 2 if median >= 1 else 4
         out.append(f"| {name} | {median:.{digits}f} | {lo:.{digits}f} – {hi:.{digits}f} |")
+    out += binding_sections()
     print("\n".join(out))
+
+
+def binding_sections():
+    """The sections the binding benchmarks write beside this README (benches/node.md by kairo-node's
+    `npm run bench`, benches/python.md by benches/run-python.sh), kept when the README is regenerated."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = []
+    for name in ["node.md", "python.md"]:
+        path = os.path.join(here, name)
+        if os.path.exists(path):
+            with open(path) as f:
+                out += ["", f.read().rstrip()]
+    return out
 
 
 if __name__ == "__main__":
