@@ -1,1 +1,116 @@
-//! The kairo service: an axum server over kairo-core with SQLite or PostgreSQL persistence.
+//! The kairo service: an axum server over kairo-core with SQLite (embedded default) or PostgreSQL persistence, a
+//! durable job queue for compliance and metric recomputation, OpenAPI docs and Prometheus metrics.
+//!
+//! Every number and every rule decision comes from kairo-core; this crate stores, schedules and serves.
+
+pub mod analysis;
+pub mod api;
+pub mod config;
+pub mod error;
+pub mod error_schema;
+pub mod jobs;
+pub mod load;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio::sync::{watch, Notify};
+
+use crate::api::AppState;
+use crate::config::Config;
+use crate::store::Store;
+
+/// The Prometheus recorder (installed once per process).
+pub fn prometheus() -> PrometheusHandle {
+    static HANDLE: std::sync::OnceLock<PrometheusHandle> = std::sync::OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may already be installed (an embedding application's); then ours only renders.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// A started server.
+pub struct Server {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    /// Stops accepting, finishes in-flight requests and the running jobs, closes the pool.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server stops (after a signal).
+    pub async fn wait(self) {
+        let _ = self.task.await;
+    }
+}
+
+/// Connects, migrates, starts the workers and the HTTP server. `token` is the service token callers present.
+pub async fn start(config: Config, token: String) -> Result<Server, Box<dyn std::error::Error + Send + Sync>> {
+    let store = Store::connect(&config.database_url, config.pool_min, config.pool_max).await?;
+    store.migrate().await?;
+    let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = watch::channel(false);
+    let wake = Arc::new(Notify::new());
+    let state = AppState {
+        store: store.clone(),
+        config: Arc::new(config.clone()),
+        token: token.into(),
+        wake: wake.clone(),
+        prometheus: prometheus(),
+    };
+    let mut workers = Vec::new();
+    for _ in 0..config.workers.max(1) {
+        workers.push(tokio::spawn(jobs::worker(store.clone(), wake.clone(), rx.clone())));
+    }
+    let app = api::router(state);
+    let mut signal_rx = rx.clone();
+    let task = tokio::spawn(async move {
+        let stop = async move {
+            let _ = signal_rx.wait_for(|s| *s).await;
+        };
+        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stop).await {
+            tracing::error!(error = %e, "server error");
+        }
+        for w in workers {
+            let _ = w.await;
+        }
+        store.close().await;
+    });
+    Ok(Server { addr, shutdown: tx, task })
+}
+
+/// Turns SIGTERM/SIGINT into a shutdown of `server`.
+pub async fn run_until_signal(server: Server) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests and jobs");
+    server.shutdown().await;
+}

@@ -13,7 +13,7 @@ mod pnl;
 mod wash_sale;
 
 pub use method::LotMethod;
-pub use pnl::{ClosedLot, Direction, LotReport, OpenLot, Position, Term, UnrealizedPnl};
+pub use pnl::{ClosedLot, Direction, LotReport, OpenLot, Position, Term, TradeStats, UnrealizedPnl};
 pub use wash_sale::{wash_sales, LossSale, WashSaleMatch, WashSaleReport, WASH_WINDOW_DAYS};
 pub(crate) use wash_sale::{BuyPlan, SalePlan, SymbolLots};
 

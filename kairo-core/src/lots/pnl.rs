@@ -161,7 +161,69 @@ pub struct LotReport {
     pub realized_pnl: Decimal,
 }
 
+/// Win/loss statistics of the closed lots (quantstats' `win_rate` and `profit_factor`, applied to closed lots
+/// rather than to periods).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TradeStats {
+    /// Closed lots.
+    pub closed_lots: usize,
+    /// Closed lots with a realized gain (> 0).
+    pub winners: usize,
+    /// Closed lots with a realized loss (< 0).
+    pub losers: usize,
+    /// `winners / closed_lots`; NaN with no closed lot.
+    pub win_rate: f64,
+    /// Sum of the gains.
+    pub gross_profit: Decimal,
+    /// Sum of the losses, a positive amount.
+    pub gross_loss: Decimal,
+    /// `gross_profit / gross_loss`; +∞ with gains and no loss, NaN with neither.
+    pub profit_factor: f64,
+}
+
 impl LotReport {
+    /// Win rate and profit factor over the closed lots (a lot closed at exactly zero counts in `closed_lots` but
+    /// is neither a winner nor a loser).
+    ///
+    /// ```
+    /// use kairo_core::lots::{match_lots, LotMethod};
+    /// use kairo_core::{Side, Trade};
+    /// use rust_decimal_macros::dec;
+    /// let t = |id: &str, side, price, at: &str| Trade::new(id, "u", "X", side, dec!(1), price, at.parse().unwrap()).unwrap();
+    /// let trades = [
+    ///     t("1", Side::Buy, dec!(10), "2024-01-02T15:00:00Z"), t("2", Side::Sell, dec!(13), "2024-01-03T15:00:00Z"),
+    ///     t("3", Side::Buy, dec!(10), "2024-01-04T15:00:00Z"), t("4", Side::Sell, dec!(9), "2024-01-05T15:00:00Z"),
+    /// ];
+    /// let s = match_lots(&trades, LotMethod::Fifo).unwrap().trade_stats();
+    /// // one gain of 3, one loss of 1
+    /// assert_eq!((s.winners, s.losers, s.win_rate, s.profit_factor), (1, 1, 0.5, 3.0));
+    /// ```
+    pub fn trade_stats(&self) -> TradeStats {
+        let (mut winners, mut losers) = (0, 0);
+        let (mut gross_profit, mut gross_loss) = (Decimal::ZERO, Decimal::ZERO);
+        for lot in &self.closed_lots {
+            if lot.realized_pnl > Decimal::ZERO {
+                winners += 1;
+                gross_profit += lot.realized_pnl;
+            } else if lot.realized_pnl < Decimal::ZERO {
+                losers += 1;
+                gross_loss -= lot.realized_pnl;
+            }
+        }
+        let n = self.closed_lots.len();
+        let win_rate = if n == 0 { f64::NAN } else { winners as f64 / n as f64 };
+        let profit = f64::try_from(gross_profit).unwrap_or(f64::NAN);
+        let loss = f64::try_from(gross_loss).unwrap_or(f64::NAN);
+        let profit_factor = if loss > 0.0 {
+            profit / loss
+        } else if profit > 0.0 {
+            f64::INFINITY
+        } else {
+            f64::NAN
+        };
+        TradeStats { closed_lots: n, winners, losers, win_rate, gross_profit, gross_loss, profit_factor }
+    }
+
     /// The net position of every (user, symbol) with open lots.
     pub fn positions(&self) -> Vec<Position> {
         let mut out: Vec<Position> = Vec::new();

@@ -1,0 +1,90 @@
+//! What the service computes, all by kairo-core: a user's compliance rows, metrics and summaries.
+
+use std::collections::{BTreeSet, HashMap};
+
+use kairo_core::compliance::{
+    check_history, pdt_summary, AccountContext, AccountType, CheckResult, ComplianceConfig, RuleSet,
+};
+use kairo_core::lots::{match_lots, wash_sales, LotMethod};
+use kairo_core::metrics::{Metrics, MetricsOptions};
+use kairo_core::returns::{twr, PriceTable};
+use kairo_core::Trade;
+use serde_json::{json, Value};
+
+use crate::store::{Store, StoreResult, User};
+
+/// The compliance context of a stored user: the account type from the users table, kairo's default limits.
+pub fn context(user: &User) -> AccountContext {
+    AccountContext {
+        account_type: if user.account_type == "margin" { AccountType::Margin } else { AccountType::Cash },
+        ..AccountContext::default()
+    }
+}
+
+/// Every built-in rule, with the context's limits validated.
+pub fn rules(ctx: &AccountContext) -> Result<RuleSet, kairo_core::ComplianceError> {
+    ComplianceConfig { checks: None, account: ctx.clone() }.rule_set()
+}
+
+/// The stored closes of the symbols `trades` hold, plus `extra` symbols (benchmarks).
+pub async fn prices(store: &Store, trades: &[Trade], extra: &[String]) -> StoreResult<PriceTable> {
+    let mut symbols: BTreeSet<String> = trades.iter().map(|t| t.symbol.clone()).collect();
+    symbols.extend(extra.iter().cloned());
+    let rows = store.prices(&symbols.into_iter().collect::<Vec<_>>()).await?;
+    let mut table = PriceTable::new();
+    for (s, d, c) in rows {
+        // Stored closes were validated on the way in; a non-positive one is skipped rather than failing a read.
+        let _ = table.insert(s, d, c);
+    }
+    Ok(table)
+}
+
+/// The audit rows of a user's whole history.
+pub fn audit_rows(user: &User, trades: &[Trade]) -> Result<Vec<CheckResult>, kairo_core::ComplianceError> {
+    let ctx = context(user);
+    check_history(trades, &rules(&ctx)?, &ctx)
+}
+
+/// The metrics document of a user: P&L (realized, unrealized at the last stored closes, wash-sale adjusted),
+/// win rate and profit factor, and the risk metrics of the daily time-weighted return.
+pub fn metrics_body(trades: &[Trade], prices: &PriceTable) -> Value {
+    let report = match match_lots(trades, LotMethod::Fifo) {
+        Ok(r) => r,
+        Err(e) => return json!({ "trades": trades.len(), "error": e.to_string() }),
+    };
+    let marks: HashMap<String, rust_decimal::Decimal> =
+        prices.symbols().into_iter().filter_map(|s| prices.last(s).map(|(_, c)| (s.to_owned(), c))).collect();
+    let unrealized = report.unrealized(&marks).ok();
+    let wash = wash_sales(trades).ok();
+    let risk = twr(trades, prices, None)
+        .ok()
+        .and_then(|s| Metrics::compute(&s.returns, None, &MetricsOptions::default()).ok());
+    json!({
+        "trades": trades.len(),
+        "pnl": {
+            "realized": report.realized_pnl,
+            "unrealized": unrealized.as_ref().map(|u| u.total),
+            "market_value": unrealized.as_ref().map(|u| u.market_value),
+            "realized_by_symbol": report.realized_by_symbol(),
+            "wash_sale_adjusted_realized": wash.as_ref().map(|w| w.realized_pnl()),
+            "wash_sale_disallowed_loss": wash.as_ref().map(|w| w.disallowed_loss()),
+        },
+        "trade_stats": report.trade_stats(),
+        "risk": risk,
+    })
+}
+
+/// The compliance summary of a user: PDT status for the window ending on the last trade date, wash-sale totals.
+pub fn compliance_summary(user: &User, trades: &[Trade]) -> Value {
+    let ctx = context(user);
+    let pdt = trades.last().and_then(|t| pdt_summary(trades, &ctx.limits.pattern_day_trading, t.trade_date()).ok());
+    let wash = wash_sales(trades).ok();
+    json!({
+        "pattern_day_trading": pdt,
+        "wash_sales": wash.as_ref().map(|w| json!({
+            "loss_sales": w.losses.len(),
+            "disallowed_loss": w.disallowed_loss(),
+            "deferred_by_symbol": w.deferred_by_symbol,
+        })),
+    })
+}

@@ -1,0 +1,123 @@
+//! `GET /users/{id}/compliance` (audit rows, filtered and paginated, with a summary) and
+//! `POST /users/{id}/compliance/check` (pre-trade check against the stored history; writes nothing).
+
+use axum::extract::{Path, Query, State};
+use chrono::{DateTime, Utc};
+use kairo_core::compliance::check_order;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::trades::TradeIn;
+use super::{users, AppState, Json};
+use crate::analysis;
+use crate::error::{ApiError, ApiResult};
+use crate::store::AuditQuery;
+
+/// Filters of the audit listing.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditParams {
+    /// `pass`, `fail` or `flag`.
+    pub status: Option<String>,
+    /// A check name.
+    pub check: Option<String>,
+    /// Trades executed at or after (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Trades executed before (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+    /// Page size, 1–1000 (default 100).
+    pub limit: Option<i64>,
+    /// Rows to skip.
+    pub offset: Option<i64>,
+}
+
+/// The audit rows of a user (newest trades first) and the compliance summary.
+#[utoipa::path(get, path = "/users/{id}/compliance", params(("id" = String, Path), AuditParams),
+    responses((status = 200, description = "{ rows, total, limit, offset, summary }"), (status = 404, body = crate::error_schema::ErrorBody)))]
+pub async fn list(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(p): Query<AuditParams>,
+) -> ApiResult<axum::Json<Value>> {
+    let user = users::load(&s, users::user_id(&id)?).await?;
+    if let Some(st) = &p.status {
+        if !["pass", "fail", "flag"].contains(&st.as_str()) {
+            return Err(ApiError::invalid(
+                "invalid_query",
+                "status",
+                format!("status must be pass, fail or flag, got {st:?}"),
+            ));
+        }
+    }
+    let limit = p.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::invalid("invalid_query", "limit", format!("limit must be 1 to 1000, got {limit}")));
+    }
+    let offset = p.offset.unwrap_or(0).max(0);
+    let q = AuditQuery { status: p.status, check_name: p.check, from: p.from, to: p.to, limit, offset };
+    let (rows, total) = s.store.audit(user.id, &q).await?;
+    let trades = s.store.trades(user.id).await?;
+    let mut summary = analysis::compliance_summary(&user, &trades);
+    let year_ago = Utc::now() - chrono::Duration::days(365);
+    let mut violations = serde_json::Map::new();
+    for check in ["good_faith_violation", "freeriding", "cash_liquidation", "pattern_day_trading"] {
+        let mut n = 0;
+        for status in ["fail", "flag"] {
+            let q = AuditQuery {
+                status: Some(status.into()),
+                check_name: Some(check.into()),
+                from: Some(year_ago),
+                limit: 0,
+                ..AuditQuery::default()
+            };
+            n += s.store.audit(user.id, &q).await?.1;
+        }
+        violations.insert(check.into(), json!(n));
+    }
+    summary["violations_last_12_months"] = Value::Object(violations);
+    Ok(axum::Json(json!({ "rows": rows, "total": total, "limit": limit, "offset": offset, "summary": summary })))
+}
+
+/// A proposed order.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderIn {
+    /// Ticker.
+    pub symbol: String,
+    /// `BUY` or `SELL`.
+    pub side: String,
+    /// Quantity.
+    #[schema(value_type = String)]
+    pub qty: Value,
+    /// Expected price.
+    #[schema(value_type = String)]
+    pub price: Value,
+    /// When it would execute (default now).
+    pub executed_at: Option<DateTime<Utc>>,
+}
+
+/// Would the order break a rule, given the stored history? `{ allowed, results }`; nothing is written.
+#[utoipa::path(post, path = "/users/{id}/compliance/check", params(("id" = String, Path)), request_body = OrderIn,
+    responses((status = 200, description = "{ allowed, results }"), (status = 422, body = crate::error_schema::ErrorBody)))]
+pub async fn check(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Json(o): Json<OrderIn>,
+) -> ApiResult<axum::Json<Value>> {
+    let user = users::load(&s, users::user_id(&id)?).await?;
+    let order = super::trades::validate(&TradeIn {
+        user_id: user.id,
+        symbol: o.symbol,
+        side: o.side,
+        qty: o.qty,
+        price: o.price,
+        executed_at: o.executed_at.unwrap_or_else(Utc::now),
+        external_id: None,
+        fees: None,
+    })?;
+    let history = s.store.trades(user.id).await?;
+    let ctx = analysis::context(&user);
+    let rules = analysis::rules(&ctx)?;
+    let decision = check_order(&history, &order, &rules, &ctx)?;
+    Ok(axum::Json(serde_json::to_value(&decision).unwrap_or(Value::Null)))
+}

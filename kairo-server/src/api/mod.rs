@@ -1,0 +1,138 @@
+//! The HTTP API: routes, authentication, OpenAPI document and Swagger UI.
+
+mod analytics;
+mod compliance;
+mod ops;
+mod trades;
+mod users;
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::sync::Notify;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::store::Store;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// The bearer token callers present.
+    pub token: Arc<str>,
+    /// Wakes the workers when jobs are queued.
+    pub wake: Arc<Notify>,
+    /// The Prometheus registry.
+    pub prometheus: PrometheusHandle,
+}
+
+/// A JSON body whose rejections use the API's error shape.
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(v) = axum::Json::<T>::from_request(req, state).await?;
+        Ok(Json(v))
+    }
+}
+
+/// The OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "kairo", description = "Trading analytics and compliance service (kairo-core over HTTP)."),
+    paths(
+        users::create_user, users::get_user, trades::create_trade, trades::create_trades_batch,
+        compliance::list, compliance::check, analytics::metrics, analytics::comparative, ops::health
+    ),
+    components(schemas(crate::store::User, crate::store::AuditRow, users::NewUser, trades::TradeIn, trades::TradeOut,
+        compliance::OrderIn, crate::error_schema::ErrorBody)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Requires `Authorization: Bearer <service token>`.
+async fn auth(State(state): State<AppState>, req: Request, next: Next) -> Result<Response, ApiError> {
+    let presented =
+        req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    match presented {
+        Some(t) if constant_time_eq(t.as_bytes(), state.token.as_bytes()) => Ok(next.run(req).await),
+        Some(_) => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "the bearer token is not valid")),
+        None => {
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "an Authorization: Bearer token is required"))
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Counts requests and their latency by route.
+async fn observe(req: Request, next: Next) -> Response {
+    let path = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = req.method().to_string();
+    let start = std::time::Instant::now();
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("kairo_http_requests_total", "method" => method.clone(), "path" => path.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("kairo_http_request_seconds", "method" => method, "path" => path)
+        .record(start.elapsed().as_secs_f64());
+    response
+}
+
+/// The application's router.
+pub fn router(state: AppState) -> Router {
+    let protected = Router::new()
+        .route("/users", post(users::create_user))
+        .route("/users/{id}", get(users::get_user))
+        .route("/trades", post(trades::create_trade))
+        .route("/trades/batch", post(trades::create_trades_batch))
+        .route("/users/{id}/compliance", get(compliance::list))
+        .route("/users/{id}/compliance/check", post(compliance::check))
+        .route("/users/{id}/metrics", get(analytics::metrics))
+        .route("/users/{id}/comparative", get(analytics::comparative))
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth));
+    let max_body = state.config.max_body_bytes;
+    Router::new()
+        .merge(protected)
+        .route("/health", get(ops::health))
+        .route("/metrics", get(ops::prometheus))
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
+        .fallback(ops::not_found)
+        .layer(middleware::from_fn(observe))
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .with_state(state)
+}

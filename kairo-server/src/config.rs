@@ -1,0 +1,141 @@
+//! Configuration from the environment (and an optional TOML file named by `KAIRO_CONFIG`); the environment wins.
+
+use serde::Deserialize;
+
+/// The service's settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://kairo.db` (default, embedded) or `postgres://...`.
+    pub database_url: String,
+    /// Listening port (8000, as the seed's analytics service).
+    pub port: u16,
+    /// Listening address.
+    pub host: String,
+    /// Connection pool bounds (the seed's 2–10).
+    pub pool_min: u32,
+    /// Connection pool upper bound.
+    pub pool_max: u32,
+    /// Bearer token the Node backend presents (`KAIRO_SERVICE_TOKEN`).
+    pub service_token: Option<String>,
+    /// Secret of the HS256 user JWTs (`KAIRO_JWT_SECRET`).
+    pub jwt_secret: Option<String>,
+    /// Alpaca market data credentials and base URL.
+    pub alpaca_api_key: Option<String>,
+    /// Alpaca secret.
+    pub alpaca_secret_key: Option<String>,
+    /// Alpaca data API base URL.
+    pub alpaca_data_url: String,
+    /// Stripe webhook signing secret.
+    pub stripe_webhook_secret: Option<String>,
+    /// Dev mode: a missing service token is generated and printed instead of being a start-up error.
+    pub dev: bool,
+    /// Background workers claiming jobs.
+    pub workers: usize,
+    /// Largest accepted request body, bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://kairo.db".into(),
+            port: 8000,
+            host: "0.0.0.0".into(),
+            pool_min: 2,
+            pool_max: 10,
+            service_token: None,
+            jwt_secret: None,
+            alpaca_api_key: None,
+            alpaca_secret_key: None,
+            alpaca_data_url: "https://data.alpaca.markets".into(),
+            stripe_webhook_secret: None,
+            dev: false,
+            workers: 2,
+            max_body_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
+/// A configuration problem, reported at start-up.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The TOML file could not be read.
+    #[error("{path}: {reason}")]
+    File {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// A variable holds an invalid value.
+    #[error("{name}: {reason}")]
+    Invalid {
+        /// The variable.
+        name: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// A secret required outside dev mode is missing.
+    #[error("{0} must be set (or run with --dev, which generates a service token and prints it)")]
+    Missing(&'static str),
+}
+
+impl Config {
+    /// The configuration from `KAIRO_CONFIG` (a TOML file, optional) overlaid with the environment.
+    pub fn from_env(dev: bool) -> Result<Config, ConfigError> {
+        Self::from_lookup(dev, |k| std::env::var(k).ok())
+    }
+
+    /// The configuration from `lookup` (the environment in production, a map in tests).
+    pub fn from_lookup(dev: bool, lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let mut c = match lookup("KAIRO_CONFIG") {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| ConfigError::File { path: path.clone(), reason: e.to_string() })?;
+                toml::from_str(&text).map_err(|e| ConfigError::File { path, reason: e.to_string() })?
+            }
+            None => Config::default(),
+        };
+        let text = |name: &str| lookup(name).filter(|v| !v.is_empty());
+        if let Some(v) = text("DATABASE_URL") {
+            c.database_url = v;
+        }
+        if let Some(v) = text("PORT") {
+            c.port =
+                v.parse().map_err(|_| ConfigError::Invalid { name: "PORT", reason: format!("not a port: {v:?}") })?;
+        }
+        if let Some(v) = text("HOST") {
+            c.host = v;
+        }
+        for (name, slot) in [
+            ("KAIRO_SERVICE_TOKEN", &mut c.service_token),
+            ("KAIRO_JWT_SECRET", &mut c.jwt_secret),
+            ("ALPACA_API_KEY", &mut c.alpaca_api_key),
+            ("ALPACA_SECRET_KEY", &mut c.alpaca_secret_key),
+            ("STRIPE_WEBHOOK_SECRET", &mut c.stripe_webhook_secret),
+        ] {
+            if let Some(v) = text(name) {
+                *slot = Some(v);
+            }
+        }
+        if let Some(v) = text("ALPACA_DATA_URL") {
+            c.alpaca_data_url = v;
+        }
+        c.dev = c.dev || dev;
+        if c.pool_min > c.pool_max || c.pool_max == 0 {
+            return Err(ConfigError::Invalid {
+                name: "pool_max",
+                reason: format!("pool bounds {}..={} are empty", c.pool_min, c.pool_max),
+            });
+        }
+        if !c.dev {
+            for (name, v) in [("KAIRO_SERVICE_TOKEN", &c.service_token), ("KAIRO_JWT_SECRET", &c.jwt_secret)] {
+                if v.is_none() {
+                    return Err(ConfigError::Missing(name));
+                }
+            }
+        }
+        Ok(c)
+    }
+}

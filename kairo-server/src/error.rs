@@ -1,0 +1,102 @@
+//! One JSON error shape for every endpoint: `{ "error": { "code", "message", "details" } }`.
+
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::store::StoreError;
+
+/// An API error.
+#[derive(Debug)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable machine-readable code (`invalid_trade`, `not_found`, ...).
+    pub code: &'static str,
+    /// A sentence for people.
+    pub message: String,
+    /// Structured details (the field at fault, ...).
+    pub details: serde_json::Value,
+}
+
+impl ApiError {
+    /// An error with no details.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError { status, code, message: message.into(), details: serde_json::Value::Null }
+    }
+
+    /// Adds details.
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = details;
+        self
+    }
+
+    /// 404 for a missing resource.
+    pub fn not_found(what: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", what)
+    }
+
+    /// 422 naming the field at fault.
+    pub fn invalid(code: &'static str, field: &str, message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message).with_details(json!({ "field": field }))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({ "error": { "code": self.code, "message": self.message, "details": self.details } });
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        tracing::error!(error = %e, "store error");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the database could not complete the request")
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        let (status, code) = match &r {
+            JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+            JsonRejection::JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
+            JsonRejection::MissingJsonContentType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            JsonRejection::BytesRejection(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            _ => (StatusCode::BAD_REQUEST, "bad_request"),
+        };
+        ApiError::new(status, code, r.body_text())
+    }
+}
+
+impl From<kairo_core::TradeError> for ApiError {
+    fn from(e: kairo_core::TradeError) -> Self {
+        ApiError::invalid("invalid_trade", e.field(), e.to_string())
+    }
+}
+
+impl From<kairo_core::ComplianceError> for ApiError {
+    fn from(e: kairo_core::ComplianceError) -> Self {
+        ApiError::invalid("invalid_compliance_input", e.field(), e.to_string())
+    }
+}
+
+impl From<kairo_core::ReturnsError> for ApiError {
+    fn from(e: kairo_core::ReturnsError) -> Self {
+        let code = match e {
+            kairo_core::ReturnsError::NoPrices { .. } | kairo_core::ReturnsError::NoCommonDates => "missing_prices",
+            _ => "invalid_request",
+        };
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
+    }
+}
+
+impl From<kairo_core::LotError> for ApiError {
+    fn from(e: kairo_core::LotError) -> Self {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", e.to_string())
+    }
+}
+
+/// A handler result.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,79 @@
+//! The background workers: claim a due job from the database queue, recompute the user's audit rows and metrics,
+//! delete the job. A failed job is retried with exponential backoff; a job whose worker died comes back when its
+//! lease expires, so nothing queued is ever lost.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{watch, Notify};
+use uuid::Uuid;
+
+use crate::analysis;
+use crate::store::{Job, Store};
+
+/// Recomputes everything derived from a user's trades.
+pub async fn recompute(store: &Store, user_id: Uuid) -> Result<(), String> {
+    let Some(user) = store.user(user_id).await.map_err(|e| e.to_string())? else {
+        return Ok(()); // the user is gone: nothing to do
+    };
+    let trades = store.trades(user_id).await.map_err(|e| e.to_string())?;
+    let rows = analysis::audit_rows(&user, &trades).map_err(|e| e.to_string())?;
+    store.upsert_audit(user_id, &rows).await.map_err(|e| e.to_string())?;
+    let prices = analysis::prices(store, &trades, &[]).await.map_err(|e| e.to_string())?;
+    let body = tokio::task::block_in_place(|| analysis::metrics_body(&trades, &prices));
+    store.put_metrics(user_id, trades.len() as i64, &body).await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+async fn run(store: &Store, job: &Job) -> Result<(), String> {
+    match job.kind.as_str() {
+        "recompute" => recompute(store, job.user_id).await,
+        other => Err(format!("unknown job kind {other:?}")),
+    }
+}
+
+/// The delay before retry `attempts` (1 s, 2 s, 4 s, ... up to 5 minutes).
+pub fn backoff(attempts: i32) -> Duration {
+    Duration::from_secs(1u64 << attempts.clamp(0, 8) as u32).min(Duration::from_secs(300))
+}
+
+/// One worker: runs until `shutdown` turns true, finishing the job in hand first.
+pub async fn worker(store: Store, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        match store.claim_job().await {
+            Ok(Some(job)) => {
+                let started = std::time::Instant::now();
+                match run(&store, &job).await {
+                    Ok(()) => {
+                        if let Err(e) = store.finish_job(job.id).await {
+                            tracing::error!(job = job.id, error = %e, "could not delete a finished job");
+                        }
+                        metrics::counter!("kairo_jobs_done_total").increment(1);
+                        metrics::histogram!("kairo_job_seconds").record(started.elapsed().as_secs_f64());
+                    }
+                    Err(e) => {
+                        tracing::warn!(job = job.id, attempts = job.attempts, error = %e, "job failed; retrying");
+                        metrics::counter!("kairo_jobs_failed_total").increment(1);
+                        if let Err(e) = store.retry_job(job.id, &e, backoff(job.attempts)).await {
+                            tracing::error!(job = job.id, error = %e, "could not reschedule a failed job");
+                        }
+                    }
+                }
+            }
+            Ok(None) => {
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "could not claim a job");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}

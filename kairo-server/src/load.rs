@@ -1,0 +1,151 @@
+//! Bulk loading: `kairo-server import` (CSV of trades, every row validated first; any bad row aborts the import
+//! with its line number, so nothing partial is stored) and `kairo-server demo` (a demo user with the bundled
+//! sample trades and prices).
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressStyle};
+use kairo_core::Trade;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::store::Store;
+
+/// A CSV row of `import`: the trade model's columns (`id` and `fees`, `external_id` optional).
+#[derive(Deserialize)]
+struct Row {
+    user_id: Uuid,
+    symbol: String,
+    side: String,
+    qty: String,
+    price: String,
+    executed_at: String,
+    #[serde(default)]
+    external_id: Option<String>,
+    #[serde(default)]
+    fees: Option<String>,
+}
+
+fn trade_of(r: &Row, id: String) -> Result<Trade, String> {
+    let side = r.side.parse().map_err(|e: kairo_core::TradeError| e.to_string())?;
+    let qty = kairo_core::trade::parse_decimal("qty", &r.qty).map_err(|e| e.to_string())?;
+    let price = kairo_core::trade::parse_decimal("price", &r.price).map_err(|e| e.to_string())?;
+    let at = chrono::DateTime::parse_from_rfc3339(r.executed_at.trim())
+        .map_err(|_| format!("executed_at must be an RFC 3339 timestamp, got {:?}", r.executed_at))?
+        .with_timezone(&chrono::Utc);
+    let mut t =
+        Trade::new(id, r.user_id.to_string(), r.symbol.clone(), side, qty, price, at).map_err(|e| e.to_string())?;
+    if let Some(f) = r.fees.as_deref().filter(|f| !f.is_empty()) {
+        t = t
+            .with_fees(kairo_core::trade::parse_decimal("fees", f).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+    }
+    if let Some(e) = r.external_id.as_deref().filter(|e| !e.is_empty()) {
+        t = t.with_external_id(e);
+    }
+    Ok(t)
+}
+
+/// Reads and validates every row; all errors are returned with their line numbers.
+pub fn read_trades(input: impl Read) -> Result<BTreeMap<Uuid, Vec<Trade>>, Vec<String>> {
+    let mut reader = csv::Reader::from_reader(input);
+    let mut by_user: BTreeMap<Uuid, Vec<Trade>> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (i, row) in reader.deserialize::<Row>().enumerate() {
+        let line = i + 2;
+        match row
+            .map_err(|e| e.to_string())
+            .and_then(|r| trade_of(&r, Uuid::new_v4().to_string()).map(|t| (r.user_id, t)))
+        {
+            Ok((user, t)) => by_user.entry(user).or_default().push(t),
+            Err(e) => errors.push(format!("line {line}: {e}")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(by_user)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Imports validated trades, showing progress; returns how many were stored.
+pub async fn import(store: &Store, by_user: BTreeMap<Uuid, Vec<Trade>>) -> Result<usize, String> {
+    for user in by_user.keys() {
+        if store.user(*user).await.map_err(|e| e.to_string())?.is_none() {
+            return Err(format!("no user {user}: create the users first (POST /users)"));
+        }
+    }
+    let total: usize = by_user.values().map(Vec::len).sum();
+    let bar = ProgressBar::new(total as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} trades {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut stored = 0;
+    for (user, trades) in &by_user {
+        for chunk in trades.chunks(5_000) {
+            stored += store
+                .insert_trades(*user, chunk)
+                .await
+                .map_err(|e| e.to_string())?
+                .iter()
+                .filter(|s| s.created)
+                .count();
+            bar.inc(chunk.len() as u64);
+        }
+    }
+    bar.finish();
+    Ok(stored)
+}
+
+const DEMO_TRADES: &str = include_str!("../../examples/data/trades.csv");
+const DEMO_PRICES: &str = include_str!("../../examples/data/prices.csv");
+
+#[derive(Deserialize)]
+struct DemoTrade {
+    symbol: String,
+    side: String,
+    qty: String,
+    price: String,
+    executed_at: String,
+    fees: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PriceRow {
+    symbol: String,
+    date: NaiveDate,
+    close: Decimal,
+}
+
+/// Creates a demo user (margin account) with a few months of the bundled sample trades and the bundled closes of
+/// SPY, AGG and the traded symbols; returns the user's id.
+pub async fn demo(store: &Store) -> Result<Uuid, String> {
+    let user = store.create_user(None, Some("Demo Trader"), "margin").await.map_err(|e| e.to_string())?;
+    let mut prices = Vec::new();
+    for row in csv::Reader::from_reader(DEMO_PRICES.as_bytes()).deserialize::<PriceRow>() {
+        let r = row.map_err(|e| e.to_string())?;
+        prices.push((r.symbol, r.date, r.close));
+    }
+    store.upsert_prices(&prices).await.map_err(|e| e.to_string())?;
+    let mut trades = Vec::new();
+    for row in csv::Reader::from_reader(DEMO_TRADES.as_bytes()).deserialize::<DemoTrade>() {
+        let d = row.map_err(|e| e.to_string())?;
+        let r = Row {
+            user_id: user.id,
+            symbol: d.symbol,
+            side: d.side,
+            qty: d.qty,
+            price: d.price,
+            executed_at: d.executed_at,
+            external_id: None,
+            fees: d.fees,
+        };
+        trades.push(trade_of(&r, Uuid::new_v4().to_string())?);
+    }
+    store.insert_trades(user.id, &trades).await.map_err(|e| e.to_string())?;
+    Ok(user.id)
+}

@@ -1,0 +1,108 @@
+//! `kairo-server`: `serve` (default), `migrate`, `import <trades.csv>`, `demo`.
+
+use clap::{Parser, Subcommand};
+use kairo_server::config::Config;
+use kairo_server::store::Store;
+
+#[derive(Parser)]
+#[command(name = "kairo-server", version, about = "The kairo analytics and compliance service")]
+struct Cli {
+    /// Development mode: generates and prints a service token when KAIRO_SERVICE_TOKEN is not set.
+    #[arg(long, global = true)]
+    dev: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the HTTP server and the job workers (the default).
+    Serve,
+    /// Applies the database migrations and exits.
+    Migrate,
+    /// Loads a CSV of trades (user_id, symbol, side, qty, price, executed_at[, external_id, fees]); every row is
+    /// validated first and any bad row aborts the import.
+    Import {
+        /// The CSV file.
+        path: std::path::PathBuf,
+    },
+    /// Creates a demo user with a few months of sample trades and prices, and prints its id.
+    Demo,
+}
+
+fn token(config: &Config) -> String {
+    match &config.service_token {
+        Some(t) => t.clone(),
+        None => {
+            use rand::Rng;
+            let t: String = rand::rng().sample_iter(rand::distr::Alphanumeric).take(32).map(char::from).collect();
+            println!("dev mode: service token (send as 'Authorization: Bearer <token>'): {t}");
+            t
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let cli = Cli::parse();
+    let needs_secrets = matches!(cli.command, None | Some(Command::Serve));
+    let config = match Config::from_env(cli.dev || !needs_secrets) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("kairo-server: configuration error: {e}");
+            std::process::exit(2);
+        }
+    };
+    let result: Result<(), String> = async {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => {
+                let token = token(&config);
+                let server = kairo_server::start(config, token).await.map_err(|e| e.to_string())?;
+                println!("kairo-server listening on http://{} (docs at /docs)", server.addr);
+                kairo_server::run_until_signal(server).await;
+                Ok(())
+            }
+            Command::Migrate => {
+                let store = connect(&config).await?;
+                println!("migrated {} database", store.backend());
+                Ok(())
+            }
+            Command::Import { path } => {
+                let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let trades = kairo_server::load::read_trades(file).map_err(|errors| {
+                    format!(
+                        "{}: {} bad row(s), nothing imported:\n  {}",
+                        path.display(),
+                        errors.len(),
+                        errors.join("\n  ")
+                    )
+                })?;
+                let store = connect(&config).await?;
+                let n = kairo_server::load::import(&store, trades).await?;
+                println!("imported {n} trade(s)");
+                Ok(())
+            }
+            Command::Demo => {
+                let store = connect(&config).await?;
+                let id = kairo_server::load::demo(&store).await?;
+                println!("demo user {id}: try GET /users/{id}/metrics and /users/{id}/comparative?benchmark=SPY");
+                Ok(())
+            }
+        }
+    }
+    .await;
+    if let Err(e) = result {
+        eprintln!("kairo-server: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn connect(config: &Config) -> Result<Store, String> {
+    let store =
+        Store::connect(&config.database_url, config.pool_min, config.pool_max).await.map_err(|e| e.to_string())?;
+    store.migrate().await.map_err(|e| e.to_string())?;
+    Ok(store)
+}

@@ -1,0 +1,344 @@
+//! Persistence: one `Store` over SQLite (embedded default) or PostgreSQL, with the same operations and the same
+//! results. Decimals are NUMERIC in PostgreSQL and exact TEXT in SQLite; every query is parameterized.
+
+mod postgres;
+mod sqlite;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kairo_core::Trade;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// A store error: the database's, or data in it that kairo cannot read.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// A stored row does not hold a valid value.
+    #[error("stored data: {0}")]
+    Corrupt(String),
+}
+
+/// A result of the store.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A user as kairo sees it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct User {
+    /// The user's id.
+    pub id: Uuid,
+    /// E-mail, when known.
+    pub email: Option<String>,
+    /// Display name, when known.
+    pub full_name: Option<String>,
+    /// `cash` or `margin`.
+    pub account_type: String,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+}
+
+/// One stored audit row.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AuditRow {
+    /// The row id.
+    pub id: i64,
+    /// The trade checked.
+    pub trade_id: Uuid,
+    /// The check (`pattern_day_trading`, `wash_sale`, ...).
+    pub check_name: String,
+    /// `pass`, `fail` or `flag`.
+    pub status: String,
+    /// The reason, for a support agent.
+    pub reason: String,
+    /// The numbers behind the decision.
+    pub metadata: serde_json::Value,
+    /// When the row was written.
+    pub created_at: DateTime<Utc>,
+    /// When the trade was executed.
+    pub executed_at: DateTime<Utc>,
+}
+
+/// Filters and page of an audit query.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only this check.
+    pub check_name: Option<String>,
+    /// Trades executed at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Trades executed before.
+    pub to: Option<DateTime<Utc>>,
+    /// Rows to return.
+    pub limit: i64,
+    /// Rows to skip.
+    pub offset: i64,
+}
+
+/// A claimed job.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// The job id.
+    pub id: i64,
+    /// What to do (`recompute`).
+    pub kind: String,
+    /// For whom.
+    pub user_id: Uuid,
+    /// Attempts so far, this one included.
+    pub attempts: i32,
+}
+
+/// A stored trade with its row metadata.
+#[derive(Debug, Clone)]
+pub struct StoredTrade {
+    /// The trade (its id is the row's UUID).
+    pub trade: Trade,
+    /// Whether this call inserted it (false when an earlier call with the same `external_id` did).
+    pub created: bool,
+}
+
+/// The database behind the service.
+#[derive(Debug, Clone)]
+pub enum Store {
+    /// Embedded SQLite.
+    Sqlite(SqlitePool),
+    /// PostgreSQL.
+    Postgres(PgPool),
+}
+
+/// How long a claimed job stays locked before another worker may take it over (a crashed worker's jobs come back).
+pub const JOB_LEASE: Duration = Duration::from_secs(60);
+
+impl Store {
+    /// Connects to `url` (`sqlite://path` or `postgres://...`) with a pool of `min..=max` connections.
+    pub async fn connect(url: &str, min: u32, max: u32) -> StoreResult<Store> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .min_connections(min)
+                .max_connections(max)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            return Ok(Store::Postgres(pool));
+        }
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().min_connections(min).max_connections(max).connect_with(options).await?;
+        Ok(Store::Sqlite(pool))
+    }
+
+    /// Applies the migrations of the backend.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+            Store::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    /// A round trip to the database.
+    pub async fn ping(&self) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ())?,
+            Store::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ())?,
+        }
+        Ok(())
+    }
+
+    /// Closes the pool (waits for connections in use).
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite(p) => p.close().await,
+            Store::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// Creates a user.
+    pub async fn create_user(
+        &self,
+        email: Option<&str>,
+        full_name: Option<&str>,
+        account_type: &str,
+    ) -> StoreResult<User> {
+        let id = Uuid::new_v4();
+        match self {
+            Store::Sqlite(p) => sqlite::create_user(p, id, email, full_name, account_type).await,
+            Store::Postgres(p) => postgres::create_user(p, id, email, full_name, account_type).await,
+        }
+    }
+
+    /// The user, if any.
+    pub async fn user(&self, id: Uuid) -> StoreResult<Option<User>> {
+        match self {
+            Store::Sqlite(p) => sqlite::user(p, id).await,
+            Store::Postgres(p) => postgres::user(p, id).await,
+        }
+    }
+
+    /// Stores `trades` of `user_id` in one transaction and enqueues the user's recomputation in the same
+    /// transaction. A trade whose `external_id` is already stored is not inserted again; the stored one is
+    /// returned with `created: false`.
+    pub async fn insert_trades(&self, user_id: Uuid, trades: &[Trade]) -> StoreResult<Vec<StoredTrade>> {
+        match self {
+            Store::Sqlite(p) => sqlite::insert_trades(p, user_id, trades).await,
+            Store::Postgres(p) => postgres::insert_trades(p, user_id, trades).await,
+        }
+    }
+
+    /// The user's trades in execution order.
+    pub async fn trades(&self, user_id: Uuid) -> StoreResult<Vec<Trade>> {
+        match self {
+            Store::Sqlite(p) => sqlite::trades(p, user_id).await,
+            Store::Postgres(p) => postgres::trades(p, user_id).await,
+        }
+    }
+
+    /// Writes audit rows (one per trade and check; a rewrite replaces the row).
+    pub async fn upsert_audit(&self, user_id: Uuid, rows: &[kairo_core::compliance::CheckResult]) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(p) => sqlite::upsert_audit(p, user_id, rows).await,
+            Store::Postgres(p) => postgres::upsert_audit(p, user_id, rows).await,
+        }
+    }
+
+    /// Audit rows of a user, newest trades first, with the total count matching the filters.
+    pub async fn audit(&self, user_id: Uuid, q: &AuditQuery) -> StoreResult<(Vec<AuditRow>, i64)> {
+        match self {
+            Store::Sqlite(p) => sqlite::audit(p, user_id, q).await,
+            Store::Postgres(p) => postgres::audit(p, user_id, q).await,
+        }
+    }
+
+    /// Number of audit rows of the user.
+    pub async fn audit_count(&self, user_id: Uuid) -> StoreResult<i64> {
+        Ok(self.audit(user_id, &AuditQuery { limit: 0, ..AuditQuery::default() }).await?.1)
+    }
+
+    /// Claims the next due job (locked for [`JOB_LEASE`]).
+    pub async fn claim_job(&self) -> StoreResult<Option<Job>> {
+        match self {
+            Store::Sqlite(p) => sqlite::claim_job(p).await,
+            Store::Postgres(p) => postgres::claim_job(p).await,
+        }
+    }
+
+    /// Deletes a finished job.
+    pub async fn finish_job(&self, id: i64) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(p) => {
+                sqlx::query("DELETE FROM kairo_jobs WHERE id = ?").bind(id).execute(p).await.map(|_| ())?
+            }
+            Store::Postgres(p) => {
+                sqlx::query("DELETE FROM kairo_jobs WHERE id = $1").bind(id).execute(p).await.map(|_| ())?
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts a failed job back, due after `delay`.
+    pub async fn retry_job(&self, id: i64, error: &str, delay: Duration) -> StoreResult<()> {
+        let at = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
+        match self {
+            Store::Sqlite(p) => {
+                sqlx::query("UPDATE kairo_jobs SET run_at = ?, locked_until = NULL, last_error = ? WHERE id = ?")
+                    .bind(sqlite::ts(at))
+                    .bind(error)
+                    .bind(id)
+                    .execute(p)
+                    .await?;
+            }
+            Store::Postgres(p) => {
+                sqlx::query("UPDATE kairo_jobs SET run_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3")
+                    .bind(at)
+                    .bind(error)
+                    .bind(id)
+                    .execute(p)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Jobs waiting or running.
+    pub async fn pending_jobs(&self) -> StoreResult<i64> {
+        let n: i64 = match self {
+            Store::Sqlite(p) => sqlx::query_scalar("SELECT COUNT(*) FROM kairo_jobs").fetch_one(p).await?,
+            Store::Postgres(p) => sqlx::query_scalar("SELECT COUNT(*) FROM kairo_jobs").fetch_one(p).await?,
+        };
+        Ok(n)
+    }
+
+    /// The cached metrics of a user and the trade count they were computed for.
+    pub async fn cached_metrics(&self, user_id: Uuid) -> StoreResult<Option<(i64, serde_json::Value)>> {
+        match self {
+            Store::Sqlite(p) => sqlite::cached_metrics(p, user_id).await,
+            Store::Postgres(p) => postgres::cached_metrics(p, user_id).await,
+        }
+    }
+
+    /// Caches the metrics of a user computed over `trades` trades.
+    pub async fn put_metrics(&self, user_id: Uuid, trades: i64, body: &serde_json::Value) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(p) => sqlite::put_metrics(p, user_id, trades, body).await,
+            Store::Postgres(p) => postgres::put_metrics(p, user_id, trades, body).await,
+        }
+    }
+
+    /// Stores closing prices (replacing existing ones for the same symbol and date).
+    pub async fn upsert_prices(&self, rows: &[(String, NaiveDate, Decimal)]) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(p) => sqlite::upsert_prices(p, rows).await,
+            Store::Postgres(p) => postgres::upsert_prices(p, rows).await,
+        }
+    }
+
+    /// Stored closes of `symbols`.
+    pub async fn prices(&self, symbols: &[String]) -> StoreResult<Vec<(String, NaiveDate, Decimal)>> {
+        match self {
+            Store::Sqlite(p) => sqlite::prices(p, symbols).await,
+            Store::Postgres(p) => postgres::prices(p, symbols).await,
+        }
+    }
+}
+
+/// A trade row back into a validated trade.
+pub(crate) fn trade_from_row(
+    id: String,
+    user_id: String,
+    symbol: String,
+    side: &str,
+    qty: Decimal,
+    price: Decimal,
+    fees: Decimal,
+    executed_at: DateTime<Utc>,
+    external_id: Option<String>,
+) -> StoreResult<Trade> {
+    let side = side.parse().map_err(|e: kairo_core::TradeError| StoreError::Corrupt(format!("trade {id}: {e}")))?;
+    let mut t = Trade::new(id.clone(), user_id, symbol, side, qty, price, executed_at)
+        .and_then(|t| t.with_fees(fees))
+        .map_err(|e| StoreError::Corrupt(format!("trade {id}: {e}")))?;
+    t.external_id = external_id;
+    Ok(t)
+}

@@ -1,0 +1,277 @@
+//! The PostgreSQL queries: NUMERIC ↔ Decimal, TIMESTAMPTZ ↔ DateTime<Utc>, UUID, JSONB; jobs are claimed with
+//! `FOR UPDATE SKIP LOCKED`, so several replicas share the queue.
+
+use std::collections::HashSet;
+
+use chrono::{NaiveDate, Utc};
+use kairo_core::compliance::CheckResult;
+use kairo_core::Trade;
+use rust_decimal::Decimal;
+use sqlx::{PgPool, QueryBuilder, Row};
+use uuid::Uuid;
+
+use super::{trade_from_row, AuditQuery, AuditRow, Job, StoreError, StoreResult, StoredTrade, User, JOB_LEASE};
+
+fn user_row(r: &sqlx::postgres::PgRow) -> StoreResult<User> {
+    Ok(User {
+        id: r.try_get("id")?,
+        email: r.try_get("email")?,
+        full_name: r.try_get("fullName")?,
+        account_type: r.try_get("accountType")?,
+        created_at: r.try_get("createdAt")?,
+    })
+}
+
+pub(super) async fn create_user(
+    p: &PgPool,
+    id: Uuid,
+    email: Option<&str>,
+    full_name: Option<&str>,
+    account_type: &str,
+) -> StoreResult<User> {
+    let row = sqlx::query(
+        r#"INSERT INTO users (id, email, "fullName", "accountType") VALUES ($1, $2, $3, $4)
+           RETURNING id, email, "fullName", "accountType", "createdAt""#,
+    )
+    .bind(id)
+    .bind(email)
+    .bind(full_name)
+    .bind(account_type)
+    .fetch_one(p)
+    .await?;
+    user_row(&row)
+}
+
+pub(super) async fn user(p: &PgPool, id: Uuid) -> StoreResult<Option<User>> {
+    let row = sqlx::query(r#"SELECT id, email, "fullName", "accountType", "createdAt" FROM users WHERE id = $1"#)
+        .bind(id)
+        .fetch_optional(p)
+        .await?;
+    row.as_ref().map(user_row).transpose()
+}
+
+fn trade_row(r: &sqlx::postgres::PgRow) -> StoreResult<Trade> {
+    let id: Uuid = r.try_get("id")?;
+    let user: Uuid = r.try_get("user_id")?;
+    trade_from_row(
+        id.to_string(),
+        user.to_string(),
+        r.try_get("symbol")?,
+        r.try_get("side")?,
+        r.try_get("qty")?,
+        r.try_get("price")?,
+        r.try_get("fees")?,
+        r.try_get("executed_at")?,
+        r.try_get("external_id")?,
+    )
+}
+
+const TRADE_COLUMNS: &str = "id, user_id, symbol, side, qty, price, fees, executed_at, external_id";
+
+fn uuid_of(id: &str) -> StoreResult<Uuid> {
+    id.parse().map_err(|e| StoreError::Corrupt(format!("trade id {id:?} is not a UUID: {e}")))
+}
+
+pub(super) async fn insert_trades(p: &PgPool, user_id: Uuid, trades: &[Trade]) -> StoreResult<Vec<StoredTrade>> {
+    let mut tx = p.begin().await?;
+    let mut out = Vec::with_capacity(trades.len());
+    for t in trades {
+        let inserted = sqlx::query(
+            "INSERT INTO trades (id, user_id, symbol, side, qty, price, fees, executed_at, external_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (external_id) DO NOTHING RETURNING id",
+        )
+        .bind(uuid_of(&t.id)?)
+        .bind(user_id)
+        .bind(&t.symbol)
+        .bind(t.side.as_str())
+        .bind(t.qty)
+        .bind(t.price)
+        .bind(t.fees)
+        .bind(t.executed_at)
+        .bind(&t.external_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if inserted.is_some() {
+            out.push(StoredTrade { trade: t.clone(), created: true });
+        } else {
+            let row = sqlx::query(&format!("SELECT {TRADE_COLUMNS} FROM trades WHERE external_id = $1"))
+                .bind(&t.external_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            out.push(StoredTrade { trade: trade_row(&row)?, created: false });
+        }
+    }
+    if out.iter().any(|s| s.created) {
+        sqlx::query(
+            "INSERT INTO kairo_jobs (kind, user_id) SELECT 'recompute', $1
+             WHERE NOT EXISTS (SELECT 1 FROM kairo_jobs WHERE user_id = $1 AND locked_until IS NULL)",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+pub(super) async fn trades(p: &PgPool, user_id: Uuid) -> StoreResult<Vec<Trade>> {
+    let rows = sqlx::query(&format!("SELECT {TRADE_COLUMNS} FROM trades WHERE user_id = $1 ORDER BY executed_at, id"))
+        .bind(user_id)
+        .fetch_all(p)
+        .await?;
+    rows.iter().map(trade_row).collect()
+}
+
+pub(super) async fn upsert_audit(p: &PgPool, user_id: Uuid, rows: &[CheckResult]) -> StoreResult<()> {
+    let mut tx = p.begin().await?;
+    let done: HashSet<Uuid> = sqlx::query_scalar("SELECT DISTINCT trade_id FROM compliance_audit WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
+    let mut todo = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id = uuid_of(&r.trade_id)?;
+        if !done.contains(&id) {
+            todo.push((id, r));
+        }
+    }
+    for chunk in todo.chunks(5000) {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO compliance_audit (trade_id, user_id, check_name, status, reason, metadata) ",
+        );
+        q.push_values(chunk, |mut b, (id, r)| {
+            b.push_bind(*id)
+                .push_bind(user_id)
+                .push_bind(r.check_name)
+                .push_bind(r.status.as_str())
+                .push_bind(r.reason.to_string())
+                .push_bind(sqlx::types::Json(r.metadata.to_json()));
+        });
+        q.push(
+            " ON CONFLICT (trade_id, check_name) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+              metadata = excluded.metadata",
+        );
+        q.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn audit(p: &PgPool, user_id: Uuid, q: &AuditQuery) -> StoreResult<(Vec<AuditRow>, i64)> {
+    let filters = "FROM compliance_audit a JOIN trades t ON t.id = a.trade_id
+        WHERE a.user_id = $1 AND ($2::text IS NULL OR a.status = $2) AND ($3::text IS NULL OR a.check_name = $3)
+          AND ($4::timestamptz IS NULL OR t.executed_at >= $4) AND ($5::timestamptz IS NULL OR t.executed_at < $5)";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {filters}"))
+        .bind(user_id)
+        .bind(&q.status)
+        .bind(&q.check_name)
+        .bind(q.from)
+        .bind(q.to)
+        .fetch_one(p)
+        .await?;
+    if q.limit == 0 {
+        return Ok((Vec::new(), total));
+    }
+    let rows = sqlx::query(&format!(
+        "SELECT a.id, a.trade_id, a.check_name, a.status, a.reason, a.metadata, a.created_at, t.executed_at {filters}
+         ORDER BY t.executed_at DESC, a.id LIMIT $6 OFFSET $7"
+    ))
+    .bind(user_id)
+    .bind(&q.status)
+    .bind(&q.check_name)
+    .bind(q.from)
+    .bind(q.to)
+    .bind(q.limit)
+    .bind(q.offset)
+    .fetch_all(p)
+    .await?;
+    let rows = rows
+        .iter()
+        .map(|r| {
+            let metadata: sqlx::types::Json<serde_json::Value> = r.try_get("metadata")?;
+            Ok(AuditRow {
+                id: r.try_get("id")?,
+                trade_id: r.try_get("trade_id")?,
+                check_name: r.try_get("check_name")?,
+                status: r.try_get("status")?,
+                reason: r.try_get("reason")?,
+                metadata: metadata.0,
+                created_at: r.try_get("created_at")?,
+                executed_at: r.try_get("executed_at")?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok((rows, total))
+}
+
+pub(super) async fn claim_job(p: &PgPool) -> StoreResult<Option<Job>> {
+    let lease = Utc::now() + chrono::Duration::from_std(JOB_LEASE).unwrap_or_default();
+    let row = sqlx::query(
+        "UPDATE kairo_jobs SET locked_until = $1, attempts = attempts + 1
+         WHERE id = (SELECT id FROM kairo_jobs WHERE run_at <= now() AND (locked_until IS NULL OR locked_until < now())
+                     ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, kind, user_id, attempts",
+    )
+    .bind(lease)
+    .fetch_optional(p)
+    .await?;
+    row.map(|r| {
+        Ok(Job {
+            id: r.try_get("id")?,
+            kind: r.try_get("kind")?,
+            user_id: r.try_get("user_id")?,
+            attempts: r.try_get("attempts")?,
+        })
+    })
+    .transpose()
+}
+
+pub(super) async fn cached_metrics(p: &PgPool, user_id: Uuid) -> StoreResult<Option<(i64, serde_json::Value)>> {
+    let row = sqlx::query("SELECT trades, body FROM kairo_metrics_cache WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(p)
+        .await?;
+    row.map(|r| {
+        let body: sqlx::types::Json<serde_json::Value> = r.try_get("body")?;
+        Ok((r.try_get("trades")?, body.0))
+    })
+    .transpose()
+}
+
+pub(super) async fn put_metrics(p: &PgPool, user_id: Uuid, trades: i64, body: &serde_json::Value) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO kairo_metrics_cache (user_id, trades, body) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id) DO UPDATE SET trades = excluded.trades, body = excluded.body, computed_at = now()
+         WHERE excluded.trades >= kairo_metrics_cache.trades",
+    )
+    .bind(user_id)
+    .bind(trades)
+    .bind(sqlx::types::Json(body))
+    .execute(p)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn upsert_prices(p: &PgPool, rows: &[(String, NaiveDate, Decimal)]) -> StoreResult<()> {
+    let mut tx = p.begin().await?;
+    for chunk in rows.chunks(10_000) {
+        let mut q = QueryBuilder::new("INSERT INTO benchmarks (symbol, date, close) ");
+        q.push_values(chunk, |mut b, (s, d, c)| {
+            b.push_bind(s).push_bind(*d).push_bind(*c);
+        });
+        q.push(" ON CONFLICT (symbol, date) DO UPDATE SET close = excluded.close");
+        q.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn prices(p: &PgPool, symbols: &[String]) -> StoreResult<Vec<(String, NaiveDate, Decimal)>> {
+    let rows = sqlx::query("SELECT symbol, date, close FROM benchmarks WHERE symbol = ANY($1) ORDER BY symbol, date")
+        .bind(symbols)
+        .fetch_all(p)
+        .await?;
+    rows.iter().map(|r| Ok((r.try_get("symbol")?, r.try_get("date")?, r.try_get("close")?))).collect()
+}

@@ -1,0 +1,315 @@
+//! The SQLite queries. Decimals are stored as exact decimal text, times as fixed-width RFC 3339 UTC text (which
+//! sorts chronologically), ids as UUID text.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use kairo_core::compliance::CheckResult;
+use kairo_core::Trade;
+use rust_decimal::Decimal;
+use sqlx::{QueryBuilder, Row, SqlitePool};
+use uuid::Uuid;
+
+use super::{trade_from_row, AuditQuery, AuditRow, Job, StoreError, StoreResult, StoredTrade, User, JOB_LEASE};
+
+/// A time as stored: RFC 3339, UTC, nanoseconds, fixed width.
+pub(super) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Nanos, true)
+}
+
+fn parse_ts(s: &str) -> StoreResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("time {s:?}: {e}")))
+}
+
+fn parse_dec(s: &str) -> StoreResult<Decimal> {
+    s.parse().map_err(|e| StoreError::Corrupt(format!("decimal {s:?}: {e}")))
+}
+
+fn parse_uuid(s: &str) -> StoreResult<Uuid> {
+    s.parse().map_err(|e| StoreError::Corrupt(format!("uuid {s:?}: {e}")))
+}
+
+fn user_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<User> {
+    Ok(User {
+        id: parse_uuid(r.try_get("id")?)?,
+        email: r.try_get("email")?,
+        full_name: r.try_get("fullName")?,
+        account_type: r.try_get("accountType")?,
+        created_at: parse_ts(r.try_get("createdAt")?)?,
+    })
+}
+
+pub(super) async fn create_user(
+    p: &SqlitePool,
+    id: Uuid,
+    email: Option<&str>,
+    full_name: Option<&str>,
+    account_type: &str,
+) -> StoreResult<User> {
+    let now = ts(Utc::now());
+    let row = sqlx::query(
+        r#"INSERT INTO users (id, email, "fullName", "accountType", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?)
+           RETURNING id, email, "fullName", "accountType", "createdAt""#,
+    )
+    .bind(id.to_string())
+    .bind(email)
+    .bind(full_name)
+    .bind(account_type)
+    .bind(&now)
+    .bind(&now)
+    .fetch_one(p)
+    .await?;
+    user_row(&row)
+}
+
+pub(super) async fn user(p: &SqlitePool, id: Uuid) -> StoreResult<Option<User>> {
+    let row = sqlx::query(r#"SELECT id, email, "fullName", "accountType", "createdAt" FROM users WHERE id = ?"#)
+        .bind(id.to_string())
+        .fetch_optional(p)
+        .await?;
+    row.as_ref().map(user_row).transpose()
+}
+
+fn trade_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Trade> {
+    trade_from_row(
+        r.try_get("id")?,
+        r.try_get("user_id")?,
+        r.try_get("symbol")?,
+        r.try_get("side")?,
+        parse_dec(r.try_get("qty")?)?,
+        parse_dec(r.try_get("price")?)?,
+        parse_dec(r.try_get("fees")?)?,
+        parse_ts(r.try_get("executed_at")?)?,
+        r.try_get("external_id")?,
+    )
+}
+
+const TRADE_COLUMNS: &str = "id, user_id, symbol, side, qty, price, fees, executed_at, external_id";
+
+pub(super) async fn insert_trades(p: &SqlitePool, user_id: Uuid, trades: &[Trade]) -> StoreResult<Vec<StoredTrade>> {
+    let mut tx = p.begin().await?;
+    let mut out = Vec::with_capacity(trades.len());
+    for t in trades {
+        let inserted = sqlx::query(
+            "INSERT INTO trades (id, user_id, symbol, side, qty, price, fees, executed_at, external_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING RETURNING id",
+        )
+        .bind(&t.id)
+        .bind(user_id.to_string())
+        .bind(&t.symbol)
+        .bind(t.side.as_str())
+        .bind(t.qty.to_string())
+        .bind(t.price.to_string())
+        .bind(t.fees.to_string())
+        .bind(ts(t.executed_at))
+        .bind(&t.external_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if inserted.is_some() {
+            out.push(StoredTrade { trade: t.clone(), created: true });
+        } else {
+            let row = sqlx::query(&format!("SELECT {TRADE_COLUMNS} FROM trades WHERE external_id = ?"))
+                .bind(&t.external_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            out.push(StoredTrade { trade: trade_row(&row)?, created: false });
+        }
+    }
+    if out.iter().any(|s| s.created) {
+        sqlx::query(
+            "INSERT INTO kairo_jobs (kind, user_id, run_at) SELECT 'recompute', ?1, ?2
+             WHERE NOT EXISTS (SELECT 1 FROM kairo_jobs WHERE user_id = ?1 AND locked_until IS NULL)",
+        )
+        .bind(user_id.to_string())
+        .bind(ts(Utc::now()))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+pub(super) async fn trades(p: &SqlitePool, user_id: Uuid) -> StoreResult<Vec<Trade>> {
+    let rows = sqlx::query(&format!("SELECT {TRADE_COLUMNS} FROM trades WHERE user_id = ? ORDER BY executed_at, id"))
+        .bind(user_id.to_string())
+        .fetch_all(p)
+        .await?;
+    rows.iter().map(trade_row).collect()
+}
+
+pub(super) async fn upsert_audit(p: &SqlitePool, user_id: Uuid, rows: &[CheckResult]) -> StoreResult<()> {
+    let uid = user_id.to_string();
+    let mut tx = p.begin().await?;
+    let done: HashSet<String> = sqlx::query_scalar("SELECT DISTINCT trade_id FROM compliance_audit WHERE user_id = ?")
+        .bind(&uid)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
+    let todo: Vec<&CheckResult> = rows.iter().filter(|r| !done.contains(&*r.trade_id)).collect();
+    let now = ts(Utc::now());
+    for chunk in todo.chunks(2000) {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO compliance_audit (trade_id, user_id, check_name, status, reason, metadata, created_at) ",
+        );
+        q.push_values(chunk, |mut b, r| {
+            b.push_bind(r.trade_id.to_string())
+                .push_bind(&uid)
+                .push_bind(r.check_name)
+                .push_bind(r.status.as_str())
+                .push_bind(r.reason.to_string())
+                .push_bind(r.metadata.to_json().to_string())
+                .push_bind(&now);
+        });
+        q.push(
+            " ON CONFLICT (trade_id, check_name) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+              metadata = excluded.metadata",
+        );
+        q.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn audit(p: &SqlitePool, user_id: Uuid, q: &AuditQuery) -> StoreResult<(Vec<AuditRow>, i64)> {
+    let filters = "FROM compliance_audit a JOIN trades t ON t.id = a.trade_id
+        WHERE a.user_id = ?1 AND (?2 IS NULL OR a.status = ?2) AND (?3 IS NULL OR a.check_name = ?3)
+          AND (?4 IS NULL OR t.executed_at >= ?4) AND (?5 IS NULL OR t.executed_at < ?5)";
+    let (from, to) = (q.from.map(ts), q.to.map(ts));
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {filters}"))
+        .bind(user_id.to_string())
+        .bind(&q.status)
+        .bind(&q.check_name)
+        .bind(&from)
+        .bind(&to)
+        .fetch_one(p)
+        .await?;
+    if q.limit == 0 {
+        return Ok((Vec::new(), total));
+    }
+    let rows = sqlx::query(&format!(
+        "SELECT a.id, a.trade_id, a.check_name, a.status, a.reason, a.metadata, a.created_at, t.executed_at {filters}
+         ORDER BY t.executed_at DESC, a.id LIMIT ?6 OFFSET ?7"
+    ))
+    .bind(user_id.to_string())
+    .bind(&q.status)
+    .bind(&q.check_name)
+    .bind(&from)
+    .bind(&to)
+    .bind(q.limit)
+    .bind(q.offset)
+    .fetch_all(p)
+    .await?;
+    let rows = rows
+        .iter()
+        .map(|r| {
+            Ok(AuditRow {
+                id: r.try_get("id")?,
+                trade_id: parse_uuid(r.try_get("trade_id")?)?,
+                check_name: r.try_get("check_name")?,
+                status: r.try_get("status")?,
+                reason: r.try_get("reason")?,
+                metadata: serde_json::from_str(r.try_get("metadata")?)
+                    .map_err(|e| StoreError::Corrupt(format!("audit metadata: {e}")))?,
+                created_at: parse_ts(r.try_get("created_at")?)?,
+                executed_at: parse_ts(r.try_get("executed_at")?)?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok((rows, total))
+}
+
+pub(super) async fn claim_job(p: &SqlitePool) -> StoreResult<Option<Job>> {
+    let now = Utc::now();
+    let lease = now + chrono::Duration::from_std(JOB_LEASE).unwrap_or_default();
+    let row = sqlx::query(
+        "UPDATE kairo_jobs SET locked_until = ?1, attempts = attempts + 1
+         WHERE id = (SELECT id FROM kairo_jobs WHERE run_at <= ?2 AND (locked_until IS NULL OR locked_until < ?2)
+                     ORDER BY run_at, id LIMIT 1)
+         RETURNING id, kind, user_id, attempts",
+    )
+    .bind(ts(lease))
+    .bind(ts(now))
+    .fetch_optional(p)
+    .await?;
+    row.map(|r| {
+        Ok(Job {
+            id: r.try_get("id")?,
+            kind: r.try_get("kind")?,
+            user_id: parse_uuid(r.try_get("user_id")?)?,
+            attempts: r.try_get("attempts")?,
+        })
+    })
+    .transpose()
+}
+
+pub(super) async fn cached_metrics(p: &SqlitePool, user_id: Uuid) -> StoreResult<Option<(i64, serde_json::Value)>> {
+    let row = sqlx::query("SELECT trades, body FROM kairo_metrics_cache WHERE user_id = ?")
+        .bind(user_id.to_string())
+        .fetch_optional(p)
+        .await?;
+    row.map(|r| {
+        let body: String = r.try_get("body")?;
+        Ok((r.try_get("trades")?, serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(e.to_string()))?))
+    })
+    .transpose()
+}
+
+pub(super) async fn put_metrics(
+    p: &SqlitePool,
+    user_id: Uuid,
+    trades: i64,
+    body: &serde_json::Value,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO kairo_metrics_cache (user_id, trades, body, computed_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (user_id) DO UPDATE SET trades = excluded.trades, body = excluded.body,
+           computed_at = excluded.computed_at WHERE excluded.trades >= kairo_metrics_cache.trades",
+    )
+    .bind(user_id.to_string())
+    .bind(trades)
+    .bind(body.to_string())
+    .bind(ts(Utc::now()))
+    .execute(p)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn upsert_prices(p: &SqlitePool, rows: &[(String, NaiveDate, Decimal)]) -> StoreResult<()> {
+    let mut tx = p.begin().await?;
+    for chunk in rows.chunks(5000) {
+        let mut q = QueryBuilder::new("INSERT INTO benchmarks (symbol, date, close) ");
+        q.push_values(chunk, |mut b, (s, d, c)| {
+            b.push_bind(s).push_bind(d.to_string()).push_bind(c.to_string());
+        });
+        q.push(" ON CONFLICT (symbol, date) DO UPDATE SET close = excluded.close");
+        q.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn prices(p: &SqlitePool, symbols: &[String]) -> StoreResult<Vec<(String, NaiveDate, Decimal)>> {
+    if symbols.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = QueryBuilder::new("SELECT symbol, date, close FROM benchmarks WHERE symbol IN (");
+    let mut list = q.separated(", ");
+    for s in symbols {
+        list.push_bind(s);
+    }
+    q.push(") ORDER BY symbol, date");
+    let rows = q.build().fetch_all(p).await?;
+    rows.iter()
+        .map(|r| {
+            let d: String = r.try_get("date")?;
+            Ok((
+                r.try_get("symbol")?,
+                d.parse().map_err(|e| StoreError::Corrupt(format!("date {d:?}: {e}")))?,
+                parse_dec(r.try_get("close")?)?,
+            ))
+        })
+        .collect()
+}
