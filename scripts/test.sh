@@ -36,6 +36,9 @@ cargo test -p kairo-core --features polars --lib --tests  # the doctests run bel
 step "kairo-core tests (default features)"
 cargo test -p kairo-core
 
+step "kairo-server tests (SQLite, and PostgreSQL on a throwaway cluster)"
+./scripts/test-server.sh
+
 step "kairo-py: build the wheel and run the Python suite"
 ./scripts/test-python.sh
 

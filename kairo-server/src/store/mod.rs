@@ -323,22 +323,29 @@ impl Store {
     }
 }
 
-/// A trade row back into a validated trade.
-pub(crate) fn trade_from_row(
-    id: String,
-    user_id: String,
-    symbol: String,
-    side: &str,
-    qty: Decimal,
-    price: Decimal,
-    fees: Decimal,
-    executed_at: DateTime<Utc>,
-    external_id: Option<String>,
-) -> StoreResult<Trade> {
-    let side = side.parse().map_err(|e: kairo_core::TradeError| StoreError::Corrupt(format!("trade {id}: {e}")))?;
-    let mut t = Trade::new(id.clone(), user_id, symbol, side, qty, price, executed_at)
-        .and_then(|t| t.with_fees(fees))
-        .map_err(|e| StoreError::Corrupt(format!("trade {id}: {e}")))?;
-    t.external_id = external_id;
-    Ok(t)
+/// A trade row as read from either backend.
+pub(crate) struct TradeRow {
+    pub id: String,
+    pub user_id: String,
+    pub symbol: String,
+    pub side: String,
+    pub qty: Decimal,
+    pub price: Decimal,
+    pub fees: Decimal,
+    pub executed_at: DateTime<Utc>,
+    pub external_id: Option<String>,
+}
+
+impl TradeRow {
+    /// The row back into a validated trade.
+    pub(crate) fn into_trade(self) -> StoreResult<Trade> {
+        let id = self.id;
+        let side =
+            self.side.parse().map_err(|e: kairo_core::TradeError| StoreError::Corrupt(format!("trade {id}: {e}")))?;
+        let mut t = Trade::new(id.clone(), self.user_id, self.symbol, side, self.qty, self.price, self.executed_at)
+            .and_then(|t| t.with_fees(self.fees))
+            .map_err(|e| StoreError::Corrupt(format!("trade {id}: {e}")))?;
+        t.external_id = self.external_id;
+        Ok(t)
+    }
 }

@@ -1,4 +1,4 @@
-//! The PostgreSQL queries: NUMERIC ↔ Decimal, TIMESTAMPTZ ↔ DateTime<Utc>, UUID, JSONB; jobs are claimed with
+//! The PostgreSQL queries: NUMERIC ↔ Decimal, TIMESTAMPTZ ↔ `DateTime<Utc>`, UUID, JSONB; jobs are claimed with
 //! `FOR UPDATE SKIP LOCKED`, so several replicas share the queue.
 
 use std::collections::HashSet;
@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use sqlx::{PgPool, QueryBuilder, Row};
 use uuid::Uuid;
 
-use super::{trade_from_row, AuditQuery, AuditRow, Job, StoreError, StoreResult, StoredTrade, User, JOB_LEASE};
+use super::{AuditQuery, AuditRow, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_LEASE};
 
 fn user_row(r: &sqlx::postgres::PgRow) -> StoreResult<User> {
     Ok(User {
@@ -53,17 +53,18 @@ pub(super) async fn user(p: &PgPool, id: Uuid) -> StoreResult<Option<User>> {
 fn trade_row(r: &sqlx::postgres::PgRow) -> StoreResult<Trade> {
     let id: Uuid = r.try_get("id")?;
     let user: Uuid = r.try_get("user_id")?;
-    trade_from_row(
-        id.to_string(),
-        user.to_string(),
-        r.try_get("symbol")?,
-        r.try_get("side")?,
-        r.try_get("qty")?,
-        r.try_get("price")?,
-        r.try_get("fees")?,
-        r.try_get("executed_at")?,
-        r.try_get("external_id")?,
-    )
+    TradeRow {
+        id: id.to_string(),
+        user_id: user.to_string(),
+        symbol: r.try_get("symbol")?,
+        side: r.try_get("side")?,
+        qty: r.try_get("qty")?,
+        price: r.try_get("price")?,
+        fees: r.try_get("fees")?,
+        executed_at: r.try_get("executed_at")?,
+        external_id: r.try_get("external_id")?,
+    }
+    .into_trade()
 }
 
 const TRADE_COLUMNS: &str = "id, user_id, symbol, side, qty, price, fees, executed_at, external_id";

@@ -1,5 +1,6 @@
 //! The SQLite queries. Decimals are stored as exact decimal text, times as fixed-width RFC 3339 UTC text (which
-//! sorts chronologically), ids as UUID text.
+//! sorts chronologically), ids as UUID text. Write transactions begin IMMEDIATE: a deferred one that reads first
+//! could not upgrade its lock while another connection writes, and would fail with SQLITE_BUSY at once.
 
 use std::collections::HashSet;
 
@@ -10,7 +11,7 @@ use rust_decimal::Decimal;
 use sqlx::{QueryBuilder, Row, SqlitePool};
 use uuid::Uuid;
 
-use super::{trade_from_row, AuditQuery, AuditRow, Job, StoreError, StoreResult, StoredTrade, User, JOB_LEASE};
+use super::{AuditQuery, AuditRow, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_LEASE};
 
 /// A time as stored: RFC 3339, UTC, nanoseconds, fixed width.
 pub(super) fn ts(t: DateTime<Utc>) -> String {
@@ -73,23 +74,24 @@ pub(super) async fn user(p: &SqlitePool, id: Uuid) -> StoreResult<Option<User>> 
 }
 
 fn trade_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Trade> {
-    trade_from_row(
-        r.try_get("id")?,
-        r.try_get("user_id")?,
-        r.try_get("symbol")?,
-        r.try_get("side")?,
-        parse_dec(r.try_get("qty")?)?,
-        parse_dec(r.try_get("price")?)?,
-        parse_dec(r.try_get("fees")?)?,
-        parse_ts(r.try_get("executed_at")?)?,
-        r.try_get("external_id")?,
-    )
+    TradeRow {
+        id: r.try_get("id")?,
+        user_id: r.try_get("user_id")?,
+        symbol: r.try_get("symbol")?,
+        side: r.try_get("side")?,
+        qty: parse_dec(r.try_get("qty")?)?,
+        price: parse_dec(r.try_get("price")?)?,
+        fees: parse_dec(r.try_get("fees")?)?,
+        executed_at: parse_ts(r.try_get("executed_at")?)?,
+        external_id: r.try_get("external_id")?,
+    }
+    .into_trade()
 }
 
 const TRADE_COLUMNS: &str = "id, user_id, symbol, side, qty, price, fees, executed_at, external_id";
 
 pub(super) async fn insert_trades(p: &SqlitePool, user_id: Uuid, trades: &[Trade]) -> StoreResult<Vec<StoredTrade>> {
-    let mut tx = p.begin().await?;
+    let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
     let mut out = Vec::with_capacity(trades.len());
     for t in trades {
         let inserted = sqlx::query(
@@ -141,7 +143,7 @@ pub(super) async fn trades(p: &SqlitePool, user_id: Uuid) -> StoreResult<Vec<Tra
 
 pub(super) async fn upsert_audit(p: &SqlitePool, user_id: Uuid, rows: &[CheckResult]) -> StoreResult<()> {
     let uid = user_id.to_string();
-    let mut tx = p.begin().await?;
+    let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
     let done: HashSet<String> = sqlx::query_scalar("SELECT DISTINCT trade_id FROM compliance_audit WHERE user_id = ?")
         .bind(&uid)
         .fetch_all(&mut *tx)
@@ -278,7 +280,7 @@ pub(super) async fn put_metrics(
 }
 
 pub(super) async fn upsert_prices(p: &SqlitePool, rows: &[(String, NaiveDate, Decimal)]) -> StoreResult<()> {
-    let mut tx = p.begin().await?;
+    let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
     for chunk in rows.chunks(5000) {
         let mut q = QueryBuilder::new("INSERT INTO benchmarks (symbol, date, close) ");
         q.push_values(chunk, |mut b, (s, d, c)| {
