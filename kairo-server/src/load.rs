@@ -84,19 +84,16 @@ pub async fn import(store: &Store, by_user: BTreeMap<Uuid, Vec<Trade>>) -> Resul
         ProgressStyle::with_template("{bar:40} {pos}/{len} trades {elapsed}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut stored = 0;
-    for (user, trades) in &by_user {
-        for chunk in trades.chunks(5_000) {
-            stored += store
-                .insert_trades(*user, chunk)
-                .await
-                .map_err(|e| e.to_string())?
-                .iter()
-                .filter(|s| s.created)
-                .count();
-            bar.inc(chunk.len() as u64);
-        }
-    }
+    // One transaction for the whole file: a failure leaves nothing behind.
+    let batches: Vec<(Uuid, &[Trade])> = by_user.iter().map(|(u, ts)| (*u, ts.as_slice())).collect();
+    let progress = bar.clone();
+    let stored = store
+        .insert_many_with_progress(&batches, &mut move |n| progress.inc(n as u64))
+        .await
+        .map_err(|e| e.to_string())?
+        .iter()
+        .filter(|s| s.created)
+        .count();
     bar.finish();
     Ok(stored)
 }

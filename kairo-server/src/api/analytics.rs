@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult};
 pub async fn metrics(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<axum::Json<Value>> {
     let user = users::load(&s, users::user_id(&id)?).await?;
     if let Some((counted, mut body)) = s.store.cached_metrics(user.id).await? {
-        let stored = s.store.trades(user.id).await?.len() as i64;
+        let stored = s.store.trade_count(user.id).await?;
         body["stale"] = json!(stored != counted);
         return Ok(axum::Json(body));
     }

@@ -172,11 +172,8 @@ pub async fn create_trades_batch(
     for id in by_user.keys() {
         users::load(&s, *id).await?;
     }
-    let mut out = Vec::new();
-    // One transaction per user keeps each user's queue entry with its trades; a batch is usually one user.
-    for (id, ts) in &by_user {
-        out.extend(s.store.insert_trades(*id, ts).await?.iter().map(|st| TradeOut::from(&st.trade)));
-    }
+    let batches: Vec<(Uuid, &[Trade])> = by_user.iter().map(|(id, ts)| (*id, ts.as_slice())).collect();
+    let out: Vec<TradeOut> = s.store.insert_many(&batches).await?.iter().map(|st| TradeOut::from(&st.trade)).collect();
     s.wake.notify_waiters();
     Ok((StatusCode::CREATED, axum::Json(out)))
 }

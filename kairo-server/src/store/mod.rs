@@ -201,10 +201,40 @@ impl Store {
     /// transaction. A trade whose `external_id` is already stored is not inserted again; the stored one is
     /// returned with `created: false`.
     pub async fn insert_trades(&self, user_id: Uuid, trades: &[Trade]) -> StoreResult<Vec<StoredTrade>> {
+        self.insert_many(&[(user_id, trades)]).await
+    }
+
+    /// [`Store::insert_trades`] for several users in one transaction: all stored, or nothing.
+    pub async fn insert_many(&self, batches: &[(Uuid, &[Trade])]) -> StoreResult<Vec<StoredTrade>> {
+        self.insert_many_with_progress(batches, &mut |_| {}).await
+    }
+
+    /// [`Store::insert_many`], calling `progress` with the number of trades written after each chunk.
+    pub async fn insert_many_with_progress(
+        &self,
+        batches: &[(Uuid, &[Trade])],
+        progress: &mut (dyn FnMut(usize) + Send),
+    ) -> StoreResult<Vec<StoredTrade>> {
         match self {
-            Store::Sqlite(p) => sqlite::insert_trades(p, user_id, trades).await,
-            Store::Postgres(p) => postgres::insert_trades(p, user_id, trades).await,
+            Store::Sqlite(p) => sqlite::insert_trades(p, batches, progress).await,
+            Store::Postgres(p) => postgres::insert_trades(p, batches, progress).await,
         }
+    }
+
+    /// Number of trades of the user.
+    pub async fn trade_count(&self, user_id: Uuid) -> StoreResult<i64> {
+        let n: i64 = match self {
+            Store::Sqlite(p) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM trades WHERE user_id = ?")
+                    .bind(user_id.to_string())
+                    .fetch_one(p)
+                    .await?
+            }
+            Store::Postgres(p) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM trades WHERE user_id = $1").bind(user_id).fetch_one(p).await?
+            }
+        };
+        Ok(n)
     }
 
     /// The user's trades in execution order.

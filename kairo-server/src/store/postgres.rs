@@ -73,8 +73,28 @@ fn uuid_of(id: &str) -> StoreResult<Uuid> {
     id.parse().map_err(|e| StoreError::Corrupt(format!("trade id {id:?} is not a UUID: {e}")))
 }
 
-pub(super) async fn insert_trades(p: &PgPool, user_id: Uuid, trades: &[Trade]) -> StoreResult<Vec<StoredTrade>> {
+pub(super) async fn insert_trades(
+    p: &PgPool,
+    batches: &[(Uuid, &[Trade])],
+    progress: &mut (dyn FnMut(usize) + Send),
+) -> StoreResult<Vec<StoredTrade>> {
     let mut tx = p.begin().await?;
+    let mut out = Vec::new();
+    for (user_id, trades) in batches {
+        for chunk in trades.chunks(1000) {
+            out.extend(insert_user_trades(&mut tx, *user_id, chunk).await?);
+            progress(chunk.len());
+        }
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+async fn insert_user_trades(
+    tx: &mut sqlx::PgConnection,
+    user_id: Uuid,
+    trades: &[Trade],
+) -> StoreResult<Vec<StoredTrade>> {
     let mut out = Vec::with_capacity(trades.len());
     for t in trades {
         let inserted = sqlx::query(
@@ -111,7 +131,6 @@ pub(super) async fn insert_trades(p: &PgPool, user_id: Uuid, trades: &[Trade]) -
         .execute(&mut *tx)
         .await?;
     }
-    tx.commit().await?;
     Ok(out)
 }
 

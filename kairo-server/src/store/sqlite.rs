@@ -90,8 +90,28 @@ fn trade_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Trade> {
 
 const TRADE_COLUMNS: &str = "id, user_id, symbol, side, qty, price, fees, executed_at, external_id";
 
-pub(super) async fn insert_trades(p: &SqlitePool, user_id: Uuid, trades: &[Trade]) -> StoreResult<Vec<StoredTrade>> {
+pub(super) async fn insert_trades(
+    p: &SqlitePool,
+    batches: &[(Uuid, &[Trade])],
+    progress: &mut (dyn FnMut(usize) + Send),
+) -> StoreResult<Vec<StoredTrade>> {
     let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
+    let mut out = Vec::new();
+    for (user_id, trades) in batches {
+        for chunk in trades.chunks(1000) {
+            out.extend(insert_user_trades(&mut tx, *user_id, chunk).await?);
+            progress(chunk.len());
+        }
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+async fn insert_user_trades(
+    tx: &mut sqlx::SqliteConnection,
+    user_id: Uuid,
+    trades: &[Trade],
+) -> StoreResult<Vec<StoredTrade>> {
     let mut out = Vec::with_capacity(trades.len());
     for t in trades {
         let inserted = sqlx::query(
@@ -129,7 +149,6 @@ pub(super) async fn insert_trades(p: &SqlitePool, user_id: Uuid, trades: &[Trade
         .execute(&mut *tx)
         .await?;
     }
-    tx.commit().await?;
     Ok(out)
 }
 

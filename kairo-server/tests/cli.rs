@@ -1,0 +1,107 @@
+//! The binary: `import` (all rows validated, any bad row aborts with its line number, nothing stored), `demo`,
+//! start-up errors for missing secrets, and graceful shutdown on SIGTERM.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kairo-server"));
+    c.env_remove("KAIRO_SERVICE_TOKEN").env_remove("KAIRO_JWT_SECRET").env("RUST_LOG", "warn");
+    c
+}
+
+#[tokio::test]
+async fn import_is_all_or_nothing_and_names_bad_lines() {
+    let (url, dir) = common::fresh_database(common::Backend::Sqlite).await.unwrap();
+    let dir = dir.unwrap();
+    let out = bin().args(["migrate"]).env("DATABASE_URL", &url).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let store = kairo_server::store::Store::connect(&url, 1, 1).await.unwrap();
+    let user = store.create_user(None, None, "cash").await.unwrap();
+    let csv = dir.0.join("trades.csv");
+    let header = "user_id,symbol,side,qty,price,executed_at,external_id,fees\n";
+    std::fs::write(
+        &csv,
+        format!("{header}{u},ABC,BUY,10,100,2024-07-01T14:00:00Z,e1,0\n{u},ABC,SELL,-1,101,2024-07-02T14:00:00Z,e2,\n{u},abc,SELL,1,101,2024-07-02T14:00:00Z,e3,\n", u = user.id),
+    )
+    .unwrap();
+    let out = bin().arg("import").arg(&csv).env("DATABASE_URL", &url).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("2 bad row(s), nothing imported"), "{err}");
+    assert!(err.contains("line 3: qty must be greater than zero"), "{err}");
+    assert!(err.contains("line 4: symbol"), "{err}");
+    assert_eq!(store.trades(user.id).await.unwrap().len(), 0);
+    std::fs::write(
+        &csv,
+        format!(
+            "{header}{u},ABC,BUY,10,100,2024-07-01T14:00:00Z,e1,0\n{u},ABC,SELL,4,101,2024-07-02T14:00:00Z,e2,1.5\n",
+            u = user.id
+        ),
+    )
+    .unwrap();
+    let out = bin().arg("import").arg(&csv).env("DATABASE_URL", &url).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 2 trade(s)"));
+    let trades = store.trades(user.id).await.unwrap();
+    assert_eq!(trades.len(), 2);
+    assert_eq!(trades[1].fees.to_string(), "1.5");
+    store.close().await;
+}
+
+#[tokio::test]
+async fn demo_creates_a_user_with_trades() {
+    let (url, _dir) = common::fresh_database(common::Backend::Sqlite).await.unwrap();
+    let out = bin().arg("demo").env("DATABASE_URL", &url).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let id: uuid::Uuid = stdout.split_whitespace().nth(2).unwrap().trim_end_matches(':').parse().unwrap();
+    let store = kairo_server::store::Store::connect(&url, 1, 1).await.unwrap();
+    assert!(store.trades(id).await.unwrap().len() >= 40);
+    assert!(!store.prices(&["SPY".into()]).await.unwrap().is_empty());
+    store.close().await;
+}
+
+#[test]
+fn serving_without_secrets_is_a_clear_error_outside_dev_mode() {
+    let out = bin().arg("serve").env("DATABASE_URL", "sqlite::memory:").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("KAIRO_SERVICE_TOKEN must be set"), "{err}");
+}
+
+#[tokio::test]
+async fn sigterm_stops_gracefully() {
+    let (url, _dir) = common::fresh_database(common::Backend::Sqlite).await.unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = bin()
+        .args(["--dev", "serve"])
+        .env("DATABASE_URL", &url)
+        .env("HOST", "127.0.0.1")
+        .env("PORT", port.to_string())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let start = Instant::now();
+    while client.get(format!("http://127.0.0.1:{port}/health")).send().await.is_err() {
+        assert!(start.elapsed() < Duration::from_secs(30), "server did not start");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let start = Instant::now();
+    loop {
+        if let Some(code) = child.try_wait().unwrap() {
+            assert!(code.success(), "exit status {code}");
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "no exit 10 s after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut out = String::new();
+    std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut out).unwrap();
+    assert!(out.contains("dev mode: service token"), "{out}");
+}
