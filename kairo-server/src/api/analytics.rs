@@ -15,12 +15,14 @@ use crate::error::{ApiError, ApiResult};
 #[utoipa::path(get, path = "/users/{id}/metrics", params(("id" = String, Path)),
     responses((status = 200, description = "{ trades, pnl, trade_stats, risk, stale }"), (status = 404, body = crate::error_schema::ErrorBody)))]
 pub async fn metrics(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<axum::Json<Value>> {
-    let user = users::load(&s, users::user_id(&id)?).await?;
-    if let Some((counted, mut body)) = s.store.cached_metrics(user.id).await? {
-        let stored = s.store.trade_count(user.id).await?;
+    let id = users::user_id(&id)?;
+    // A cached document exists only for a stored user: two queries on the hot path.
+    if let Some((counted, mut body)) = s.store.cached_metrics(id).await? {
+        let stored = s.store.trade_count(id).await?;
         body["stale"] = json!(stored != counted);
         return Ok(axum::Json(body));
     }
+    let user = users::load(&s, id).await?;
     let trades = s.store.trades(user.id).await?;
     let prices = analysis::prices(&s.store, &trades, &[]).await?;
     let mut body = analysis::metrics_body(&trades, &prices);

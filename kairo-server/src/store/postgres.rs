@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use sqlx::{PgPool, QueryBuilder, Row};
 use uuid::Uuid;
 
-use super::{AuditQuery, AuditRow, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_LEASE};
+use super::{AuditQuery, AuditRow, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_DEBOUNCE, JOB_LEASE};
 
 fn user_row(r: &sqlx::postgres::PgRow) -> StoreResult<User> {
     Ok(User {
@@ -124,10 +124,11 @@ async fn insert_user_trades(
     }
     if out.iter().any(|s| s.created) {
         sqlx::query(
-            "INSERT INTO kairo_jobs (kind, user_id) SELECT 'recompute', $1
+            "INSERT INTO kairo_jobs (kind, user_id, run_at) SELECT 'recompute', $1, $2
              WHERE NOT EXISTS (SELECT 1 FROM kairo_jobs WHERE user_id = $1 AND locked_until IS NULL)",
         )
         .bind(user_id)
+        .bind(Utc::now() + JOB_DEBOUNCE)
         .execute(&mut *tx)
         .await?;
     }

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use sqlx::{QueryBuilder, Row, SqlitePool};
 use uuid::Uuid;
 
-use super::{AuditQuery, AuditRow, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_LEASE};
+use super::{AuditQuery, AuditRow, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_DEBOUNCE, JOB_LEASE};
 
 /// A time as stored: RFC 3339, UTC, nanoseconds, fixed width.
 pub(super) fn ts(t: DateTime<Utc>) -> String {
@@ -145,7 +145,7 @@ async fn insert_user_trades(
              WHERE NOT EXISTS (SELECT 1 FROM kairo_jobs WHERE user_id = ?1 AND locked_until IS NULL)",
         )
         .bind(user_id.to_string())
-        .bind(ts(Utc::now()))
+        .bind(ts(Utc::now() + JOB_DEBOUNCE))
         .execute(&mut *tx)
         .await?;
     }

@@ -1,0 +1,210 @@
+//! Load test of kairo-server from a second process on 127.0.0.1: ingestion (`POST /trades`) open-loop at a fixed
+//! rate, latency measured from each request's scheduled start (no coordinated omission), and cached reads
+//! (`GET /users/{id}/metrics`) closed-loop at a fixed concurrency. Prints a markdown table row per test.
+//!
+//! Usage: `server_load --server BIN --database-url URL [--rate 1000] [--seconds 10] [--concurrency 64]`
+//! (benches/run-server.sh runs it on SQLite and PostgreSQL).
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tokio::sync::Mutex;
+
+const TOKEN: &str = "load-test-token";
+
+struct Args {
+    server: String,
+    database_url: String,
+    label: String,
+    rate: u64,
+    seconds: u64,
+    concurrency: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        server: String::new(),
+        database_url: String::new(),
+        label: String::new(),
+        rate: 1000,
+        seconds: 10,
+        concurrency: 64,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(k) = it.next() {
+        let v = it.next().unwrap_or_default();
+        match k.as_str() {
+            "--server" => a.server = v,
+            "--database-url" => a.database_url = v,
+            "--label" => a.label = v,
+            "--rate" => a.rate = v.parse().unwrap_or(1000),
+            "--seconds" => a.seconds = v.parse().unwrap_or(10),
+            "--concurrency" => a.concurrency = v.parse().unwrap_or(64),
+            other => {
+                eprintln!("unknown argument {other}");
+                std::process::exit(2);
+            }
+        }
+    }
+    if a.server.is_empty() || a.database_url.is_empty() {
+        eprintln!(
+            "usage: server_load --server BIN --database-url URL [--label L] [--rate N] [--seconds N] [--concurrency N]"
+        );
+        std::process::exit(2);
+    }
+    a
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn row(label: &str, test: &str, latencies: &mut [f64], errors: usize, elapsed: f64) -> String {
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    format!(
+        "| {label} | {test} | {} | {errors} | {:.0} | {:.2} | {:.2} | {:.2} |",
+        latencies.len(),
+        latencies.len() as f64 / elapsed,
+        percentile(latencies, 0.50),
+        percentile(latencies, 0.95),
+        percentile(latencies, 0.99)
+    )
+}
+
+fn start_server(a: &Args, port: u16) -> Child {
+    Command::new(&a.server)
+        .arg("serve")
+        .env("DATABASE_URL", &a.database_url)
+        .env("HOST", "127.0.0.1")
+        .env("PORT", port.to_string())
+        .env("KAIRO_SERVICE_TOKEN", TOKEN)
+        .env("KAIRO_JWT_SECRET", "load-test")
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e}", a.server))
+}
+
+#[tokio::main]
+async fn main() {
+    let a = args();
+    let port =
+        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(18000);
+    let mut child = start_server(&a, port);
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder().pool_max_idle_per_host(1024).build().unwrap_or_default();
+    let up = Instant::now();
+    while client.get(format!("{base}/health")).send().await.is_err() {
+        if up.elapsed() > Duration::from_secs(60) {
+            eprintln!("the server did not start");
+            let _ = child.kill();
+            std::process::exit(1);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut users = Vec::new();
+    for _ in 0..50 {
+        let u: Value = client
+            .post(format!("{base}/users"))
+            .bearer_auth(TOKEN)
+            .json(&json!({ "account_type": "margin" }))
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .unwrap_or_else(|e| panic!("creating a user: {e}"))
+            .json()
+            .await
+            .unwrap_or(Value::Null);
+        users.push(u["id"].as_str().unwrap_or_default().to_owned());
+    }
+    let users = Arc::new(users);
+
+    // Ingestion, open loop at `rate` requests per second.
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let errors = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let total = a.rate * a.seconds;
+    let interval = Duration::from_nanos(1_000_000_000 / a.rate.max(1));
+    let start = Instant::now();
+    let mut tasks = Vec::with_capacity(total as usize);
+    for i in 0..total {
+        let scheduled = start + interval * i as u32;
+        tokio::time::sleep_until(scheduled.into()).await;
+        let (client, base, users, latencies, errors) =
+            (client.clone(), base.clone(), users.clone(), latencies.clone(), errors.clone());
+        tasks.push(tokio::spawn(async move {
+            let user = &users[i as usize % users.len()];
+            let minute = i as i64;
+            let at = chrono::DateTime::parse_from_rfc3339("2024-01-02T14:30:00Z").unwrap_or_default()
+                + chrono::Duration::minutes(minute);
+            let body = json!({ "user_id": user, "symbol": "ABC", "side": if (i / 50) % 2 == 0 { "BUY" } else { "SELL" },
+                "qty": "1", "price": "100.25", "executed_at": at.to_rfc3339() });
+            let ok = client
+                .post(format!("{base}/trades"))
+                .bearer_auth(TOKEN)
+                .json(&body)
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            if ok {
+                latencies.lock().await.push(scheduled.elapsed().as_secs_f64() * 1000.0);
+            } else {
+                errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }));
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let mut l = latencies.lock().await.clone();
+    let test = format!("POST /trades at {} req/s", a.rate);
+    println!("{}", row(&a.label, &test, &mut l, errors.load(std::sync::atomic::Ordering::Relaxed), elapsed));
+
+    // Let the jobs fill the metrics cache, then read it closed-loop.
+    for u in users.iter() {
+        let _ = client.get(format!("{base}/users/{u}/metrics")).bearer_auth(TOKEN).send().await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(a.seconds);
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let errors = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for w in 0..a.concurrency {
+        let (client, base, users, latencies, errors) =
+            (client.clone(), base.clone(), users.clone(), latencies.clone(), errors.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut local = Vec::new();
+            let mut i = w;
+            while Instant::now() < deadline {
+                let t0 = Instant::now();
+                let ok = client
+                    .get(format!("{base}/users/{}/metrics", users[i % users.len()]))
+                    .bearer_auth(TOKEN)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success());
+                if ok {
+                    local.push(t0.elapsed().as_secs_f64() * 1000.0);
+                } else {
+                    errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                i += a.concurrency;
+            }
+            latencies.lock().await.extend(local);
+        }));
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let mut l = latencies.lock().await.clone();
+    let test = format!("GET /users/{{id}}/metrics (cached), {} connections", a.concurrency);
+    println!("{}", row(&a.label, &test, &mut l, errors.load(std::sync::atomic::Ordering::Relaxed), elapsed));
+    let _ = child.kill();
+    let _ = child.wait();
+}
