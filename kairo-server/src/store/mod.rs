@@ -1,6 +1,7 @@
 //! Persistence: one `Store` over SQLite (embedded default) or PostgreSQL, with the same operations and the same
 //! results. Decimals are NUMERIC in PostgreSQL and exact TEXT in SQLite; every query is parameterized.
 
+mod group_commit;
 mod postgres;
 mod sqlite;
 
@@ -27,6 +28,9 @@ pub enum StoreError {
     /// A stored row does not hold a valid value.
     #[error("stored data: {0}")]
     Corrupt(String),
+    /// A group commit failed (every request of the group gets this error).
+    #[error("commit: {0}")]
+    Failed(String),
 }
 
 /// A result of the store.
@@ -115,6 +119,12 @@ pub struct SqliteStore {
     /// The pool.
     pub pool: SqlitePool,
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    ingest: tokio::sync::mpsc::Sender<group_commit::Request>,
+    /// Connections for the jobs' writes (audit rows, metrics cache, queue bookkeeping) with synchronous=NORMAL:
+    /// all of it is derived from the trades and rewritten by a job that did not finish. WAL keeps commits in
+    /// order and a trade's FULL commit syncs every frame before it, so a power loss can only drop a suffix of job
+    /// writes, and then also the deletion of their job, which therefore runs again.
+    derived: SqlitePool,
 }
 
 /// The database behind the service.
@@ -151,8 +161,15 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new().min_connections(min).max_connections(max).connect_with(options).await?;
-        Ok(Store::Sqlite(SqliteStore { pool, writer: Default::default() }))
+        let pool =
+            SqlitePoolOptions::new().min_connections(min).max_connections(max).connect_with(options.clone()).await?;
+        let derived = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options.synchronous(SqliteSynchronous::Normal))
+            .await?;
+        let writer = std::sync::Arc::new(tokio::sync::Mutex::new(()));
+        let ingest = group_commit::start(pool.clone(), writer.clone());
+        Ok(Store::Sqlite(SqliteStore { pool, writer, ingest, derived }))
     }
 
     /// Applies the migrations of the backend.
@@ -184,7 +201,10 @@ impl Store {
     /// Closes the pool (waits for connections in use).
     pub async fn close(&self) {
         match self {
-            Store::Sqlite(p) => p.pool.close().await,
+            Store::Sqlite(p) => {
+                p.derived.close().await;
+                p.pool.close().await
+            }
             Store::Postgres(p) => p.close().await,
         }
     }
@@ -223,7 +243,18 @@ impl Store {
 
     /// [`Store::insert_trades`] for several users in one transaction: all stored, or nothing.
     pub async fn insert_many(&self, batches: &[(Uuid, &[Trade])]) -> StoreResult<Vec<StoredTrade>> {
-        self.insert_many_with_progress(batches, &mut |_| {}).await
+        match self {
+            Store::Sqlite(p) => {
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                let batches = batches.iter().map(|(u, ts)| (*u, ts.to_vec())).collect();
+                p.ingest
+                    .send(group_commit::Request { batches, reply })
+                    .await
+                    .map_err(|_| StoreError::Failed("the store is closed".into()))?;
+                answer.await.map_err(|_| StoreError::Failed("the committer stopped".into()))?
+            }
+            Store::Postgres(_) => self.insert_many_with_progress(batches, &mut |_| {}).await,
+        }
     }
 
     /// [`Store::insert_many`], calling `progress` with the number of trades written after each chunk.
@@ -268,10 +299,7 @@ impl Store {
     /// Writes audit rows (one per trade and check; a rewrite replaces the row).
     pub async fn upsert_audit(&self, user_id: Uuid, rows: &[kairo_core::compliance::CheckResult]) -> StoreResult<()> {
         match self {
-            Store::Sqlite(p) => {
-                let _writer = p.writer.lock().await;
-                sqlite::upsert_audit(&p.pool, user_id, rows).await
-            }
+            Store::Sqlite(p) => sqlite::upsert_audit(p, user_id, rows).await,
             Store::Postgres(p) => postgres::upsert_audit(p, user_id, rows).await,
         }
     }
@@ -294,7 +322,7 @@ impl Store {
         match self {
             Store::Sqlite(p) => {
                 let _writer = p.writer.lock().await;
-                sqlite::claim_job(&p.pool).await
+                sqlite::claim_job(&p.derived).await
             }
             Store::Postgres(p) => postgres::claim_job(p).await,
         }
@@ -305,7 +333,7 @@ impl Store {
         match self {
             Store::Sqlite(p) => {
                 let _writer = p.writer.lock().await;
-                sqlx::query("DELETE FROM kairo_jobs WHERE id = ?").bind(id).execute(&p.pool).await.map(|_| ())?
+                sqlx::query("DELETE FROM kairo_jobs WHERE id = ?").bind(id).execute(&p.derived).await.map(|_| ())?
             }
             Store::Postgres(p) => {
                 sqlx::query("DELETE FROM kairo_jobs WHERE id = $1").bind(id).execute(p).await.map(|_| ())?
@@ -324,7 +352,7 @@ impl Store {
                     .bind(sqlite::ts(at))
                     .bind(error)
                     .bind(id)
-                    .execute(&p.pool)
+                    .execute(&p.derived)
                     .await?;
             }
             Store::Postgres(p) => {
@@ -361,7 +389,7 @@ impl Store {
         match self {
             Store::Sqlite(p) => {
                 let _writer = p.writer.lock().await;
-                sqlite::put_metrics(&p.pool, user_id, trades, body).await
+                sqlite::put_metrics(&p.derived, user_id, trades, body).await
             }
             Store::Postgres(p) => postgres::put_metrics(p, user_id, trades, body).await,
         }

@@ -107,7 +107,7 @@ pub(super) async fn insert_trades(
     Ok(out)
 }
 
-async fn insert_user_trades(
+pub(super) async fn insert_user_trades(
     tx: &mut sqlx::SqliteConnection,
     user_id: Uuid,
     trades: &[Trade],
@@ -160,18 +160,22 @@ pub(super) async fn trades(p: &SqlitePool, user_id: Uuid) -> StoreResult<Vec<Tra
     rows.iter().map(trade_row).collect()
 }
 
-pub(super) async fn upsert_audit(p: &SqlitePool, user_id: Uuid, rows: &[CheckResult]) -> StoreResult<()> {
+/// Writes the rows of trades that have none yet (a trade's results never change once computed: they depend only
+/// on the trades before it). The existing rows are read without the writer lock, and the new ones are written in
+/// small transactions, so that trade ingestion is never queued behind a whole recomputation.
+pub(super) async fn upsert_audit(store: &super::SqliteStore, user_id: Uuid, rows: &[CheckResult]) -> StoreResult<()> {
     let uid = user_id.to_string();
-    let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
     let done: HashSet<String> = sqlx::query_scalar("SELECT DISTINCT trade_id FROM compliance_audit WHERE user_id = ?")
         .bind(&uid)
-        .fetch_all(&mut *tx)
+        .fetch_all(&store.pool)
         .await?
         .into_iter()
         .collect();
     let todo: Vec<&CheckResult> = rows.iter().filter(|r| !done.contains(&*r.trade_id)).collect();
     let now = ts(Utc::now());
-    for chunk in todo.chunks(2000) {
+    for chunk in todo.chunks(200) {
+        let _writer = store.writer.lock().await;
+        let mut tx = store.derived.begin_with("BEGIN IMMEDIATE").await?;
         let mut q = QueryBuilder::new(
             "INSERT INTO compliance_audit (trade_id, user_id, check_name, status, reason, metadata, created_at) ",
         );
@@ -189,8 +193,8 @@ pub(super) async fn upsert_audit(p: &SqlitePool, user_id: Uuid, rows: &[CheckRes
               metadata = excluded.metadata",
         );
         q.build().execute(&mut *tx).await?;
+        tx.commit().await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 

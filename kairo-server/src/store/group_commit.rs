@@ -1,0 +1,91 @@
+//! Group commit of trade ingestion on SQLite. Each commit costs an fsync (WAL, synchronous=FULL), and SQLite has
+//! one writer, so one transaction per request caps ingestion at the disk's fsync rate and queues the rest. Here
+//! a single task takes the requests waiting at that moment (up to [`MAX_GROUP`]), writes each inside its own
+//! savepoint (a failing request is rolled back alone and gets its own error), commits once, and then answers
+//! every request: a request is acknowledged only after the commit that made it durable.
+
+use std::sync::Arc;
+
+use kairo_core::Trade;
+use sqlx::SqlitePool;
+use tokio::sync::{mpsc, oneshot, Mutex};
+use uuid::Uuid;
+
+use super::{StoreError, StoreResult, StoredTrade};
+
+/// Most requests in one commit.
+pub const MAX_GROUP: usize = 256;
+
+/// One request: trades of one or more users, and where to send the outcome.
+pub(super) struct Request {
+    pub batches: Vec<(Uuid, Vec<Trade>)>,
+    pub reply: oneshot::Sender<StoreResult<Vec<StoredTrade>>>,
+}
+
+/// Starts the committer for `pool`; writes take `writer` (the store's writer lock) while they run.
+pub(super) fn start(pool: SqlitePool, writer: Arc<Mutex<()>>) -> mpsc::Sender<Request> {
+    let (tx, mut rx) = mpsc::channel::<Request>(4 * MAX_GROUP);
+    tokio::spawn(async move {
+        while let Some(first) = rx.recv().await {
+            let mut group = vec![first];
+            while group.len() < MAX_GROUP {
+                match rx.try_recv() {
+                    Ok(r) => group.push(r),
+                    Err(_) => break,
+                }
+            }
+            let outcomes = {
+                let _writer = writer.lock().await;
+                commit(&pool, &group).await
+            };
+            for (request, outcome) in group.into_iter().zip(outcomes) {
+                let _ = request.reply.send(outcome);
+            }
+        }
+    });
+    tx
+}
+
+/// Writes every request of `group` in one transaction; one outcome per request.
+async fn commit(pool: &SqlitePool, group: &[Request]) -> Vec<StoreResult<Vec<StoredTrade>>> {
+    let mut outcomes: Vec<StoreResult<Vec<StoredTrade>>> = Vec::with_capacity(group.len());
+    let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
+        Ok(tx) => tx,
+        Err(e) => return group.iter().map(|_| Err(StoreError::Failed(e.to_string()))).collect(),
+    };
+    for request in group {
+        let outcome = write_one(&mut tx, request).await;
+        outcomes.push(outcome);
+    }
+    if let Err(e) = tx.commit().await {
+        let message = e.to_string();
+        return group.iter().map(|_| Err(StoreError::Failed(message.clone()))).collect();
+    }
+    outcomes
+}
+
+async fn write_one(tx: &mut sqlx::SqliteConnection, request: &Request) -> StoreResult<Vec<StoredTrade>> {
+    sqlx::query("SAVEPOINT request").execute(&mut *tx).await?;
+    let mut out = Vec::new();
+    let mut result = Ok(());
+    for (user_id, trades) in &request.batches {
+        match super::sqlite::insert_user_trades(&mut *tx, *user_id, trades).await {
+            Ok(stored) => out.extend(stored),
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
+    }
+    match result {
+        Ok(()) => {
+            sqlx::query("RELEASE request").execute(&mut *tx).await?;
+            Ok(out)
+        }
+        Err(e) => {
+            sqlx::query("ROLLBACK TO request").execute(&mut *tx).await?;
+            sqlx::query("RELEASE request").execute(&mut *tx).await?;
+            Err(e)
+        }
+    }
+}
