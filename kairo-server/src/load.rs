@@ -146,3 +146,31 @@ pub async fn demo(store: &Store) -> Result<Uuid, String> {
     store.insert_trades(user.id, &trades).await.map_err(|e| e.to_string())?;
     Ok(user.id)
 }
+
+/// Reads a Parquet file of trades (the trade model's columns, as kairo-core's frame reader takes them: `user_id`
+/// a UUID string, `qty`/`price`/`fees` decimal strings, integers or floats, `executed_at` a timestamp or RFC 3339
+/// string). The first invalid row stops the read, named by its row number (1 = the first data row).
+#[cfg(feature = "parquet")]
+pub fn read_parquet(path: &std::path::Path) -> Result<BTreeMap<Uuid, Vec<Trade>>, Vec<String>> {
+    use polars::prelude::{ParquetReader, SerReader};
+    let file = std::fs::File::open(path).map_err(|e| vec![format!("{}: {e}", path.display())])?;
+    let df = ParquetReader::new(file).finish().map_err(|e| vec![format!("{}: {e}", path.display())])?;
+    let trades = kairo_core::frame::trades_from_frame(&df).map_err(|e| vec![e.to_string()])?;
+    let mut by_user: BTreeMap<Uuid, Vec<Trade>> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (row, mut t) in trades.into_iter().enumerate() {
+        match t.user_id.parse::<Uuid>() {
+            Ok(user) => {
+                t.id = Uuid::new_v4().to_string();
+                t.user_id = user.to_string();
+                by_user.entry(user).or_default().push(t);
+            }
+            Err(_) => errors.push(format!("row {}: user_id must be a UUID, got {:?}", row + 1, t.user_id)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(by_user)
+    } else {
+        Err(errors)
+    }
+}

@@ -20,8 +20,8 @@ enum Command {
     Serve,
     /// Applies the database migrations and exits.
     Migrate,
-    /// Loads a CSV of trades (user_id, symbol, side, qty, price, executed_at[, external_id, fees]); every row is
-    /// validated first and any bad row aborts the import.
+    /// Loads a CSV or Parquet file of trades (user_id, symbol, side, qty, price, executed_at[, external_id, fees]);
+    /// every row is validated first and any bad row aborts the import.
     Import {
         /// The CSV file.
         path: std::path::PathBuf,
@@ -71,8 +71,7 @@ async fn main() {
                 Ok(())
             }
             Command::Import { path } => {
-                let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-                let trades = kairo_server::load::read_trades(file).map_err(|errors| {
+                let trades = read(&path).map_err(|errors| {
                     format!(
                         "{}: {} bad row(s), nothing imported:\n  {}",
                         path.display(),
@@ -98,6 +97,18 @@ async fn main() {
         eprintln!("kairo-server: {e}");
         std::process::exit(1);
     }
+}
+
+/// Trades of a CSV file, or of a Parquet file (`.parquet`, with the `parquet` feature).
+fn read(path: &std::path::Path) -> Result<std::collections::BTreeMap<uuid::Uuid, Vec<kairo_core::Trade>>, Vec<String>> {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) {
+        #[cfg(feature = "parquet")]
+        return kairo_server::load::read_parquet(path);
+        #[cfg(not(feature = "parquet"))]
+        return Err(vec!["this build reads CSV only (build with the `parquet` feature for Parquet)".into()]);
+    }
+    let file = std::fs::File::open(path).map_err(|e| vec![format!("{}: {e}", path.display())])?;
+    kairo_server::load::read_trades(file)
 }
 
 async fn connect(config: &Config) -> Result<Store, String> {

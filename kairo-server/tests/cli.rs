@@ -105,3 +105,43 @@ async fn sigterm_stops_gracefully() {
     std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut out).unwrap();
     assert!(out.contains("dev mode: service token"), "{out}");
 }
+
+#[cfg(feature = "parquet")]
+#[tokio::test]
+async fn import_reads_parquet() {
+    use polars::prelude::{df, ParquetWriter};
+    let (url, dir) = common::fresh_database(common::Backend::Sqlite).await.unwrap();
+    let dir = dir.unwrap();
+    let out = bin().args(["migrate"]).env("DATABASE_URL", &url).output().unwrap();
+    assert!(out.status.success());
+    let store = kairo_server::store::Store::connect(&url, 1, 1).await.unwrap();
+    let user = store.create_user(None, None, "cash").await.unwrap().id.to_string();
+    let write = |qty: [&str; 2], name: &str| {
+        let mut frame = df!(
+            "user_id" => [user.as_str(), user.as_str()],
+            "symbol" => ["ABC", "ABC"],
+            "side" => ["BUY", "SELL"],
+            "qty" => qty,
+            "price" => ["100", "101.5"],
+            "executed_at" => ["2024-07-01T14:00:00Z", "2024-07-02T14:00:00Z"],
+            "external_id" => ["p1", "p2"],
+        )
+        .unwrap();
+        let path = dir.0.join(name);
+        ParquetWriter::new(std::fs::File::create(&path).unwrap()).finish(&mut frame).unwrap();
+        path
+    };
+    let bad = write(["10", "-4"], "bad.parquet");
+    let out = bin().arg("import").arg(&bad).env("DATABASE_URL", &url).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("qty must be greater than zero"), "{err}");
+    assert!(err.contains("nothing imported"), "{err}");
+    let good = write(["10", "4"], "good.parquet");
+    let out = bin().arg("import").arg(&good).env("DATABASE_URL", &url).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let trades = store.trades(user.parse().unwrap()).await.unwrap();
+    assert_eq!(trades.len(), 2);
+    assert_eq!(trades[1].price.to_string(), "101.5");
+    assert_eq!(trades[1].external_id.as_deref(), Some("p2"));
+    store.close().await;
+}
