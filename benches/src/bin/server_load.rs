@@ -32,7 +32,8 @@ fn args() -> Args {
         seconds: 10,
         concurrency: 64,
     };
-    let mut it = std::env::args().skip(1);
+    let mut it = std::env::args();
+    it.next(); // the program name
     while let Some(k) = it.next() {
         let v = it.next().unwrap_or_default();
         match k.as_str() {
