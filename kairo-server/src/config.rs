@@ -30,7 +30,8 @@ pub struct Config {
     pub stripe_webhook_secret: Option<String>,
     /// Dev mode: a missing service token is generated and printed instead of being a start-up error.
     pub dev: bool,
-    /// Background workers claiming jobs.
+    /// Background workers claiming jobs in this process (default 1: recomputation yields the CPU to requests; run
+    /// more replicas, or raise it, for more throughput).
     pub workers: usize,
     /// Largest accepted request body, bytes.
     pub max_body_bytes: usize,
@@ -51,7 +52,7 @@ impl Default for Config {
             alpaca_data_url: "https://data.alpaca.markets".into(),
             stripe_webhook_secret: None,
             dev: false,
-            workers: 2,
+            workers: 1,
             max_body_bytes: 8 * 1024 * 1024,
         }
     }

@@ -36,6 +36,16 @@ pub enum StoreError {
 /// A result of the store.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+impl StoreError {
+    /// Whether the database refused a row whose reference (a trade's user) does not exist.
+    pub fn is_foreign_key_violation(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => e.is_foreign_key_violation(),
+            _ => false,
+        }
+    }
+}
+
 /// A user as kairo sees it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct User {
@@ -138,7 +148,7 @@ pub enum Store {
 
 /// How long a new recomputation waits before it is due, so that a burst of trades of one user is handled by one
 /// job rather than one job per trade (trades arriving while the job waits join it).
-pub const JOB_DEBOUNCE: chrono::TimeDelta = chrono::TimeDelta::milliseconds(1000);
+pub const JOB_DEBOUNCE: chrono::TimeDelta = chrono::TimeDelta::milliseconds(3000);
 
 /// How long a claimed job stays locked before another worker may take it over (a crashed worker's jobs come back).
 pub const JOB_LEASE: Duration = Duration::from_secs(60);
