@@ -8,8 +8,6 @@ user would make for the same metric.
 """
 import argparse
 import platform
-import statistics
-import time
 import warnings
 
 import empyrical as ep
@@ -18,17 +16,9 @@ import pandas as pd
 import quantstats as qs
 
 import kairo
+from peer_comparison import median_time  # the same timing as the numpy/empyrical table
 
 warnings.simplefilter("ignore")
-
-
-def median_time(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def cases(r, f, rs, fs):
