@@ -20,9 +20,9 @@ cargo build --quiet --release -p kairo-benches --bin metrics_timing
 peer_table=$("$venv/bin/python" -W ignore benches/peer_comparison.py \
     --kairo-bin "$CARGO_TARGET_DIR/release/metrics_timing" --repeats "$repeats")
 
-cargo build --quiet --release -p kairo-benches --bin compliance_timing
-compliance_retail=$("$CARGO_TARGET_DIR/release/compliance_timing" --per-day 4 --repeats 5)
-compliance_day_trader=$("$CARGO_TARGET_DIR/release/compliance_timing" --per-day 10 --repeats 5)
+cargo build --quiet --profile measure -p kairo-benches --bin compliance_timing
+compliance_retail=$("$CARGO_TARGET_DIR/measure/compliance_timing" --per-day 4 --repeats 5)
+compliance_day_trader=$("$CARGO_TARGET_DIR/measure/compliance_timing" --per-day 10 --repeats 5)
 
 cargo bench --quiet -p kairo-benches --bench metrics --bench lots --bench compliance >/dev/null
 tables=$(mktemp -d)

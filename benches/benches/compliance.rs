@@ -7,6 +7,9 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use kairo_benches::{account_trades, bench_context as context};
 use kairo_core::compliance::{check_history_into, check_order, default_rules, AccountContext, Engine};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bench_batch(c: &mut Criterion) {
     let rules = default_rules();
     let mut group = c.benchmark_group("compliance");

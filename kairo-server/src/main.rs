@@ -4,6 +4,10 @@ use clap::{Parser, Subcommand};
 use kairo_server::config::Config;
 use kairo_server::store::Store;
 
+/// mimalloc: the service allocates many small, short-lived objects (results, JSON) on several threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "kairo-server", version, about = "The kairo analytics and compliance service")]
 struct Cli {

@@ -7,6 +7,9 @@
 
 use std::time::Instant;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use kairo_benches::account_trades;
 use kairo_core::compliance::{check_history_into, default_rules, rules, AccountContext, RuleSet};
 

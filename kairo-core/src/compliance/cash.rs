@@ -28,7 +28,7 @@ use rust_decimal::Decimal;
 use crate::lots::pro_rata as share;
 
 use crate::calendar::SettlementCycle;
-use crate::trade::{Side, Trade};
+use crate::trade::Side;
 
 use super::context::{AccountContext, AccountType};
 use super::metadata::Metadata;
@@ -117,9 +117,10 @@ impl CashLedger {
     }
 
     /// Records a purchase; returns (settled cash used, unsettled proceeds used, unfunded).
-    pub fn buy(&mut self, symbol: usize, trade: &Trade, id: &Arc<str>, date: NaiveDate) -> (Decimal, Decimal, Decimal) {
+    pub fn buy(&mut self, ev: &Event<'_>) -> (Decimal, Decimal, Decimal) {
+        let (symbol, trade, id, date) = (ev.symbol, ev.trade, ev.id, ev.date);
         self.settle(date);
-        let cost = trade.notional() + trade.fees;
+        let cost = ev.notional + trade.fees;
         let from_settled = self.settled.max(Decimal::ZERO).min(cost);
         self.settled -= from_settled;
         let mut rest = cost - from_settled;
@@ -158,7 +159,8 @@ impl CashLedger {
     }
 
     /// What selling `trade` would do, without recording it.
-    pub fn preview_sale(&self, symbol: usize, trade: &Trade, date: NaiveDate) -> SaleEffect {
+    pub fn preview_sale(&self, ev: &Event<'_>) -> SaleEffect {
+        let (symbol, trade, date) = (ev.symbol, ev.trade, ev.date);
         let mut effect = SaleEffect::default();
         let mut left = trade.qty;
         // Lots are sold from the front and numbered in purchase order: the lots this sale draws on are this
@@ -180,7 +182,7 @@ impl CashLedger {
                 effect.unpaid += share(lot.unfunded, take, lot.qty);
             }
         }
-        let mut proceeds = trade.notional() - trade.fees - effect.unpaid;
+        let mut proceeds = ev.notional - trade.fees - effect.unpaid;
         for &(s, seq) in &self.unfunded {
             if proceeds <= Decimal::ZERO {
                 break;
@@ -203,10 +205,11 @@ impl CashLedger {
     }
 
     /// Records a sale.
-    pub fn sell(&mut self, symbol: usize, trade: &Trade, date: NaiveDate) {
+    pub fn sell(&mut self, ev: &Event<'_>) {
+        let (symbol, trade, date) = (ev.symbol, ev.trade, ev.date);
         self.settle(date);
         let settles = self.settlement_date(date);
-        let mut proceeds = trade.notional() - trade.fees;
+        let mut proceeds = ev.notional - trade.fees;
         let mut left = trade.qty;
         let mut last_sold = None;
         if let Some(lots) = self.lots.get_mut(symbol) {
@@ -345,7 +348,7 @@ impl SettlementState {
 
     /// The sale's effect, or `None` for a purchase (the checks answer for sales).
     fn effect(&self, ev: &Event<'_>) -> Option<SaleEffect> {
-        (ev.trade.side == Side::Sell).then(|| self.ledger.preview_sale(ev.symbol, ev.trade, ev.date))
+        (ev.trade.side == Side::Sell).then(|| self.ledger.preview_sale(ev))
     }
 
     fn verdict(&self, kind: Violation, effect: &SaleEffect, ev: &Event<'_>, ctx: &AccountContext) -> Verdict {
@@ -412,7 +415,7 @@ impl SettlementState {
     fn apply(&mut self, ev: &Event<'_>, effect: Option<&SaleEffect>, ctx: &AccountContext) {
         match effect {
             None => {
-                self.ledger.buy(ev.symbol, ev.trade, ev.id, ev.date);
+                self.ledger.buy(ev);
             }
             Some(effect) => {
                 for &kind in &self.kinds {
@@ -420,7 +423,7 @@ impl SettlementState {
                         self.logs[kind.index()].record(ev.date, ctx.limits.cash_account.lookback_months);
                     }
                 }
-                self.ledger.sell(ev.symbol, ev.trade, ev.date);
+                self.ledger.sell(ev);
             }
         }
     }

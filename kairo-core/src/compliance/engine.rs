@@ -167,7 +167,7 @@ impl Engine {
 
 fn event<'a>(trade: &'a Trade, id: &'a Arc<str>, symbol: usize, position: Decimal) -> Event<'a> {
     let local = new_york_local(trade.executed_at);
-    Event { trade, id, symbol, local, date: local.date(), position }
+    Event { trade, id, symbol, local, date: local.date(), position, notional: trade.notional() }
 }
 
 /// Every trade of a history checked against `rules`, in execution order (sorted by `executed_at`, then `id`):

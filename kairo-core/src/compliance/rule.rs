@@ -28,6 +28,8 @@ pub struct Event<'a> {
     pub date: NaiveDate,
     /// The account's signed position in the symbol before this trade (short positions are negative).
     pub position: Decimal,
+    /// Price × quantity, worked out once for all rules (fees excluded).
+    pub notional: Decimal,
 }
 
 impl Event<'_> {

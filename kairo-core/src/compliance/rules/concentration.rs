@@ -19,19 +19,30 @@ impl Rule for ConcentrationLimit {
         "concentration"
     }
 
-    fn start(&self, _ctx: &AccountContext) -> Box<dyn RuleState> {
-        Box::new(ConcentrationLimit)
+    fn start(&self, ctx: &AccountContext) -> Box<dyn RuleState> {
+        // The largest allowed position value, equity × max_percent / 100, worked out once per account.
+        let max_value = match (&ctx.limits.concentration, ctx.equity) {
+            (Some(limit), Some(equity)) => {
+                Some(equity.checked_mul(limit.max_percent).map_or(Decimal::MAX, |v| v * Decimal::new(1, 2)))
+            }
+            _ => None,
+        };
+        Box::new(ConcentrationState { max_value })
     }
 }
 
-impl RuleState for ConcentrationLimit {
+struct ConcentrationState {
+    /// `None` when the context sets no limit or no equity: the rule does not apply.
+    max_value: Option<Decimal>,
+}
+
+impl RuleState for ConcentrationState {
     fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
+        let max_value = self.max_value?;
         let limit = ctx.limits.concentration.as_ref()?;
         let equity = ctx.equity?;
         let after = ev.position_after().abs();
         let value = after.checked_mul(ev.trade.price).unwrap_or(Decimal::MAX);
-        // The largest allowed value, equity × max_percent / 100, compared without dividing.
-        let max_value = equity.checked_mul(limit.max_percent).map_or(Decimal::MAX, |v| v * Decimal::new(1, 2));
         let reduces = after <= ev.position.abs();
         if reduces || value <= max_value {
             let meta = Metadata::with_capacity(2).with("position_value", value).with("max_position_value", max_value);

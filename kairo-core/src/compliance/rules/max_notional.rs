@@ -24,7 +24,7 @@ impl Rule for MaxNotionalLimit {
 impl RuleState for MaxNotionalLimit {
     fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
         let limit = ctx.limits.max_notional.as_ref()?;
-        let notional = ev.trade.notional();
+        let notional = ev.notional;
         let mut meta = Metadata::with_capacity(2).with("notional", notional).with("max_notional", limit.max);
         if notional <= limit.max {
             return Some(Verdict::pass("The order value is within the account's maximum.", meta));

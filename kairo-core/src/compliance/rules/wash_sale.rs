@@ -41,8 +41,8 @@ impl WashState {
         let empty = SymbolLots::default();
         let book = self.book(ev.symbol).unwrap_or(&empty);
         match t.side {
-            Side::Sell => Plan::Sale(book.plan_sale(t.qty, t.notional() - t.fees, ev.date)),
-            Side::Buy => Plan::Buy(book.plan_buy(t.qty, t.notional() + t.fees, ev.date)),
+            Side::Sell => Plan::Sale(book.plan_sale(t.qty, ev.notional - t.fees, ev.date)),
+            Side::Buy => Plan::Buy(book.plan_buy(t.qty, ev.notional + t.fees, ev.date)),
         }
     }
 
@@ -65,7 +65,7 @@ impl WashState {
         let book = &mut self.books[ev.symbol];
         match plan {
             Plan::Sale(plan) => book.apply_sale(plan, ev.id, &t.symbol, ev.date, None),
-            Plan::Buy(plan) => book.apply_buy(plan, ev.id, t.qty, t.notional() + t.fees, ev.date, None),
+            Plan::Buy(plan) => book.apply_buy(plan, ev.id, t.qty, ev.notional + t.fees, ev.date, None),
         }
     }
 }
