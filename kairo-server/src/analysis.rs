@@ -2,8 +2,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use chrono::{DateTime, Utc};
 use kairo_core::compliance::{
-    check_history, pdt_summary, AccountContext, AccountType, CheckResult, ComplianceConfig, RuleSet,
+    check_history, pdt_summary, AccountContext, AccountType, CheckResult, ComplianceConfig, Engine, RuleSet,
 };
 use kairo_core::lots::{match_lots, wash_sales, LotMethod};
 use kairo_core::metrics::{Metrics, MetricsOptions};
@@ -39,10 +40,29 @@ pub async fn prices(store: &Store, trades: &[Trade], extra: &[String]) -> StoreR
     Ok(table)
 }
 
-/// The audit rows of a user's whole history.
-pub fn audit_rows(user: &User, trades: &[Trade]) -> Result<Vec<CheckResult>, kairo_core::ComplianceError> {
+/// The audit rows of a user's trades executed at or after `since` (all of them when `None`). The trades before
+/// `since` are replayed through the engine without producing rows, so the rows are those of the whole history
+/// (a trade's results depend only on the trades before it).
+pub fn audit_rows(
+    user: &User,
+    trades: &[Trade],
+    since: Option<DateTime<Utc>>,
+) -> Result<Vec<CheckResult>, kairo_core::ComplianceError> {
     let ctx = context(user);
-    check_history(trades, &rules(&ctx)?, &ctx)
+    let rules = rules(&ctx)?;
+    let Some(since) = since else { return check_history(trades, &rules, &ctx) };
+    let mut ordered: Vec<&Trade> = trades.iter().collect();
+    ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
+    let mut engine = Engine::new(&rules, ctx)?;
+    let mut rows = Vec::new();
+    for t in ordered {
+        if t.executed_at < since {
+            engine.record(t)?;
+        } else {
+            engine.push_into(t, &mut rows)?;
+        }
+    }
+    Ok(rows)
 }
 
 /// The metrics document of a user: P&L (realized, unrealized at the last stored closes, wash-sale adjusted),

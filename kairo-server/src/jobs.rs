@@ -5,19 +5,21 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use tokio::sync::{watch, Notify};
 use uuid::Uuid;
 
 use crate::analysis;
 use crate::store::{Job, Store};
 
-/// Recomputes everything derived from a user's trades.
-pub async fn recompute(store: &Store, user_id: Uuid) -> Result<(), String> {
+/// Recomputes what a user's new trades change: the audit rows of the trades executed at or after `since` (all of
+/// them when `None`; the history before is replayed without writing) and the metrics.
+pub async fn recompute(store: &Store, user_id: Uuid, since: Option<DateTime<Utc>>) -> Result<(), String> {
     let Some(user) = store.user(user_id).await.map_err(|e| e.to_string())? else {
         return Ok(()); // the user is gone: nothing to do
     };
     let trades = store.trades(user_id).await.map_err(|e| e.to_string())?;
-    let rows = analysis::audit_rows(&user, &trades).map_err(|e| e.to_string())?;
+    let rows = analysis::audit_rows(&user, &trades, since).map_err(|e| e.to_string())?;
     store.upsert_audit(user_id, &rows).await.map_err(|e| e.to_string())?;
     let prices = analysis::prices(store, &trades, &[]).await.map_err(|e| e.to_string())?;
     let body = tokio::task::block_in_place(|| analysis::metrics_body(&trades, &prices));
@@ -27,7 +29,7 @@ pub async fn recompute(store: &Store, user_id: Uuid) -> Result<(), String> {
 
 async fn run(store: &Store, job: &Job) -> Result<(), String> {
     match job.kind.as_str() {
-        "recompute" => recompute(store, job.user_id).await,
+        "recompute" => recompute(store, job.user_id, job.dirty_from).await,
         other => Err(format!("unknown job kind {other:?}")),
     }
 }

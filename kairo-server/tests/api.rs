@@ -208,3 +208,35 @@ both_backends!(metrics_and_comparative, |app: common::App| async move {
     assert!(fresh, "metrics were never recomputed");
     app.stop().await;
 });
+
+both_backends!(a_backfilled_trade_rewrites_the_rows_after_it, |app: common::App| async move {
+    // A recompute writes only the rows of the trades from the earliest new one on; a trade executed before trades
+    // already audited moves that point back, so the later trades' rows are rewritten against the fuller history.
+    let user = app.user("cash").await;
+    let (s, sale) = app.post("/trades", &common::trade(&user, "SELL", "10", "100", "2024-07-02T15:00:00Z")).await;
+    assert_eq!(s, 201, "{sale}");
+    let expected = app.expected_audit_rows(&user).await;
+    let rows = app.wait_for_audit(&user, expected).await;
+    let short_sale = |rows: &serde_json::Value| {
+        rows["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["trade_id"] == sale["id"] && r["check_name"] == "short_sale_cash_account")
+            .map(|r| r["status"].clone())
+    };
+    assert_eq!(short_sale(&rows), Some(json!("fail")), "selling shares a cash account does not hold");
+    let (s, _) = app.post("/trades", &common::trade(&user, "BUY", "10", "99", "2024-07-01T15:00:00Z")).await;
+    assert_eq!(s, 201);
+    let expected = app.expected_audit_rows(&user).await;
+    for _ in 0..200 {
+        let rows = app.wait_for_audit(&user, expected).await;
+        if short_sale(&rows) == Some(json!("pass")) {
+            app.stop().await;
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (_, rows) = app.get(&format!("/users/{user}/compliance?limit=1000")).await;
+    panic!("the sale's row was not rewritten after the earlier purchase arrived: {rows}");
+});

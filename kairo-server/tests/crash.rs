@@ -102,7 +102,7 @@ async fn crash_and_recover(backend: common::Backend) {
     let lost: Vec<&String> = acked.difference(&stored_ext).collect();
     assert!(lost.is_empty(), "{} acknowledged trades were lost: {:?}", lost.len(), &lost[..lost.len().min(5)]);
     let u = store.user(id).await.unwrap().unwrap();
-    let expected = kairo_server::analysis::audit_rows(&u, &stored).unwrap().len() as i64;
+    let expected = kairo_server::analysis::audit_rows(&u, &stored, None).unwrap().len() as i64;
     let mut rows = 0;
     for _ in 0..600 {
         rows = store.audit_count(id).await.unwrap();

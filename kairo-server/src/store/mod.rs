@@ -110,6 +110,13 @@ pub struct Job {
     pub user_id: Uuid,
     /// Attempts so far, this one included.
     pub attempts: i32,
+    /// Audit rows are (re)written for the trades executed at or after this time; `None`: for every trade.
+    pub dirty_from: Option<DateTime<Utc>>,
+}
+
+/// The earliest execution time among the trades just created (`None` when every one was already stored).
+fn earliest_created(stored: &[StoredTrade]) -> Option<DateTime<Utc>> {
+    stored.iter().filter(|s| s.created).map(|s| s.trade.executed_at).min()
 }
 
 /// A stored trade with its row metadata.
@@ -306,7 +313,9 @@ impl Store {
         }
     }
 
-    /// Writes audit rows (one per trade and check; a rewrite replaces the row).
+    /// Writes audit rows (one per trade and check; a rewrite replaces the row). Trades are only ever added, and an
+    /// added trade can make a check apply to a later trade (`price_band`'s same-day reference) but never stop one
+    /// from applying, so rewriting the rows of the trades from some point on leaves no stale row behind.
     pub async fn upsert_audit(&self, user_id: Uuid, rows: &[kairo_core::compliance::CheckResult]) -> StoreResult<()> {
         match self {
             Store::Sqlite(p) => sqlite::upsert_audit(p, user_id, rows).await,

@@ -1,9 +1,9 @@
 //! The PostgreSQL queries: NUMERIC ↔ Decimal, TIMESTAMPTZ ↔ `DateTime<Utc>`, UUID, JSONB; jobs are claimed with
 //! `FOR UPDATE SKIP LOCKED`, so several replicas share the queue.
 
-use std::collections::HashSet;
+use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use kairo_core::compliance::CheckResult;
 use kairo_core::Trade;
 use rust_decimal::Decimal;
@@ -80,14 +80,48 @@ pub(super) async fn insert_trades(
 ) -> StoreResult<Vec<StoredTrade>> {
     let mut tx = p.begin().await?;
     let mut out = Vec::new();
+    // The earliest new trade of each user, for the user's recompute job.
+    let mut dirty: BTreeMap<Uuid, DateTime<Utc>> = BTreeMap::new();
     for (user_id, trades) in batches {
         for chunk in trades.chunks(1000) {
-            out.extend(insert_user_trades(&mut tx, *user_id, chunk).await?);
+            let stored = insert_user_trades(&mut tx, *user_id, chunk).await?;
+            if let Some(from) = super::earliest_created(&stored) {
+                let e = dirty.entry(*user_id).or_insert(from);
+                *e = (*e).min(from);
+            }
+            out.extend(stored);
             progress(chunk.len());
         }
     }
+    // Job rows are locked in user order, and each user's in id order, so that concurrent ingestions never wait
+    // on each other in a cycle.
+    for (user_id, from) in dirty {
+        enqueue(&mut tx, user_id, from).await?;
+    }
     tx.commit().await?;
     Ok(out)
+}
+
+/// Enqueues (or widens the pending) recompute of `user_id` from the trades executed at `from` on.
+async fn enqueue(tx: &mut sqlx::PgConnection, user_id: Uuid, from: DateTime<Utc>) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE kairo_jobs SET dirty_from = CASE WHEN dirty_from IS NULL THEN NULL ELSE LEAST(dirty_from, $2) END
+         WHERE id IN (SELECT id FROM kairo_jobs WHERE user_id = $1 AND locked_until IS NULL ORDER BY id FOR UPDATE)",
+    )
+    .bind(user_id)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO kairo_jobs (kind, user_id, run_at, dirty_from) SELECT 'recompute', $1, $2, $3
+         WHERE NOT EXISTS (SELECT 1 FROM kairo_jobs WHERE user_id = $1 AND locked_until IS NULL)",
+    )
+    .bind(user_id)
+    .bind(Utc::now() + JOB_DEBOUNCE)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 async fn insert_user_trades(
@@ -122,16 +156,6 @@ async fn insert_user_trades(
             out.push(StoredTrade { trade: trade_row(&row)?, created: false });
         }
     }
-    if out.iter().any(|s| s.created) {
-        sqlx::query(
-            "INSERT INTO kairo_jobs (kind, user_id, run_at) SELECT 'recompute', $1, $2
-             WHERE NOT EXISTS (SELECT 1 FROM kairo_jobs WHERE user_id = $1 AND locked_until IS NULL)",
-        )
-        .bind(user_id)
-        .bind(Utc::now() + JOB_DEBOUNCE)
-        .execute(&mut *tx)
-        .await?;
-    }
     Ok(out)
 }
 
@@ -145,19 +169,7 @@ pub(super) async fn trades(p: &PgPool, user_id: Uuid) -> StoreResult<Vec<Trade>>
 
 pub(super) async fn upsert_audit(p: &PgPool, user_id: Uuid, rows: &[CheckResult]) -> StoreResult<()> {
     let mut tx = p.begin().await?;
-    let done: HashSet<Uuid> = sqlx::query_scalar("SELECT DISTINCT trade_id FROM compliance_audit WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .collect();
-    let mut todo = Vec::with_capacity(rows.len());
-    for r in rows {
-        let id = uuid_of(&r.trade_id)?;
-        if !done.contains(&id) {
-            todo.push((id, r));
-        }
-    }
+    let todo = rows.iter().map(|r| Ok((uuid_of(&r.trade_id)?, r))).collect::<StoreResult<Vec<_>>>()?;
     for chunk in todo.chunks(5000) {
         let mut q = QueryBuilder::new(
             "INSERT INTO compliance_audit (trade_id, user_id, check_name, status, reason, metadata) ",
@@ -233,7 +245,7 @@ pub(super) async fn claim_job(p: &PgPool) -> StoreResult<Option<Job>> {
         "UPDATE kairo_jobs SET locked_until = $1, attempts = attempts + 1
          WHERE id = (SELECT id FROM kairo_jobs WHERE run_at <= now() AND (locked_until IS NULL OR locked_until < now())
                      ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING id, kind, user_id, attempts",
+         RETURNING id, kind, user_id, attempts, dirty_from",
     )
     .bind(lease)
     .fetch_optional(p)
@@ -244,6 +256,7 @@ pub(super) async fn claim_job(p: &PgPool) -> StoreResult<Option<Job>> {
             kind: r.try_get("kind")?,
             user_id: r.try_get("user_id")?,
             attempts: r.try_get("attempts")?,
+            dirty_from: r.try_get("dirty_from")?,
         })
     })
     .transpose()

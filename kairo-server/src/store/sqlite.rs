@@ -2,8 +2,6 @@
 //! sorts chronologically), ids as UUID text. Write transactions begin IMMEDIATE: a deferred one that reads first
 //! could not upgrade its lock while another connection writes, and would fail with SQLITE_BUSY at once.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use kairo_core::compliance::CheckResult;
 use kairo_core::Trade;
@@ -139,13 +137,23 @@ pub(super) async fn insert_user_trades(
             out.push(StoredTrade { trade: trade_row(&row)?, created: false });
         }
     }
-    if out.iter().any(|s| s.created) {
+    if let Some(from) = super::earliest_created(&out) {
+        // A pending job widens its range to these trades; otherwise a new job starts at them.
         sqlx::query(
-            "INSERT INTO kairo_jobs (kind, user_id, run_at) SELECT 'recompute', ?1, ?2
+            "UPDATE kairo_jobs SET dirty_from = CASE WHEN dirty_from IS NULL THEN NULL ELSE min(dirty_from, ?2) END
+             WHERE user_id = ?1 AND locked_until IS NULL",
+        )
+        .bind(user_id.to_string())
+        .bind(ts(from))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO kairo_jobs (kind, user_id, run_at, dirty_from) SELECT 'recompute', ?1, ?2, ?3
              WHERE NOT EXISTS (SELECT 1 FROM kairo_jobs WHERE user_id = ?1 AND locked_until IS NULL)",
         )
         .bind(user_id.to_string())
         .bind(ts(Utc::now() + JOB_DEBOUNCE))
+        .bind(ts(from))
         .execute(&mut *tx)
         .await?;
     }
@@ -160,20 +168,13 @@ pub(super) async fn trades(p: &SqlitePool, user_id: Uuid) -> StoreResult<Vec<Tra
     rows.iter().map(trade_row).collect()
 }
 
-/// Writes the rows of trades that have none yet (a trade's results never change once computed: they depend only
-/// on the trades before it). The existing rows are read without the writer lock, and the new ones are written in
-/// small transactions, so that trade ingestion is never queued behind a whole recomputation.
+/// Writes `rows`, replacing the stored row of the same (trade, check). They are written in small transactions, so
+/// that trade ingestion is never queued behind a whole recomputation; a crash in between leaves the job to run
+/// again.
 pub(super) async fn upsert_audit(store: &super::SqliteStore, user_id: Uuid, rows: &[CheckResult]) -> StoreResult<()> {
     let uid = user_id.to_string();
-    let done: HashSet<String> = sqlx::query_scalar("SELECT DISTINCT trade_id FROM compliance_audit WHERE user_id = ?")
-        .bind(&uid)
-        .fetch_all(&store.pool)
-        .await?
-        .into_iter()
-        .collect();
-    let todo: Vec<&CheckResult> = rows.iter().filter(|r| !done.contains(&*r.trade_id)).collect();
     let now = ts(Utc::now());
-    for chunk in todo.chunks(200) {
+    for chunk in rows.chunks(200) {
         let _writer = store.writer.lock().await;
         let mut tx = store.derived.begin_with("BEGIN IMMEDIATE").await?;
         let mut q = QueryBuilder::new(
@@ -253,7 +254,7 @@ pub(super) async fn claim_job(p: &SqlitePool) -> StoreResult<Option<Job>> {
         "UPDATE kairo_jobs SET locked_until = ?1, attempts = attempts + 1
          WHERE id = (SELECT id FROM kairo_jobs WHERE run_at <= ?2 AND (locked_until IS NULL OR locked_until < ?2)
                      ORDER BY run_at, id LIMIT 1)
-         RETURNING id, kind, user_id, attempts",
+         RETURNING id, kind, user_id, attempts, dirty_from",
     )
     .bind(ts(lease))
     .bind(ts(now))
@@ -265,6 +266,7 @@ pub(super) async fn claim_job(p: &SqlitePool) -> StoreResult<Option<Job>> {
             kind: r.try_get("kind")?,
             user_id: parse_uuid(r.try_get("user_id")?)?,
             attempts: r.try_get("attempts")?,
+            dirty_from: r.try_get::<Option<&str>, _>("dirty_from")?.map(parse_ts).transpose()?,
         })
     })
     .transpose()
