@@ -19,11 +19,17 @@ pub async fn recompute(store: &Store, user_id: Uuid, since: Option<DateTime<Utc>
         return Ok(()); // the user is gone: nothing to do
     };
     let trades = store.trades(user_id).await.map_err(|e| e.to_string())?;
-    let rows = analysis::audit_rows(&user, &trades, since).map_err(|e| e.to_string())?;
-    store.upsert_audit(user_id, &rows).await.map_err(|e| e.to_string())?;
     let prices = analysis::prices(store, &trades, &[]).await.map_err(|e| e.to_string())?;
-    let body = tokio::task::block_in_place(|| analysis::metrics_body(&trades, &prices));
-    store.put_metrics(user_id, trades.len() as i64, &body).await.map_err(|e| e.to_string())?;
+    // The computation runs on a blocking thread: the runtime's threads keep answering requests meanwhile.
+    let count = trades.len() as i64;
+    let (rows, body) = tokio::task::spawn_blocking(move || {
+        let rows = analysis::audit_rows(&user, &trades, since).map_err(|e| e.to_string())?;
+        Ok::<_, String>((rows, analysis::metrics_body(&trades, &prices)))
+    })
+    .await
+    .map_err(|e| format!("the computation stopped: {e}"))??;
+    store.upsert_audit(user_id, &rows).await.map_err(|e| e.to_string())?;
+    store.put_metrics(user_id, count, &body).await.map_err(|e| e.to_string())?;
     Ok(())
 }
 

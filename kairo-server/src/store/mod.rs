@@ -153,6 +153,40 @@ pub enum Store {
     Postgres(PgPool),
 }
 
+/// Copies the SQLite write-ahead log into the database file in the background, twice a second, instead of in the
+/// commit that fills the log past its threshold (SQLite's default), which would make that request wait for the
+/// copy and its fsync. A passive checkpoint waits for no reader or writer, and the log starts over at the first
+/// write after a checkpoint that caught up with it when no reader still reads it. Under traffic so steady that
+/// this never happens, a log past [`WAL_LIMIT_FRAMES`] gets a restarting checkpoint (it waits, with the writers
+/// held back, for the readers of the log to finish), so the log stays bounded. Stops when the pool closes.
+async fn checkpointer(pool: SqlitePool, writer: std::sync::Arc<tokio::sync::Mutex<()>>) {
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        let checkpoint = |sql: &'static str| sqlx::query_as::<_, (i64, i64, i64)>(sql).fetch_one(&pool);
+        let outcome = match checkpoint("PRAGMA wal_checkpoint(PASSIVE)").await {
+            Ok((_, log, _)) if log >= WAL_LIMIT_FRAMES => {
+                // Wait for the readers of the log to move on, so that the next write starts it over.
+                let _writer = writer.lock().await;
+                checkpoint("PRAGMA wal_checkpoint(RESTART)").await
+            }
+            other => other,
+        };
+        match outcome {
+            Ok((busy, log, done)) => tracing::debug!(busy, log, done, "checkpoint"),
+            Err(e) if !pool.is_closed() => tracing::warn!(error = %e, "checkpoint failed; retrying"),
+            Err(_) => return,
+        }
+    }
+}
+
+/// The write-ahead log size (in 4 KiB pages, 64 MiB) past which a checkpoint holds the writers back to catch up.
+const WAL_LIMIT_FRAMES: i64 = 16_384;
+
 /// How long a new recomputation waits before it is due, so that a burst of trades of one user is handled by one
 /// job rather than one job per trade (trades arriving while the job waits join it).
 pub const JOB_DEBOUNCE: chrono::TimeDelta = chrono::TimeDelta::milliseconds(3000);
@@ -177,7 +211,9 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // No checkpoint inside a commit (the committing request would wait for it): `checkpointer` runs them.
+            .pragma("wal_autocheckpoint", "0");
         let pool =
             SqlitePoolOptions::new().min_connections(min).max_connections(max).connect_with(options.clone()).await?;
         let derived = SqlitePoolOptions::new()
@@ -186,6 +222,7 @@ impl Store {
             .await?;
         let writer = std::sync::Arc::new(tokio::sync::Mutex::new(()));
         let ingest = group_commit::start(pool.clone(), writer.clone());
+        tokio::spawn(checkpointer(derived.clone(), writer.clone()));
         Ok(Store::Sqlite(SqliteStore { pool, writer, ingest, derived }))
     }
 
@@ -219,6 +256,10 @@ impl Store {
     pub async fn close(&self) {
         match self {
             Store::Sqlite(p) => {
+                // Fold the write-ahead log into the database file, so that a stopped service leaves one file.
+                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&p.derived).await {
+                    tracing::warn!(error = %e, "final checkpoint failed (the log is applied at the next start)");
+                }
                 p.derived.close().await;
                 p.pool.close().await
             }
