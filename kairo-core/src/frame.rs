@@ -185,10 +185,18 @@ impl<'a> TradeColumns<'a> {
     }
 }
 
-/// Reads every row of a trades frame into [`Trade`]s, validating each (errors name the row).
+/// Reads every row of a trades frame into [`Trade`]s, validating each (errors name the row); stops at the first
+/// bad row.
 pub fn trades_from_frame(df: &DataFrame) -> Result<Vec<Trade>, FrameError> {
     let cols = TradeColumns::read(df)?;
     (0..df.height()).map(|row| cols.trade(row)).collect()
+}
+
+/// Every row of a trades frame, each read and validated on its own, so that a loader can report all the bad rows
+/// at once. The outer error is a problem of the frame itself (a missing column, a column of the wrong type).
+pub fn trade_rows(df: &DataFrame) -> Result<Vec<Result<Trade, FrameError>>, FrameError> {
+    let cols = TradeColumns::read(df)?;
+    Ok((0..df.height()).map(|row| cols.trade(row)).collect())
 }
 
 /// Reads a prices frame (`symbol`, `date`, `close`).

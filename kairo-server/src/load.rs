@@ -152,13 +152,26 @@ pub async fn demo(store: &Store) -> Result<Uuid, String> {
 /// string). The first invalid row stops the read, named by its row number (1 = the first data row).
 #[cfg(feature = "parquet")]
 pub fn read_parquet(path: &std::path::Path) -> Result<BTreeMap<Uuid, Vec<Trade>>, Vec<String>> {
+    use kairo_core::FrameError;
     use polars::prelude::{ParquetReader, SerReader};
     let file = std::fs::File::open(path).map_err(|e| vec![format!("{}: {e}", path.display())])?;
     let df = ParquetReader::new(file).finish().map_err(|e| vec![format!("{}: {e}", path.display())])?;
-    let trades = kairo_core::frame::trades_from_frame(&df).map_err(|e| vec![e.to_string()])?;
+    let rows = kairo_core::frame::trade_rows(&df).map_err(|e| vec![format!("{}: {e}", path.display())])?;
     let mut by_user: BTreeMap<Uuid, Vec<Trade>> = BTreeMap::new();
     let mut errors = Vec::new();
-    for (row, mut t) in trades.into_iter().enumerate() {
+    for (row, t) in rows.into_iter().enumerate() {
+        let mut t = match t {
+            Ok(t) => t,
+            Err(e) => {
+                let what = match e {
+                    FrameError::InvalidValue { source, .. } => source.to_string(),
+                    FrameError::Null { column, .. } => format!("{column} is missing"),
+                    other => other.to_string(),
+                };
+                errors.push(format!("row {}: {what}", row + 1));
+                continue;
+            }
+        };
         match t.user_id.parse::<Uuid>() {
             Ok(user) => {
                 t.id = Uuid::new_v4().to_string();

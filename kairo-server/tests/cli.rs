@@ -131,10 +131,12 @@ async fn import_reads_parquet() {
         ParquetWriter::new(std::fs::File::create(&path).unwrap()).finish(&mut frame).unwrap();
         path
     };
-    let bad = write(["10", "-4"], "bad.parquet");
+    let bad = write(["0", "-4"], "bad.parquet");
     let out = bin().arg("import").arg(&bad).env("DATABASE_URL", &url).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && err.contains("qty must be greater than zero"), "{err}");
+    // every bad row is reported, numbered from 1
+    assert!(!out.status.success() && err.contains("row 1: qty must be greater than zero"), "{err}");
+    assert!(err.contains("row 2: qty must be greater than zero"), "{err}");
     assert!(err.contains("nothing imported"), "{err}");
     let good = write(["10", "4"], "good.parquet");
     let out = bin().arg("import").arg(&good).env("DATABASE_URL", &url).output().unwrap();
