@@ -14,17 +14,29 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn spawn(url: &str, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_kairo-server"))
-        .arg("serve")
-        .env("DATABASE_URL", url)
-        .env("PORT", port.to_string())
-        .env("HOST", "127.0.0.1")
-        .env("KAIRO_SERVICE_TOKEN", common::TOKEN)
-        .env("KAIRO_JWT_SECRET", "test-secret")
-        .env("RUST_LOG", "warn")
-        .spawn()
-        .unwrap()
+/// The server process, killed when dropped (a failing assertion must not leave it running).
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn(url: &str, port: u16) -> Server {
+    Server(
+        Command::new(env!("CARGO_BIN_EXE_kairo-server"))
+            .arg("serve")
+            .env("DATABASE_URL", url)
+            .env("PORT", port.to_string())
+            .env("HOST", "127.0.0.1")
+            .env("KAIRO_SERVICE_TOKEN", common::TOKEN)
+            .env("KAIRO_JWT_SECRET", "test-secret")
+            .env("RUST_LOG", "warn")
+            .spawn()
+            .unwrap(),
+    )
 }
 
 async fn wait_up(client: &reqwest::Client, base: &str) {
@@ -84,8 +96,8 @@ async fn crash_and_recover(backend: common::Backend) {
     while acked.lock().unwrap().len() < 300 && start.elapsed() < Duration::from_secs(20) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
     for s in senders {
         s.await.unwrap();
     }
@@ -117,8 +129,8 @@ async fn crash_and_recover(backend: common::Backend) {
     let audited: BTreeSet<String> = audit.iter().map(|r| r.trade_id.to_string()).collect();
     assert_eq!(audited.len(), stored.len(), "every stored trade has its audit rows");
     store.close().await;
-    child.kill().unwrap();
-    child.wait().unwrap();
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
     eprintln!(
         "{backend:?}: {} acknowledged, {} stored, {} audit rows after kill -9 and restart",
         acked.len(),
