@@ -69,6 +69,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, Box<dyn std:
         store: store.clone(),
         config: Arc::new(config.clone()),
         token: token.into(),
+        jwt: config.jwt_secret.as_deref().map(api::auth::JwtVerifier::new),
         wake: wake.clone(),
         prometheus: prometheus(),
     };

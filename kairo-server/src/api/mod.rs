@@ -1,6 +1,7 @@
 //! The HTTP API: routes, authentication, OpenAPI document and Swagger UI.
 
 mod analytics;
+pub mod auth;
 mod compliance;
 mod ops;
 mod trades;
@@ -8,8 +9,7 @@ mod users;
 
 use std::sync::Arc;
 
-use axum::extract::{FromRequest, Request, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{FromRequest, Request};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -32,6 +32,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The bearer token callers present.
     pub token: Arc<str>,
+    /// Verifies end users' JWTs (`None` without `KAIRO_JWT_SECRET`: only the service token is accepted).
+    pub jwt: Option<auth::JwtVerifier>,
     /// Wakes the workers when jobs are queued.
     pub wake: Arc<Notify>,
     /// The Prometheus registry.
@@ -73,26 +75,14 @@ impl utoipa::Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("KAIRO_SERVICE_TOKEN, or a user's HS256 JWT (sub = user id) for /users/{id}/...")
+                    .build(),
+            ),
         );
     }
-}
-
-/// Requires `Authorization: Bearer <service token>`.
-async fn auth(State(state): State<AppState>, req: Request, next: Next) -> Result<Response, ApiError> {
-    let presented =
-        req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    match presented {
-        Some(t) if constant_time_eq(t.as_bytes(), state.token.as_bytes()) => Ok(next.run(req).await),
-        Some(_) => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "the bearer token is not valid")),
-        None => {
-            Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "an Authorization: Bearer token is required"))
-        }
-    }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Counts requests and their latency by route.
@@ -124,7 +114,7 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{id}/compliance/check", post(compliance::check))
         .route("/users/{id}/metrics", get(analytics::metrics))
         .route("/users/{id}/comparative", get(analytics::comparative))
-        .route_layer(middleware::from_fn_with_state(state.clone(), auth));
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::require));
     let max_body = state.config.max_body_bytes;
     Router::new()
         .merge(protected)

@@ -9,6 +9,8 @@ use kairo_server::config::Config;
 use serde_json::Value;
 
 pub const TOKEN: &str = "test-token";
+/// The secret of the users' JWTs in the tests.
+pub const JWT_SECRET: &str = "test-secret";
 
 pub struct App {
     pub base: String,
@@ -68,7 +70,7 @@ pub fn config(database_url: &str) -> Config {
         port: 0,
         host: "127.0.0.1".into(),
         service_token: Some(TOKEN.into()),
-        jwt_secret: Some("test-secret".into()),
+        jwt_secret: Some(JWT_SECRET.into()),
         max_body_bytes: 1024 * 1024,
         ..Config::default()
     }

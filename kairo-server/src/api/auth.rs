@@ -1,0 +1,118 @@
+//! Who is calling: the Node backend with the service token (full access), or an end user with an HS256 JWT signed
+//! with `KAIRO_JWT_SECRET` (as the Node backend issues them: `sub` is the user id, `exp` is required), who may
+//! read only `/users/{their id}/...`.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use jsonwebtoken::{decode, Algorithm, DecodingKey, Validation};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::AppState;
+use crate::error::ApiError;
+
+/// The caller of a request, in its extensions for the handlers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Principal {
+    /// The service token: every endpoint.
+    Service,
+    /// An end user's JWT: their own `/users/{id}/...` only.
+    User(Uuid),
+}
+
+/// Verifies end-user JWTs.
+#[derive(Clone)]
+pub struct JwtVerifier {
+    key: Arc<DecodingKey>,
+    validation: Arc<Validation>,
+}
+
+#[derive(Deserialize)]
+struct Claims {
+    sub: String,
+}
+
+impl JwtVerifier {
+    /// A verifier for HS256 tokens signed with `secret`; `exp` is required and checked (no leeway).
+    pub fn new(secret: &str) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        JwtVerifier { key: Arc::new(DecodingKey::from_secret(secret.as_bytes())), validation: Arc::new(validation) }
+    }
+
+    /// The user a token speaks for, or why it is refused.
+    pub fn user(&self, token: &str) -> Result<Uuid, String> {
+        let data = decode::<Claims>(token, &self.key, &self.validation).map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => "the token has expired".to_owned(),
+            jsonwebtoken::errors::ErrorKind::InvalidSignature => "the token's signature is not valid".to_owned(),
+            _ => format!("the token is not valid: {e}"),
+        })?;
+        data.claims
+            .sub
+            .parse()
+            .map_err(|_| format!("the token's sub must be a user id (UUID), got {:?}", data.claims.sub))
+    }
+}
+
+fn unauthorized(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+}
+
+/// Requires `Authorization: Bearer <service token | user JWT>`; a user may reach only their own `/users/{id}/...`.
+pub async fn require(State(state): State<AppState>, mut req: Request, next: Next) -> Result<Response, ApiError> {
+    let presented =
+        req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let Some(token) = presented else {
+        return Err(unauthorized("an Authorization: Bearer token is required"));
+    };
+    let principal = if constant_time_eq(token.as_bytes(), state.token.as_bytes()) {
+        Principal::Service
+    } else if let Some(jwt) = &state.jwt {
+        Principal::User(jwt.user(token).map_err(unauthorized)?)
+    } else {
+        return Err(unauthorized("the bearer token is not valid"));
+    };
+    if let Principal::User(user) = principal {
+        if path_user(req.uri().path()) != Some(user) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!("a user token gives access to /users/{user}/... only"),
+            ));
+        }
+    }
+    req.extensions_mut().insert(principal);
+    Ok(next.run(req).await)
+}
+
+/// The user id of a `/users/{id}` or `/users/{id}/...` path.
+fn path_user(path: &str) -> Option<Uuid> {
+    let rest = path.strip_prefix("/users/")?;
+    rest.split('/').next()?.parse().ok()
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_paths() {
+        let id: Uuid = "6f1c2a52-3e3b-4c53-9a55-0e5f0a4c2b11".parse().unwrap_or_default();
+        assert_eq!(path_user("/users/6f1c2a52-3e3b-4c53-9a55-0e5f0a4c2b11"), Some(id));
+        assert_eq!(path_user("/users/6f1c2a52-3e3b-4c53-9a55-0e5f0a4c2b11/metrics"), Some(id));
+        assert_eq!(path_user("/users/6F1C2A52-3E3B-4C53-9A55-0E5F0A4C2B11/compliance"), Some(id));
+        assert_eq!(path_user("/users"), None);
+        assert_eq!(path_user("/trades"), None);
+        assert_eq!(path_user("/users/not-a-uuid/metrics"), None);
+        assert_eq!(path_user("/users/6f1c2a52-3e3b-4c53-9a55-0e5f0a4c2b11x/metrics"), None);
+    }
+}
