@@ -28,6 +28,11 @@ pub struct Config {
     pub alpaca_data_url: String,
     /// Stripe webhook signing secret.
     pub stripe_webhook_secret: Option<String>,
+    /// How old a webhook signature may be, seconds (Stripe's default tolerance, 300).
+    pub stripe_tolerance_seconds: i64,
+    /// Stripe price id → plan name (`[stripe_price_tiers]` in the file, or
+    /// `STRIPE_PRICE_TIERS=price_a=pro,price_b=premium`).
+    pub stripe_price_tiers: std::collections::BTreeMap<String, String>,
     /// Dev mode: a missing service token is generated and printed instead of being a start-up error.
     pub dev: bool,
     /// Background workers claiming jobs in this process (default 1: recomputation yields the CPU to requests; run
@@ -51,6 +56,8 @@ impl Default for Config {
             alpaca_secret_key: None,
             alpaca_data_url: "https://data.alpaca.markets".into(),
             stripe_webhook_secret: None,
+            stripe_tolerance_seconds: 300,
+            stripe_price_tiers: Default::default(),
             dev: false,
             workers: 1,
             max_body_bytes: 8 * 1024 * 1024,
@@ -118,6 +125,17 @@ impl Config {
         ] {
             if let Some(v) = text(name) {
                 *slot = Some(v);
+            }
+        }
+        if let Some(v) = text("STRIPE_PRICE_TIERS") {
+            for pair in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                let Some((price, plan)) = pair.split_once('=') else {
+                    return Err(ConfigError::Invalid {
+                        name: "STRIPE_PRICE_TIERS",
+                        reason: format!("{pair:?} is not price_id=plan"),
+                    });
+                };
+                c.stripe_price_tiers.insert(price.trim().to_owned(), plan.trim().to_owned());
             }
         }
         if let Some(v) = text("ALPACA_DATA_URL") {

@@ -11,6 +11,7 @@ pub mod error_schema;
 pub mod jobs;
 pub mod load;
 pub mod store;
+pub mod stripe;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -6,6 +6,7 @@ mod compliance;
 mod ops;
 mod trades;
 mod users;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -58,10 +59,11 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Json<T> 
     info(title = "kairo", description = "Trading analytics and compliance service (kairo-core over HTTP)."),
     paths(
         users::create_user, users::get_user, trades::create_trade, trades::create_trades_batch,
-        compliance::list, compliance::check, analytics::metrics, analytics::comparative, ops::health
+        compliance::list, compliance::check, analytics::metrics, analytics::comparative, ops::health,
+        webhooks::stripe
     ),
     components(schemas(crate::store::User, crate::store::AuditRow, users::NewUser, trades::TradeIn, trades::TradeOut,
-        compliance::OrderIn, crate::error_schema::ErrorBody)),
+        compliance::OrderIn, crate::error_schema::ErrorBody, webhooks::Received)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -119,6 +121,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(protected)
         .route("/health", get(ops::health))
+        .route("/webhooks/stripe", post(webhooks::stripe))
         .route("/metrics", get(ops::prometheus))
         .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
         .fallback(ops::not_found)

@@ -4,6 +4,7 @@
 mod group_commit;
 mod postgres;
 mod sqlite;
+pub mod subscriptions;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kairo_core::Trade;
@@ -57,6 +58,10 @@ pub struct User {
     pub full_name: Option<String>,
     /// `cash` or `margin`.
     pub account_type: String,
+    /// The plan of the user's subscription (`free`, or the tier of the Stripe price paid for).
+    pub subscription_plan: String,
+    /// The subscription's Stripe status (`inactive` without one).
+    pub subscription_status: String,
     /// Creation time.
     pub created_at: DateTime<Utc>,
 }

@@ -18,6 +18,8 @@ fn user_row(r: &sqlx::postgres::PgRow) -> StoreResult<User> {
         email: r.try_get("email")?,
         full_name: r.try_get("fullName")?,
         account_type: r.try_get("accountType")?,
+        subscription_plan: r.try_get("subscriptionPlan")?,
+        subscription_status: r.try_get("subscriptionStatus")?,
         created_at: r.try_get("createdAt")?,
     })
 }
@@ -31,7 +33,7 @@ pub(super) async fn create_user(
 ) -> StoreResult<User> {
     let row = sqlx::query(
         r#"INSERT INTO users (id, email, "fullName", "accountType") VALUES ($1, $2, $3, $4)
-           RETURNING id, email, "fullName", "accountType", "createdAt""#,
+           RETURNING id, email, "fullName", "accountType", "subscriptionPlan", "subscriptionStatus", "createdAt""#,
     )
     .bind(id)
     .bind(email)
@@ -43,7 +45,7 @@ pub(super) async fn create_user(
 }
 
 pub(super) async fn user(p: &PgPool, id: Uuid) -> StoreResult<Option<User>> {
-    let row = sqlx::query(r#"SELECT id, email, "fullName", "accountType", "createdAt" FROM users WHERE id = $1"#)
+    let row = sqlx::query(r#"SELECT id, email, "fullName", "accountType", "subscriptionPlan", "subscriptionStatus", "createdAt" FROM users WHERE id = $1"#)
         .bind(id)
         .fetch_optional(p)
         .await?;

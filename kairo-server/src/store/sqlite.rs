@@ -36,6 +36,8 @@ fn user_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<User> {
         email: r.try_get("email")?,
         full_name: r.try_get("fullName")?,
         account_type: r.try_get("accountType")?,
+        subscription_plan: r.try_get("subscriptionPlan")?,
+        subscription_status: r.try_get("subscriptionStatus")?,
         created_at: parse_ts(r.try_get("createdAt")?)?,
     })
 }
@@ -50,7 +52,7 @@ pub(super) async fn create_user(
     let now = ts(Utc::now());
     let row = sqlx::query(
         r#"INSERT INTO users (id, email, "fullName", "accountType", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?)
-           RETURNING id, email, "fullName", "accountType", "createdAt""#,
+           RETURNING id, email, "fullName", "accountType", "subscriptionPlan", "subscriptionStatus", "createdAt""#,
     )
     .bind(id.to_string())
     .bind(email)
@@ -64,7 +66,7 @@ pub(super) async fn create_user(
 }
 
 pub(super) async fn user(p: &SqlitePool, id: Uuid) -> StoreResult<Option<User>> {
-    let row = sqlx::query(r#"SELECT id, email, "fullName", "accountType", "createdAt" FROM users WHERE id = ?"#)
+    let row = sqlx::query(r#"SELECT id, email, "fullName", "accountType", "subscriptionPlan", "subscriptionStatus", "createdAt" FROM users WHERE id = ?"#)
         .bind(id.to_string())
         .fetch_optional(p)
         .await?;

@@ -11,6 +11,8 @@ use serde_json::Value;
 pub const TOKEN: &str = "test-token";
 /// The secret of the users' JWTs in the tests.
 pub const JWT_SECRET: &str = "test-secret";
+/// The Stripe webhook signing secret in the tests.
+pub const STRIPE_SECRET: &str = "whsec_test_secret";
 
 pub struct App {
     pub base: String,
@@ -71,6 +73,8 @@ pub fn config(database_url: &str) -> Config {
         host: "127.0.0.1".into(),
         service_token: Some(TOKEN.into()),
         jwt_secret: Some(JWT_SECRET.into()),
+        stripe_webhook_secret: Some(STRIPE_SECRET.into()),
+        stripe_price_tiers: [("price_pro_monthly".to_owned(), "pro".to_owned())].into_iter().collect(),
         max_body_bytes: 1024 * 1024,
         ..Config::default()
     }

@@ -1,0 +1,83 @@
+//! `POST /webhooks/stripe`: subscription events from Stripe, verified by their signature (no bearer token).
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::AppState;
+use crate::error::ApiError;
+use crate::store::subscriptions::StripeOutcome;
+use crate::stripe::{self, Event};
+
+/// The answer to Stripe.
+#[derive(Serialize, ToSchema)]
+pub struct Received {
+    /// Always true.
+    pub received: bool,
+    /// `applied`, `duplicate` (seen before), `stale` (older than the state applied), or `ignored`.
+    pub outcome: &'static str,
+}
+
+fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, code, message)
+}
+
+/// Applies a Stripe event: `checkout.session.completed`, `customer.subscription.created|updated|deleted`,
+/// `invoice.paid`, `invoice.payment_failed` (others are acknowledged and ignored). Idempotent by event id.
+#[utoipa::path(post, path = "/webhooks/stripe", tag = "webhooks", security(()),
+    request_body(content = String, description = "The event, exactly as Stripe sent it", content_type = "application/json"),
+    params(("Stripe-Signature" = String, Header, description = "t=<unix s>,v1=<hex HMAC-SHA256>")),
+    responses(
+        (status = 200, body = Received),
+        (status = 400, description = "Bad or stale signature, or not an event", body = crate::error_schema::ErrorBody),
+        (status = 409, description = "The customer is not linked to a user yet; Stripe retries later", body = crate::error_schema::ErrorBody),
+        (status = 503, description = "STRIPE_WEBHOOK_SECRET is not set", body = crate::error_schema::ErrorBody)))]
+pub async fn stripe(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<axum::Json<Received>, ApiError> {
+    let Some(secret) = state.config.stripe_webhook_secret.as_deref() else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_configured",
+            "Stripe webhooks need STRIPE_WEBHOOK_SECRET",
+        ));
+    };
+    let header = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| bad("invalid_signature", "the Stripe-Signature header is required"))?;
+    let now = chrono::Utc::now().timestamp();
+    stripe::verify(secret, header, &body, now, state.config.stripe_tolerance_seconds)
+        .map_err(|e| bad("invalid_signature", e.to_string()))?;
+    let event: Event =
+        serde_json::from_slice(&body).map_err(|e| bad("invalid_event", format!("not a Stripe event: {e}")))?;
+    let change = stripe::change(&event).map_err(|e| bad("invalid_event", e))?;
+    let tiers = &state.config.stripe_price_tiers;
+    let plan_of = |price: &str| {
+        tiers.get(price).cloned().unwrap_or_else(|| {
+            tracing::warn!(price, "a Stripe price with no tier in stripe_price_tiers: the plan is the price id");
+            price.to_owned()
+        })
+    };
+    let outcome = state.store.apply_stripe(&event, &change, &plan_of).await?;
+    metrics::counter!("kairo_stripe_events_total", "type" => event.kind.clone(), "outcome" => format!("{outcome:?}"))
+        .increment(1);
+    let outcome = match outcome {
+        StripeOutcome::Applied => "applied",
+        StripeOutcome::Duplicate => "duplicate",
+        StripeOutcome::Stale => "stale",
+        StripeOutcome::Ignored => "ignored",
+        StripeOutcome::UnknownCustomer => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "unknown_customer",
+                format!("{}: the customer is not linked to a kairo user yet (no checkout.session.completed)", event.id),
+            ))
+        }
+    };
+    Ok(axum::Json(Received { received: true, outcome }))
+}

@@ -1,0 +1,177 @@
+//! Stripe webhooks over HTTP, on both backends: payloads built in the shape of Stripe's API objects and signed as
+//! Stripe signs them (HMAC-SHA256 of "{t}.{body}", computed here with the hmac crate); valid, forged, stale,
+//! replayed, out-of-order and duplicate deliveries.
+
+mod common;
+
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+use sha2::Sha256;
+
+fn signature(secret: &str, t: i64, body: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{t}.{body}").as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn event(id: &str, kind: &str, created: i64, object: Value) -> String {
+    json!({
+        "id": id, "object": "event", "api_version": "2024-06-20", "created": created, "type": kind,
+        "livemode": false, "pending_webhooks": 1, "request": { "id": null, "idempotency_key": null },
+        "data": { "object": object },
+    })
+    .to_string()
+}
+
+fn subscription(status: &str, price: &str, period_end: i64) -> Value {
+    json!({
+        "id": "sub_1Pabc", "object": "subscription", "customer": "cus_QXYZ", "status": status,
+        "current_period_end": period_end, "metadata": {},
+        "items": { "object": "list", "data": [
+            { "id": "si_1", "object": "subscription_item", "quantity": 1,
+              "price": { "id": price, "object": "price", "currency": "usd", "unit_amount": 1999 } }
+        ] },
+    })
+}
+
+async fn deliver(app: &common::App, body: &str, header: &str) -> (u16, Value) {
+    let r = app
+        .client
+        .post(format!("{}/webhooks/stripe", app.base))
+        .header("content-type", "application/json")
+        .header("Stripe-Signature", header)
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// The user's (plan, status) as GET /users/{id} reports them.
+async fn plan(app: &common::App, user: String) -> (String, String) {
+    let (_, u) = app.get(&format!("/users/{user}")).await;
+    let field = |k: &str| u[k].as_str().unwrap_or("").to_owned();
+    (field("subscription_plan"), field("subscription_status"))
+}
+
+async fn send(app: &common::App, body: &str) -> (u16, Value) {
+    let t = chrono::Utc::now().timestamp();
+    deliver(app, body, &format!("t={t},v1={}", signature(common::STRIPE_SECRET, t, body))).await
+}
+
+both_backends!(subscription_lifecycle, |app: common::App| async move {
+    let user = app.user("cash").await;
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(plan(&app, user.clone()).await, ("free".into(), "inactive".into()));
+
+    // a subscription event before the checkout that links the customer: 409, not recorded, so Stripe's retry works
+    let early = event(
+        "evt_early",
+        "customer.subscription.created",
+        now - 20,
+        subscription("active", "price_pro_monthly", now + 86_400),
+    );
+    let (s, body) = send(&app, &early).await;
+    assert_eq!((s, body["error"]["code"].as_str()), (409, Some("unknown_customer")), "{body}");
+
+    let checkout = event(
+        "evt_checkout",
+        "checkout.session.completed",
+        now - 10,
+        json!({
+            "id": "cs_test_1", "object": "checkout.session", "mode": "subscription", "client_reference_id": user,
+            "customer": "cus_QXYZ", "subscription": "sub_1Pabc", "payment_status": "paid", "status": "complete",
+        }),
+    );
+    let (s, body) = send(&app, &checkout).await;
+    assert_eq!((s, body["outcome"].as_str()), (200, Some("applied")), "{body}");
+
+    // Stripe's retry of the early event now applies: the price maps to the "pro" tier
+    let (s, body) = send(&app, &early).await;
+    assert_eq!((s, body["outcome"].as_str()), (200, Some("applied")), "{body}");
+    assert_eq!(plan(&app, user.clone()).await, ("pro".into(), "active".into()));
+
+    // replayed: acknowledged, nothing changes
+    let (s, body) = send(&app, &early).await;
+    assert_eq!((s, body["outcome"].as_str()), (200, Some("duplicate")), "{body}");
+
+    // a failed invoice, then an older "active" update arriving late: the newer state stands
+    let failed = event(
+        "evt_failed",
+        "invoice.payment_failed",
+        now,
+        json!({
+            "id": "in_1", "object": "invoice", "customer": "cus_QXYZ", "subscription": "sub_1Pabc", "status": "open",
+        }),
+    );
+    assert_eq!(send(&app, &failed).await.1["outcome"], "applied");
+    assert_eq!(plan(&app, user.clone()).await, ("pro".into(), "past_due".into()));
+    let late = event(
+        "evt_late",
+        "customer.subscription.updated",
+        now - 5,
+        subscription("active", "price_pro_monthly", now + 86_400),
+    );
+    let (s, body) = send(&app, &late).await;
+    assert_eq!((s, body["outcome"].as_str()), (200, Some("stale")), "{body}");
+    assert_eq!(plan(&app, user.clone()).await, ("pro".into(), "past_due".into()));
+
+    // paid again, then cancelled: back to the free plan
+    let paid = event(
+        "evt_paid",
+        "invoice.paid",
+        now + 1,
+        json!({
+            "id": "in_2", "object": "invoice", "customer": "cus_QXYZ", "subscription": "sub_1Pabc", "status": "paid",
+        }),
+    );
+    assert_eq!(send(&app, &paid).await.1["outcome"], "applied");
+    assert_eq!(plan(&app, user.clone()).await, ("pro".into(), "active".into()));
+    let deleted = event(
+        "evt_deleted",
+        "customer.subscription.deleted",
+        now + 2,
+        subscription("canceled", "price_pro_monthly", now + 86_400),
+    );
+    assert_eq!(send(&app, &deleted).await.1["outcome"], "applied");
+    assert_eq!(plan(&app, user.clone()).await, ("free".into(), "canceled".into()));
+
+    // an event kairo does not act on is acknowledged
+    let other = event("evt_other", "customer.created", now + 3, json!({ "id": "cus_2", "object": "customer" }));
+    assert_eq!(send(&app, &other).await.1["outcome"], "ignored");
+    app.stop().await;
+});
+
+both_backends!(signatures_are_checked_before_anything_is_written, |app: common::App| async move {
+    let user = app.user("cash").await;
+    let now = chrono::Utc::now().timestamp();
+    let body = event(
+        "evt_sig",
+        "checkout.session.completed",
+        now,
+        json!({
+            "id": "cs_test_2", "object": "checkout.session", "client_reference_id": user, "customer": "cus_SIG",
+        }),
+    );
+    // forged: signed with another secret
+    let forged = format!("t={now},v1={}", signature("whsec_other", now, &body));
+    let (s, e) = deliver(&app, &body, &forged).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (400, Some("invalid_signature")), "{e}");
+    // tampered: the right secret over another body
+    let tampered = format!("t={now},v1={}", signature(common::STRIPE_SECRET, now, "{}"));
+    assert_eq!(deliver(&app, &body, &tampered).await.0, 400);
+    // stale: signed 301 s ago (Stripe's tolerance is 300 s)
+    let old = now - 301;
+    let (s, e) = deliver(&app, &body, &format!("t={old},v1={}", signature(common::STRIPE_SECRET, old, &body))).await;
+    assert_eq!(s, 400);
+    assert!(e["error"]["message"].as_str().unwrap().contains("300 s tolerated"), "{e}");
+    // no header, malformed header
+    assert_eq!(deliver(&app, &body, "").await.0, 400);
+    assert_eq!(deliver(&app, &body, "v1=abc").await.0, 400);
+    // one of several v1 signatures (a secret being rolled) is enough; nothing was written before it
+    let good = signature(common::STRIPE_SECRET, now, &body);
+    let (s, r) = deliver(&app, &body, &format!("t={now},v1={},v1={good}", "0".repeat(64))).await;
+    assert_eq!((s, r["outcome"].as_str()), (200, Some("applied")), "{r}");
+    app.stop().await;
+});
