@@ -33,6 +33,8 @@ pub struct Config {
     /// Stripe price id → plan name (`[stripe_price_tiers]` in the file, or
     /// `STRIPE_PRICE_TIERS=price_a=pro,price_b=premium`).
     pub stripe_price_tiers: std::collections::BTreeMap<String, String>,
+    /// The plan named to end users when a feature needs a paid plan (`pro`).
+    pub premium_plan: String,
     /// Dev mode: a missing service token is generated and printed instead of being a start-up error.
     pub dev: bool,
     /// Background workers claiming jobs in this process (default 1: recomputation yields the CPU to requests; run
@@ -58,6 +60,7 @@ impl Default for Config {
             stripe_webhook_secret: None,
             stripe_tolerance_seconds: 300,
             stripe_price_tiers: Default::default(),
+            premium_plan: "pro".into(),
             dev: false,
             workers: 1,
             max_body_bytes: 8 * 1024 * 1024,

@@ -175,3 +175,53 @@ both_backends!(signatures_are_checked_before_anything_is_written, |app: common::
     assert_eq!((s, r["outcome"].as_str()), (200, Some("applied")), "{r}");
     app.stop().await;
 });
+
+both_backends!(paid_features_follow_the_subscription, |app: common::App| async move {
+    // An end user on the free plan gets the basic metrics; the full set and blended benchmarks answer 402 naming
+    // the plan, until a Stripe subscription to a price of that plan is active.
+    let user = app.user("cash").await;
+    let now = chrono::Utc::now().timestamp();
+    let claims = json!({ "sub": user, "exp": now + 600 });
+    let key = jsonwebtoken::EncodingKey::from_secret(common::JWT_SECRET.as_bytes());
+    let token = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap();
+    let get = |path: String| {
+        let req = app.client.get(format!("{}{path}", app.base)).bearer_auth(&token);
+        async move {
+            let r = req.send().await.unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (s, e) = get(format!("/users/{user}/metrics")).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (402, Some("plan_required")), "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("pro plan"), "{e}");
+    assert_eq!(e["error"]["details"]["required_plan"], "pro");
+    let (s, basic) = get(format!("/users/{user}/metrics?set=basic")).await;
+    assert_eq!(s, 200, "{basic}");
+    assert!(basic.get("risk").is_none() && basic.get("pnl").is_some(), "{basic}");
+    let (s, e) = get(format!("/users/{user}/comparative?benchmark=SPY:0.6,AGG:0.4")).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (402, Some("plan_required")), "{e}");
+    let (s, e) = get(format!("/users/{user}/metrics?set=everything")).await;
+    assert_eq!((s, e["error"]["details"]["field"].as_str()), (422, Some("set")), "{e}");
+    // the service token is not gated
+    let (s, _) = app.get(&format!("/users/{user}/metrics")).await;
+    assert_eq!(s, 200);
+
+    let checkout = event(
+        "evt_g1",
+        "checkout.session.completed",
+        now - 2,
+        json!({
+            "id": "cs_g", "object": "checkout.session", "client_reference_id": user, "customer": "cus_G",
+            "subscription": "sub_G",
+        }),
+    );
+    assert_eq!(send(&app, &checkout).await.0, 200);
+    let mut sub = subscription("active", "price_pro_monthly", now + 86_400);
+    sub["customer"] = json!("cus_G");
+    sub["id"] = json!("sub_G");
+    assert_eq!(send(&app, &event("evt_g2", "customer.subscription.created", now - 1, sub)).await.0, 200);
+    let (s, full) = get(format!("/users/{user}/metrics")).await;
+    assert_eq!(s, 200, "{full}");
+    assert!(full.get("risk").is_some(), "{full}");
+    app.stop().await;
+});

@@ -1,34 +1,72 @@
 //! `GET /users/{id}/metrics` (cached by the jobs, never waiting on them) and `GET /users/{id}/comparative`.
 
 use axum::extract::{Path, Query, State};
+use axum::Extension;
 use chrono::NaiveDate;
 use kairo_core::compare::{compare, Benchmark, CompareOptions};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{users, AppState};
+use super::auth::Principal;
+use super::{plans, users, AppState};
 use crate::analysis;
 use crate::error::{ApiError, ApiResult};
 
+/// Query of the metrics.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsParams {
+    /// `full` (default: with the risk metrics, a paid plan for end users) or `basic` (P&L and trade statistics).
+    pub set: Option<String>,
+}
+
 /// P&L, win rate, profit factor and risk metrics. Served from the cache the jobs fill; `stale` tells whether
-/// trades arrived since. The first read of a user with no cached figures computes them.
-#[utoipa::path(get, path = "/users/{id}/metrics", params(("id" = String, Path)),
-    responses((status = 200, description = "{ trades, pnl, trade_stats, risk, stale }"), (status = 404, body = crate::error_schema::ErrorBody)))]
-pub async fn metrics(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<axum::Json<Value>> {
+/// trades arrived since. The first read of a user with no cached figures computes them. An end user on the free
+/// plan gets the basic set (`set=basic`); the full set answers 402 naming the plan needed.
+#[utoipa::path(get, path = "/users/{id}/metrics", params(("id" = String, Path), MetricsParams),
+    responses((status = 200, description = "{ trades, pnl, trade_stats, risk, stale }"),
+        (status = 402, description = "The full set needs a paid plan", body = crate::error_schema::ErrorBody),
+        (status = 404, body = crate::error_schema::ErrorBody)))]
+pub async fn metrics(
+    State(s): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path(id): Path<String>,
+    Query(p): Query<MetricsParams>,
+) -> ApiResult<axum::Json<Value>> {
     let id = users::user_id(&id)?;
+    let basic = match p.set.as_deref() {
+        None | Some("full") => false,
+        Some("basic") => true,
+        Some(other) => {
+            return Err(ApiError::invalid("invalid_set", "set", format!("set must be basic or full, got {other:?}")))
+        }
+    };
+    if !basic {
+        plans::require_paid(&s, principal, "The full metrics set (risk metrics)").await?;
+    }
+    let mut body = cached_or_computed(&s, id).await?;
+    if basic {
+        if let Some(o) = body.as_object_mut() {
+            o.remove("risk");
+        }
+    }
+    Ok(axum::Json(body))
+}
+
+async fn cached_or_computed(s: &AppState, id: uuid::Uuid) -> ApiResult<Value> {
     // A cached document exists only for a stored user: two queries on the hot path.
     if let Some((counted, mut body)) = s.store.cached_metrics(id).await? {
         let stored = s.store.trade_count(id).await?;
         body["stale"] = json!(stored != counted);
-        return Ok(axum::Json(body));
+        return Ok(body);
     }
-    let user = users::load(&s, id).await?;
+    let user = users::load(s, id).await?;
     let trades = s.store.trades(user.id).await?;
     let prices = analysis::prices(&s.store, &trades, &[]).await?;
     let mut body = analysis::metrics_body(&trades, &prices);
     s.store.put_metrics(user.id, trades.len() as i64, &body).await?;
     body["stale"] = json!(false);
-    Ok(axum::Json(body))
+    Ok(body)
 }
 
 /// Query of the comparison.
@@ -46,14 +84,20 @@ pub struct ComparativeParams {
 /// kairo-core's comparison of the user's portfolio with the benchmark: both return series, alpha/beta, capture,
 /// monthly table, equity curves and the same-dollar shadow benchmark.
 #[utoipa::path(get, path = "/users/{id}/comparative", params(("id" = String, Path), ComparativeParams),
-    responses((status = 200, description = "kairo-core's Comparison"), (status = 422, body = crate::error_schema::ErrorBody)))]
+    responses((status = 200, description = "kairo-core's Comparison"),
+        (status = 402, description = "A blended benchmark needs a paid plan", body = crate::error_schema::ErrorBody),
+        (status = 422, body = crate::error_schema::ErrorBody)))]
 pub async fn comparative(
     State(s): State<AppState>,
+    Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
     Query(p): Query<ComparativeParams>,
 ) -> ApiResult<axum::Json<Value>> {
     let user = users::load(&s, users::user_id(&id)?).await?;
     let bench: Benchmark = p.benchmark.as_deref().unwrap_or("SPY").parse()?;
+    if bench.components().len() > 1 {
+        plans::require_paid(&s, principal, "A custom blended benchmark").await?;
+    }
     let symbols: Vec<String> = bench.components().iter().map(|(s, _)| s.clone()).collect();
     let trades = s.store.trades(user.id).await?;
     if trades.is_empty() {

@@ -4,6 +4,7 @@ mod analytics;
 pub mod auth;
 mod compliance;
 mod ops;
+mod plans;
 mod trades;
 mod users;
 mod webhooks;
