@@ -11,6 +11,8 @@ use serde_json::Value;
 use sha2::Sha256;
 use uuid::Uuid;
 
+use crate::api::auth::constant_time_eq;
+
 /// Why a payload's signature is refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SignatureError {
@@ -63,10 +65,6 @@ pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
     mac.update(b".");
     mac.update(body);
     hex::encode(mac.finalize().into_bytes())
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The envelope of a Stripe event.

@@ -96,7 +96,8 @@ fn path_user(path: &str) -> Option<Uuid> {
     rest.split('/').next()?.parse().ok()
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Equality whose time does not depend on where the inputs differ (secrets, signatures).
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
