@@ -35,6 +35,13 @@ pub struct Config {
     pub stripe_price_tiers: std::collections::BTreeMap<String, String>,
     /// The plan named to end users when a feature needs a paid plan (`pro`).
     pub premium_plan: String,
+    /// Requests per minute of an end user by subscription plan (`[rate_limits]`, or
+    /// `KAIRO_RATE_LIMITS=free=120,pro=1200`).
+    pub rate_limits: std::collections::BTreeMap<String, u32>,
+    /// Requests per minute of an end user whose plan `rate_limits` does not list.
+    pub rate_limit_default: u32,
+    /// Requests per minute of the service token (0: no limit; `KAIRO_RATE_LIMIT_SERVICE`).
+    pub rate_limit_service: u32,
     /// Dev mode: a missing service token is generated and printed instead of being a start-up error.
     pub dev: bool,
     /// Background workers claiming jobs in this process (default 1: recomputation yields the CPU to requests; run
@@ -61,6 +68,9 @@ impl Default for Config {
             stripe_tolerance_seconds: 300,
             stripe_price_tiers: Default::default(),
             premium_plan: "pro".into(),
+            rate_limits: [("free".to_owned(), 120)].into_iter().collect(),
+            rate_limit_default: 1200,
+            rate_limit_service: 0,
             dev: false,
             workers: 1,
             max_body_bytes: 8 * 1024 * 1024,
@@ -131,15 +141,24 @@ impl Config {
             }
         }
         if let Some(v) = text("STRIPE_PRICE_TIERS") {
-            for pair in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                let Some((price, plan)) = pair.split_once('=') else {
-                    return Err(ConfigError::Invalid {
-                        name: "STRIPE_PRICE_TIERS",
-                        reason: format!("{pair:?} is not price_id=plan"),
-                    });
-                };
-                c.stripe_price_tiers.insert(price.trim().to_owned(), plan.trim().to_owned());
-            }
+            c.stripe_price_tiers.extend(pairs("STRIPE_PRICE_TIERS", &v)?);
+        }
+        if let Some(v) = text("KAIRO_RATE_LIMITS") {
+            c.rate_limits = pairs("KAIRO_RATE_LIMITS", &v)?
+                .into_iter()
+                .map(|(plan, n)| {
+                    n.parse().map(|n| (plan, n)).map_err(|_| ConfigError::Invalid {
+                        name: "KAIRO_RATE_LIMITS",
+                        reason: format!("{n:?} is not a number of requests a minute"),
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(v) = text("KAIRO_RATE_LIMIT_SERVICE") {
+            c.rate_limit_service = v.parse().map_err(|_| ConfigError::Invalid {
+                name: "KAIRO_RATE_LIMIT_SERVICE",
+                reason: format!("not a number of requests a minute: {v:?}"),
+            })?;
         }
         if let Some(v) = text("ALPACA_DATA_URL") {
             c.alpaca_data_url = v;
@@ -160,4 +179,17 @@ impl Config {
         }
         Ok(c)
     }
+}
+
+/// `a=b,c=d` as pairs; `name` is the variable, for the error.
+fn pairs(name: &'static str, v: &str) -> Result<Vec<(String, String)>, ConfigError> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .ok_or_else(|| ConfigError::Invalid { name, reason: format!("{pair:?} is not key=value") })
+        })
+        .collect()
 }

@@ -71,6 +71,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, Box<dyn std:
         config: Arc::new(config.clone()),
         token: token.into(),
         jwt: config.jwt_secret.as_deref().map(api::auth::JwtVerifier::new),
+        limits: api::limits::Limits::new(&config),
         wake: wake.clone(),
         prometheus: prometheus(),
     };

@@ -71,3 +71,34 @@ async fn the_authorization_matrix() {
     assert_eq!(call(&app, "GET", &format!("/users/{alice}"), Some(&no_exp)).await.0, 401);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_follow_the_plan_and_the_token() {
+    // free users: 3 requests a minute; the service token: 5
+    let Some(app) = common::app_with(common::Backend::Sqlite, |c| {
+        c.rate_limits = [("free".to_owned(), 3)].into_iter().collect();
+        c.rate_limit_service = 5;
+    })
+    .await
+    else {
+        return;
+    };
+    let alice = app.user("cash").await; // service request 1
+    let token = jwt(&alice, 600, common::JWT_SECRET);
+    let path = format!("/users/{alice}/compliance");
+    for i in 0..3 {
+        assert_eq!(call(&app, "GET", &path, Some(&token)).await.0, 200, "request {i}");
+    }
+    let r = app.client.get(format!("{}{path}", app.base)).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 429);
+    let retry: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=20).contains(&retry), "Retry-After {retry}"); // one request every 20 s
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+    // another caller has its own allowance: the service token, up to its own limit
+    for i in 1..5 {
+        assert_eq!(call(&app, "GET", &path, Some(common::TOKEN)).await.0, 200, "service request {}", i + 1);
+    }
+    assert_eq!(call(&app, "GET", &path, Some(common::TOKEN)).await.0, 429);
+    app.stop().await;
+}

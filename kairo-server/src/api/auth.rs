@@ -86,6 +86,9 @@ pub async fn require(State(state): State<AppState>, mut req: Request, next: Next
             ));
         }
     }
+    if let Some(refused) = state.limits.check(&state.store, principal).await? {
+        return Ok(refused);
+    }
     req.extensions_mut().insert(principal);
     Ok(next.run(req).await)
 }

@@ -3,6 +3,7 @@
 mod analytics;
 pub mod auth;
 mod compliance;
+pub mod limits;
 mod ops;
 mod plans;
 mod trades;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub token: Arc<str>,
     /// Verifies end users' JWTs (`None` without `KAIRO_JWT_SECRET`: only the service token is accepted).
     pub jwt: Option<auth::JwtVerifier>,
+    /// Request rate limits per caller.
+    pub limits: limits::Limits,
     /// Wakes the workers when jobs are queued.
     pub wake: Arc<Notify>,
     /// The Prometheus registry.

@@ -87,7 +87,21 @@ pub async fn app(backend: Backend) -> Option<App> {
 }
 
 pub async fn app_on(url: &str, dir: Option<TempDir>) -> App {
-    let server = kairo_server::start(config(url), TOKEN.into()).await.unwrap();
+    app_configured(config(url), dir).await
+}
+
+/// Starts the app on `backend` with the test configuration changed by `edit`.
+#[allow(dead_code)] // not every test binary changes the configuration
+pub async fn app_with(backend: Backend, edit: impl FnOnce(&mut Config)) -> Option<App> {
+    let (url, dir) = fresh_database(backend).await?;
+    let mut c = config(&url);
+    edit(&mut c);
+    Some(app_configured(c, dir).await)
+}
+
+async fn app_configured(c: Config, dir: Option<TempDir>) -> App {
+    let url = c.database_url.clone();
+    let server = kairo_server::start(c, TOKEN.into()).await.unwrap();
     let base = format!("http://{}", server.addr);
     App { base, client: reqwest::Client::new(), server: Some(server), database_url: url.to_owned(), _dir: dir }
 }
