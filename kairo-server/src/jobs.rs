@@ -29,6 +29,10 @@ pub async fn recompute(store: &Store, user_id: Uuid, since: Option<DateTime<Utc>
     .await
     .map_err(|e| format!("the computation stopped: {e}"))??;
     store.upsert_audit(user_id, &rows).await.map_err(|e| e.to_string())?;
+    for r in rows.iter().filter(|r| r.status != kairo_core::compliance::Status::Pass) {
+        metrics::counter!("kairo_compliance_results_total", "check" => r.check_name, "status" => r.status.as_str())
+            .increment(1);
+    }
     store.put_metrics(user_id, count, &body).await.map_err(|e| e.to_string())?;
     Ok(())
 }

@@ -8,6 +8,9 @@ both_backends!(health_docs_and_auth, |app: common::App| async move {
     let (s, body) = app.get("/health").await;
     assert_eq!(s, 200);
     assert_eq!(body["status"], "ok");
+    assert_eq!(body["jobs"]["queued"], 0, "{body}");
+    assert!(body["jobs"]["oldest_age_seconds"].is_null(), "{body}");
+    assert!(body["pool"]["open"].as_u64().unwrap() >= 1, "{body}");
     let spec: serde_json::Value =
         app.client.get(format!("{}/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
     for path in [
@@ -20,6 +23,7 @@ both_backends!(health_docs_and_auth, |app: common::App| async move {
         "/users/{id}/metrics",
         "/users/{id}/comparative",
         "/health",
+        "/webhooks/stripe",
     ] {
         assert!(spec["paths"][path].is_object(), "{path} missing from the OpenAPI document");
     }
@@ -42,6 +46,9 @@ both_backends!(health_docs_and_auth, |app: common::App| async move {
     assert_eq!((s, body["error"]["code"].as_str()), (404, Some("not_found")));
     let metrics = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("kairo_http_requests_total"));
+    for gauge in ["kairo_jobs_pending", "kairo_jobs_oldest_age_seconds", "kairo_db_pool_connections{state=\"idle\"}"] {
+        assert!(metrics.contains(gauge), "{gauge} missing from /metrics");
+    }
     app.stop().await;
 });
 

@@ -8,12 +8,24 @@ use serde_json::json;
 use super::AppState;
 use crate::error::ApiError;
 
-/// Liveness and a database round trip.
+/// Liveness, a database round trip, the job queue (length, age of the oldest job) and the connection pool.
 #[utoipa::path(get, path = "/health", security(()),
-    responses((status = 200, description = "{ status: ok, database }"), (status = 503, description = "database unreachable")))]
+    responses((status = 200, description = "{ status: ok, database, jobs: { queued, oldest_age_seconds }, pool: { open, idle } }"),
+        (status = 503, description = "database unreachable")))]
 pub async fn health(State(s): State<AppState>) -> impl IntoResponse {
-    match s.store.ping().await {
-        Ok(()) => (StatusCode::OK, axum::Json(json!({ "status": "ok", "database": s.store.backend() }))),
+    match s.store.queue().await {
+        Ok((queued, oldest)) => {
+            let (open, idle) = s.store.pool();
+            (
+                StatusCode::OK,
+                axum::Json(json!({
+                    "status": "ok",
+                    "database": s.store.backend(),
+                    "jobs": { "queued": queued, "oldest_age_seconds": oldest.map(age_seconds) },
+                    "pool": { "open": open, "idle": idle },
+                })),
+            )
+        }
         Err(e) => (
             StatusCode::SERVICE_UNAVAILABLE,
             axum::Json(
@@ -23,11 +35,19 @@ pub async fn health(State(s): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// Prometheus metrics.
+fn age_seconds(t: chrono::DateTime<chrono::Utc>) -> f64 {
+    (chrono::Utc::now() - t).num_milliseconds().max(0) as f64 / 1e3
+}
+
+/// Prometheus metrics; the queue and pool gauges are read at each scrape.
 pub async fn prometheus(State(s): State<AppState>) -> impl IntoResponse {
-    if let Ok(n) = s.store.pending_jobs().await {
+    if let Ok((n, oldest)) = s.store.queue().await {
         metrics::gauge!("kairo_jobs_pending").set(n as f64);
+        metrics::gauge!("kairo_jobs_oldest_age_seconds").set(oldest.map_or(0.0, age_seconds));
     }
+    let (open, idle) = s.store.pool();
+    metrics::gauge!("kairo_db_pool_connections", "state" => "idle").set(idle as f64);
+    metrics::gauge!("kairo_db_pool_connections", "state" => "in_use").set(open.saturating_sub(idle as u32) as f64);
     ([("content-type", "text/plain; version=0.0.4")], s.prometheus.render())
 }
 

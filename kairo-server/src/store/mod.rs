@@ -432,13 +432,24 @@ impl Store {
         Ok(())
     }
 
-    /// Jobs waiting or running.
-    pub async fn pending_jobs(&self) -> StoreResult<i64> {
-        let n: i64 = match self {
-            Store::Sqlite(p) => sqlx::query_scalar("SELECT COUNT(*) FROM kairo_jobs").fetch_one(&p.pool).await?,
-            Store::Postgres(p) => sqlx::query_scalar("SELECT COUNT(*) FROM kairo_jobs").fetch_one(p).await?,
-        };
-        Ok(n)
+    /// Jobs waiting or running, and when the oldest of them was queued.
+    pub async fn queue(&self) -> StoreResult<(i64, Option<DateTime<Utc>>)> {
+        const SQL: &str = "SELECT COUNT(*), MIN(created_at) FROM kairo_jobs";
+        Ok(match self {
+            Store::Sqlite(p) => {
+                let (n, oldest): (i64, Option<String>) = sqlx::query_as(SQL).fetch_one(&p.pool).await?;
+                (n, oldest.as_deref().map(sqlite::parse_ts).transpose()?)
+            }
+            Store::Postgres(p) => sqlx::query_as(SQL).fetch_one(p).await?,
+        })
+    }
+
+    /// Connections of the request pool: (open, idle).
+    pub fn pool(&self) -> (u32, usize) {
+        match self {
+            Store::Sqlite(p) => (p.pool.size(), p.pool.num_idle()),
+            Store::Postgres(p) => (p.size(), p.num_idle()),
+        }
     }
 
     /// The cached metrics of a user and the trade count they were computed for.
