@@ -49,6 +49,11 @@ pub struct Config {
     pub workers: usize,
     /// Largest accepted request body, bytes.
     pub max_body_bytes: usize,
+    /// Longest a request may take, seconds (`KAIRO_REQUEST_TIMEOUT_SECONDS`); then 503 `timeout`.
+    pub request_timeout_seconds: u64,
+    /// Origins a browser may call the API from (`KAIRO_CORS_ORIGINS=https://app.example.com,...`; `*` for any;
+    /// none by default: no CORS headers).
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for Config {
@@ -74,6 +79,8 @@ impl Default for Config {
             dev: false,
             workers: 1,
             max_body_bytes: 8 * 1024 * 1024,
+            request_timeout_seconds: 30,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -160,10 +167,22 @@ impl Config {
                 reason: format!("not a number of requests a minute: {v:?}"),
             })?;
         }
+        if let Some(v) = text("KAIRO_REQUEST_TIMEOUT_SECONDS") {
+            c.request_timeout_seconds = number("KAIRO_REQUEST_TIMEOUT_SECONDS", &v)?;
+        }
+        if let Some(v) = text("KAIRO_MAX_BODY_BYTES") {
+            c.max_body_bytes = number("KAIRO_MAX_BODY_BYTES", &v)?;
+        }
+        if let Some(v) = text("KAIRO_CORS_ORIGINS") {
+            c.cors_origins = v.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect();
+        }
         if let Some(v) = text("ALPACA_DATA_URL") {
             c.alpaca_data_url = v;
         }
         c.dev = c.dev || dev;
+        if c.request_timeout_seconds == 0 {
+            return Err(ConfigError::Invalid { name: "request_timeout_seconds", reason: "must be at least 1".into() });
+        }
         if c.pool_min > c.pool_max || c.pool_max == 0 {
             return Err(ConfigError::Invalid {
                 name: "pool_max",
@@ -192,4 +211,9 @@ fn pairs(name: &'static str, v: &str) -> Result<Vec<(String, String)>, ConfigErr
                 .ok_or_else(|| ConfigError::Invalid { name, reason: format!("{pair:?} is not key=value") })
         })
         .collect()
+}
+
+/// A whole number from variable `name`.
+fn number<T: std::str::FromStr>(name: &'static str, v: &str) -> Result<T, ConfigError> {
+    v.parse().map_err(|_| ConfigError::Invalid { name, reason: format!("not a whole number: {v:?}") })
 }

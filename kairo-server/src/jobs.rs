@@ -18,6 +18,11 @@ pub async fn recompute(store: &Store, user_id: Uuid, since: Option<DateTime<Utc>
     let Some(user) = store.user(user_id).await.map_err(|e| e.to_string())? else {
         return Ok(()); // the user is gone: nothing to do
     };
+    // Also from the first trade with no rows at all: a job that died with its process leaves its trades so.
+    let since = match (since, store.first_unaudited(user_id).await.map_err(|e| e.to_string())?) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (since, _) => since,
+    };
     let trades = store.trades(user_id).await.map_err(|e| e.to_string())?;
     let prices = analysis::prices(store, &trades, &[]).await.map_err(|e| e.to_string())?;
     // The computation runs on a blocking thread: the runtime's threads keep answering requests meanwhile.

@@ -102,3 +102,29 @@ async fn rate_limits_follow_the_plan_and_the_token() {
     assert_eq!(call(&app, "GET", &path, Some(common::TOKEN)).await.0, 429);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_allows_the_configured_origins_only() {
+    let Some(app) = common::app_with(common::Backend::Sqlite, |c| {
+        c.cors_origins = vec!["https://app.example.com".into()];
+    })
+    .await
+    else {
+        return;
+    };
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, format!("{}/trades", app.base))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "authorization,content-type")
+            .send()
+    };
+    let ok = preflight("https://app.example.com").await.unwrap();
+    assert_eq!(ok.headers().get("access-control-allow-origin").unwrap(), "https://app.example.com");
+    let methods = ok.headers().get("access-control-allow-methods").unwrap().to_str().unwrap().to_owned();
+    assert!(methods.contains("POST"), "{methods}");
+    let other = preflight("https://evil.example.net").await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+    app.stop().await;
+}

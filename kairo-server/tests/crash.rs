@@ -116,7 +116,9 @@ async fn crash_and_recover(backend: common::Backend) {
     let u = store.user(id).await.unwrap().unwrap();
     let expected = kairo_server::analysis::audit_rows(&u, &stored, None).unwrap().len() as i64;
     let mut rows = 0;
-    for _ in 0..600 {
+    // A job that died with the server comes back when its lease expires (JOB_LEASE, 60 s); the next job of the
+    // user covers trades left without rows at once, so this usually takes a few seconds.
+    for _ in 0..1_600 {
         rows = store.audit_count(id).await.unwrap();
         if rows == expected {
             break;

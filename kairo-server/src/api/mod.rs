@@ -12,9 +12,9 @@ mod webhooks;
 
 use std::sync::Arc;
 
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, Request, State};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -122,6 +122,7 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{id}/comparative", get(analytics::comparative))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::require));
     let max_body = state.config.max_body_bytes;
+    let cors = cors(&state.config.cors_origins);
     Router::new()
         .merge(protected)
         .route("/health", get(ops::health))
@@ -129,7 +130,41 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::prometheus))
         .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
         .fallback(ops::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), deadline))
         .layer(middleware::from_fn(observe))
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .layer(cors)
         .with_state(state)
+}
+
+/// CORS for the configured origins (none: no CORS headers, browsers on other origins are refused).
+fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let layer = CorsLayer::new()
+        .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+        .allow_headers([axum::http::header::AUTHORIZATION, axum::http::header::CONTENT_TYPE]);
+    if origins.iter().any(|o| o == "*") {
+        return layer.allow_origin(AllowOrigin::any());
+    }
+    let list: Vec<axum::http::HeaderValue> = origins.iter().filter_map(|o| o.parse().ok()).collect();
+    if list.is_empty() {
+        CorsLayer::new()
+    } else {
+        layer.allow_origin(list)
+    }
+}
+
+/// Ends a request that runs past `request_timeout_seconds` with 503 `timeout` (a database transaction in flight
+/// is rolled back; a trade already committed stays, and a retry with its `external_id` returns it).
+async fn deadline(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = std::time::Duration::from_secs(state.config.request_timeout_seconds);
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!("the request took longer than {} s", limit.as_secs()),
+        )
+        .into_response(),
+    }
 }

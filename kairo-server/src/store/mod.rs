@@ -432,6 +432,25 @@ impl Store {
         Ok(())
     }
 
+    /// When the user's earliest trade without audit rows was executed (trades a job lost in a crash leaves
+    /// without rows until its lease expires; the next job of the user covers them at once).
+    pub async fn first_unaudited(&self, user_id: Uuid) -> StoreResult<Option<DateTime<Utc>>> {
+        let sql = |p: &str| {
+            format!(
+                "SELECT MIN(t.executed_at) FROM trades t WHERE t.user_id = {p}
+                 AND NOT EXISTS (SELECT 1 FROM compliance_audit a WHERE a.trade_id = t.id)"
+            )
+        };
+        Ok(match self {
+            Store::Sqlite(p) => {
+                let at: Option<String> =
+                    sqlx::query_scalar(&sql("?")).bind(user_id.to_string()).fetch_one(&p.pool).await?;
+                at.as_deref().map(sqlite::parse_ts).transpose()?
+            }
+            Store::Postgres(p) => sqlx::query_scalar(&sql("$1")).bind(user_id).fetch_one(p).await?,
+        })
+    }
+
     /// Jobs waiting or running, and when the oldest of them was queued.
     pub async fn queue(&self) -> StoreResult<(i64, Option<DateTime<Utc>>)> {
         const SQL: &str = "SELECT COUNT(*), MIN(created_at) FROM kairo_jobs";
