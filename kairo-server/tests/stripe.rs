@@ -35,17 +35,7 @@ fn subscription(status: &str, price: &str, period_end: i64) -> Value {
 }
 
 async fn deliver(app: &common::App, body: &str, header: &str) -> (u16, Value) {
-    let r = app
-        .client
-        .post(format!("{}/webhooks/stripe", app.base))
-        .header("content-type", "application/json")
-        .header("Stripe-Signature", header)
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
+    app.post_text("/webhooks/stripe", body, &[("Stripe-Signature", header)]).await
 }
 
 /// The user's (plan, status) as GET /users/{id} reports them.

@@ -120,15 +120,16 @@ impl App {
     }
 
     pub async fn post_raw(&self, path: &str, body: &str) -> (u16, Value) {
-        let r = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(TOKEN)
-            .header("content-type", "application/json")
-            .body(body.to_owned())
-            .send()
-            .await
-            .unwrap();
+        self.post_text(path, body, &[("authorization", &format!("Bearer {TOKEN}"))]).await
+    }
+
+    /// POSTs `body` as JSON text with `headers` (and no token unless one of them carries it).
+    pub async fn post_text(&self, path: &str, body: &str, headers: &[(&str, &str)]) -> (u16, Value) {
+        let mut req = self.client.post(format!("{}{path}", self.base)).header("content-type", "application/json");
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        let r = req.body(body.to_owned()).send().await.unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
