@@ -26,6 +26,27 @@ pub struct Config {
     pub alpaca_secret_key: Option<String>,
     /// Alpaca data API base URL.
     pub alpaca_data_url: String,
+    /// Bar adjustment of the closes (`ALPACA_ADJUSTMENT`: `all` = split and dividend adjusted, total return;
+    /// `raw`, `split`, `dividend`).
+    pub alpaca_adjustment: String,
+    /// Alpaca data feed (`ALPACA_FEED`: `iex` works with free keys; `sip` needs a paid data plan).
+    pub alpaca_feed: String,
+    /// Timeout of one Alpaca request, seconds.
+    pub alpaca_timeout_seconds: u64,
+    /// Retries of a refresh after a 429 or 5xx (`ALPACA_RETRIES`), with exponential backoff from
+    /// `alpaca_backoff_ms` (`Retry-After` wins when Alpaca sends it).
+    pub alpaca_retries: u32,
+    /// The first backoff, milliseconds.
+    pub alpaca_backoff_ms: u64,
+    /// Symbols kept fresh besides those users hold (`KAIRO_BENCHMARK_SYMBOLS=SPY,QQQ,IWM,AGG`).
+    pub benchmark_symbols: Vec<String>,
+    /// How long loaded closes count as fresh, seconds (`KAIRO_BENCHMARK_TTL_SECONDS`, 24 h).
+    pub benchmark_ttl_seconds: u64,
+    /// The first date loaded from Alpaca (`KAIRO_BENCHMARK_START`).
+    pub benchmark_start: chrono::NaiveDate,
+    /// Period of the background refresher, seconds (`KAIRO_BENCHMARK_REFRESH_SECONDS`, daily; 0 turns it off;
+    /// it runs only with Alpaca keys).
+    pub benchmark_refresh_seconds: u64,
     /// Stripe webhook signing secret.
     pub stripe_webhook_secret: Option<String>,
     /// How old a webhook signature may be, seconds (Stripe's default tolerance, 300).
@@ -69,6 +90,15 @@ impl Default for Config {
             alpaca_api_key: None,
             alpaca_secret_key: None,
             alpaca_data_url: "https://data.alpaca.markets".into(),
+            alpaca_adjustment: "all".into(),
+            alpaca_feed: "iex".into(),
+            alpaca_timeout_seconds: 10,
+            alpaca_retries: 4,
+            alpaca_backoff_ms: 500,
+            benchmark_symbols: ["SPY", "QQQ", "IWM", "AGG"].map(String::from).to_vec(),
+            benchmark_ttl_seconds: 24 * 3600,
+            benchmark_start: chrono::NaiveDate::from_ymd_opt(2015, 1, 2).unwrap_or_default(),
+            benchmark_refresh_seconds: 24 * 3600,
             stripe_webhook_secret: None,
             stripe_tolerance_seconds: 300,
             stripe_price_tiers: Default::default(),
@@ -178,6 +208,45 @@ impl Config {
         }
         if let Some(v) = text("ALPACA_DATA_URL") {
             c.alpaca_data_url = v;
+        }
+        if let Some(v) = text("ALPACA_ADJUSTMENT") {
+            c.alpaca_adjustment = v;
+        }
+        if let Some(v) = text("ALPACA_FEED") {
+            c.alpaca_feed = v;
+        }
+        if let Some(v) = text("ALPACA_RETRIES") {
+            c.alpaca_retries = number("ALPACA_RETRIES", &v)?;
+        }
+        if let Some(v) = text("ALPACA_BACKOFF_MS") {
+            c.alpaca_backoff_ms = number("ALPACA_BACKOFF_MS", &v)?;
+        }
+        if let Some(v) = text("KAIRO_BENCHMARK_SYMBOLS") {
+            c.benchmark_symbols = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        }
+        if let Some(v) = text("KAIRO_BENCHMARK_TTL_SECONDS") {
+            c.benchmark_ttl_seconds = number("KAIRO_BENCHMARK_TTL_SECONDS", &v)?;
+        }
+        if let Some(v) = text("KAIRO_BENCHMARK_REFRESH_SECONDS") {
+            c.benchmark_refresh_seconds = number("KAIRO_BENCHMARK_REFRESH_SECONDS", &v)?;
+        }
+        if let Some(v) = text("KAIRO_BENCHMARK_START") {
+            c.benchmark_start = v.parse().map_err(|_| ConfigError::Invalid {
+                name: "KAIRO_BENCHMARK_START",
+                reason: format!("not a date YYYY-MM-DD: {v:?}"),
+            })?;
+        }
+        if !["raw", "split", "dividend", "all"].contains(&c.alpaca_adjustment.as_str()) {
+            return Err(ConfigError::Invalid {
+                name: "alpaca_adjustment",
+                reason: format!("must be raw, split, dividend or all, got {:?}", c.alpaca_adjustment),
+            });
+        }
+        if c.alpaca_timeout_seconds == 0 {
+            return Err(ConfigError::Invalid { name: "alpaca_timeout_seconds", reason: "must be at least 1".into() });
+        }
+        if let Some(bad) = c.benchmark_symbols.iter().find(|s| kairo_core::trade::validate_symbol(s).is_err()) {
+            return Err(ConfigError::Invalid { name: "benchmark_symbols", reason: format!("not a symbol: {bad:?}") });
         }
         c.dev = c.dev || dev;
         if c.request_timeout_seconds == 0 {

@@ -3,6 +3,7 @@
 //!
 //! Every number and every rule decision comes from kairo-core; this crate stores, schedules and serves.
 
+pub mod alpaca;
 pub mod analysis;
 pub mod api;
 pub mod config;
@@ -10,6 +11,7 @@ pub mod error;
 pub mod error_schema;
 pub mod jobs;
 pub mod load;
+pub mod market;
 pub mod store;
 pub mod stripe;
 
@@ -66,6 +68,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, Box<dyn std:
     let addr = listener.local_addr()?;
     let (tx, rx) = watch::channel(false);
     let wake = Arc::new(Notify::new());
+    let market = Arc::new(market::MarketData::new(store.clone(), &config)?);
     let state = AppState {
         store: store.clone(),
         config: Arc::new(config.clone()),
@@ -73,11 +76,16 @@ pub async fn start(config: Config, token: String) -> Result<Server, Box<dyn std:
         jwt: config.jwt_secret.as_deref().map(api::auth::JwtVerifier::new),
         limits: api::limits::Limits::new(&config),
         wake: wake.clone(),
+        market: market.clone(),
         prometheus: prometheus(),
     };
     let mut workers = Vec::new();
     for _ in 0..config.workers.max(1) {
         workers.push(tokio::spawn(jobs::worker(store.clone(), wake.clone(), rx.clone())));
+    }
+    if market.configured() && config.benchmark_refresh_seconds > 0 {
+        let every = std::time::Duration::from_secs(config.benchmark_refresh_seconds);
+        workers.push(tokio::spawn(market::refresher(market, every, rx.clone())));
     }
     let app = api::router(state);
     let mut signal_rx = rx.clone();

@@ -1,6 +1,7 @@
 //! Bulk loading: `kairo-server import` (CSV of trades, every row validated first; any bad row aborts the import
-//! with its line number, so nothing partial is stored) and `kairo-server demo` (a demo user with the bundled
-//! sample trades and prices).
+//! with its line number, so nothing partial is stored), `kairo-server import-prices` (CSV of daily closes, the
+//! same way) and `kairo-server demo` (a demo user with the bundled generated trades and prices, labelled
+//! synthetic).
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -12,6 +13,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::store::market::PriceSource;
 use crate::store::Store;
 
 /// A CSV row of `import`: the trade model's columns (`id` and `fees`, `external_id` optional).
@@ -111,23 +113,56 @@ struct DemoTrade {
     fees: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct PriceRow {
-    symbol: String,
-    date: NaiveDate,
-    close: Decimal,
+/// Reads and validates a CSV of daily closes (`symbol,date,close`: a valid symbol, `YYYY-MM-DD`, a positive
+/// decimal); every error is returned with its line number.
+pub fn read_prices(input: impl Read) -> Result<Vec<(String, NaiveDate, Decimal)>, Vec<String>> {
+    #[derive(Deserialize)]
+    struct Raw {
+        symbol: String,
+        date: String,
+        close: String,
+    }
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for (i, row) in csv::Reader::from_reader(input).deserialize::<Raw>().enumerate() {
+        let line = i + 2;
+        let parsed = row.map_err(|e| e.to_string()).and_then(|r| {
+            kairo_core::trade::validate_symbol(r.symbol.trim()).map_err(|e| e.to_string())?;
+            let date =
+                r.date.trim().parse::<NaiveDate>().map_err(|_| format!("date must be YYYY-MM-DD, got {:?}", r.date))?;
+            let close = kairo_core::trade::parse_decimal("close", &r.close).map_err(|e| e.to_string())?;
+            if close <= Decimal::ZERO {
+                return Err(format!("close must be greater than zero, got {close}"));
+            }
+            Ok((r.symbol.trim().to_owned(), date, close))
+        });
+        match parsed {
+            Ok(r) => rows.push(r),
+            Err(e) => errors.push(format!("line {line}: {e}")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
 }
 
-/// Creates a demo user (margin account) with a few months of the bundled sample trades and the bundled closes of
-/// SPY, AGG and the traded symbols; returns the user's id.
+/// Stores validated closes as imported (source `csv`, fresh from now); returns how many were stored.
+pub async fn import_prices(store: &Store, rows: &[(String, NaiveDate, Decimal)]) -> Result<usize, String> {
+    store.load_prices(rows, PriceSource::Csv).await.map_err(|e| e.to_string())?;
+    Ok(rows.len())
+}
+
+/// Creates a demo user (margin account) with a few months of the bundled generated trades and the bundled
+/// generated closes of SPY, AGG and the traded symbols; returns the user's id. The closes are stored with source
+/// `synthetic` (responses say so in `market_data`) and the user is named "Demo Trader (synthetic data)": none of
+/// it is market data.
 pub async fn demo(store: &Store) -> Result<Uuid, String> {
-    let user = store.create_user(None, Some("Demo Trader"), "margin").await.map_err(|e| e.to_string())?;
-    let mut prices = Vec::new();
-    for row in csv::Reader::from_reader(DEMO_PRICES.as_bytes()).deserialize::<PriceRow>() {
-        let r = row.map_err(|e| e.to_string())?;
-        prices.push((r.symbol, r.date, r.close));
-    }
-    store.upsert_prices(&prices).await.map_err(|e| e.to_string())?;
+    let user =
+        store.create_user(None, Some("Demo Trader (synthetic data)"), "margin").await.map_err(|e| e.to_string())?;
+    let prices = read_prices(DEMO_PRICES.as_bytes()).map_err(|e| e.join("; "))?;
+    store.load_prices(&prices, PriceSource::Synthetic).await.map_err(|e| e.to_string())?;
     let mut trades = Vec::new();
     for row in csv::Reader::from_reader(DEMO_TRADES.as_bytes()).deserialize::<DemoTrade>() {
         let d = row.map_err(|e| e.to_string())?;

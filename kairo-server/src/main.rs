@@ -1,4 +1,4 @@
-//! `kairo-server`: `serve` (default), `migrate`, `import <trades.csv>`, `demo`.
+//! `kairo-server`: `serve` (default), `migrate`, `import <trades.csv>`, `import-prices <closes.csv>`, `demo`.
 
 use clap::{Parser, Subcommand};
 use kairo_server::config::Config;
@@ -30,7 +30,14 @@ enum Command {
         /// The CSV file.
         path: std::path::PathBuf,
     },
-    /// Creates a demo user with a few months of sample trades and prices, and prints its id.
+    /// Loads a CSV of daily closes (symbol,date,close) into the market-data cache (source `csv`): prices and
+    /// benchmarks without Alpaca keys. Every row is validated first; any bad row aborts the import.
+    ImportPrices {
+        /// The CSV file.
+        path: std::path::PathBuf,
+    },
+    /// Creates a demo user with a few months of generated (synthetic, not market) trades and prices, and prints
+    /// its id.
     Demo,
 }
 
@@ -88,10 +95,26 @@ async fn main() {
                 println!("imported {n} trade(s)");
                 Ok(())
             }
+            Command::ImportPrices { path } => {
+                let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let rows = kairo_server::load::read_prices(file).map_err(|errors| {
+                    format!(
+                        "{}: {} bad row(s), nothing imported:\n  {}",
+                        path.display(),
+                        errors.len(),
+                        errors.join("\n  ")
+                    )
+                })?;
+                let store = connect(&config).await?;
+                let n = kairo_server::load::import_prices(&store, &rows).await?;
+                println!("imported {n} close(s)");
+                Ok(())
+            }
             Command::Demo => {
                 let store = connect(&config).await?;
                 let id = kairo_server::load::demo(&store).await?;
-                println!("demo user {id}: try GET /users/{id}/metrics and /users/{id}/comparative?benchmark=SPY");
+                println!("demo user {id} with SYNTHETIC trades and prices (generated, not market data)");
+                println!("try GET /users/{id}/metrics and /users/{id}/comparative?benchmark=SPY");
                 Ok(())
             }
         }

@@ -24,6 +24,8 @@ both_backends!(health_docs_and_auth, |app: common::App| async move {
         "/users/{id}/comparative",
         "/health",
         "/webhooks/stripe",
+        "/benchmarks",
+        "/benchmarks/update",
     ] {
         assert!(spec["paths"][path].is_object(), "{path} missing from the OpenAPI document");
     }
@@ -186,7 +188,7 @@ both_backends!(metrics_and_comparative, |app: common::App| async move {
         ("SPY".into(), d("2024-07-02"), "505".parse().unwrap()),
         ("SPY".into(), d("2024-07-03"), "510.05".parse().unwrap()),
     ];
-    store.upsert_prices(&prices).await.unwrap();
+    store.load_prices(&prices, kairo_server::store::market::PriceSource::Csv).await.unwrap();
     store.close().await;
     let (s, _) = app.post("/trades", &common::trade(&user, "BUY", "10", "100", "2024-07-01T19:59:00Z")).await;
     assert_eq!(s, 201);

@@ -61,6 +61,46 @@ async fn demo_creates_a_user_with_trades() {
     let store = kairo_server::store::Store::connect(&url, 1, 1).await.unwrap();
     assert!(store.trades(id).await.unwrap().len() >= 40);
     assert!(!store.prices(&["SPY".into()]).await.unwrap().is_empty());
+    assert!(stdout.contains("SYNTHETIC"), "{stdout}");
+    let states = store.price_states(None).await.unwrap();
+    assert!(!states.is_empty());
+    assert!(states.iter().all(|s| s.source == kairo_server::store::market::PriceSource::Synthetic), "{states:?}");
+    assert_eq!(store.user(id).await.unwrap().unwrap().full_name.as_deref(), Some("Demo Trader (synthetic data)"));
+    store.close().await;
+}
+
+#[tokio::test]
+async fn import_prices_is_all_or_nothing_and_marks_the_source() {
+    let (url, dir) = common::fresh_database(common::Backend::Sqlite).await.unwrap();
+    let dir = dir.unwrap();
+    let csv = dir.0.join("closes.csv");
+    std::fs::write(
+        &csv,
+        "symbol,date,close\nSPY,2024-07-01,545.34\nSPY,2024-07-02,-1\nspy x,2024-07-03,1\nSPY,07/03/2024,1\n",
+    )
+    .unwrap();
+    let out = bin().arg("import-prices").arg(&csv).env("DATABASE_URL", &url).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("3 bad row(s), nothing imported"), "{err}");
+    assert!(err.contains("line 3: close must be greater than zero, got -1"), "{err}");
+    assert!(err.contains("line 4: symbol"), "{err}");
+    assert!(err.contains("line 5: date must be YYYY-MM-DD"), "{err}");
+    let store = kairo_server::store::Store::connect(&url, 1, 1).await.unwrap();
+    store.migrate().await.unwrap();
+    assert!(store.prices(&["SPY".into()]).await.unwrap().is_empty());
+    std::fs::write(&csv, "symbol,date,close\nSPY,2024-07-01,545.34\nSPY,2024-07-02,546.990\nAGG,2024-07-01,97.5\n")
+        .unwrap();
+    let out = bin().arg("import-prices").arg(&csv).env("DATABASE_URL", &url).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 3 close(s)"));
+    let spy = store.prices(&["SPY".into()]).await.unwrap();
+    assert_eq!(spy.iter().map(|(_, _, c)| c.to_string()).collect::<Vec<_>>(), ["545.34", "546.990"]);
+    let states = store.price_states(None).await.unwrap();
+    assert_eq!(states.iter().map(|s| s.symbol.as_str()).collect::<Vec<_>>(), ["AGG", "SPY"]);
+    assert!(states
+        .iter()
+        .all(|s| s.source == kairo_server::store::market::PriceSource::Csv && s.refreshed_at.is_some()));
     store.close().await;
 }
 

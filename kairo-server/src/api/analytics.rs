@@ -1,6 +1,7 @@
 //! `GET /users/{id}/metrics` (cached by the jobs, never waiting on them) and `GET /users/{id}/comparative`.
 
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::Extension;
 use chrono::NaiveDate;
 use kairo_core::compare::{compare, Benchmark, CompareOptions};
@@ -82,11 +83,14 @@ pub struct ComparativeParams {
 }
 
 /// kairo-core's comparison of the user's portfolio with the benchmark: both return series, alpha/beta, capture,
-/// monthly table, equity curves and the same-dollar shadow benchmark.
+/// monthly table, equity curves and the same-dollar shadow benchmark. `market_data` tells where the closes came
+/// from and whether they are `stale` (older than the freshness window: Alpaca could not refresh them, or they were
+/// imported); closes are refreshed from Alpaca first when stale.
 #[utoipa::path(get, path = "/users/{id}/comparative", params(("id" = String, Path), ComparativeParams),
     responses((status = 200, description = "kairo-core's Comparison"),
         (status = 402, description = "A blended benchmark needs a paid plan", body = crate::error_schema::ErrorBody),
-        (status = 422, body = crate::error_schema::ErrorBody)))]
+        (status = 422, body = crate::error_schema::ErrorBody),
+        (status = 503, description = "No closes of the benchmark and Alpaca unavailable", body = crate::error_schema::ErrorBody)))]
 pub async fn comparative(
     State(s): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -103,8 +107,39 @@ pub async fn comparative(
     if trades.is_empty() {
         return Err(ApiError::invalid("no_trades", "id", format!("user {} has no trades to compare", user.id)));
     }
+    // The benchmark's closes and the held symbols', refreshed from Alpaca when stale; an outage serves the stored
+    // ones marked stale.
+    let mut wanted = symbols.clone();
+    wanted.extend(trades.iter().map(|t| t.symbol.clone()));
+    wanted.sort();
+    wanted.dedup();
+    let freshness = s.market.ensure(&wanted).await?;
     let prices = analysis::prices(&s.store, &trades, &symbols).await?;
+    for sym in &symbols {
+        if prices.last(sym).is_none() {
+            let why = freshness.iter().find(|f| &f.symbol == sym).and_then(|f| f.last_error.clone());
+            return Err(match why {
+                Some(e) => ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "market_data_unavailable",
+                    format!("no closes of {sym} are stored and Alpaca could not provide them: {e}"),
+                ),
+                None => ApiError::invalid(
+                    "missing_prices",
+                    "benchmark",
+                    format!(
+                        "no closes of {sym} are stored: configure Alpaca or load them with `kairo-server import-prices`"
+                    ),
+                ),
+            });
+        }
+    }
     let options = CompareOptions { start: p.start, end: p.end, ..CompareOptions::default() };
     let c = compare(&trades, &prices, &bench, &options)?;
-    Ok(axum::Json(serde_json::to_value(&c).unwrap_or(Value::Null)))
+    let mut body = serde_json::to_value(&c).unwrap_or(Value::Null);
+    body["market_data"] = json!({
+        "stale": freshness.iter().any(|f| f.stale),
+        "symbols": freshness,
+    });
+    Ok(axum::Json(body))
 }

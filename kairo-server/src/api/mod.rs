@@ -2,6 +2,7 @@
 
 mod analytics;
 pub mod auth;
+mod benchmarks;
 mod compliance;
 pub mod limits;
 mod ops;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub jwt: Option<auth::JwtVerifier>,
     /// Request rate limits per caller.
     pub limits: limits::Limits,
+    /// The market-data cache (Alpaca, imported closes).
+    pub market: Arc<crate::market::MarketData>,
     /// Wakes the workers when jobs are queued.
     pub wake: Arc<Notify>,
     /// The Prometheus registry.
@@ -64,10 +67,11 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Json<T> 
     paths(
         users::create_user, users::get_user, trades::create_trade, trades::create_trades_batch,
         compliance::list, compliance::check, analytics::metrics, analytics::comparative, ops::health,
-        webhooks::stripe
+        webhooks::stripe, benchmarks::list, benchmarks::update
     ),
     components(schemas(crate::store::User, crate::store::AuditRow, users::NewUser, trades::TradeIn, trades::TradeOut,
-        compliance::OrderIn, crate::error_schema::ErrorBody, webhooks::Received)),
+        compliance::OrderIn, crate::error_schema::ErrorBody, webhooks::Received,
+        crate::market::Freshness, crate::market::Outcome, crate::store::market::PriceSource, benchmarks::UpdateIn)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -120,6 +124,8 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{id}/compliance/check", post(compliance::check))
         .route("/users/{id}/metrics", get(analytics::metrics))
         .route("/users/{id}/comparative", get(analytics::comparative))
+        .route("/benchmarks", get(benchmarks::list))
+        .route("/benchmarks/update", post(benchmarks::update))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::require));
     let max_body = state.config.max_body_bytes;
     let cors = cors(&state.config.cors_origins);

@@ -8,14 +8,16 @@ use serde_json::json;
 use super::AppState;
 use crate::error::ApiError;
 
-/// Liveness, a database round trip, the job queue (length, age of the oldest job) and the connection pool.
+/// Liveness, a database round trip, the job queue (length, age of the oldest job), the connection pool and the
+/// market-data cache (Alpaca configured or not, symbols loaded, stale, failing, oldest load).
 #[utoipa::path(get, path = "/health", security(()),
-    responses((status = 200, description = "{ status: ok, database, jobs: { queued, oldest_age_seconds }, pool: { open, idle } }"),
+    responses((status = 200, description = "{ status: ok, database, jobs: { queued, oldest_age_seconds }, pool: { open, idle }, market_data }"),
         (status = 503, description = "database unreachable")))]
 pub async fn health(State(s): State<AppState>) -> impl IntoResponse {
     match s.store.queue().await {
         Ok((queued, oldest)) => {
             let (open, idle) = s.store.pool();
+            let market = s.market.health().await.ok();
             (
                 StatusCode::OK,
                 axum::Json(json!({
@@ -23,6 +25,7 @@ pub async fn health(State(s): State<AppState>) -> impl IntoResponse {
                     "database": s.store.backend(),
                     "jobs": { "queued": queued, "oldest_age_seconds": oldest.map(age_seconds) },
                     "pool": { "open": open, "idle": idle },
+                    "market_data": market,
                 })),
             )
         }

@@ -2,6 +2,7 @@
 //! results. Decimals are NUMERIC in PostgreSQL and exact TEXT in SQLite; every query is parameterized.
 
 mod group_commit;
+pub mod market;
 mod postgres;
 mod sqlite;
 pub mod subscriptions;
@@ -487,17 +488,6 @@ impl Store {
                 sqlite::put_metrics(&p.derived, user_id, trades, body).await
             }
             Store::Postgres(p) => postgres::put_metrics(p, user_id, trades, body).await,
-        }
-    }
-
-    /// Stores closing prices (replacing existing ones for the same symbol and date).
-    pub async fn upsert_prices(&self, rows: &[(String, NaiveDate, Decimal)]) -> StoreResult<()> {
-        match self {
-            Store::Sqlite(p) => {
-                let _writer = p.writer.lock().await;
-                sqlite::upsert_prices(&p.pool, rows).await
-            }
-            Store::Postgres(p) => postgres::upsert_prices(p, rows).await,
         }
     }
 

@@ -290,20 +290,6 @@ pub(super) async fn put_metrics(p: &PgPool, user_id: Uuid, trades: i64, body: &s
     Ok(())
 }
 
-pub(super) async fn upsert_prices(p: &PgPool, rows: &[(String, NaiveDate, Decimal)]) -> StoreResult<()> {
-    let mut tx = p.begin().await?;
-    for chunk in rows.chunks(10_000) {
-        let mut q = QueryBuilder::new("INSERT INTO benchmarks (symbol, date, close) ");
-        q.push_values(chunk, |mut b, (s, d, c)| {
-            b.push_bind(s).push_bind(*d).push_bind(*c);
-        });
-        q.push(" ON CONFLICT (symbol, date) DO UPDATE SET close = excluded.close");
-        q.build().execute(&mut *tx).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
 pub(super) async fn prices(p: &PgPool, symbols: &[String]) -> StoreResult<Vec<(String, NaiveDate, Decimal)>> {
     let rows = sqlx::query("SELECT symbol, date, close FROM benchmarks WHERE symbol = ANY($1) ORDER BY symbol, date")
         .bind(symbols)

@@ -306,20 +306,6 @@ pub(super) async fn put_metrics(
     Ok(())
 }
 
-pub(super) async fn upsert_prices(p: &SqlitePool, rows: &[(String, NaiveDate, Decimal)]) -> StoreResult<()> {
-    let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
-    for chunk in rows.chunks(5000) {
-        let mut q = QueryBuilder::new("INSERT INTO benchmarks (symbol, date, close) ");
-        q.push_values(chunk, |mut b, (s, d, c)| {
-            b.push_bind(s).push_bind(d.to_string()).push_bind(c.to_string());
-        });
-        q.push(" ON CONFLICT (symbol, date) DO UPDATE SET close = excluded.close");
-        q.build().execute(&mut *tx).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
 pub(super) async fn prices(p: &SqlitePool, symbols: &[String]) -> StoreResult<Vec<(String, NaiveDate, Decimal)>> {
     if symbols.is_empty() {
         return Ok(Vec::new());

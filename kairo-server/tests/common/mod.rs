@@ -3,6 +3,8 @@
 //! starts); without it they are reported as skipped, loudly.
 #![allow(dead_code)]
 
+pub mod fake_alpaca;
+
 use std::time::Duration;
 
 use kairo_server::config::Config;

@@ -1,0 +1,275 @@
+//! The market-data cache: daily closes of benchmark and held symbols in the `benchmarks` table, refreshed from
+//! Alpaca when older than the configured freshness (24 h by default), by `POST /benchmarks/update`, by a daily
+//! background refresher, and by a read that finds them stale.
+//!
+//! A read never fails because Alpaca does: when a refresh fails, the stored closes are served with `stale: true`;
+//! only a symbol with no closes at all has nothing to serve. After a failed attempt a symbol is not tried again by
+//! reads for [`RETRY_AFTER_FAILURE`], so an outage does not make every read wait on Alpaca. Trade ingestion never
+//! touches this module. Without Alpaca keys the cache holds what `kairo-server import-prices` (or the demo) loaded.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{NaiveDate, Utc};
+use serde::Serialize;
+use tokio::sync::{watch, Mutex};
+
+use crate::alpaca::{Alpaca, AlpacaConfig, AlpacaError, RetryPolicy};
+use crate::config::Config;
+use crate::store::market::{PriceSource, SymbolState};
+use crate::store::{Store, StoreResult};
+
+/// How long a read waits before trying Alpaca again for a symbol whose last refresh failed.
+pub const RETRY_AFTER_FAILURE: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+/// Symbols per Alpaca request (the multi-symbol bars endpoint; keeps the URL short).
+const SYMBOLS_PER_REQUEST: usize = 100;
+
+/// The freshness of one symbol's closes, as a response reports it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Freshness {
+    /// The symbol.
+    pub symbol: String,
+    /// Where the closes came from (`None`: nothing loaded).
+    pub source: Option<PriceSource>,
+    /// When they were loaded.
+    pub refreshed_at: Option<chrono::DateTime<Utc>>,
+    /// Older than the freshness window (or never loaded).
+    pub stale: bool,
+    /// Why the last refresh failed, if it did.
+    pub last_error: Option<String>,
+}
+
+/// What a refresh did to one symbol.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Outcome {
+    /// The symbol.
+    pub symbol: String,
+    /// `refreshed`, `fresh` (left alone), `no_data` (Alpaca has no bars for it) or `failed`.
+    pub result: &'static str,
+    /// Closes stored.
+    pub closes: usize,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// The cache and its Alpaca client.
+pub struct MarketData {
+    store: Store,
+    client: Option<Alpaca>,
+    symbols: Vec<String>,
+    ttl: chrono::TimeDelta,
+    start: NaiveDate,
+    retry: RetryPolicy,
+    /// One refresh at a time: a read that waited finds the closes its predecessor loaded.
+    refreshing: Mutex<()>,
+}
+
+impl MarketData {
+    /// The cache of `store`, with an Alpaca client when `config` has keys.
+    pub fn new(store: Store, config: &Config) -> Result<MarketData, AlpacaError> {
+        let client = match (&config.alpaca_api_key, &config.alpaca_secret_key) {
+            (Some(key), Some(secret)) => Some(Alpaca::new(AlpacaConfig {
+                base_url: config.alpaca_data_url.clone(),
+                key_id: key.clone(),
+                secret_key: secret.clone(),
+                adjustment: config.alpaca_adjustment.clone(),
+                feed: config.alpaca_feed.clone(),
+                timeout: Duration::from_secs(config.alpaca_timeout_seconds),
+            })?),
+            _ => None,
+        };
+        Ok(MarketData {
+            store,
+            client,
+            symbols: config.benchmark_symbols.clone(),
+            ttl: chrono::TimeDelta::seconds(config.benchmark_ttl_seconds as i64),
+            start: config.benchmark_start,
+            retry: RetryPolicy {
+                retries: config.alpaca_retries,
+                base: Duration::from_millis(config.alpaca_backoff_ms),
+                max_wait: Duration::from_secs(30),
+            },
+            refreshing: Mutex::new(()),
+        })
+    }
+
+    /// Whether Alpaca keys are configured.
+    pub fn configured(&self) -> bool {
+        self.client.is_some()
+    }
+
+    /// The configured benchmark symbols.
+    pub fn benchmark_symbols(&self) -> &[String] {
+        &self.symbols
+    }
+
+    /// The freshness of `symbol` given its stored state.
+    pub fn freshness_of(&self, symbol: &str, state: Option<&SymbolState>) -> Freshness {
+        let now = Utc::now();
+        Freshness {
+            symbol: symbol.to_owned(),
+            source: state.filter(|s| s.refreshed_at.is_some()).map(|s| s.source),
+            refreshed_at: state.and_then(|s| s.refreshed_at),
+            stale: state.and_then(|s| s.refreshed_at).is_none_or(|t| now - t > self.ttl),
+            last_error: state.and_then(|s| s.last_error.clone()),
+        }
+    }
+
+    /// The freshness of `symbols`, refreshing from Alpaca first those that are stale (unless a refresh of theirs
+    /// failed within [`RETRY_AFTER_FAILURE`]). An Alpaca failure is reported in the result, never returned.
+    pub async fn ensure(&self, symbols: &[String]) -> StoreResult<Vec<Freshness>> {
+        let states = self.states(symbols).await?;
+        let mut due = Vec::new();
+        for s in symbols {
+            let state = states.get(s);
+            let f = self.freshness_of(s, state);
+            let result = if f.stale { "miss" } else { "hit" };
+            metrics::counter!("kairo_benchmark_cache_total", "result" => result).increment(1);
+            let recently_failed = state
+                .filter(|st| st.last_error.is_some())
+                .and_then(|st| st.attempted_at)
+                .is_some_and(|t| Utc::now() - t < RETRY_AFTER_FAILURE);
+            if f.stale && self.client.is_some() && !recently_failed {
+                due.push(s.clone());
+            }
+        }
+        if !due.is_empty() {
+            // A read waits for one short attempt, not the whole retry budget of a refresh.
+            let quick = RetryPolicy { retries: 1, base: Duration::from_millis(200), max_wait: Duration::from_secs(2) };
+            self.refresh(&due, false, quick).await?;
+        }
+        let states = self.states(symbols).await?;
+        Ok(symbols
+            .iter()
+            .map(|s| {
+                let f = self.freshness_of(s, states.get(s));
+                if f.stale && f.refreshed_at.is_some() {
+                    metrics::counter!("kairo_benchmark_cache_total", "result" => "stale_served").increment(1);
+                }
+                f
+            })
+            .collect())
+    }
+
+    async fn states(&self, symbols: &[String]) -> StoreResult<BTreeMap<String, SymbolState>> {
+        Ok(self.store.price_states(Some(symbols)).await?.into_iter().map(|s| (s.symbol.clone(), s)).collect())
+    }
+
+    /// Refreshes `symbols` from Alpaca (only the stale ones unless `force`), retrying per `retry`. Requires a
+    /// configured client (the caller checks [`MarketData::configured`]); without one every symbol fails.
+    pub async fn refresh(&self, symbols: &[String], force: bool, retry: RetryPolicy) -> StoreResult<Vec<Outcome>> {
+        let _one = self.refreshing.lock().await;
+        let states = self.states(symbols).await?;
+        let (due, fresh): (Vec<String>, Vec<String>) =
+            symbols.iter().cloned().partition(|s| force || self.freshness_of(s, states.get(s)).stale);
+        let mut outcomes: Vec<Outcome> =
+            fresh.into_iter().map(|symbol| Outcome { symbol, result: "fresh", closes: 0, error: None }).collect();
+        let Some(client) = &self.client else {
+            outcomes.extend(due.into_iter().map(|symbol| Outcome {
+                symbol,
+                result: "failed",
+                closes: 0,
+                error: Some("Alpaca is not configured (ALPACA_API_KEY, ALPACA_SECRET_KEY)".into()),
+            }));
+            return Ok(outcomes);
+        };
+        for chunk in due.chunks(SYMBOLS_PER_REQUEST) {
+            match client.daily_closes(chunk, self.start, None, retry).await {
+                Ok(mut by_symbol) => {
+                    let mut rows = Vec::new();
+                    for s in chunk {
+                        let closes = by_symbol.remove(s).unwrap_or_default();
+                        outcomes.push(Outcome {
+                            symbol: s.clone(),
+                            result: if closes.is_empty() { "no_data" } else { "refreshed" },
+                            closes: closes.len(),
+                            error: None,
+                        });
+                        rows.extend(closes.into_iter().map(|c| (s.clone(), c.date, c.close)));
+                    }
+                    self.store.load_prices(&rows, PriceSource::Alpaca).await?;
+                    let missing: Vec<String> =
+                        chunk.iter().filter(|s| !rows.iter().any(|(r, _, _)| r == *s)).cloned().collect();
+                    if !missing.is_empty() {
+                        self.store.price_refresh_failed(&missing, "Alpaca has no daily bars for this symbol").await?;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, symbols = chunk.len(), "market data refresh failed; stored closes stay");
+                    self.store.price_refresh_failed(chunk, &e.to_string()).await?;
+                    outcomes.extend(chunk.iter().map(|s| Outcome {
+                        symbol: s.clone(),
+                        result: "failed",
+                        closes: 0,
+                        error: Some(e.to_string()),
+                    }));
+                }
+            }
+        }
+        Ok(outcomes)
+    }
+
+    /// The configured benchmarks and every traded symbol.
+    pub async fn tracked_symbols(&self) -> StoreResult<Vec<String>> {
+        let mut all: Vec<String> = self.symbols.clone();
+        all.extend(self.store.traded_symbols().await?);
+        all.sort();
+        all.dedup();
+        Ok(all)
+    }
+
+    /// Refreshes the tracked symbols with the full retry policy.
+    pub async fn update(&self, symbols: Option<Vec<String>>, force: bool) -> StoreResult<Vec<Outcome>> {
+        let symbols = match symbols {
+            Some(s) => s,
+            None => self.tracked_symbols().await?,
+        };
+        self.refresh(&symbols, force, self.retry).await
+    }
+
+    /// The cache's state for `/health`: configured or not, symbols loaded, stale, failing.
+    pub async fn health(&self) -> StoreResult<serde_json::Value> {
+        let states = self.store.price_states(None).await?;
+        let mut stale = 0;
+        let mut failing = 0;
+        let mut oldest: Option<chrono::DateTime<Utc>> = None;
+        for s in &states {
+            let f = self.freshness_of(&s.symbol, Some(s));
+            stale += usize::from(f.stale);
+            failing += usize::from(s.last_error.is_some());
+            if let Some(t) = s.refreshed_at {
+                oldest = Some(oldest.map_or(t, |o| o.min(t)));
+            }
+        }
+        Ok(serde_json::json!({
+            "alpaca": if self.configured() { "configured" } else { "not_configured" },
+            "symbols": states.len(),
+            "stale": stale,
+            "failing": failing,
+            "oldest_refresh": oldest,
+            "ttl_seconds": self.ttl.num_seconds(),
+        }))
+    }
+}
+
+/// Refreshes the tracked symbols every `every` (the first time shortly after start) until shutdown.
+pub async fn refresher(market: Arc<MarketData>, every: Duration, mut shutdown: watch::Receiver<bool>) {
+    let mut wait = Duration::from_secs(5).min(every);
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = shutdown.wait_for(|s| *s) => return,
+        }
+        match market.update(None, false).await {
+            Ok(outcomes) => {
+                let failed = outcomes.iter().filter(|o| o.result == "failed").count();
+                let refreshed = outcomes.iter().filter(|o| o.result == "refreshed").count();
+                tracing::info!(refreshed, failed, "market data refresh");
+            }
+            Err(e) => tracing::warn!(error = %e, "market data refresh could not reach the database"),
+        }
+        wait = every;
+    }
+}

@@ -1,0 +1,335 @@
+//! The market-data cache against a local fake Alpaca (tests/common/fake_alpaca.rs) on both backends: paging,
+//! 429 retries, an outage serving stale closes, bad keys, the background refresher, ingestion not waiting on
+//! Alpaca; and the service without Alpaca keys.
+
+mod common;
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use common::fake_alpaca::{self, FakeAlpaca};
+use kairo_server::config::Config;
+use serde_json::{json, Value};
+
+fn with_alpaca(c: &mut Config, fake: &FakeAlpaca) {
+    c.alpaca_api_key = Some(fake_alpaca::KEY.into());
+    c.alpaca_secret_key = Some(fake_alpaca::SECRET.into());
+    c.alpaca_data_url = fake.url.clone();
+    c.benchmark_symbols = vec!["SPY".into(), "QQQ".into()];
+    c.benchmark_start = "2024-01-01".parse().unwrap();
+    c.benchmark_refresh_seconds = 0;
+    c.alpaca_retries = 3;
+    c.alpaca_backoff_ms = 50;
+}
+
+macro_rules! with_fake {
+    ($name:ident, $page:expr, $edit:expr, $body:expr) => {
+        mod $name {
+            use super::*;
+            async fn run(backend: common::Backend) {
+                let fake = fake_alpaca::start($page, fake_alpaca::closes(&["AAPL", "QQQ", "SPY"])).await;
+                let edit: fn(&mut Config) = $edit;
+                let Some(app) = common::app_with(backend, |c| {
+                    with_alpaca(c, &fake);
+                    edit(c);
+                })
+                .await
+                else {
+                    return;
+                };
+                ($body)(app, fake).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run(common::Backend::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                run(common::Backend::Postgres).await;
+            }
+        }
+    };
+}
+
+fn outcomes(body: &Value) -> Vec<(String, String, u64)> {
+    let list = if body["outcomes"].is_array() { &body["outcomes"] } else { &body["error"]["details"]["outcomes"] };
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (o["symbol"].as_str().unwrap().into(), o["result"].as_str().unwrap().into(), o["closes"].as_u64().unwrap())
+        })
+        .collect()
+}
+
+async fn stored(app: &common::App, symbol: &str) -> Vec<(chrono::NaiveDate, rust_decimal::Decimal)> {
+    let store = kairo_server::store::Store::connect(&app.database_url, 1, 2).await.unwrap();
+    let rows = store.prices(&[symbol.to_owned()]).await.unwrap();
+    store.close().await;
+    rows.into_iter().map(|(_, d, c)| (d, c)).collect()
+}
+
+with_fake!(update_pages_through_every_bar, 25, |_| {}, |app: common::App, fake: FakeAlpaca| async move {
+    let user = app.user("cash").await;
+    let mut t = common::trade(&user, "BUY", "1", "100", "2024-02-01T15:00:00Z");
+    t["symbol"] = json!("AAPL");
+    assert_eq!(app.post("/trades", &t).await.0, 201);
+    let (s, body) = app.post("/benchmarks/update", &json!({})).await;
+    assert_eq!(s, 200, "{body}");
+    // 63 weekdays from 2024-01-02 to 2024-03-28 for each of the configured benchmarks and the held AAPL
+    let expected = vec![
+        ("AAPL".into(), "refreshed".into(), 63),
+        ("QQQ".into(), "refreshed".into(), 63),
+        ("SPY".into(), "refreshed".into(), 63),
+    ];
+    assert_eq!(outcomes(&body), expected);
+    // 189 bars at 25 a page: 8 pages, each a request
+    assert_eq!(fake.state.requests.load(Ordering::SeqCst), 8);
+    let spy = stored(&app, "SPY").await;
+    let want = &fake.state.closes["SPY"];
+    assert_eq!(spy.len(), want.len());
+    for ((d, c), (wd, wc)) in spy.iter().zip(want) {
+        assert_eq!((d, c), (wd, &wc.parse().unwrap()), "the stored close is Alpaca's decimal, dated in New York");
+    }
+    // fresh now: a second update leaves them alone and asks Alpaca nothing
+    let (s, body) = app.post("/benchmarks/update", &json!({})).await;
+    assert_eq!(s, 200);
+    assert!(outcomes(&body).iter().all(|(_, r, _)| r == "fresh"), "{body}");
+    assert_eq!(fake.state.requests.load(Ordering::SeqCst), 8);
+    // forced, for one symbol
+    let (s, body) = app.post("/benchmarks/update", &json!({ "symbols": ["SPY"], "force": true })).await;
+    assert_eq!((s, outcomes(&body)), (200, vec![("SPY".into(), "refreshed".into(), 63)]));
+    let (s, list) = app.get("/benchmarks").await;
+    assert_eq!(s, 200);
+    assert_eq!(list["alpaca"], "configured");
+    let spy = list["symbols"].as_array().unwrap().iter().find(|f| f["symbol"] == "SPY").unwrap().clone();
+    assert_eq!((spy["source"].as_str(), spy["stale"].as_bool()), (Some("alpaca"), Some(false)), "{spy}");
+    // a bad symbol is named
+    let (s, e) = app.post("/benchmarks/update", &json!({ "symbols": ["SPY", "not a symbol"] })).await;
+    assert_eq!((s, e["error"]["details"]["field"].as_str()), (422, Some("symbols[1]")), "{e}");
+    let (s, e) = app.post_raw("/benchmarks/update", "{\"force\": \"yes\"}").await;
+    assert_eq!((s, e["error"]["code"].as_str()), (422, Some("invalid_body")), "{e}");
+    // end users cannot refresh
+    let jwt = common_jwt(&user);
+    let r = app.client.post(format!("{}/benchmarks/update", app.base)).bearer_auth(jwt).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let metrics = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("kairo_alpaca_requests_total{status=\"200\"}"), "{metrics}");
+    app.stop().await;
+});
+
+fn common_jwt(user: &str) -> String {
+    use jsonwebtoken::{encode, EncodingKey, Header};
+    let exp = chrono::Utc::now().timestamp() + 600;
+    encode(
+        &Header::default(),
+        &json!({ "sub": user, "exp": exp }),
+        &EncodingKey::from_secret(common::JWT_SECRET.as_bytes()),
+    )
+    .unwrap()
+}
+
+with_fake!(
+    rate_limits_are_retried_after_the_wait_alpaca_asks,
+    10_000,
+    |_| {},
+    |app: common::App, fake: FakeAlpaca| async move {
+        fake.state.rate_limited.store(2, Ordering::SeqCst);
+        let started = Instant::now();
+        let (s, body) = app.post("/benchmarks/update", &json!({ "symbols": ["SPY"] })).await;
+        assert_eq!(s, 200, "{body}");
+        assert_eq!(outcomes(&body), vec![("SPY".into(), "refreshed".into(), 63)]);
+        assert_eq!(fake.state.requests.load(Ordering::SeqCst), 3, "two 429s, then the bars");
+        assert!(started.elapsed() >= Duration::from_secs(2), "each 429 said Retry-After: 1");
+        // more 429s than retries: reported, nothing lost
+        fake.state.rate_limited.store(10, Ordering::SeqCst);
+        let (s, body) = app.post("/benchmarks/update", &json!({ "symbols": ["SPY"], "force": true })).await;
+        assert_eq!((s, body["error"]["code"].as_str()), (502, Some("market_data_unavailable")), "{body}");
+        let details = &body["error"]["details"]["outcomes"][0];
+        assert!(details["error"].as_str().unwrap().contains("429"), "{details}");
+        assert_eq!(stored(&app, "SPY").await.len(), 63, "the stored closes stay");
+        app.stop().await;
+    }
+);
+
+with_fake!(
+    an_outage_serves_stale_closes_never_an_error,
+    10_000,
+    |c| c.benchmark_ttl_seconds = 1,
+    |app: common::App, fake: FakeAlpaca| async move {
+        let user = app.user("cash").await;
+        let mut t = common::trade(&user, "BUY", "2", "150", "2024-01-03T15:00:00Z");
+        t["symbol"] = json!("AAPL");
+        assert_eq!(app.post("/trades", &t).await.0, 201);
+        // the first read loads the benchmark and the held symbol through the cache
+        let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
+        assert_eq!(s, 200, "{c}");
+        assert_eq!(c["market_data"]["stale"], false, "{}", c["market_data"]);
+        let before = c["shadow"].clone();
+        let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
+        assert_eq!((s, &c["market_data"]["stale"]), (200, &json!(false)), "served from the cache");
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        fake.state.down.store(true, Ordering::SeqCst);
+        let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
+        assert_eq!(s, 200, "an outage with data stored is never an error: {c}");
+        assert_eq!(c["market_data"]["stale"], true);
+        let spy =
+            c["market_data"]["symbols"].as_array().unwrap().iter().find(|f| f["symbol"] == "SPY").unwrap().clone();
+        assert!(spy["last_error"].as_str().unwrap().contains("503"), "{spy}");
+        assert_eq!(c["shadow"], before, "the same stored closes");
+        // reads do not hammer a failing Alpaca: the next read within a minute does not ask again
+        let asked = fake.state.requests.load(Ordering::SeqCst);
+        let (s, _) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
+        assert_eq!(s, 200);
+        assert_eq!(fake.state.requests.load(Ordering::SeqCst), asked);
+        // a benchmark never loaded has nothing to serve: 503 naming it and why
+        let (s, e) = app.get(&format!("/users/{user}/comparative?benchmark=QQQ")).await;
+        assert_eq!((s, e["error"]["code"].as_str()), (503, Some("market_data_unavailable")), "{e}");
+        assert!(e["error"]["message"].as_str().unwrap().contains("QQQ"), "{e}");
+        let (s, h) = app.get("/health").await;
+        assert_eq!(s, 200);
+        assert_eq!(h["market_data"]["alpaca"], "configured");
+        assert!(h["market_data"]["failing"].as_u64().unwrap() >= 2, "{h}");
+        assert!(h["market_data"]["stale"].as_u64().unwrap() >= 2, "{h}");
+        // back up: the next refresh clears the failure
+        fake.state.down.store(false, Ordering::SeqCst);
+        let (s, body) = app.post("/benchmarks/update", &json!({ "symbols": ["SPY", "QQQ"] })).await;
+        assert_eq!(s, 200, "{body}");
+        let (_, h) = app.get("/health").await;
+        assert_eq!(h["market_data"]["failing"].as_u64(), Some(1), "only AAPL still failing: {h}");
+        let metrics = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+        for series in [
+            "kairo_benchmark_cache_total{result=\"hit\"}",
+            "kairo_benchmark_cache_total{result=\"miss\"}",
+            "kairo_benchmark_cache_total{result=\"stale_served\"}",
+        ] {
+            assert!(metrics.contains(series), "{series} missing from /metrics");
+        }
+        app.stop().await;
+    }
+);
+
+with_fake!(
+    wrong_keys_are_reported_not_retried,
+    10_000,
+    |c| c.alpaca_secret_key = Some("wrong".into()),
+    |app: common::App, fake: FakeAlpaca| async move {
+        let (s, body) = app.post("/benchmarks/update", &json!({ "symbols": ["SPY"] })).await;
+        assert_eq!(s, 502, "{body}");
+        let error = body["error"]["details"]["outcomes"][0]["error"].as_str().unwrap().to_owned();
+        assert!(
+            error.contains("401") && error.contains("request is not authorized") && error.contains("40110000"),
+            "{error}"
+        );
+        assert_eq!(fake.state.requests.load(Ordering::SeqCst), 1, "a refusal is not retried");
+        app.stop().await;
+    }
+);
+
+with_fake!(
+    the_background_refresher_loads_the_tracked_symbols,
+    10_000,
+    |c| c.benchmark_refresh_seconds = 1,
+    |app: common::App, fake: FakeAlpaca| async move {
+        let _serving = fake;
+        let mut list = Value::Null;
+        for _ in 0..100 {
+            (_, list) = app.get("/benchmarks").await;
+            let fresh = list["symbols"].as_array().unwrap().iter().filter(|f| f["stale"] == false).count();
+            if fresh == 2 {
+                app.stop().await;
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the refresher never loaded SPY and QQQ: {list}");
+    }
+);
+
+with_fake!(ingestion_never_waits_on_alpaca, 10_000, |_| {}, |app: common::App, fake: FakeAlpaca| async move {
+    let user = app.user("cash").await;
+    fake.state.delay_ms.store(3000, Ordering::SeqCst);
+    let client = app.client.clone();
+    let url = format!("{}/benchmarks/update", app.base);
+    let slow = tokio::spawn(async move {
+        client.post(url).bearer_auth(common::TOKEN).json(&json!({ "symbols": ["SPY"] })).send().await.unwrap().status()
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = Instant::now();
+    let (s, _) = app.post("/trades", &common::trade(&user, "BUY", "1", "10", "2024-02-01T15:00:00Z")).await;
+    assert_eq!(s, 201);
+    assert!(started.elapsed() < Duration::from_secs(2), "a trade waited {:?} for Alpaca", started.elapsed());
+    assert_eq!(slow.await.unwrap().as_u16(), 200);
+    app.stop().await;
+});
+
+#[tokio::test]
+async fn a_rejected_parameter_carries_alpacas_code() {
+    use kairo_server::alpaca::{Alpaca, AlpacaConfig, AlpacaError, RetryPolicy};
+    let fake = fake_alpaca::start(10_000, fake_alpaca::closes(&["SPY"])).await;
+    let client = Alpaca::new(AlpacaConfig {
+        base_url: fake.url.clone(),
+        key_id: fake_alpaca::KEY.into(),
+        secret_key: fake_alpaca::SECRET.into(),
+        adjustment: "all".into(),
+        feed: "bogus".into(),
+        timeout: Duration::from_secs(5),
+    })
+    .unwrap();
+    let err = client.daily_closes(&["SPY".into()], "2024-01-01".parse().unwrap(), None, RetryPolicy::default()).await;
+    match err {
+        Err(AlpacaError::Rejected { status: 422, code: 42210000, message }) => assert_eq!(message, "invalid feed"),
+        other => panic!("expected a 422 rejection, got {other:?}"),
+    }
+    assert_eq!(fake.state.requests.load(Ordering::SeqCst), 1);
+    // an end date bounds the bars
+    let ok = Alpaca::new(AlpacaConfig {
+        base_url: fake.url.clone(),
+        key_id: fake_alpaca::KEY.into(),
+        secret_key: fake_alpaca::SECRET.into(),
+        adjustment: "all".into(),
+        feed: "iex".into(),
+        timeout: Duration::from_secs(5),
+    })
+    .unwrap();
+    let bars = ok
+        .daily_closes(
+            &["SPY".into()],
+            "2024-01-01".parse().unwrap(),
+            Some("2024-01-05".parse().unwrap()),
+            RetryPolicy::default(),
+        )
+        .await
+        .unwrap();
+    let dates: Vec<String> = bars["SPY"].iter().map(|c| c.date.to_string()).collect();
+    assert_eq!(dates, ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"]);
+    // nothing listening: a transport error after the retries
+    let gone =
+        Alpaca::new(AlpacaConfig { base_url: "http://127.0.0.1:9".into(), feed: "iex".into(), ..ok_config(&fake) })
+            .unwrap();
+    let quick = RetryPolicy { retries: 1, base: Duration::from_millis(10), max_wait: Duration::from_millis(10) };
+    assert!(matches!(
+        gone.daily_closes(&["SPY".into()], "2024-01-01".parse().unwrap(), None, quick).await,
+        Err(AlpacaError::Transport(_))
+    ));
+}
+
+fn ok_config(fake: &FakeAlpaca) -> kairo_server::alpaca::AlpacaConfig {
+    kairo_server::alpaca::AlpacaConfig {
+        base_url: fake.url.clone(),
+        key_id: fake_alpaca::KEY.into(),
+        secret_key: fake_alpaca::SECRET.into(),
+        adjustment: "all".into(),
+        feed: "iex".into(),
+        timeout: Duration::from_secs(5),
+    }
+}
+
+both_backends!(without_alpaca_keys_updates_say_how_to_load_closes, |app: common::App| async move {
+    let (s, e) = app.post("/benchmarks/update", &json!({})).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (503, Some("market_data_not_configured")), "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("import-prices"));
+    let (s, h) = app.get("/health").await;
+    assert_eq!((s, h["market_data"]["alpaca"].as_str()), (200, Some("not_configured")));
+    app.stop().await;
+});
