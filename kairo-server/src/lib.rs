@@ -6,6 +6,7 @@
 pub mod alpaca;
 pub mod analysis;
 pub mod api;
+pub mod audit;
 pub mod config;
 pub mod error;
 pub mod error_schema;
@@ -69,6 +70,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, Box<dyn std:
     let (tx, rx) = watch::channel(false);
     let wake = Arc::new(Notify::new());
     let market = Arc::new(market::MarketData::new(store.clone(), &config)?);
+    let (audit, audit_writer) = audit::AuditLog::start(store.clone(), rx.clone());
     let state = AppState {
         store: store.clone(),
         config: Arc::new(config.clone()),
@@ -77,6 +79,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, Box<dyn std:
         limits: api::limits::Limits::new(&config),
         wake: wake.clone(),
         market: market.clone(),
+        audit,
         prometheus: prometheus(),
     };
     let mut workers = Vec::new();
@@ -87,6 +90,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, Box<dyn std:
         let every = std::time::Duration::from_secs(config.benchmark_refresh_seconds);
         workers.push(tokio::spawn(market::refresher(market, every, rx.clone())));
     }
+    workers.push(audit_writer);
     let app = api::router(state);
     let mut signal_rx = rx.clone();
     let task = tokio::spawn(async move {

@@ -55,10 +55,8 @@ fn token(config: &Config) -> String {
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
     let cli = Cli::parse();
+    logging(cli.dev);
     let needs_secrets = matches!(cli.command, None | Some(Command::Serve));
     let config = match Config::from_env(cli.dev || !needs_secrets) {
         Ok(c) => c,
@@ -123,6 +121,19 @@ async fn main() {
     if let Err(e) = result {
         eprintln!("kairo-server: {e}");
         std::process::exit(1);
+    }
+}
+
+/// Log lines on stderr: JSON objects (one per line, with the request's span: request id, method, route) unless
+/// `KAIRO_LOG_FORMAT=text`, which is the default in dev mode. `RUST_LOG` filters (default `info`).
+fn logging(dev: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let format = std::env::var("KAIRO_LOG_FORMAT").unwrap_or_else(|_| if dev { "text" } else { "json" }.into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if format.eq_ignore_ascii_case("json") {
+        builder.json().with_current_span(true).with_span_list(false).init();
+    } else {
+        builder.init();
     }
 }
 

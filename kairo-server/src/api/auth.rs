@@ -90,7 +90,10 @@ pub async fn require(State(state): State<AppState>, mut req: Request, next: Next
         return Ok(refused);
     }
     req.extensions_mut().insert(principal);
-    Ok(next.run(req).await)
+    let mut response = next.run(req).await;
+    // for the audit log, which runs outside this layer
+    response.extensions_mut().insert(principal);
+    Ok(response)
 }
 
 /// The user id of a `/users/{id}` or `/users/{id}/...` path.

@@ -77,6 +77,7 @@ pub async fn update(State(s): State<AppState>, body: axum::body::Bytes) -> ApiRe
         None => None,
     };
     let outcomes = s.market.update(symbols, input.force).await?;
+    tracing::info!(symbols = outcomes.len(), force = input.force, "benchmarks update");
     let failed = outcomes.iter().filter(|o| o.result == "failed").count();
     let body = json!({ "outcomes": outcomes });
     if failed > 0 {

@@ -1,6 +1,7 @@
 //! The HTTP API: routes, authentication, OpenAPI document and Swagger UI.
 
 mod analytics;
+mod audit_log;
 pub mod auth;
 mod benchmarks;
 mod compliance;
@@ -44,6 +45,8 @@ pub struct AppState {
     pub market: Arc<crate::market::MarketData>,
     /// Wakes the workers when jobs are queued.
     pub wake: Arc<Notify>,
+    /// The audit log's writer.
+    pub audit: crate::audit::AuditLog,
     /// The Prometheus registry.
     pub prometheus: PrometheusHandle,
 }
@@ -67,11 +70,12 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Json<T> 
     paths(
         users::create_user, users::get_user, trades::create_trade, trades::create_trades_batch,
         compliance::list, compliance::check, analytics::metrics, analytics::comparative, ops::health,
-        webhooks::stripe, benchmarks::list, benchmarks::update
+        webhooks::stripe, benchmarks::list, benchmarks::update, audit_log::list
     ),
     components(schemas(crate::store::User, crate::store::AuditRow, users::NewUser, trades::TradeIn, trades::TradeOut,
         compliance::OrderIn, crate::error_schema::ErrorBody, webhooks::Received,
-        crate::market::Freshness, crate::market::Outcome, crate::store::market::PriceSource, benchmarks::UpdateIn)),
+        crate::market::Freshness, crate::market::Outcome, crate::store::market::PriceSource, benchmarks::UpdateIn,
+        crate::store::audit_log::AuditEntry)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -93,6 +97,71 @@ impl utoipa::Modify for BearerAuth {
             ),
         );
     }
+}
+
+/// The request id of a request: the caller's `x-request-id` when it is a sensible one (1–128 visible ASCII
+/// characters), else a new UUID. Echoed in the response and carried by every log line of the request.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// POSTs that change nothing (a pre-trade check), left out of the audit log.
+const READ_ONLY_POSTS: &[&str] = &["/users/{id}/compliance/check"];
+
+/// Request id, the request's tracing span and access log line, and its audit-log entry when it changes state.
+async fn context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    use tracing::Instrument;
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| (1..=128).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let route = req.extensions().get::<axum::extract::MatchedPath>().map(|p| p.as_str().to_owned());
+    let route = route.unwrap_or_else(|| "unmatched".into());
+    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
+    let start = std::time::Instant::now();
+    let mut response = next.run(req).instrument(span.clone()).await;
+    let status = response.status().as_u16();
+    let ms = start.elapsed().as_secs_f64() * 1e3;
+    span.in_scope(|| match status {
+        500.. => tracing::error!(status, ms, path, "request failed"),
+        400..=499 => tracing::info!(status, ms, path, "request refused"),
+        _ => tracing::debug!(status, ms, path, "request"),
+    });
+    if let Ok(v) = axum::http::HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    let changes_state =
+        !matches!(method, axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS);
+    if changes_state && !READ_ONLY_POSTS.contains(&route.as_str()) {
+        let actor = if route == "/webhooks/stripe" {
+            "stripe".to_owned()
+        } else {
+            match response.extensions().get::<auth::Principal>() {
+                Some(auth::Principal::Service) => "service".to_owned(),
+                Some(auth::Principal::User(u)) => format!("user:{u}"),
+                None => "anonymous".to_owned(),
+            }
+        };
+        let detail = response.extensions().get::<crate::audit::AuditDetail>().map(|d| d.0.clone());
+        state
+            .audit
+            .record(crate::store::audit_log::AuditEntry {
+                at: chrono::Utc::now(),
+                actor,
+                action: format!("{method} {route}"),
+                target: Some(path),
+                status,
+                request_id: id,
+                detail: detail.unwrap_or_else(|| serde_json::json!({})),
+            })
+            .await;
+    }
+    response
 }
 
 /// Counts requests and their latency by route.
@@ -126,6 +195,7 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{id}/comparative", get(analytics::comparative))
         .route("/benchmarks", get(benchmarks::list))
         .route("/benchmarks/update", post(benchmarks::update))
+        .route("/audit-log", get(audit_log::list))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::require));
     let max_body = state.config.max_body_bytes;
     let cors = cors(&state.config.cors_origins);
@@ -138,6 +208,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(ops::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), deadline))
         .layer(middleware::from_fn(observe))
+        .layer(middleware::from_fn_with_state(state.clone(), context))
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(cors)
         .with_state(state)

@@ -10,7 +10,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{users, AppState, Json};
+use crate::audit::AuditDetail;
 use crate::error::{ApiError, ApiResult};
+use axum::Extension;
 
 /// The largest batch.
 pub const MAX_BATCH: usize = 10_000;
@@ -118,7 +120,7 @@ pub fn validate(t: &TradeIn) -> Result<Trade, kairo_core::TradeError> {
 pub async fn create_trade(
     State(s): State<AppState>,
     Json(t): Json<TradeIn>,
-) -> ApiResult<(StatusCode, axum::Json<TradeOut>)> {
+) -> ApiResult<(StatusCode, Extension<AuditDetail>, axum::Json<TradeOut>)> {
     let trade = validate(&t)?;
     // No lookup of the user first: the foreign key rejects an unknown one (one query less on the hot path).
     let stored = s.store.insert_trades(t.user_id, std::slice::from_ref(&trade)).await.map_err(|e| {
@@ -137,7 +139,8 @@ pub async fn create_trade(
         metrics::counter!("kairo_trades_stored_total").increment(1);
     }
     let status = if first.created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, axum::Json(TradeOut::from(&first.trade))))
+    let detail = AuditDetail(json!({ "user_id": t.user_id, "trade_id": first.trade.id, "created": first.created }));
+    Ok((status, Extension(detail), axum::Json(TradeOut::from(&first.trade))))
 }
 
 /// Stores up to 10,000 trades of one or more users in one transaction; any invalid trade rejects the whole batch
@@ -147,7 +150,7 @@ pub async fn create_trade(
 pub async fn create_trades_batch(
     State(s): State<AppState>,
     Json(list): Json<Vec<TradeIn>>,
-) -> ApiResult<(StatusCode, axum::Json<Vec<TradeOut>>)> {
+) -> ApiResult<(StatusCode, Extension<AuditDetail>, axum::Json<Vec<TradeOut>>)> {
     if list.len() > MAX_BATCH {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -179,7 +182,10 @@ pub async fn create_trades_batch(
         users::load(&s, *id).await?;
     }
     let batches: Vec<(Uuid, &[Trade])> = by_user.iter().map(|(id, ts)| (*id, ts.as_slice())).collect();
-    let out: Vec<TradeOut> = s.store.insert_many(&batches).await?.iter().map(|st| TradeOut::from(&st.trade)).collect();
+    let stored = s.store.insert_many(&batches).await?;
+    let created = stored.iter().filter(|st| st.created).count();
+    let out: Vec<TradeOut> = stored.iter().map(|st| TradeOut::from(&st.trade)).collect();
     s.wake.notify_waiters();
-    Ok((StatusCode::CREATED, axum::Json(out)))
+    let detail = AuditDetail(json!({ "users": by_user.len(), "trades": out.len(), "created": created }));
+    Ok((StatusCode::CREATED, Extension(detail), axum::Json(out)))
 }

@@ -7,8 +7,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{AppState, Json};
+use crate::audit::AuditDetail;
 use crate::error::{ApiError, ApiResult};
 use crate::store::User;
+use axum::Extension;
 
 /// A new user.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -28,7 +30,7 @@ pub struct NewUser {
 pub async fn create_user(
     State(s): State<AppState>,
     Json(u): Json<NewUser>,
-) -> ApiResult<(StatusCode, axum::Json<User>)> {
+) -> ApiResult<(StatusCode, Extension<AuditDetail>, axum::Json<User>)> {
     let account_type = u.account_type.as_deref().unwrap_or("cash");
     if account_type != "cash" && account_type != "margin" {
         return Err(ApiError::invalid(
@@ -44,7 +46,8 @@ pub async fn create_user(
             e.into()
         }
     })?;
-    Ok((StatusCode::CREATED, axum::Json(user)))
+    let detail = AuditDetail(serde_json::json!({ "user_id": user.id }));
+    Ok((StatusCode::CREATED, Extension(detail), axum::Json(user)))
 }
 
 /// Parses a path id, answering 400 for a malformed UUID.

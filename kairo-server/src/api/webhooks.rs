@@ -3,10 +3,12 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AppState;
+use crate::audit::AuditDetail;
 use crate::error::ApiError;
 use crate::store::subscriptions::StripeOutcome;
 use crate::stripe::{self, Event};
@@ -34,10 +36,20 @@ fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
         (status = 400, description = "Bad or stale signature, or not an event", body = crate::error_schema::ErrorBody),
         (status = 409, description = "The customer is not linked to a user yet; Stripe retries later", body = crate::error_schema::ErrorBody),
         (status = 503, description = "STRIPE_WEBHOOK_SECRET is not set", body = crate::error_schema::ErrorBody)))]
-pub async fn stripe(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+pub async fn stripe(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let mut detail = serde_json::json!({});
+    let result = receive(&state, &headers, &body, &mut detail).await;
+    let mut response = result.into_response();
+    response.extensions_mut().insert(AuditDetail(detail));
+    response
+}
+
+/// Verifies and applies one delivery; `detail` gets the event's id, type and outcome for the audit log.
+async fn receive(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &Bytes,
+    detail: &mut serde_json::Value,
 ) -> Result<axum::Json<Received>, ApiError> {
     let Some(secret) = state.config.stripe_webhook_secret.as_deref() else {
         return Err(ApiError::new(
@@ -51,10 +63,11 @@ pub async fn stripe(
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| bad("invalid_signature", "the Stripe-Signature header is required"))?;
     let now = chrono::Utc::now().timestamp();
-    stripe::verify(secret, header, &body, now, state.config.stripe_tolerance_seconds)
+    stripe::verify(secret, header, body, now, state.config.stripe_tolerance_seconds)
         .map_err(|e| bad("invalid_signature", e.to_string()))?;
     let event: Event =
-        serde_json::from_slice(&body).map_err(|e| bad("invalid_event", format!("not a Stripe event: {e}")))?;
+        serde_json::from_slice(body).map_err(|e| bad("invalid_event", format!("not a Stripe event: {e}")))?;
+    *detail = serde_json::json!({ "event_id": event.id, "type": event.kind });
     let change = stripe::change(&event).map_err(|e| bad("invalid_event", e))?;
     let tiers = &state.config.stripe_price_tiers;
     let plan_of = |price: &str| {
@@ -66,6 +79,7 @@ pub async fn stripe(
     let outcome = state.store.apply_stripe(&event, &change, &plan_of).await?;
     metrics::counter!("kairo_stripe_events_total", "type" => event.kind.clone(), "outcome" => format!("{outcome:?}"))
         .increment(1);
+    detail["outcome"] = serde_json::json!(format!("{outcome:?}").to_lowercase());
     let outcome = match outcome {
         StripeOutcome::Applied => "applied",
         StripeOutcome::Duplicate => "duplicate",
