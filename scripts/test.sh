@@ -41,6 +41,9 @@ cargo test -p kairo-core
 step "kairo-server tests (SQLite, and PostgreSQL on a throwaway cluster)"
 ./scripts/test-server.sh
 
+step "kairo-server: schema-driven fuzzing of every endpoint (schemathesis; no 500s, statuses and bodies as documented)"
+EXAMPLES=100 ./scripts/fuzz-server.sh
+
 step "kairo-py: build the wheel and run the Python suite"
 ./scripts/test-python.sh
 

@@ -16,7 +16,7 @@ pub struct ErrorDetail {
     pub code: String,
     /// A sentence for people.
     pub message: String,
-    /// Structured details, e.g. `{ "field": "qty" }`.
-    #[schema(value_type = Object)]
+    /// Structured details, e.g. `{ "field": "qty" }` (null when there are none).
+    #[schema(value_type = Option<Object>)]
     pub details: serde_json::Value,
 }

@@ -68,6 +68,16 @@ both_backends!(users, |app: common::App| async move {
     assert_eq!((s, e["error"]["code"].as_str()), (404, Some("not_found")));
     let (s, e) = app.get("/users/not-a-uuid").await;
     assert_eq!((s, e["error"]["details"]["field"].as_str()), (422, Some("id")));
+    for bad in [json!({ "email": "" }), json!({ "email": "no-at-sign" }), json!({ "email": "a@b@c.com" })] {
+        let (s, e) = app.post("/users", &bad).await;
+        assert_eq!((s, e["error"]["details"]["field"].as_str()), (422, Some("email")), "{bad}");
+    }
+    let (s, e) = app.post("/users", &json!({ "full_name": "  " })).await;
+    assert_eq!((s, e["error"]["details"]["field"].as_str()), (422, Some("full_name")));
+    // an unknown query parameter is a JSON error too
+    let (s, e) = app.get(&format!("/users/{id}/metrics?sett=basic")).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (400, Some("invalid_query")), "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("sett"), "{e}");
     app.stop().await;
 });
 

@@ -1,6 +1,6 @@
 //! `GET /users/{id}/metrics` (cached by the jobs, never waiting on them) and `GET /users/{id}/comparative`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Extension;
 use chrono::NaiveDate;
@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::Principal;
-use super::{plans, users, AppState};
+use super::{plans, users, AppState, Query};
 use crate::analysis;
 use crate::error::{ApiError, ApiResult};
 

@@ -1,11 +1,11 @@
 //! `GET /audit-log`: the log of state-changing requests and webhooks, newest first (service token only).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::AppState;
+use super::{AppState, Query};
 use crate::error::{ApiError, ApiResult};
 use crate::store::audit_log::AuditLogQuery;
 

@@ -1,14 +1,14 @@
 //! `GET /users/{id}/compliance` (audit rows, filtered and paginated, with a summary) and
 //! `POST /users/{id}/compliance/check` (pre-trade check against the stored history; writes nothing).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
 use kairo_core::compliance::check_order;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::trades::TradeIn;
-use super::{users, AppState, Json};
+use super::{users, AppState, Json, Query};
 use crate::analysis;
 use crate::error::{ApiError, ApiResult};
 use crate::store::AuditQuery;

@@ -63,6 +63,20 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Json<T> 
     }
 }
 
+/// A query string whose rejections use the API's error shape (400 `invalid_query` naming the parameter).
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Query(v) = axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map_err(|r| ApiError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_query", r.body_text()))?;
+        Ok(Query(v))
+    }
+}
+
 /// The OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
@@ -76,7 +90,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Json<T> 
         compliance::OrderIn, crate::error_schema::ErrorBody, webhooks::Received,
         crate::market::Freshness, crate::market::Outcome, crate::store::market::PriceSource, benchmarks::UpdateIn,
         crate::store::audit_log::AuditEntry)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonErrors),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
@@ -96,6 +110,48 @@ impl utoipa::Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Documents the error answers any operation may give (the middleware's and the extractors'): 400/415/422 for
+/// a body that is not the JSON asked for, 413 past the body limit, 401/403 where a token is needed, 429 past the
+/// caller's rate limit, 503 past the request deadline.
+struct CommonErrors;
+
+impl utoipa::Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.post].into_iter().flatten() {
+                let public = op.security.as_ref().is_some_and(|s| s.iter().all(|r| r == &Default::default()));
+                let mut common = vec![
+                    ("400", "Malformed JSON or parameters"),
+                    ("413", "Body larger than KAIRO_MAX_BODY_BYTES"),
+                    ("415", "Body not sent as application/json"),
+                    ("422", "Invalid input (the field is named in details)"),
+                    ("503", "Past the request deadline, or a dependency not configured"),
+                ];
+                if !public {
+                    common.extend([
+                        ("401", "No valid token"),
+                        ("403", "A user token outside its own /users/{id}/..."),
+                        ("429", "Past the caller's rate limit (Retry-After)"),
+                    ]);
+                }
+                for (status, description) in common {
+                    op.responses.responses.entry(status.to_owned()).or_insert_with(|| error(description).into());
+                }
+            }
+        }
     }
 }
 

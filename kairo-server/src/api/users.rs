@@ -26,7 +26,8 @@ pub struct NewUser {
 
 /// Creates a user.
 #[utoipa::path(post, path = "/users", request_body = NewUser,
-    responses((status = 201, body = User), (status = 422, body = crate::error_schema::ErrorBody)))]
+    responses((status = 201, body = User), (status = 409, description = "A user with this email exists", body = crate::error_schema::ErrorBody),
+        (status = 422, body = crate::error_schema::ErrorBody)))]
 pub async fn create_user(
     State(s): State<AppState>,
     Json(u): Json<NewUser>,
@@ -38,6 +39,25 @@ pub async fn create_user(
             "account_type",
             format!("account_type must be cash or margin, got {account_type:?}"),
         ));
+    }
+    if let Some(email) = u.email.as_deref() {
+        let well_formed = email.len() <= 254
+            && !email.chars().any(char::is_whitespace)
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty() && !domain.is_empty() && !domain.contains('@') && domain.contains('.')
+            });
+        if !well_formed {
+            return Err(ApiError::invalid(
+                "invalid_user",
+                "email",
+                format!("email must be an e-mail address, got {email:?}"),
+            ));
+        }
+    }
+    if let Some(name) = u.full_name.as_deref() {
+        if name.trim().is_empty() || name.chars().count() > 200 {
+            return Err(ApiError::invalid("invalid_user", "full_name", "full_name must be 1 to 200 characters"));
+        }
     }
     let user = s.store.create_user(u.email.as_deref(), u.full_name.as_deref(), account_type).await.map_err(|e| {
         if e.to_string().contains("UNIQUE") || e.to_string().contains("duplicate key") {
