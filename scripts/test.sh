@@ -44,6 +44,9 @@ step "kairo-server tests (SQLite, and PostgreSQL on a throwaway cluster)"
 step "kairo-server: schema-driven fuzzing of every endpoint (schemathesis; no 500s, statuses and bodies as documented)"
 EXAMPLES=100 ./scripts/fuzz-server.sh
 
+step "the server walk-through (examples/server/walkthrough.sh, curl against a fresh server)"
+./examples/server/walkthrough.sh >/dev/null
+
 step "kairo-py: build the wheel and run the Python suite"
 ./scripts/test-python.sh
 

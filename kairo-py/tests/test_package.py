@@ -67,3 +67,8 @@ def test_an_empyrical_script_prints_the_same_numbers():
 def test_pre_trade_example_runs():
     out = subprocess.run([sys.executable, str(EXAMPLES / "pre_trade_check.py")], capture_output=True, text=True, check=True).stdout
     assert "allowed: False" in out and "pattern_day_trading: fail" in out
+
+
+def test_notebook_example_runs():
+    out = subprocess.run([sys.executable, str(EXAMPLES / "notebook_users.py")], capture_output=True, text=True, check=True).stdout
+    assert "sharpe_ratio" in out and "50 users" in out and "best Sharpe: user-" in out

@@ -52,6 +52,10 @@ impl IntoResponse for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        if let StoreError::ExternalIdTaken(id) = &e {
+            return ApiError::new(StatusCode::CONFLICT, "external_id_conflict", e.to_string())
+                .with_details(json!({ "field": "external_id", "external_id": id }));
+        }
         tracing::error!(error = %e, "store error");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the database could not complete the request")
     }

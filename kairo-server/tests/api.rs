@@ -95,7 +95,20 @@ both_backends!(trades_and_their_errors, |app: common::App| async move {
     let (s, again) = app.post("/trades", &with_ext).await;
     assert_eq!((s, &again["id"]), (200, &first["id"]));
     assert_eq!(first["price"], "101.25"); // a JSON number reads as the decimal it prints as
-                                          // validation: field named, nothing stored
+                                          // another user's external_id is a conflict, never the other user's trade
+    let other = app.user("cash").await;
+    let mut theirs = with_ext.clone();
+    theirs["user_id"] = json!(other);
+    let (s, e) = app.post("/trades", &theirs).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (409, Some("external_id_conflict")), "{e}");
+    let fresh = json!({ "user_id": other, "symbol": "ABC", "side": "BUY", "qty": 1, "price": 1,
+        "executed_at": "2024-07-01T15:00:00Z", "external_id": "fresh-1" });
+    let (s, e) = app.post("/trades/batch", &json!([fresh, theirs])).await;
+    assert_eq!((s, e["error"]["details"]["external_id"].as_str()), (409, Some("alpaca-1")), "{e}");
+    let store = kairo_server::store::Store::connect(&app.database_url, 1, 2).await.unwrap();
+    assert_eq!(store.trade_count(other.parse().unwrap()).await.unwrap(), 0, "nothing of the refused batch was stored");
+    store.close().await;
+    // validation: field named, nothing stored
     for (field, value, code) in [
         ("qty", json!("-1"), 422),
         ("price", json!("abc"), 422),

@@ -116,7 +116,8 @@ pub fn validate(t: &TradeIn) -> Result<Trade, kairo_core::TradeError> {
 /// Stores one trade: 201 with the stored trade, or 200 with the existing one for a repeated `external_id`.
 #[utoipa::path(post, path = "/trades", request_body = TradeIn,
     responses((status = 201, body = TradeOut), (status = 200, body = TradeOut, description = "already stored (same external_id)"),
-        (status = 422, body = crate::error_schema::ErrorBody), (status = 404, body = crate::error_schema::ErrorBody)))]
+        (status = 422, body = crate::error_schema::ErrorBody), (status = 404, body = crate::error_schema::ErrorBody),
+        (status = 409, description = "The external_id belongs to another user's trade", body = crate::error_schema::ErrorBody)))]
 pub async fn create_trade(
     State(s): State<AppState>,
     Json(t): Json<TradeIn>,
@@ -146,7 +147,8 @@ pub async fn create_trade(
 /// Stores up to 10,000 trades of one or more users in one transaction; any invalid trade rejects the whole batch
 /// (422 listing every bad index).
 #[utoipa::path(post, path = "/trades/batch", request_body = Vec<TradeIn>,
-    responses((status = 201, body = Vec<TradeOut>), (status = 422, body = crate::error_schema::ErrorBody)))]
+    responses((status = 201, body = Vec<TradeOut>), (status = 422, body = crate::error_schema::ErrorBody),
+        (status = 409, description = "An external_id belongs to another user's trade; nothing stored", body = crate::error_schema::ErrorBody)))]
 pub async fn create_trades_batch(
     State(s): State<AppState>,
     Json(list): Json<Vec<TradeIn>>,

@@ -31,6 +31,9 @@ pub enum StoreError {
     /// A stored row does not hold a valid value.
     #[error("stored data: {0}")]
     Corrupt(String),
+    /// A trade's `external_id` is already stored for another user (nothing of the request is written).
+    #[error("external_id {0:?} is already used by a trade of another user")]
+    ExternalIdTaken(String),
     /// A group commit failed (every request of the group gets this error).
     #[error("commit: {0}")]
     Failed(String),

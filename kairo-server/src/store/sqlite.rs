@@ -136,7 +136,11 @@ pub(super) async fn insert_user_trades(
                 .bind(&t.external_id)
                 .fetch_one(&mut *tx)
                 .await?;
-            out.push(StoredTrade { trade: trade_row(&row)?, created: false });
+            let stored = trade_row(&row)?;
+            if stored.user_id != user_id.to_string() {
+                return Err(StoreError::ExternalIdTaken(t.external_id.clone().unwrap_or_default()));
+            }
+            out.push(StoredTrade { trade: stored, created: false });
         }
     }
     if let Some(from) = super::earliest_created(&out) {

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# A walk through the kairo service with curl: create a user, send trades, read the compliance audit, ask a
+# pre-trade question, read metrics and the comparison with SPY, then the health and audit log.
+#
+#   KAIRO_URL=http://127.0.0.1:8000 KAIRO_TOKEN=<service token> examples/server/walkthrough.sh
+#
+# Without KAIRO_URL it starts its own server (the debug build, on a throwaway SQLite database, with the bundled
+# synthetic closes loaded by `kairo-server import-prices`) and stops it at the end. Needs curl and jq.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if [ -z "${KAIRO_URL:-}" ]; then
+    export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kairo/target}"
+    cargo build --quiet -p kairo-server
+    server="$CARGO_TARGET_DIR/debug/kairo-server"
+    dir="$(mktemp -d)"
+    port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    export DATABASE_URL="sqlite://$dir/kairo.db" KAIRO_SERVICE_TOKEN="walkthrough-token" KAIRO_JWT_SECRET="walkthrough-jwt"
+    "$server" import-prices examples/data/prices.csv
+    HOST=127.0.0.1 PORT="$port" RUST_LOG=warn "$server" serve >"$dir/server.log" 2>&1 &
+    pid=$!
+    trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+    KAIRO_URL="http://127.0.0.1:$port" KAIRO_TOKEN="$KAIRO_SERVICE_TOKEN"
+    for _ in $(seq 100); do curl -fs "$KAIRO_URL/health" >/dev/null && break; sleep 0.1; done
+fi
+
+api() { # METHOD PATH [JSON BODY]: prints the response; fails on an HTTP error
+    curl -fsS -X "$1" "$KAIRO_URL$2" -H "Authorization: Bearer $KAIRO_TOKEN" \
+        ${3:+-H "Content-Type: application/json" -d "$3"}
+}
+say() { printf '\n== %s\n' "$*"; }
+
+say "the service is up"
+api GET /health | jq '{status, database, jobs, market_data: .market_data.alpaca}'
+
+say "a margin account"
+user="$(api POST /users '{"full_name": "Walkthrough Trader", "account_type": "margin"}' | jq -r .id)"
+echo "user $user"
+
+say "three AAPL round trips on two days (three day trades), a purchase of MSFT, and an AAPL purchase"
+trade() { # SIDE SYMBOL QTY PRICE TIME EXTERNAL_ID
+    printf '{"user_id": "%s", "side": "%s", "symbol": "%s", "qty": "%s", "price": "%s", "executed_at": "%s", "external_id": "%s"}' \
+        "$user" "$1" "$2" "$3" "$4" "$5" "${user:0:8}-$6"
+}
+api POST /trades/batch "[
+  $(trade BUY AAPL 10 185.20 2024-03-04T14:35:00Z wt-1), $(trade SELL AAPL 10 186.10 2024-03-04T15:10:00Z wt-2),
+  $(trade BUY AAPL 10 184.90 2024-03-04T17:00:00Z wt-3), $(trade SELL AAPL 10 185.40 2024-03-04T19:30:00Z wt-4),
+  $(trade BUY AAPL 10 183.00 2024-03-05T14:40:00Z wt-5), $(trade SELL AAPL 10 183.75 2024-03-05T15:20:00Z wt-6),
+  $(trade BUY MSFT 5 410.00 2024-03-05T15:00:00Z wt-7), $(trade BUY AAPL 10 182.50 2024-03-06T14:45:00Z wt-8)
+]" | jq -c '[.[] | {symbol, side, qty, executed_at}]'
+
+say "sending a trade again with its external_id (the broker's order id) stores nothing new: 200, the stored trade"
+api POST /trades "$(trade BUY MSFT 5 410.00 2024-03-05T15:00:00Z wt-7)" | jq -c '{id, external_id}'
+
+say "the compliance audit (written by a background job; wait for it)"
+for _ in $(seq 100); do
+    total="$(api GET "/users/$user/compliance?limit=1" | jq .total)"
+    [ "$total" -gt 0 ] && break
+    sleep 0.1
+done
+api GET "/users/$user/compliance?limit=1" | jq -c '{rows: .total, pdt: .summary.pattern_day_trading | {day_trades_in_window, is_pattern_day_trader}}'
+
+say "pre-trade: may the AAPL bought this morning be sold today? (a fourth day trade in five days; nothing is written)"
+api POST "/users/$user/compliance/check" '{"symbol": "AAPL", "side": "SELL", "qty": "10", "price": "183.10", "executed_at": "2024-03-06T16:00:00Z"}' \
+    | jq -c '{allowed, not_passed: [.results[] | select(.status != "pass") | {check_name, status, reason}]}'
+
+say "metrics: P&L, win rate, risk (cached by the jobs; stale tells whether trades arrived since)"
+api GET "/users/$user/metrics" | jq -c '{trades, realized: .pnl.realized, unrealized: .pnl.unrealized, win_rate: .trade_stats.win_rate, stale}'
+
+say "the comparison with SPY (closes from the cache: imported here, Alpaca with keys)"
+api GET "/users/$user/comparative?benchmark=SPY" | jq -c '{excess_return, shadow_pnl: .shadow.pnl, market_data: {stale: .market_data.stale, sources: [.market_data.symbols[] | {symbol, source}]}}'
+
+say "who did what: the audit log"
+api GET "/audit-log?limit=5" | jq -c '.entries[] | {actor, action, status}'
