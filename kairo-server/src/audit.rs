@@ -29,7 +29,7 @@ impl AuditLog {
         (AuditLog { tx }, tokio::spawn(writer(store, rx, shutdown)))
     }
 
-    /// Queues an entry (waits only when the writer is [`QUEUE`] entries behind).
+    /// Queues an entry (waits only when the writer is 16,384 entries behind).
     pub async fn record(&self, entry: AuditEntry) {
         if self.tx.send(entry).await.is_err() {
             tracing::error!("the audit log writer has stopped; an entry was not recorded");

@@ -333,3 +333,20 @@ both_backends!(without_alpaca_keys_updates_say_how_to_load_closes, |app: common:
     assert_eq!((s, h["market_data"]["alpaca"].as_str()), (200, Some("not_configured")));
     app.stop().await;
 });
+
+with_fake!(
+    a_request_past_the_deadline_is_a_503,
+    10_000,
+    |c| c.request_timeout_seconds = 1,
+    |app: common::App, fake: FakeAlpaca| async move {
+        // Alpaca answering in 3 s makes the refresh outlast the 1 s deadline: 503 `timeout`, in the error shape.
+        fake.state.delay_ms.store(3000, Ordering::SeqCst);
+        let started = Instant::now();
+        let (s, e) = app.post("/benchmarks/update", &json!({ "symbols": ["SPY"] })).await;
+        assert_eq!((s, e["error"]["code"].as_str()), (503, Some("timeout")), "{e}");
+        assert!(started.elapsed() < Duration::from_millis(2500), "answered after {:?}", started.elapsed());
+        let (s, _) = app.get("/health").await;
+        assert_eq!(s, 200, "the server goes on serving");
+        app.stop().await;
+    }
+);
