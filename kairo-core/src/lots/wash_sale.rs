@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 
 use super::pro_rata as share;
 use rustc_hash::FxHashMap;
@@ -148,9 +149,10 @@ pub(crate) struct SalePlan {
     /// Long quantity sold and its realized P&L before adjustments.
     pub long_qty: Decimal,
     pub realized: Decimal,
-    pieces: Vec<LossPiece>,
+    /// Inline up to two (a sale rarely spans more lots at a loss): planning a sale allocates nothing.
+    pieces: SmallVec<[LossPiece; 2]>,
     /// (lot index after the sale's consumption, shares, loss piece index, disallowed).
-    matches: Vec<(usize, Decimal, usize, Decimal)>,
+    matches: SmallVec<[(usize, Decimal, usize, Decimal); 2]>,
     /// Lots fully consumed, and the quantity, basis and deferred loss taken from the next one.
     consumed_lots: usize,
     partial_qty: Decimal,
@@ -185,7 +187,7 @@ pub(crate) struct BuyPlan {
     cover_qty: Decimal,
     pub realized: Decimal,
     /// (pending index, shares, disallowed) matches against earlier loss sales.
-    matches: Vec<(usize, Decimal, Decimal)>,
+    matches: SmallVec<[(usize, Decimal, Decimal); 2]>,
     /// Pending losses expired by this purchase's date.
     expired: usize,
 }

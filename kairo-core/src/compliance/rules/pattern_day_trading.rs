@@ -13,6 +13,8 @@
 //! intraday margin standards; brokers moved over in 2026 on their own dates, so an operator sets
 //! `in_force_until` to the broker's last PDT date, and the rule keeps answering for history before it.
 
+use std::fmt::Write as _;
+
 use crate::compliance::day_trades::{DayTrade, DayTradeCounter, Exec, PdtSummary};
 use crate::compliance::{AccountContext, AccountType, Event, Metadata, Rule, RuleState, Verdict};
 
@@ -66,31 +68,44 @@ fn verdict(new: &[DayTrade], s: &PdtSummary, ctx: &AccountContext) -> Verdict {
     meta.insert("open_trade_ids", new.iter().map(|d| d.open_trade_id.clone()).collect::<Vec<_>>());
     meta.insert("equity", ctx.equity);
     meta.insert("rule", REFERENCE);
-    let window = format!(
-        "{} day trades in the {} business days from {} to {} ({} trades in all)",
-        s.day_trades_in_window, limits.window_days, s.window_start, s.window_end, s.total_trades_in_window
-    );
-    if !s.is_pattern_day_trader {
-        return Verdict::pass(
-            format!(
-                "A day trade: {window}; {} or more (over {}% of trades) make a pattern day trader.",
-                limits.day_trades, limits.min_share_percent
-            ),
-            meta,
+    // One buffer per reason (a day trade is common in an active account): the window sentence, then the rest.
+    let mut reason = String::with_capacity(224);
+    let window = |reason: &mut String| {
+        let _ = write!(
+            reason,
+            "{} day trades in the {} business days from {} to {} ({} trades in all)",
+            s.day_trades_in_window, limits.window_days, s.window_start, s.window_end, s.total_trades_in_window
         );
+    };
+    if !s.is_pattern_day_trader {
+        reason.push_str("A day trade: ");
+        window(&mut reason);
+        let _ = write!(
+            reason,
+            "; {} or more (over {}% of trades) make a pattern day trader.",
+            limits.day_trades, limits.min_share_percent
+        );
+        return Verdict::pass(reason, meta);
     }
+    reason.push_str("This day trade makes ");
+    window(&mut reason);
     match ctx.equity {
-        Some(equity) if equity < limits.min_equity => Verdict::fail(
-            format!(
-                "This day trade makes {window}: a pattern day trader, who needs at least ${} of equity; the account has ${equity}.",
+        Some(equity) if equity < limits.min_equity => {
+            let _ = write!(
+                reason,
+                ": a pattern day trader, who needs at least ${} of equity; the account has ${equity}.",
                 limits.min_equity
-            ),
-            meta,
-        ),
-        _ => Verdict::flag(
-            format!("This day trade makes {window}: the account is a pattern day trader and must keep at least ${} of equity.", limits.min_equity),
-            meta,
-        ),
+            );
+            Verdict::fail(reason, meta)
+        }
+        _ => {
+            let _ = write!(
+                reason,
+                ": the account is a pattern day trader and must keep at least ${} of equity.",
+                limits.min_equity
+            );
+            Verdict::flag(reason, meta)
+        }
     }
 }
 
