@@ -44,3 +44,25 @@ test('ESM import works', async () => {
   assert.equal(typeof esm.ComplianceEngine, 'function')
   assert.equal(esm.sharpeRatio([0.01, 0.03]), require('../index.js').sharpeRatio([0.01, 0.03]))
 })
+
+// The TypeScript example (examples/node/analytics.ts), type-checked by `npm run typecheck`, also runs: transpiled
+// by the TypeScript compiler next to the source (so its relative import resolves) and executed.
+test('the TypeScript example runs', () => {
+  const ts = require('typescript')
+  const fs = require('node:fs')
+  const { execFileSync } = require('node:child_process')
+  const source = path.join(__dirname, '..', '..', 'examples', 'node', 'analytics.ts')
+  const js = ts.transpileModule(fs.readFileSync(source, 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText
+  const runnable = path.join(path.dirname(source), `.analytics-${process.pid}.mjs`)
+  fs.writeFileSync(runnable, js)
+  try {
+    const out = execFileSync(process.execPath, [runnable], { encoding: 'utf8' })
+    const lines = out.trim().split('\n')
+    assert.equal(lines.length, 2, out)
+    assert.match(lines[0], /^-?\d+\.\d{3} /)
+  } finally {
+    fs.unlinkSync(runnable)
+  }
+})
