@@ -1,6 +1,8 @@
 //! The audit log's writer: requests hand their entry to a channel and go on; a background task writes what
 //! arrived in one transaction at least every [`FLUSH_EVERY`] (so the log costs a request no database round trip),
-//! and on shutdown writes everything still queued before the database closes.
+//! and on shutdown writes everything still queued before the database closes. An entry is written after its
+//! request's own commit; a process crash can lose the entries of the last [`FLUSH_EVERY`], never a request's
+//! data (on SQLite the log is committed without its own fsync, so a power loss can lose the last entries too).
 
 use std::time::Duration;
 

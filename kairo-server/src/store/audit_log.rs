@@ -47,8 +47,11 @@ impl Store {
         const HEAD: &str = "INSERT INTO kairo_audit_log (at, actor, action, target, status, request_id, detail) ";
         match self {
             Store::Sqlite(p) => {
+                // The connections of the derived writes (synchronous=NORMAL): no fsync of its own in the path of
+                // the trades' commits. A power loss can drop the last entries, as it can drop entries still in the
+                // writer's batch; a process crash loses nothing committed.
                 let _writer = p.writer.lock().await;
-                let mut tx = p.pool.begin_with("BEGIN IMMEDIATE").await?;
+                let mut tx = p.derived.begin_with("BEGIN IMMEDIATE").await?;
                 for chunk in entries.chunks(1000) {
                     let mut q = QueryBuilder::new(HEAD);
                     q.push_values(chunk, |mut b, e| {
