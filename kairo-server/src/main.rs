@@ -80,14 +80,7 @@ async fn main() {
                 Ok(())
             }
             Command::Import { path } => {
-                let trades = read(&path).map_err(|errors| {
-                    format!(
-                        "{}: {} bad row(s), nothing imported:\n  {}",
-                        path.display(),
-                        errors.len(),
-                        errors.join("\n  ")
-                    )
-                })?;
+                let trades = read(&path).map_err(|errors| bad_rows(&path, &errors))?;
                 let store = connect(&config).await?;
                 let n = kairo_server::load::import(&store, trades).await?;
                 println!("imported {n} trade(s)");
@@ -95,14 +88,7 @@ async fn main() {
             }
             Command::ImportPrices { path } => {
                 let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-                let rows = kairo_server::load::read_prices(file).map_err(|errors| {
-                    format!(
-                        "{}: {} bad row(s), nothing imported:\n  {}",
-                        path.display(),
-                        errors.len(),
-                        errors.join("\n  ")
-                    )
-                })?;
+                let rows = kairo_server::load::read_prices(file).map_err(|errors| bad_rows(&path, &errors))?;
                 let store = connect(&config).await?;
                 let n = kairo_server::load::import_prices(&store, &rows).await?;
                 println!("imported {n} close(s)");
@@ -135,6 +121,11 @@ fn logging(dev: bool) {
     } else {
         builder.init();
     }
+}
+
+/// The refusal of an import: the file, how many rows were bad, and each one.
+fn bad_rows(path: &std::path::Path, errors: &[String]) -> String {
+    format!("{}: {} bad row(s), nothing imported:\n  {}", path.display(), errors.len(), errors.join("\n  "))
 }
 
 /// Trades of a CSV file, or of a Parquet file (`.parquet`, with the `parquet` feature).

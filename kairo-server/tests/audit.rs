@@ -8,17 +8,6 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 
-fn jwt(user: &str) -> String {
-    use jsonwebtoken::{encode, EncodingKey, Header};
-    let exp = chrono::Utc::now().timestamp() + 600;
-    encode(
-        &Header::default(),
-        &json!({ "sub": user, "exp": exp }),
-        &EncodingKey::from_secret(common::JWT_SECRET.as_bytes()),
-    )
-    .unwrap()
-}
-
 fn signed(body: &str) -> String {
     let t = chrono::Utc::now().timestamp();
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(common::STRIPE_SECRET.as_bytes()).unwrap();
@@ -63,7 +52,7 @@ both_backends!(state_changes_and_webhooks_are_logged, |app: common::App| async m
     let r = app
         .client
         .post(format!("{}/users/{user}/compliance/check", app.base))
-        .bearer_auth(jwt(&user))
+        .bearer_auth(common::user_jwt(&user))
         .json(&json!({ "symbol": "ABC", "side": "BUY", "qty": "1", "price": "10" }))
         .send()
         .await
@@ -104,7 +93,8 @@ both_backends!(state_changes_and_webhooks_are_logged, |app: common::App| async m
     let (s, e) = app.get("/audit-log?limit=0").await;
     assert_eq!((s, e["error"]["details"]["field"].as_str()), (422, Some("limit")));
     // end users cannot read it
-    let r = app.client.get(format!("{}/audit-log", app.base)).bearer_auth(jwt(&user)).send().await.unwrap();
+    let r =
+        app.client.get(format!("{}/audit-log", app.base)).bearer_auth(common::user_jwt(&user)).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 403);
     app.stop().await;
 });

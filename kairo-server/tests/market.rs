@@ -110,24 +110,13 @@ with_fake!(update_pages_through_every_bar, 25, |_| {}, |app: common::App, fake: 
     let (s, e) = app.post_raw("/benchmarks/update", "{\"force\": \"yes\"}").await;
     assert_eq!((s, e["error"]["code"].as_str()), (422, Some("invalid_body")), "{e}");
     // end users cannot refresh
-    let jwt = common_jwt(&user);
+    let jwt = common::user_jwt(&user);
     let r = app.client.post(format!("{}/benchmarks/update", app.base)).bearer_auth(jwt).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 403);
     let metrics = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("kairo_alpaca_requests_total{status=\"200\"}"), "{metrics}");
     app.stop().await;
 });
-
-fn common_jwt(user: &str) -> String {
-    use jsonwebtoken::{encode, EncodingKey, Header};
-    let exp = chrono::Utc::now().timestamp() + 600;
-    encode(
-        &Header::default(),
-        &json!({ "sub": user, "exp": exp }),
-        &EncodingKey::from_secret(common::JWT_SECRET.as_bytes()),
-    )
-    .unwrap()
-}
 
 with_fake!(
     rate_limits_are_retried_after_the_wait_alpaca_asks,
@@ -267,15 +256,7 @@ with_fake!(ingestion_never_waits_on_alpaca, 10_000, |_| {}, |app: common::App, f
 async fn a_rejected_parameter_carries_alpacas_code() {
     use kairo_server::alpaca::{Alpaca, AlpacaConfig, AlpacaError, RetryPolicy};
     let fake = fake_alpaca::start(10_000, fake_alpaca::closes(&["SPY"])).await;
-    let client = Alpaca::new(AlpacaConfig {
-        base_url: fake.url.clone(),
-        key_id: fake_alpaca::KEY.into(),
-        secret_key: fake_alpaca::SECRET.into(),
-        adjustment: "all".into(),
-        feed: "bogus".into(),
-        timeout: Duration::from_secs(5),
-    })
-    .unwrap();
+    let client = Alpaca::new(AlpacaConfig { feed: "bogus".into(), ..ok_config(&fake) }).unwrap();
     let err = client.daily_closes(&["SPY".into()], "2024-01-01".parse().unwrap(), None, RetryPolicy::default()).await;
     match err {
         Err(AlpacaError::Rejected { status: 422, code: 42210000, message }) => assert_eq!(message, "invalid feed"),
@@ -283,15 +264,7 @@ async fn a_rejected_parameter_carries_alpacas_code() {
     }
     assert_eq!(fake.state.requests.load(Ordering::SeqCst), 1);
     // an end date bounds the bars
-    let ok = Alpaca::new(AlpacaConfig {
-        base_url: fake.url.clone(),
-        key_id: fake_alpaca::KEY.into(),
-        secret_key: fake_alpaca::SECRET.into(),
-        adjustment: "all".into(),
-        feed: "iex".into(),
-        timeout: Duration::from_secs(5),
-    })
-    .unwrap();
+    let ok = Alpaca::new(ok_config(&fake)).unwrap();
     let bars = ok
         .daily_closes(
             &["SPY".into()],
@@ -304,9 +277,7 @@ async fn a_rejected_parameter_carries_alpacas_code() {
     let dates: Vec<String> = bars["SPY"].iter().map(|c| c.date.to_string()).collect();
     assert_eq!(dates, ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"]);
     // nothing listening: a transport error after the retries
-    let gone =
-        Alpaca::new(AlpacaConfig { base_url: "http://127.0.0.1:9".into(), feed: "iex".into(), ..ok_config(&fake) })
-            .unwrap();
+    let gone = Alpaca::new(AlpacaConfig { base_url: "http://127.0.0.1:9".into(), ..ok_config(&fake) }).unwrap();
     let quick = RetryPolicy { retries: 1, base: Duration::from_millis(10), max_wait: Duration::from_millis(10) };
     assert!(matches!(
         gone.daily_closes(&["SPY".into()], "2024-01-01".parse().unwrap(), None, quick).await,

@@ -173,6 +173,14 @@ impl App {
     }
 }
 
+/// An end user's HS256 JWT for `user`, valid ten minutes, signed with the tests' secret.
+pub fn user_jwt(user: &str) -> String {
+    use jsonwebtoken::{encode, EncodingKey, Header};
+    let exp = chrono::Utc::now().timestamp() + 600;
+    let claims = serde_json::json!({ "sub": user, "exp": exp });
+    encode(&Header::default(), &claims, &EncodingKey::from_secret(JWT_SECRET.as_bytes())).unwrap()
+}
+
 pub fn trade(user: &str, side: &str, qty: &str, price: &str, at: &str) -> Value {
     serde_json::json!({ "user_id": user, "symbol": "ABC", "side": side, "qty": qty, "price": price, "executed_at": at })
 }
