@@ -229,26 +229,16 @@ impl MarketData {
         self.refresh(&symbols, force, self.retry).await
     }
 
-    /// The cache's state for `/health`: configured or not, symbols loaded, stale, failing.
+    /// The cache's state for `/health`: configured or not, symbols loaded, stale, failing, oldest load (one
+    /// aggregate query, whatever the number of symbols).
     pub async fn health(&self) -> StoreResult<serde_json::Value> {
-        let states = self.store.price_states(None).await?;
-        let mut stale = 0;
-        let mut failing = 0;
-        let mut oldest: Option<chrono::DateTime<Utc>> = None;
-        for s in &states {
-            let f = self.freshness_of(&s.symbol, Some(s));
-            stale += usize::from(f.stale);
-            failing += usize::from(s.last_error.is_some());
-            if let Some(t) = s.refreshed_at {
-                oldest = Some(oldest.map_or(t, |o| o.min(t)));
-            }
-        }
+        let s = self.store.price_summary(Utc::now() - self.ttl).await?;
         Ok(serde_json::json!({
             "alpaca": if self.configured() { "configured" } else { "not_configured" },
-            "symbols": states.len(),
-            "stale": stale,
-            "failing": failing,
-            "oldest_refresh": oldest,
+            "symbols": s.symbols,
+            "stale": s.stale,
+            "failing": s.failing,
+            "oldest_refresh": s.oldest_refresh,
             "ttl_seconds": self.ttl.num_seconds(),
         }))
     }

@@ -54,6 +54,19 @@ pub struct SymbolState {
     pub last_error: Option<String>,
 }
 
+/// The cache at a glance.
+#[derive(Debug, Clone, Serialize)]
+pub struct PriceSummary {
+    /// Symbols with a state.
+    pub symbols: i64,
+    /// Not loaded within the freshness window (or never).
+    pub stale: i64,
+    /// Whose last refresh failed.
+    pub failing: i64,
+    /// The oldest load.
+    pub oldest_refresh: Option<DateTime<Utc>>,
+}
+
 impl Store {
     /// Stores closes (replacing those of the same symbol and date) and marks each symbol loaded from `source`
     /// now, in one transaction.
@@ -192,6 +205,24 @@ impl Store {
                     .collect()
             }
         }
+    }
+
+    /// The cache at a glance for `/health`, in one aggregate query: symbols with a state, those not loaded since
+    /// `fresh_after` (or never), those whose last refresh failed, and the oldest load.
+    pub async fn price_summary(&self, fresh_after: DateTime<Utc>) -> StoreResult<PriceSummary> {
+        const SQL: &str = "SELECT count(*), \
+            coalesce(sum(CASE WHEN refreshed_at IS NULL OR refreshed_at < $1 THEN 1 ELSE 0 END), 0), \
+            coalesce(sum(CASE WHEN last_error IS NOT NULL THEN 1 ELSE 0 END), 0), min(refreshed_at) \
+            FROM kairo_price_sources";
+        let (symbols, stale, failing, oldest) = match self {
+            Store::Sqlite(p) => {
+                let (n, stale, failing, oldest): (i64, i64, i64, Option<String>) =
+                    sqlx::query_as(SQL).bind(ts(fresh_after)).fetch_one(&p.pool).await?;
+                (n, stale, failing, oldest.as_deref().map(parse_ts).transpose()?)
+            }
+            Store::Postgres(p) => sqlx::query_as(SQL).bind(fresh_after).fetch_one(p).await?,
+        };
+        Ok(PriceSummary { symbols, stale, failing, oldest_refresh: oldest })
     }
 
     /// Every symbol some user has traded.
