@@ -23,6 +23,9 @@ use crate::store::{Store, StoreResult};
 /// How long a read waits before trying Alpaca again for a symbol whose last refresh failed.
 pub const RETRY_AFTER_FAILURE: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 
+/// The longest a read waits for Alpaca before serving the stored closes.
+pub const READ_BUDGET: Duration = Duration::from_secs(3);
+
 /// Symbols per Alpaca request (the multi-symbol bars endpoint; keeps the URL short).
 const SYMBOLS_PER_REQUEST: usize = 100;
 
@@ -135,10 +138,22 @@ impl MarketData {
                 due.push(s.clone());
             }
         }
+        // A read waits for one short attempt, never for the whole retry budget of a refresh, nor behind a refresh
+        // already running (it serves what is stored, as the refresh will leave it or better).
         if !due.is_empty() {
-            // A read waits for one short attempt, not the whole retry budget of a refresh.
-            let quick = RetryPolicy { retries: 1, base: Duration::from_millis(200), max_wait: Duration::from_secs(2) };
-            self.refresh(&due, false, quick).await?;
+            if let Ok(_one) = self.refreshing.try_lock() {
+                let quick =
+                    RetryPolicy { retries: 1, base: Duration::from_millis(200), max_wait: Duration::from_secs(1) };
+                match tokio::time::timeout(READ_BUDGET, self.refresh_locked(&due, false, quick)).await {
+                    Ok(outcome) => {
+                        outcome?;
+                    }
+                    Err(_) => {
+                        let why = format!("Alpaca did not answer within {} s", READ_BUDGET.as_secs());
+                        self.store.price_refresh_failed(&due, &why).await?;
+                    }
+                }
+            }
         }
         let states = self.states(symbols).await?;
         Ok(symbols
@@ -161,6 +176,11 @@ impl MarketData {
     /// configured client (the caller checks [`MarketData::configured`]); without one every symbol fails.
     pub async fn refresh(&self, symbols: &[String], force: bool, retry: RetryPolicy) -> StoreResult<Vec<Outcome>> {
         let _one = self.refreshing.lock().await;
+        self.refresh_locked(symbols, force, retry).await
+    }
+
+    /// [`MarketData::refresh`], the caller holding `refreshing`.
+    async fn refresh_locked(&self, symbols: &[String], force: bool, retry: RetryPolicy) -> StoreResult<Vec<Outcome>> {
         let states = self.states(symbols).await?;
         let (due, fresh): (Vec<String>, Vec<String>) =
             symbols.iter().cloned().partition(|s| force || self.freshness_of(s, states.get(s)).stale);

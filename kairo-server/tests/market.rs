@@ -321,3 +321,35 @@ with_fake!(
         app.stop().await;
     }
 );
+
+with_fake!(
+    a_slow_alpaca_delays_a_read_by_the_read_budget_at_most,
+    10_000,
+    |c| c.benchmark_ttl_seconds = 1,
+    |app: common::App, fake: FakeAlpaca| async move {
+        let user = app.user("cash").await;
+        let mut t = common::trade(&user, "BUY", "2", "150", "2024-01-03T15:00:00Z");
+        t["symbol"] = json!("AAPL");
+        assert_eq!(app.post("/trades", &t).await.0, 201);
+        let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
+        assert_eq!(s, 200, "{c}");
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        // Alpaca now hangs for 8 s: the read answers from the stored closes after the 3 s read budget
+        fake.state.delay_ms.store(8000, Ordering::SeqCst);
+        let started = Instant::now();
+        let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
+        let waited = started.elapsed();
+        assert_eq!(s, 200, "{c}");
+        assert!(waited >= Duration::from_secs(3) && waited < Duration::from_secs(5), "waited {waited:?}");
+        assert_eq!(c["market_data"]["stale"], true);
+        let spy =
+            c["market_data"]["symbols"].as_array().unwrap().iter().find(|f| f["symbol"] == "SPY").unwrap().clone();
+        assert!(spy["last_error"].as_str().unwrap().contains("did not answer within 3 s"), "{spy}");
+        // and the next read does not wait again
+        let started = Instant::now();
+        let (s, _) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
+        assert_eq!(s, 200);
+        assert!(started.elapsed() < Duration::from_secs(1), "waited {:?}", started.elapsed());
+        app.stop().await;
+    }
+);
