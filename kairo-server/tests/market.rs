@@ -62,6 +62,15 @@ fn outcomes(body: &Value) -> Vec<(String, String, u64)> {
         .collect()
 }
 
+/// A cash account that bought `qty` AAPL at `price` at `at`; its id.
+async fn aapl_holder(app: &common::App, qty: &str, price: &str, at: &str) -> String {
+    let user = app.user("cash").await;
+    let mut t = common::trade(&user, "BUY", qty, price, at);
+    t["symbol"] = json!("AAPL");
+    assert_eq!(app.post("/trades", &t).await.0, 201);
+    user
+}
+
 async fn stored(app: &common::App, symbol: &str) -> Vec<(chrono::NaiveDate, rust_decimal::Decimal)> {
     let store = kairo_server::store::Store::connect(&app.database_url, 1, 2).await.unwrap();
     let rows = store.prices(&[symbol.to_owned()]).await.unwrap();
@@ -70,10 +79,7 @@ async fn stored(app: &common::App, symbol: &str) -> Vec<(chrono::NaiveDate, rust
 }
 
 with_fake!(update_pages_through_every_bar, 25, |_| {}, |app: common::App, fake: FakeAlpaca| async move {
-    let user = app.user("cash").await;
-    let mut t = common::trade(&user, "BUY", "1", "100", "2024-02-01T15:00:00Z");
-    t["symbol"] = json!("AAPL");
-    assert_eq!(app.post("/trades", &t).await.0, 201);
+    let user = aapl_holder(&app, "1", "100", "2024-02-01T15:00:00Z").await;
     let (s, body) = app.post("/benchmarks/update", &json!({})).await;
     assert_eq!(s, 200, "{body}");
     // 63 weekdays from 2024-01-02 to 2024-03-28 for each of the configured benchmarks and the held AAPL
@@ -146,10 +152,7 @@ with_fake!(
     10_000,
     |c| c.benchmark_ttl_seconds = 1,
     |app: common::App, fake: FakeAlpaca| async move {
-        let user = app.user("cash").await;
-        let mut t = common::trade(&user, "BUY", "2", "150", "2024-01-03T15:00:00Z");
-        t["symbol"] = json!("AAPL");
-        assert_eq!(app.post("/trades", &t).await.0, 201);
+        let user = aapl_holder(&app, "2", "150", "2024-01-03T15:00:00Z").await;
         // the first read loads the benchmark and the held symbol through the cache
         let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
         assert_eq!(s, 200, "{c}");
@@ -327,10 +330,7 @@ with_fake!(
     10_000,
     |c| c.benchmark_ttl_seconds = 1,
     |app: common::App, fake: FakeAlpaca| async move {
-        let user = app.user("cash").await;
-        let mut t = common::trade(&user, "BUY", "2", "150", "2024-01-03T15:00:00Z");
-        t["symbol"] = json!("AAPL");
-        assert_eq!(app.post("/trades", &t).await.0, 201);
+        let user = aapl_holder(&app, "2", "150", "2024-01-03T15:00:00Z").await;
         let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
         assert_eq!(s, 200, "{c}");
         tokio::time::sleep(Duration::from_millis(1100)).await;

@@ -148,7 +148,7 @@ async fn bars(State(f): State<Arc<Fake>>, headers: HeaderMap, Query(q): Query<Ha
             }
         }
     }
-    let page = all.iter().skip(offset).take(limit);
+    let page = all.get(offset..).unwrap_or_default().iter().take(limit);
     let mut out: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
     for (s, d, c) in page {
         let midnight = chrono_tz::America::New_York
