@@ -123,7 +123,7 @@ impl MarketData {
     /// The freshness of `symbols`, refreshing from Alpaca first those that are stale (unless a refresh of theirs
     /// failed within [`RETRY_AFTER_FAILURE`]). An Alpaca failure is reported in the result, never returned.
     pub async fn ensure(&self, symbols: &[String]) -> StoreResult<Vec<Freshness>> {
-        let states = self.states(symbols).await?;
+        let mut states = self.states(symbols).await?;
         let mut due = Vec::new();
         for s in symbols {
             let state = states.get(s);
@@ -153,9 +153,10 @@ impl MarketData {
                         self.store.price_refresh_failed(&due, &why).await?;
                     }
                 }
+                // Only after a refresh are the states read again (a fresh read costs one query).
+                states = self.states(symbols).await?;
             }
         }
-        let states = self.states(symbols).await?;
         Ok(symbols
             .iter()
             .map(|s| {
