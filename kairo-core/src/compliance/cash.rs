@@ -34,7 +34,7 @@ use super::context::{AccountContext, AccountType};
 use super::metadata::Metadata;
 use super::result::{Status, Verdict};
 use super::rule::{Event, RuleState};
-use super::text::Money;
+use super::text::Reason;
 
 #[derive(Debug, Clone)]
 struct CashLot {
@@ -370,31 +370,47 @@ impl SettlementState {
         let count = self.logs[kind.index()].count_with(ev.date, limits.lookback_months);
         let restricted = count >= threshold as usize;
         let restricted_until = restricted.then(|| ev.date + chrono::Duration::days(i64::from(limits.restriction_days)));
-        let list = ids.iter().map(|i| &**i).collect::<Vec<_>>().join(", ");
         let symbol = &ev.trade.symbol;
-        let what = match kind {
-            Violation::GoodFaith => format!(
-                "Good-faith violation: {symbol} was bought (trade {list}) with sale proceeds that settle on {}, and this sale comes before then.",
-                effect.funds_settle_on.map_or_else(String::new, |d| d.to_string())
-            ),
-            Violation::Freeriding => format!(
-                "Freeriding: {symbol} was bought (trade {list}) without funds to pay for it, and this sale would pay for it (${} unpaid).",
-                Money(effect.unpaid)
-            ),
-            Violation::CashLiquidation => format!(
-                "Cash-liquidation violation: this sale pays ${} for a purchase made on an earlier day without funds (trade {list}); its proceeds settle after that purchase does.",
-                Money(effect.liquidation_amount)
-            ),
+        let reason = Reason::new(320);
+        let reason = match kind {
+            Violation::GoodFaith => {
+                let reason = reason.s("Good-faith violation: ").s(symbol).s(" was bought (trade ").ids(ids);
+                let reason = reason.s(") with sale proceeds that settle on ");
+                let reason = match effect.funds_settle_on {
+                    Some(d) => reason.date(d),
+                    None => reason,
+                };
+                reason.s(", and this sale comes before then.")
+            }
+            Violation::Freeriding => reason
+                .s("Freeriding: ")
+                .s(symbol)
+                .s(" was bought (trade ")
+                .ids(ids)
+                .s(") without funds to pay for it, and this sale would pay for it ($")
+                .money(effect.unpaid)
+                .s(" unpaid)."),
+            Violation::CashLiquidation => reason
+                .s("Cash-liquidation violation: this sale pays $")
+                .money(effect.liquidation_amount)
+                .s(" for a purchase made on an earlier day without funds (trade ")
+                .ids(ids)
+                .s("); its proceeds settle after that purchase does."),
         };
-        let consequence = match restricted_until {
-            Some(until) => format!(
-                " It is violation {count} in {} months, which restricts the account to purchases with settled cash for {} days, until {until}.",
-                limits.lookback_months, limits.restriction_days
-            ),
-            None => format!(
-                " It is violation {count} in {} months; {threshold} restrict the account for {} days.",
-                limits.lookback_months, limits.restriction_days
-            ),
+        let reason = reason.s(" It is violation ").int(count as u64).s(" in ").int(limits.lookback_months.into());
+        let reason = match restricted_until {
+            Some(until) => reason
+                .s(" months, which restricts the account to purchases with settled cash for ")
+                .int(limits.restriction_days.into())
+                .s(" days, until ")
+                .date(until)
+                .s("."),
+            None => reason
+                .s(" months; ")
+                .int(threshold.into())
+                .s(" restrict the account for ")
+                .int(limits.restriction_days.into())
+                .s(" days."),
         };
         let mut meta = Metadata::with_capacity(8).with("bought_trade_ids", ids.to_vec());
         match kind {
@@ -408,7 +424,7 @@ impl SettlementState {
         meta.insert("restricted_until", restricted_until);
         meta.insert("rule", reference);
         let status = if restricted { Status::Fail } else { Status::Flag };
-        Verdict::new(status, what + &consequence, meta)
+        Verdict::new(status, reason.done(), meta)
     }
 
     /// Records the trade: the violations the sale's effect shows, then the ledger.

@@ -233,17 +233,22 @@ impl SymbolLots {
         }
         plan.short_qty = left;
         plan.short_proceeds = proceeds_left;
+        if plan.pieces.is_empty() {
+            return plan;
+        }
         // Replacement shares bought in the 30 days before the sale and still held after it, in acquisition order.
         let earliest = date - Duration::days(WASH_WINDOW_DAYS);
         let mut piece = 0;
         let mut piece_left = plan.pieces.first().map_or(Decimal::ZERO, |p| p.qty);
         let mut piece_loss_left = plan.pieces.first().map_or(Decimal::ZERO, |p| p.loss);
-        for (i, lot) in (plan.consumed_lots..).zip(self.lots.range(plan.consumed_lots.min(self.lots.len())..)) {
+        // Lots are kept in purchase order, so those bought before the window are skipped in one search.
+        let first = self.lots.partition_point(|lot| lot.bought < earliest).max(plan.consumed_lots).min(self.lots.len());
+        for (i, lot) in (first..).zip(self.lots.range(first..)) {
             if piece >= plan.pieces.len() {
                 break;
             }
             let mut free = if i == plan.consumed_lots { lot.qty - plan.partial_qty } else { lot.qty };
-            if !lot.can_replace || lot.bought < earliest || lot.bought > date {
+            if !lot.can_replace || lot.bought > date {
                 continue;
             }
             while free > Decimal::ZERO && piece < plan.pieces.len() {
@@ -477,7 +482,7 @@ impl SymbolLots {
 
     /// Loss shares of earlier sales still waiting for a replacement, and their trade ids.
     pub fn pending_ids(&self, plan: &BuyPlan) -> Vec<Arc<str>> {
-        let mut ids: Vec<Arc<str>> = Vec::new();
+        let mut ids: Vec<Arc<str>> = Vec::with_capacity(plan.matches.len());
         for &(i, _, _) in &plan.matches {
             let id = &self.pending[i].trade_id;
             if ids.last() != Some(id) {
@@ -494,7 +499,7 @@ impl SymbolLots {
 
     /// Trade ids of the replacement lots a planned sale matches.
     pub fn replacement_ids(&self, plan: &SalePlan) -> Vec<Arc<str>> {
-        let mut ids: Vec<Arc<str>> = Vec::new();
+        let mut ids: Vec<Arc<str>> = Vec::with_capacity(plan.matches.len());
         for &(i, _, _, _) in &plan.matches {
             if let Some(lot) = self.lots.get(plan.consumed_lots + i) {
                 if ids.last() != Some(&lot.trade_id) {

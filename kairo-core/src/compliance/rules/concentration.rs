@@ -5,7 +5,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::compliance::text::Money;
+use crate::compliance::text::Reason;
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
 
 /// The `concentration` rule.
@@ -61,17 +61,14 @@ impl RuleState for ConcentrationState {
             .with("max_percent", limit.max_percent)
             .with("rule", REFERENCE);
         let status = limit.action.status();
-        let share = percent.map_or_else(|| "all".to_owned(), |p| format!("{}%", p.round_dp(1)));
-        Some(Verdict::new(
-            status,
-            format!(
-                "After this trade the {} position would be worth ${}, {share} of the account's ${equity} equity, above the {}% limit.",
-                ev.trade.symbol,
-                Money(value),
-                limit.max_percent
-            ),
-            meta,
-        ))
+        let reason = Reason::new(200).s("After this trade the ").s(&ev.trade.symbol).s(" position would be worth $");
+        let reason = reason.money(value).s(", ");
+        let reason = match percent {
+            Some(p) => reason.decimal(p.round_dp(1)).s("%"),
+            None => reason.s("all"),
+        };
+        let reason = reason.s(" of the account's $").decimal(equity).s(" equity, above the ");
+        Some(Verdict::new(status, reason.decimal(limit.max_percent).s("% limit.").done(), meta))
     }
 
     fn record(&mut self, _ev: &Event<'_>, _ctx: &AccountContext) {}

@@ -5,6 +5,7 @@
 use chrono::NaiveTime;
 
 use crate::calendar::{holiday_on, is_early_close, is_trading_day};
+use crate::compliance::text::Reason;
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
 
 /// The `market_hours` rule.
@@ -25,21 +26,19 @@ impl Rule for MarketHours {
 
 impl RuleState for MarketHours {
     fn check(&self, ev: &Event<'_>, _ctx: &AccountContext) -> Option<Verdict> {
-        let at = ev.local.format("%Y-%m-%d %H:%M:%S");
         if !is_trading_day(ev.date) {
-            let why = match holiday_on(ev.date) {
-                Some(h) => format!("an exchange holiday ({})", h.name()),
-                None => "a weekend".to_owned(),
+            let holiday = holiday_on(ev.date);
+            let reason = Reason::new(120).s("Executed at ").local_time(ev.local).s(" New York time, on ");
+            let reason = match holiday {
+                Some(h) => reason.s("an exchange holiday (").s(h.name()).s(")"),
+                None => reason.s("a weekend"),
             };
             let meta = Metadata::with_capacity(4)
                 .with("local_time", ev.local)
                 .with("trading_day", false)
-                .with("holiday", holiday_on(ev.date).map(|h| h.name()))
+                .with("holiday", holiday.map(|h| h.name()))
                 .with("rule", REFERENCE);
-            return Some(Verdict::flag(
-                format!("Executed at {at} New York time, on {why}, when the exchange is closed."),
-                meta,
-            ));
+            return Some(Verdict::flag(reason.s(", when the exchange is closed.").done(), meta));
         }
         let open = NaiveTime::from_hms_opt(9, 30, 0)?;
         let (close, close_text) = if is_early_close(ev.date) {
@@ -58,10 +57,9 @@ impl RuleState for MarketHours {
             .with("session_open", "09:30")
             .with("session_close", close_text)
             .with("rule", REFERENCE);
-        Some(Verdict::flag(
-            format!("Executed at {at} New York time, outside the regular session (09:30–{close_text} New York time)."),
-            meta,
-        ))
+        let reason = Reason::new(120).s("Executed at ").local_time(ev.local);
+        let reason = reason.s(" New York time, outside the regular session (09:30–").s(close_text).s(" New York time).");
+        Some(Verdict::flag(reason.done(), meta))
     }
 
     fn record(&mut self, _ev: &Event<'_>, _ctx: &AccountContext) {}
