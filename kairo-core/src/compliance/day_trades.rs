@@ -249,7 +249,7 @@ impl DayTradeCounter {
         extra_trades: u32,
         limits: &PatternDayTrading,
     ) -> PdtSummary {
-        let start = window_start(date, self.window_days);
+        let start = self.window_start(date);
         let (mut dt, mut n) = (extra_day_trades, extra_trades);
         for (d, t, k) in &self.days {
             if *d >= start && *d <= date {
