@@ -1,7 +1,8 @@
 //! `GET /users/{id}/metrics` (cached by the jobs, never waiting on them) and `GET /users/{id}/comparative`.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use chrono::NaiveDate;
 use kairo_core::compare::{compare, Benchmark, CompareOptions};
@@ -33,7 +34,7 @@ pub async fn metrics(
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
     Query(p): Query<MetricsParams>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<Response> {
     let id = users::user_id(&id)?;
     let basic = match p.set.as_deref() {
         None | Some("full") => false,
@@ -45,28 +46,47 @@ pub async fn metrics(
     if !basic {
         plans::require_paid(&s, principal, "The full metrics set (risk metrics)").await?;
     }
-    let mut body = cached_or_computed(&s, id).await?;
-    if basic {
-        if let Some(o) = body.as_object_mut() {
+    // The hot path: the cached document and the trade count in one query; the full set is answered with the
+    // stored text and `stale` added, without parsing it.
+    let (mut body, stale) = match s.store.cached_metrics(id).await? {
+        Some(cached) if !basic => return with_stale(&cached.body, cached.stored != cached.trades),
+        Some(cached) => (parse(&cached.body)?, cached.stored != cached.trades),
+        None => (computed(&s, id).await?, false),
+    };
+    if let Some(o) = body.as_object_mut() {
+        if basic {
             o.remove("risk");
         }
+        o.insert("stale".to_owned(), json!(stale));
     }
-    Ok(axum::Json(body))
+    Ok(axum::Json(body).into_response())
 }
 
-async fn cached_or_computed(s: &AppState, id: uuid::Uuid) -> ApiResult<Value> {
-    // A cached document exists only for a stored user: two queries on the hot path.
-    if let Some((counted, mut body)) = s.store.cached_metrics(id).await? {
-        let stored = s.store.trade_count(id).await?;
-        body["stale"] = json!(stored != counted);
-        return Ok(body);
+/// A stored metrics document (a JSON object) with `"stale"` added as its first member.
+fn with_stale(body: &str, stale: bool) -> ApiResult<Response> {
+    let Some(rest) = body.trim_start().strip_prefix('{').map(str::trim_start) else {
+        return Err(crate::store::StoreError::Corrupt("a cached metrics document is not a JSON object".into()).into());
+    };
+    let mut out = String::with_capacity(body.len() + 16);
+    out.push_str(if stale { "{\"stale\":true" } else { "{\"stale\":false" });
+    if !rest.starts_with('}') {
+        out.push(',');
     }
+    out.push_str(rest);
+    Ok(([(header::CONTENT_TYPE, "application/json")], out).into_response())
+}
+
+fn parse(body: &str) -> ApiResult<Value> {
+    serde_json::from_str(body).map_err(|e| crate::store::StoreError::Corrupt(e.to_string()).into())
+}
+
+/// Computes a user's metrics (no cached document yet) and caches them.
+async fn computed(s: &AppState, id: uuid::Uuid) -> ApiResult<Value> {
     let user = users::load(s, id).await?;
     let trades = s.store.trades(user.id).await?;
     let prices = analysis::prices(&s.store, &trades, &[]).await?;
-    let mut body = analysis::metrics_body(&trades, &prices);
+    let body = analysis::metrics_body(&trades, &prices);
     s.store.put_metrics(user.id, trades.len() as i64, &body).await?;
-    body["stale"] = json!(false);
     Ok(body)
 }
 
@@ -142,4 +162,27 @@ pub async fn comparative(
         "symbols": freshness,
     });
     Ok(axum::Json(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn text(r: Response) -> String {
+        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX).await.unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn stale_is_added_to_the_stored_document() {
+        // SQLite stores serde_json's text; PostgreSQL's jsonb comes back as `{"a": 1, ...}`.
+        for (body, stale) in [(r#"{"trades":3,"pnl":{"realized":"1.5"}}"#, false), (r#" { "trades": 3 }"#, true), ("{}", true)] {
+            let out = text(with_stale(body, stale).unwrap()).await;
+            let mut expected: Value = serde_json::from_str(body).unwrap();
+            expected["stale"] = json!(stale);
+            assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), expected, "{out}");
+        }
+        assert!(with_stale("[1, 2]", false).is_err());
+        assert!(with_stale("", false).is_err());
+    }
 }

@@ -138,6 +138,17 @@ pub struct StoredTrade {
     pub created: bool,
 }
 
+/// A user's cached metrics document as stored.
+#[derive(Debug, Clone)]
+pub struct CachedMetrics {
+    /// The user's trade count the document was computed for.
+    pub trades: i64,
+    /// The user's trade count now.
+    pub stored: i64,
+    /// The document, a JSON object.
+    pub body: String,
+}
+
 /// An SQLite pool and the lock that serializes its writers in this process. SQLite admits one writer at a time;
 /// a connection that finds the database locked sleeps in growing steps (1, 2, 5, 10, ... ms), which shows as tail
 /// latency, so writers queue here instead, in arrival order, and never meet a locked database.
@@ -476,8 +487,9 @@ impl Store {
         }
     }
 
-    /// The cached metrics of a user and the trade count they were computed for.
-    pub async fn cached_metrics(&self, user_id: Uuid) -> StoreResult<Option<(i64, serde_json::Value)>> {
+    /// The cached metrics of a user, the trade count they were computed for and the user's trade count now (one
+    /// query: this is the hot path of `GET /users/{id}/metrics`).
+    pub async fn cached_metrics(&self, user_id: Uuid) -> StoreResult<Option<CachedMetrics>> {
         match self {
             Store::Sqlite(p) => sqlite::cached_metrics(&p.pool, user_id).await,
             Store::Postgres(p) => postgres::cached_metrics(p, user_id).await,

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use sqlx::{PgPool, QueryBuilder, Row};
 use uuid::Uuid;
 
-use super::{AuditQuery, AuditRow, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_DEBOUNCE, JOB_LEASE};
+use super::{AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_DEBOUNCE, JOB_LEASE};
 
 fn user_row(r: &sqlx::postgres::PgRow) -> StoreResult<User> {
     Ok(User {
@@ -268,16 +268,16 @@ pub(super) async fn claim_job(p: &PgPool) -> StoreResult<Option<Job>> {
     .transpose()
 }
 
-pub(super) async fn cached_metrics(p: &PgPool, user_id: Uuid) -> StoreResult<Option<(i64, serde_json::Value)>> {
-    let row = sqlx::query("SELECT trades, body FROM kairo_metrics_cache WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_optional(p)
-        .await?;
-    row.map(|r| {
-        let body: sqlx::types::Json<serde_json::Value> = r.try_get("body")?;
-        Ok((r.try_get("trades")?, body.0))
-    })
-    .transpose()
+pub(super) async fn cached_metrics(p: &PgPool, user_id: Uuid) -> StoreResult<Option<CachedMetrics>> {
+    let row = sqlx::query(
+        "SELECT trades, body::text AS body, (SELECT COUNT(*) FROM trades WHERE user_id = $1) AS stored
+         FROM kairo_metrics_cache WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(p)
+    .await?;
+    row.map(|r| Ok(CachedMetrics { trades: r.try_get("trades")?, stored: r.try_get("stored")?, body: r.try_get("body")? }))
+        .transpose()
 }
 
 pub(super) async fn put_metrics(p: &PgPool, user_id: Uuid, trades: i64, body: &serde_json::Value) -> StoreResult<()> {

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use sqlx::{QueryBuilder, Row, SqlitePool};
 use uuid::Uuid;
 
-use super::{AuditQuery, AuditRow, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_DEBOUNCE, JOB_LEASE};
+use super::{AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_DEBOUNCE, JOB_LEASE};
 
 /// A time as stored: RFC 3339, UTC, nanoseconds, fixed width.
 pub(super) fn ts(t: DateTime<Utc>) -> String {
@@ -278,16 +278,16 @@ pub(super) async fn claim_job(p: &SqlitePool) -> StoreResult<Option<Job>> {
     .transpose()
 }
 
-pub(super) async fn cached_metrics(p: &SqlitePool, user_id: Uuid) -> StoreResult<Option<(i64, serde_json::Value)>> {
-    let row = sqlx::query("SELECT trades, body FROM kairo_metrics_cache WHERE user_id = ?")
-        .bind(user_id.to_string())
-        .fetch_optional(p)
-        .await?;
-    row.map(|r| {
-        let body: String = r.try_get("body")?;
-        Ok((r.try_get("trades")?, serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(e.to_string()))?))
-    })
-    .transpose()
+pub(super) async fn cached_metrics(p: &SqlitePool, user_id: Uuid) -> StoreResult<Option<CachedMetrics>> {
+    let row = sqlx::query(
+        "SELECT trades, body, (SELECT COUNT(*) FROM trades WHERE user_id = ?1) AS stored
+         FROM kairo_metrics_cache WHERE user_id = ?1",
+    )
+    .bind(user_id.to_string())
+    .fetch_optional(p)
+    .await?;
+    row.map(|r| Ok(CachedMetrics { trades: r.try_get("trades")?, stored: r.try_get("stored")?, body: r.try_get("body")? }))
+        .transpose()
 }
 
 pub(super) async fn put_metrics(
