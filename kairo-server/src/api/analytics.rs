@@ -176,7 +176,9 @@ mod tests {
     #[tokio::test]
     async fn stale_is_added_to_the_stored_document() {
         // SQLite stores serde_json's text; PostgreSQL's jsonb comes back as `{"a": 1, ...}`.
-        for (body, stale) in [(r#"{"trades":3,"pnl":{"realized":"1.5"}}"#, false), (r#" { "trades": 3 }"#, true), ("{}", true)] {
+        for (body, stale) in
+            [(r#"{"trades":3,"pnl":{"realized":"1.5"}}"#, false), (r#" { "trades": 3 }"#, true), ("{}", true)]
+        {
             let out = text(with_stale(body, stale).unwrap()).await;
             let mut expected: Value = serde_json::from_str(body).unwrap();
             expected["stale"] = json!(stale);

@@ -10,7 +10,10 @@ use rust_decimal::Decimal;
 use sqlx::{PgPool, QueryBuilder, Row};
 use uuid::Uuid;
 
-use super::{AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_DEBOUNCE, JOB_LEASE};
+use super::{
+    AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_DEBOUNCE,
+    JOB_LEASE,
+};
 
 fn user_row(r: &sqlx::postgres::PgRow) -> StoreResult<User> {
     Ok(User {
@@ -276,8 +279,10 @@ pub(super) async fn cached_metrics(p: &PgPool, user_id: Uuid) -> StoreResult<Opt
     .bind(user_id)
     .fetch_optional(p)
     .await?;
-    row.map(|r| Ok(CachedMetrics { trades: r.try_get("trades")?, stored: r.try_get("stored")?, body: r.try_get("body")? }))
-        .transpose()
+    row.map(|r| {
+        Ok(CachedMetrics { trades: r.try_get("trades")?, stored: r.try_get("stored")?, body: r.try_get("body")? })
+    })
+    .transpose()
 }
 
 pub(super) async fn put_metrics(p: &PgPool, user_id: Uuid, trades: i64, body: &serde_json::Value) -> StoreResult<()> {

@@ -9,7 +9,10 @@ use rust_decimal::Decimal;
 use sqlx::{QueryBuilder, Row, SqlitePool};
 use uuid::Uuid;
 
-use super::{AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_DEBOUNCE, JOB_LEASE};
+use super::{
+    AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_DEBOUNCE,
+    JOB_LEASE,
+};
 
 /// A time as stored: RFC 3339, UTC, nanoseconds, fixed width.
 pub(super) fn ts(t: DateTime<Utc>) -> String {
@@ -286,8 +289,10 @@ pub(super) async fn cached_metrics(p: &SqlitePool, user_id: Uuid) -> StoreResult
     .bind(user_id.to_string())
     .fetch_optional(p)
     .await?;
-    row.map(|r| Ok(CachedMetrics { trades: r.try_get("trades")?, stored: r.try_get("stored")?, body: r.try_get("body")? }))
-        .transpose()
+    row.map(|r| {
+        Ok(CachedMetrics { trades: r.try_get("trades")?, stored: r.try_get("stored")?, body: r.try_get("body")? })
+    })
+    .transpose()
 }
 
 pub(super) async fn put_metrics(

@@ -58,7 +58,8 @@ impl RuleState for MarketHours {
             .with("session_close", close_text)
             .with("rule", REFERENCE);
         let reason = Reason::new(120).s("Executed at ").local_time(ev.local);
-        let reason = reason.s(" New York time, outside the regular session (09:30–").s(close_text).s(" New York time).");
+        let reason =
+            reason.s(" New York time, outside the regular session (09:30–").s(close_text).s(" New York time).");
         Some(Verdict::flag(reason.done(), meta))
     }
 
