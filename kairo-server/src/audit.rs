@@ -79,12 +79,11 @@ async fn flush(store: &Store, batch: &mut Vec<AuditEntry>) {
     }
     // A failed write is retried (the entries stay queued here) rather than lost.
     for attempt in 1..=5u32 {
-        match store.append_audit_log(batch).await {
-            Ok(()) => {
-                metrics::counter!("kairo_audit_log_entries_total").increment(batch.len() as u64);
-                batch.clear();
-                return;
-            }
+        let queued = batch.len();
+        let outcome = store.append_audit_log(batch).await;
+        metrics::counter!("kairo_audit_log_entries_total").increment((queued - batch.len()) as u64);
+        match outcome {
+            Ok(()) => return,
             Err(e) => {
                 tracing::warn!(error = %e, attempt, entries = batch.len(), "audit log write failed; retrying");
                 tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;

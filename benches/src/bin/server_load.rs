@@ -21,6 +21,7 @@ struct Args {
     rate: u64,
     seconds: u64,
     concurrency: usize,
+    read_seconds: Option<u64>,
 }
 
 fn args() -> Args {
@@ -31,6 +32,7 @@ fn args() -> Args {
         rate: 1000,
         seconds: 10,
         concurrency: 64,
+        read_seconds: None,
     };
     let mut it = std::env::args();
     it.next(); // the program name
@@ -43,6 +45,7 @@ fn args() -> Args {
             "--rate" => a.rate = v.parse().unwrap_or(1000),
             "--seconds" => a.seconds = v.parse().unwrap_or(10),
             "--concurrency" => a.concurrency = v.parse().unwrap_or(64),
+            "--read-seconds" => a.read_seconds = v.parse().ok(),
             other => {
                 eprintln!("unknown argument {other}");
                 std::process::exit(2);
@@ -51,7 +54,8 @@ fn args() -> Args {
     }
     if a.server.is_empty() || a.database_url.is_empty() {
         eprintln!(
-            "usage: server_load --server BIN --database-url URL [--label L] [--rate N] [--seconds N] [--concurrency N]"
+            "usage: server_load --server BIN --database-url URL [--label L] [--rate N] [--seconds N] [--concurrency N] \
+             [--read-seconds N (default: --seconds; 0 skips the read test)]"
         );
         std::process::exit(2);
     }
@@ -166,11 +170,17 @@ async fn main() {
     let test = format!("POST /trades at {} req/s", a.rate);
     println!("{}", row(&a.label, &test, &mut l, errors.load(std::sync::atomic::Ordering::Relaxed), elapsed));
 
+    let read_seconds = a.read_seconds.unwrap_or(a.seconds);
+    if read_seconds == 0 {
+        let _ = child.kill();
+        let _ = child.wait();
+        return;
+    }
     // Let the jobs fill the metrics cache, then read it closed-loop.
     for u in users.iter() {
         let _ = client.get(format!("{base}/users/{u}/metrics")).bearer_auth(TOKEN).send().await;
     }
-    let deadline = Instant::now() + Duration::from_secs(a.seconds);
+    let deadline = Instant::now() + Duration::from_secs(read_seconds);
     let latencies = Arc::new(Mutex::new(Vec::new()));
     let errors = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let start = Instant::now();

@@ -38,9 +38,13 @@ pub struct AuditLogQuery {
     pub limit: i64,
 }
 
+/// Entries written per SQLite transaction.
+const SQLITE_CHUNK: usize = 64;
+
 impl Store {
-    /// Appends entries in one transaction.
-    pub async fn append_audit_log(&self, entries: &[AuditEntry]) -> StoreResult<()> {
+    /// Appends `entries`, removing each from the vector once it is committed: on PostgreSQL in one transaction, on
+    /// SQLite in transactions of [`SQLITE_CHUNK`]. On an error the entries not yet written are still in `entries`.
+    pub async fn append_audit_log(&self, entries: &mut Vec<AuditEntry>) -> StoreResult<()> {
         if entries.is_empty() {
             return Ok(());
         }
@@ -49,23 +53,42 @@ impl Store {
             Store::Sqlite(p) => {
                 // The connections of the derived writes (synchronous=NORMAL): no fsync of its own in the path of
                 // the trades' commits. A power loss can drop the last entries, as it can drop entries still in the
-                // writer's batch; a process crash loses nothing committed.
-                let _writer = p.writer.lock().await;
-                let mut tx = p.derived.begin_with("BEGIN IMMEDIATE").await?;
-                for chunk in entries.chunks(1000) {
-                    let mut q = QueryBuilder::new(HEAD);
-                    q.push_values(chunk, |mut b, e| {
-                        b.push_bind(ts(e.at))
-                            .push_bind(&e.actor)
-                            .push_bind(&e.action)
-                            .push_bind(&e.target)
-                            .push_bind(i64::from(e.status))
-                            .push_bind(&e.request_id)
-                            .push_bind(e.detail.to_string());
-                    });
-                    q.build().execute(&mut *tx).await?;
+                // writer's batch; a process crash loses nothing committed. The text is made before the writer lock
+                // is taken and the lock is held for one small chunk at a time, so trade ingestion waits for the
+                // writer behind at most one chunk.
+                let texts: Vec<(String, String)> = entries.iter().map(|e| (ts(e.at), e.detail.to_string())).collect();
+                let mut start = 0;
+                while start < entries.len() {
+                    let end = (start + SQLITE_CHUNK).min(entries.len());
+                    let outcome = {
+                        let _writer = p.writer.lock().await;
+                        let mut q = QueryBuilder::new(HEAD);
+                        q.push_values(
+                            entries[start..end].iter().zip(&texts[start..end]),
+                            |mut b, (e, (at, detail))| {
+                                b.push_bind(at)
+                                    .push_bind(&e.actor)
+                                    .push_bind(&e.action)
+                                    .push_bind(&e.target)
+                                    .push_bind(i64::from(e.status))
+                                    .push_bind(&e.request_id)
+                                    .push_bind(detail);
+                            },
+                        );
+                        match p.derived.begin_with("BEGIN IMMEDIATE").await {
+                            Ok(mut tx) => match q.build().execute(&mut *tx).await {
+                                Ok(_) => tx.commit().await,
+                                Err(e) => Err(e),
+                            },
+                            Err(e) => Err(e),
+                        }
+                    };
+                    if let Err(e) = outcome {
+                        entries.drain(..start);
+                        return Err(e.into());
+                    }
+                    start = end;
                 }
-                tx.commit().await?;
             }
             Store::Postgres(p) => {
                 let mut tx = p.begin().await?;
@@ -85,6 +108,7 @@ impl Store {
                 tx.commit().await?;
             }
         }
+        entries.clear();
         Ok(())
     }
 

@@ -500,8 +500,9 @@ impl Store {
     pub async fn put_metrics(&self, user_id: Uuid, trades: i64, body: &serde_json::Value) -> StoreResult<()> {
         match self {
             Store::Sqlite(p) => {
+                let body = body.to_string();
                 let _writer = p.writer.lock().await;
-                sqlite::put_metrics(&p.derived, user_id, trades, body).await
+                sqlite::put_metrics(&p.derived, user_id, trades, &body).await
             }
             Store::Postgres(p) => postgres::put_metrics(p, user_id, trades, body).await,
         }

@@ -183,19 +183,23 @@ pub(super) async fn trades(p: &SqlitePool, user_id: Uuid) -> StoreResult<Vec<Tra
 pub(super) async fn upsert_audit(store: &super::SqliteStore, user_id: Uuid, rows: &[CheckResult]) -> StoreResult<()> {
     let uid = user_id.to_string();
     let now = ts(Utc::now());
-    for chunk in rows.chunks(200) {
+    // The rows' text is made before the writer lock is taken, and the lock is held for one small chunk at a time:
+    // trade ingestion waits for the writer behind at most one chunk.
+    let texts: Vec<(String, String)> =
+        rows.iter().map(|r| (r.reason.to_string(), r.metadata.to_json().to_string())).collect();
+    for (chunk, texts) in rows.chunks(AUDIT_CHUNK).zip(texts.chunks(AUDIT_CHUNK)) {
         let _writer = store.writer.lock().await;
         let mut tx = store.derived.begin_with("BEGIN IMMEDIATE").await?;
         let mut q = QueryBuilder::new(
             "INSERT INTO compliance_audit (trade_id, user_id, check_name, status, reason, metadata, created_at) ",
         );
-        q.push_values(chunk, |mut b, r| {
-            b.push_bind(r.trade_id.to_string())
+        q.push_values(chunk.iter().zip(texts), |mut b, (r, (reason, metadata))| {
+            b.push_bind(&*r.trade_id)
                 .push_bind(&uid)
                 .push_bind(r.check_name)
                 .push_bind(r.status.as_str())
-                .push_bind(r.reason.to_string())
-                .push_bind(r.metadata.to_json().to_string())
+                .push_bind(reason)
+                .push_bind(metadata)
                 .push_bind(&now);
         });
         q.push(
@@ -207,6 +211,9 @@ pub(super) async fn upsert_audit(store: &super::SqliteStore, user_id: Uuid, rows
     }
     Ok(())
 }
+
+/// Audit rows written per transaction of a job.
+const AUDIT_CHUNK: usize = 64;
 
 pub(super) async fn audit(p: &SqlitePool, user_id: Uuid, q: &AuditQuery) -> StoreResult<(Vec<AuditRow>, i64)> {
     let filters = "FROM compliance_audit a JOIN trades t ON t.id = a.trade_id
@@ -295,12 +302,7 @@ pub(super) async fn cached_metrics(p: &SqlitePool, user_id: Uuid) -> StoreResult
     .transpose()
 }
 
-pub(super) async fn put_metrics(
-    p: &SqlitePool,
-    user_id: Uuid,
-    trades: i64,
-    body: &serde_json::Value,
-) -> StoreResult<()> {
+pub(super) async fn put_metrics(p: &SqlitePool, user_id: Uuid, trades: i64, body: &str) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO kairo_metrics_cache (user_id, trades, body, computed_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (user_id) DO UPDATE SET trades = excluded.trades, body = excluded.body,
@@ -308,7 +310,7 @@ pub(super) async fn put_metrics(
     )
     .bind(user_id.to_string())
     .bind(trades)
-    .bind(body.to_string())
+    .bind(body)
     .bind(ts(Utc::now()))
     .execute(p)
     .await?;
