@@ -134,34 +134,43 @@ async fn main() {
     let errors = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let total = a.rate * a.seconds;
     let interval = Duration::from_nanos(1_000_000_000 / a.rate.max(1));
+    // The requests are paced by a thread of their own: the runtime's timer ticks in whole milliseconds, which
+    // would send each request up to a millisecond after its scheduled start and count that wait as latency.
     let start = Instant::now();
-    let mut tasks = Vec::with_capacity(total as usize);
-    for i in 0..total {
-        let scheduled = start + interval * i as u32;
-        tokio::time::sleep_until(scheduled.into()).await;
-        let (client, base, users, latencies, errors) =
-            (client.clone(), base.clone(), users.clone(), latencies.clone(), errors.clone());
-        tasks.push(tokio::spawn(async move {
-            let user = &users[i as usize % users.len()];
-            let minute = i as i64;
-            let at = chrono::DateTime::parse_from_rfc3339("2024-01-02T14:30:00Z").unwrap_or_default()
-                + chrono::Duration::minutes(minute);
-            let body = json!({ "user_id": user, "symbol": "ABC", "side": if (i / 50) % 2 == 0 { "BUY" } else { "SELL" },
-                "qty": "1", "price": "100.25", "executed_at": at.to_rfc3339() });
-            let ok = client
-                .post(format!("{base}/trades"))
-                .bearer_auth(TOKEN)
-                .json(&body)
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success());
-            if ok {
-                latencies.lock().await.push(scheduled.elapsed().as_secs_f64() * 1000.0);
-            } else {
-                errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let runtime = tokio::runtime::Handle::current();
+    let shared = (client.clone(), base.clone(), users.clone(), latencies.clone(), errors.clone());
+    let pacer = std::thread::spawn(move || {
+        let mut tasks = Vec::with_capacity(total as usize);
+        for i in 0..total {
+            let scheduled = start + interval * i as u32;
+            if let Some(wait) = scheduled.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
             }
-        }));
-    }
+            let (client, base, users, latencies, errors) = shared.clone();
+            tasks.push(runtime.spawn(async move {
+                let user = &users[i as usize % users.len()];
+                let minute = i as i64;
+                let at = chrono::DateTime::parse_from_rfc3339("2024-01-02T14:30:00Z").unwrap_or_default()
+                    + chrono::Duration::minutes(minute);
+                let body = json!({ "user_id": user, "symbol": "ABC", "side": if (i / 50) % 2 == 0 { "BUY" } else { "SELL" },
+                    "qty": "1", "price": "100.25", "executed_at": at.to_rfc3339() });
+                let ok = client
+                    .post(format!("{base}/trades"))
+                    .bearer_auth(TOKEN)
+                    .json(&body)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success());
+                if ok {
+                    latencies.lock().await.push(scheduled.elapsed().as_secs_f64() * 1000.0);
+                } else {
+                    errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            }));
+        }
+        tasks
+    });
+    let tasks = pacer.join().unwrap_or_default();
     for t in tasks {
         let _ = t.await;
     }
