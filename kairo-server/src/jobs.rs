@@ -49,6 +49,12 @@ async fn run(store: &Store, job: &Job) -> Result<(), String> {
     }
 }
 
+/// Longest a worker waits before looking at the queue again (jobs queued by other replicas).
+const MAX_NAP: Duration = Duration::from_millis(500);
+
+/// Shortest wait of an idle worker (a job due now that another worker claimed first).
+const MIN_NAP: Duration = Duration::from_millis(10);
+
 /// The delay before retry `attempts` (1 s, 2 s, 4 s, ... up to 5 minutes).
 pub fn backoff(attempts: i32) -> Duration {
     Duration::from_secs(1u64 << attempts.clamp(0, 8) as u32).min(Duration::from_secs(300))
@@ -81,10 +87,25 @@ pub async fn worker(store: Store, wake: Arc<Notify>, mut shutdown: watch::Receiv
                 }
             }
             Ok(None) => {
-                tokio::select! {
-                    _ = wake.notified() => {}
-                    _ = tokio::time::sleep(Duration::from_millis(500)) => {}
-                    _ = shutdown.changed() => {}
+                // Nothing is due. With a job queued, sleep until it is: a new trade cannot bring that closer (the
+                // job it queues is due a debounce interval later), so the notification of every stored trade is
+                // ignored, rather than answered by a claim attempt that takes the database's writer each time.
+                // With the queue empty, wait for a trade to queue one.
+                match store.next_job_at().await {
+                    Ok(Some(at)) => {
+                        let nap = (at - Utc::now()).to_std().unwrap_or_default().clamp(MIN_NAP, MAX_NAP);
+                        tokio::select! {
+                            _ = tokio::time::sleep(nap) => {}
+                            _ = shutdown.changed() => {}
+                        }
+                    }
+                    _ => {
+                        tokio::select! {
+                            _ = wake.notified() => {}
+                            _ = tokio::time::sleep(MAX_NAP) => {}
+                            _ = shutdown.changed() => {}
+                        }
+                    }
                 }
             }
             Err(e) => {

@@ -409,6 +409,20 @@ impl Store {
         }
     }
 
+    /// When the next queued job can be claimed (its due time, or the end of its lease while a worker holds it);
+    /// `None` with an empty queue. A read: no writer waits for it.
+    pub async fn next_job_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        const SQL: &str = "SELECT MIN(CASE WHEN locked_until IS NULL OR locked_until < run_at THEN run_at
+                             ELSE locked_until END) FROM kairo_jobs";
+        Ok(match self {
+            Store::Sqlite(p) => {
+                let at: Option<String> = sqlx::query_scalar(SQL).fetch_one(&p.pool).await?;
+                at.as_deref().map(sqlite::parse_ts).transpose()?
+            }
+            Store::Postgres(p) => sqlx::query_scalar(SQL).fetch_one(p).await?,
+        })
+    }
+
     /// Deletes a finished job.
     pub async fn finish_job(&self, id: i64) -> StoreResult<()> {
         match self {
