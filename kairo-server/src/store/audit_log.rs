@@ -43,7 +43,7 @@ const SQLITE_CHUNK: usize = 64;
 
 impl Store {
     /// Appends `entries`, removing each from the vector once it is committed: on PostgreSQL in one transaction, on
-    /// SQLite in transactions of [`SQLITE_CHUNK`]. On an error the entries not yet written are still in `entries`.
+    /// SQLite in transactions of 64 entries. On an error the entries not yet written are still in `entries`.
     pub async fn append_audit_log(&self, entries: &mut Vec<AuditEntry>) -> StoreResult<()> {
         if entries.is_empty() {
             return Ok(());
