@@ -71,6 +71,15 @@ async fn aapl_holder(app: &common::App, qty: &str, price: &str, at: &str) -> Str
     user
 }
 
+/// An AAPL holder whose first comparison with SPY has loaded both symbols' closes into the cache, and that
+/// comparison.
+async fn holder_with_cached_closes(app: &common::App) -> (String, Value) {
+    let user = aapl_holder(app, "2", "150", "2024-01-03T15:00:00Z").await;
+    let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
+    assert_eq!(s, 200, "{c}");
+    (user, c)
+}
+
 async fn stored(app: &common::App, symbol: &str) -> Vec<(chrono::NaiveDate, rust_decimal::Decimal)> {
     let store = kairo_server::store::Store::connect(&app.database_url, 1, 2).await.unwrap();
     let rows = store.prices(&[symbol.to_owned()]).await.unwrap();
@@ -152,10 +161,8 @@ with_fake!(
     10_000,
     |c| c.benchmark_ttl_seconds = 1,
     |app: common::App, fake: FakeAlpaca| async move {
-        let user = aapl_holder(&app, "2", "150", "2024-01-03T15:00:00Z").await;
         // the first read loads the benchmark and the held symbol through the cache
-        let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
-        assert_eq!(s, 200, "{c}");
+        let (user, c) = holder_with_cached_closes(&app).await;
         assert_eq!(c["market_data"]["stale"], false, "{}", c["market_data"]);
         let before = c["shadow"].clone();
         let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
@@ -330,9 +337,7 @@ with_fake!(
     10_000,
     |c| c.benchmark_ttl_seconds = 1,
     |app: common::App, fake: FakeAlpaca| async move {
-        let user = aapl_holder(&app, "2", "150", "2024-01-03T15:00:00Z").await;
-        let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
-        assert_eq!(s, 200, "{c}");
+        let (user, _) = holder_with_cached_closes(&app).await;
         tokio::time::sleep(Duration::from_millis(1100)).await;
         // Alpaca now hangs for 8 s: the read answers from the stored closes after the 3 s read budget
         fake.state.delay_ms.store(8000, Ordering::SeqCst);
