@@ -1,5 +1,6 @@
 //! The store under concurrent ingestion: on SQLite, requests that arrive together share one commit, and a failing
-//! request (here a trade of an unknown user, a foreign-key violation) is rolled back alone.
+//! request (here one with a trade of an unknown user, a foreign-key violation) is rolled back alone, with the job
+//! its trades would have queued.
 
 mod common;
 
@@ -23,24 +24,44 @@ async fn concurrent_requests_fail_alone(backend: common::Backend) {
     for i in 0..64 {
         let store = store.clone();
         tasks.push(tokio::spawn(async move {
-            // every eighth request names a user that does not exist
-            let owner = if i % 8 == 7 { uuid::Uuid::new_v4() } else { user };
-            let t = trade(owner, i);
-            (i, store.insert_many(&[(owner, std::slice::from_ref(&t))]).await.map(|s| s.len()))
+            // Every eighth request is one trade of a user that does not exist; every eighth (another residue) is a
+            // trade of the user with one of an unknown user, which fails as a whole; every fourth stores two trades.
+            // The failing requests' trades are the earliest, so that a job range taken from them would show.
+            let unknown = uuid::Uuid::new_v4();
+            let batches = match i % 8 {
+                7 => vec![(unknown, vec![trade(unknown, i - 1000)])],
+                3 => vec![(user, vec![trade(user, i - 1000)]), (unknown, vec![trade(unknown, i)])],
+                1 | 5 => vec![(user, vec![trade(user, i), trade(user, i + 100)])],
+                _ => vec![(user, vec![trade(user, i)])],
+            };
+            let refs: Vec<(uuid::Uuid, &[Trade])> = batches.iter().map(|(u, t)| (*u, &t[..])).collect();
+            (i, store.insert_many(&refs).await.map(|s| s.len()))
         }));
     }
     let mut ok = 0;
     for t in tasks {
         let (i, outcome) = t.await.unwrap();
-        if i % 8 == 7 {
-            assert!(outcome.is_err(), "request {i} should fail");
-        } else {
-            assert_eq!(outcome.unwrap(), 1, "request {i}");
-            ok += 1;
+        match i % 8 {
+            7 | 3 => assert!(outcome.is_err(), "request {i} should fail"),
+            1 | 5 => ok += outcome.unwrap_or_else(|e| panic!("request {i}: {e}")),
+            _ => {
+                assert_eq!(outcome.unwrap(), 1, "request {i}");
+                ok += 1;
+            }
         }
     }
-    assert_eq!(store.trades(user).await.unwrap().len(), ok);
-    assert_eq!(ok, 56);
+    let trades = store.trades(user).await.unwrap();
+    assert_eq!(trades.len(), ok);
+    assert_eq!(ok, 8 * (4 + 2 * 2)); // per eight requests: four of one trade, two of two
+    let earliest = trades.iter().map(|t| t.executed_at).min().unwrap();
+    assert_eq!(earliest, trade(user, 0).executed_at, "no trade of a failed request is stored");
+    // One job for the user, queued by the stored trades only: its range starts at the earliest of them.
+    let due = store.next_job_at().await.unwrap().expect("a job is queued");
+    tokio::time::sleep((due - chrono::Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(20))
+        .await;
+    let job = store.claim_job().await.unwrap().expect("due now");
+    assert_eq!((job.user_id, job.dirty_from), (user, Some(earliest)));
+    assert!(store.claim_job().await.unwrap().is_none(), "one job for the user");
     store.close().await;
 }
 
@@ -88,4 +109,48 @@ async fn next_job_at_follows_the_queue_sqlite() {
 #[tokio::test]
 async fn next_job_at_follows_the_queue_postgres() {
     next_job_at_follows_the_queue(common::Backend::Postgres).await;
+}
+
+/// A job that fails while its user's new trade queued another is folded into that one: the user keeps one pending
+/// job, whose range covers both; without another, the failed job comes back due after its delay.
+async fn failed_job_folds_into_the_pending_one(backend: common::Backend) {
+    let Some((url, _dir)) = common::fresh_database(backend).await else { return };
+    let store = Store::connect(&url, 2, 8).await.unwrap();
+    store.migrate().await.unwrap();
+    let user = store.create_user(None, None, "cash").await.unwrap().id;
+    let wait_until_due = |store: Store| async move {
+        let due = store.next_job_at().await.unwrap().expect("a job is queued");
+        let wait = (due - chrono::Utc::now()).to_std().unwrap_or_default();
+        tokio::time::sleep(wait + std::time::Duration::from_millis(20)).await;
+    };
+    let early = trade(user, 5);
+    store.insert_trades(user, std::slice::from_ref(&early)).await.unwrap();
+    wait_until_due(store.clone()).await;
+    let first = store.claim_job().await.unwrap().expect("due now");
+    assert_eq!(first.dirty_from, Some(early.executed_at));
+    store.insert_trades(user, &[trade(user, 10)]).await.unwrap(); // queues a second job: the first is claimed
+    store.retry_job(first.id, "failed", std::time::Duration::from_secs(1)).await.unwrap();
+    wait_until_due(store.clone()).await;
+    let job = store.claim_job().await.unwrap().expect("the pending job");
+    assert_ne!(job.id, first.id, "the failed job was folded into the pending one");
+    assert_eq!(job.dirty_from, Some(early.executed_at), "its range covers the failed job's trades");
+    assert!(store.claim_job().await.unwrap().is_none(), "one job");
+    // Alone, a failed job comes back after its delay.
+    store.retry_job(job.id, "failed again", std::time::Duration::from_millis(200)).await.unwrap();
+    let due = store.next_job_at().await.unwrap().expect("queued again");
+    assert!(due <= chrono::Utc::now() + chrono::Duration::milliseconds(200), "due {due}");
+    wait_until_due(store.clone()).await;
+    let again = store.claim_job().await.unwrap().expect("due again");
+    assert_eq!((again.id, again.attempts), (job.id, 2));
+    store.close().await;
+}
+
+#[tokio::test]
+async fn failed_job_folds_into_the_pending_one_sqlite() {
+    failed_job_folds_into_the_pending_one(common::Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn failed_job_folds_into_the_pending_one_postgres() {
+    failed_job_folds_into_the_pending_one(common::Backend::Postgres).await;
 }

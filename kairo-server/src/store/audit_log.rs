@@ -75,13 +75,8 @@ impl Store {
                                     .push_bind(detail);
                             },
                         );
-                        match p.derived.begin_with("BEGIN IMMEDIATE").await {
-                            Ok(mut tx) => match q.build().execute(&mut *tx).await {
-                                Ok(_) => tx.commit().await,
-                                Err(e) => Err(e),
-                            },
-                            Err(e) => Err(e),
-                        }
+                        // One statement: its own transaction, one round trip under the writer lock.
+                        q.build().execute(&p.derived).await
                     };
                     if let Err(e) = outcome {
                         entries.drain(..start);

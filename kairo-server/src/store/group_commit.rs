@@ -1,8 +1,8 @@
 //! Group commit of trade ingestion on SQLite. Each commit costs an fsync (WAL, synchronous=FULL), and SQLite has
 //! one writer, so one transaction per request caps ingestion at the disk's fsync rate and queues the rest. Here
-//! a single task takes the requests waiting at that moment (up to [`MAX_GROUP`]), writes each inside its own
-//! savepoint (a failing request is rolled back alone and gets its own error), commits once, and then answers
-//! every request: a request is acknowledged only after the commit that made it durable.
+//! a single task takes the requests waiting at that moment (up to [`MAX_GROUP`]), writes them in one transaction
+//! (a failing request is undone alone and gets its own error), commits once, and then answers every request: a
+//! request is acknowledged only after the commit that made it durable.
 
 use std::sync::Arc;
 
@@ -20,6 +20,13 @@ pub const MAX_GROUP: usize = 256;
 pub(super) struct Request {
     pub batches: Vec<(Uuid, Vec<Trade>)>,
     pub reply: oneshot::Sender<StoreResult<Vec<StoredTrade>>>,
+}
+
+impl Request {
+    /// Whether the request stores exactly one trade.
+    fn single_trade(&self) -> bool {
+        matches!(&self.batches[..], [(_, trades)] if trades.len() == 1)
+    }
 }
 
 /// Starts the committer for `pool`; writes take `writer` (the store's writer lock) while they run.
@@ -46,16 +53,29 @@ pub(super) fn start(pool: SqlitePool, writer: Arc<Mutex<()>>) -> mpsc::Sender<Re
     tx
 }
 
-/// Writes every request of `group` in one transaction; one outcome per request.
+/// Writes every request of `group`; one outcome per request.
+///
+/// A request of one trade (the usual case) is one `INSERT` (the trigger of `trades` queues the user's job inside
+/// it), and SQLite undoes a statement that breaks a constraint alone, leaving the transaction open: such a request
+/// needs neither a transaction of its own nor a savepoint. Alone in its group it runs in autocommit (one round trip
+/// to the connection's thread, one commit); in a group it shares the group's transaction. A request of several
+/// trades gets a savepoint in a group, so that its failure undoes only its own trades.
 async fn commit(pool: &SqlitePool, group: &[Request]) -> Vec<StoreResult<Vec<StoredTrade>>> {
+    if let [request] = group {
+        if request.single_trade() {
+            return vec![match pool.acquire().await {
+                Ok(mut conn) => write_batches(&mut conn, request).await,
+                Err(e) => Err(e.into()),
+            }];
+        }
+    }
     let mut outcomes: Vec<StoreResult<Vec<StoredTrade>>> = Vec::with_capacity(group.len());
     let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
         Err(e) => return group.iter().map(|_| Err(StoreError::Failed(e.to_string()))).collect(),
     };
     if let [request] = group {
-        // One request (the usual case below a few hundred requests a second): no savepoint, its failure rolls back
-        // the transaction.
+        // One request of several trades: its failure rolls back the transaction, no savepoint needed.
         let outcome = write_batches(&mut tx, request).await;
         if let Err(e) = outcome {
             let _ = tx.rollback().await;
@@ -64,7 +84,20 @@ async fn commit(pool: &SqlitePool, group: &[Request]) -> Vec<StoreResult<Vec<Sto
         outcomes.push(outcome);
     } else {
         for request in group {
-            let outcome = write_one(&mut tx, request).await;
+            let outcome = if request.single_trade() {
+                let outcome = write_batches(&mut tx, request).await;
+                if let Err(e) = &outcome {
+                    if !undone_alone(e) {
+                        // The failure may have ended the transaction: nothing of the group is acknowledged.
+                        let message = e.to_string();
+                        let _ = tx.rollback().await;
+                        return group.iter().map(|_| Err(StoreError::Failed(message.clone()))).collect();
+                    }
+                }
+                outcome
+            } else {
+                write_one(&mut tx, request).await
+            };
             outcomes.push(outcome);
         }
     }
@@ -75,6 +108,18 @@ async fn commit(pool: &SqlitePool, group: &[Request]) -> Vec<StoreResult<Vec<Sto
     outcomes
 }
 
+/// Whether the failure of a one-statement request left the group's transaction as it was: our own refusals (which
+/// write nothing) and constraint violations (SQLite undoes the statement alone); any other database error may have
+/// rolled the transaction back.
+fn undone_alone(e: &StoreError) -> bool {
+    match e {
+        StoreError::Database(sqlx::Error::Database(db)) => !matches!(db.kind(), sqlx::error::ErrorKind::Other),
+        StoreError::Database(_) | StoreError::Failed(_) | StoreError::Migration(_) => false,
+        StoreError::Corrupt(_) | StoreError::ExternalIdTaken(_) => true,
+    }
+}
+
+/// `request` inside a savepoint of the group's transaction: its failure undoes its own writes only.
 async fn write_one(tx: &mut sqlx::SqliteConnection, request: &Request) -> StoreResult<Vec<StoredTrade>> {
     sqlx::query("SAVEPOINT request").execute(&mut *tx).await?;
     match write_batches(&mut *tx, request).await {

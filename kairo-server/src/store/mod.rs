@@ -437,27 +437,17 @@ impl Store {
         Ok(())
     }
 
-    /// Puts a failed job back, due after `delay`.
+    /// Puts a failed job back, due after `delay`; if its user has queued another job meanwhile (a trade stored
+    /// while it ran), the failed job is folded into that one (its range widened), which runs when due: a user has
+    /// one pending job at most.
     pub async fn retry_job(&self, id: i64, error: &str, delay: Duration) -> StoreResult<()> {
         let at = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
         match self {
             Store::Sqlite(p) => {
                 let _writer = p.writer.lock().await;
-                sqlx::query("UPDATE kairo_jobs SET run_at = ?, locked_until = NULL, last_error = ? WHERE id = ?")
-                    .bind(sqlite::ts(at))
-                    .bind(error)
-                    .bind(id)
-                    .execute(&p.derived)
-                    .await?;
+                sqlite::retry_job(&p.derived, id, error, at).await?
             }
-            Store::Postgres(p) => {
-                sqlx::query("UPDATE kairo_jobs SET run_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3")
-                    .bind(at)
-                    .bind(error)
-                    .bind(id)
-                    .execute(p)
-                    .await?;
-            }
+            Store::Postgres(p) => postgres::retry_job(p, id, error, at).await?,
         }
         Ok(())
     }

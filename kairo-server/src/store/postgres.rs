@@ -83,6 +83,12 @@ pub(super) async fn insert_trades(
     batches: &[(Uuid, &[Trade])],
     progress: &mut (dyn FnMut(usize) + Send),
 ) -> StoreResult<Vec<StoredTrade>> {
+    if let [(user_id, [trade])] = batches {
+        // One trade (the usual request): one statement, no transaction around it.
+        let stored = insert_one(p, *user_id, trade).await?;
+        progress(1);
+        return Ok(vec![stored]);
+    }
     let mut tx = p.begin().await?;
     let mut out = Vec::new();
     // The earliest new trade of each user, for the user's recompute job.
@@ -98,7 +104,7 @@ pub(super) async fn insert_trades(
             progress(chunk.len());
         }
     }
-    // Job rows are locked in user order, and each user's in id order, so that concurrent ingestions never wait
+    // Users' pending job rows are locked (by the upserts) in user order, so that concurrent ingestions never wait
     // on each other in a cycle.
     for (user_id, from) in dirty {
         enqueue(&mut tx, user_id, from).await?;
@@ -107,26 +113,83 @@ pub(super) async fn insert_trades(
     Ok(out)
 }
 
+/// The upsert that enqueues a recompute of user `$1` due at `$2` from the trades executed at `$3` on, or widens the
+/// user's pending one (unique per kind and user: migration 0005) down to `$3`; a NULL range (every trade) stays.
+const ENQUEUE: &str = "INSERT INTO kairo_jobs (kind, user_id, run_at, dirty_from) VALUES ('recompute', $1, $2, $3)
+     ON CONFLICT (kind, user_id) WHERE locked_until IS NULL
+     DO UPDATE SET dirty_from = excluded.dirty_from WHERE kairo_jobs.dirty_from > excluded.dirty_from";
+
 /// Enqueues (or widens the pending) recompute of `user_id` from the trades executed at `from` on.
 async fn enqueue(tx: &mut sqlx::PgConnection, user_id: Uuid, from: DateTime<Utc>) -> StoreResult<()> {
+    sqlx::query(ENQUEUE).bind(user_id).bind(Utc::now() + JOB_DEBOUNCE).bind(from).execute(&mut *tx).await?;
+    Ok(())
+}
+
+/// Puts failed job `id` back as pending, due at `at`; if its user already has a pending job of its kind (queued by
+/// a trade stored while it ran), the failed job is folded into that one instead: the range widens (NULL, "every
+/// trade", wins) and the failed row goes.
+pub(super) async fn retry_job(p: &PgPool, id: i64, error: &str, at: DateTime<Utc>) -> StoreResult<()> {
     sqlx::query(
-        "UPDATE kairo_jobs SET dirty_from = CASE WHEN dirty_from IS NULL THEN NULL ELSE LEAST(dirty_from, $2) END
-         WHERE id IN (SELECT id FROM kairo_jobs WHERE user_id = $1 AND locked_until IS NULL ORDER BY id FOR UPDATE)",
+        "WITH f AS (SELECT id, kind, user_id, dirty_from FROM kairo_jobs WHERE id = $3),
+              merged AS (
+                UPDATE kairo_jobs k SET dirty_from = CASE WHEN k.dirty_from IS NULL OR f.dirty_from IS NULL THEN NULL
+                                                          ELSE LEAST(k.dirty_from, f.dirty_from) END
+                  FROM f WHERE k.kind = f.kind AND k.user_id = f.user_id AND k.locked_until IS NULL AND k.id <> f.id
+                RETURNING k.id),
+              gone AS (DELETE FROM kairo_jobs WHERE id = $3 AND EXISTS (SELECT 1 FROM merged) RETURNING id)
+         UPDATE kairo_jobs SET run_at = $1, locked_until = NULL, last_error = $2
+          WHERE id = $3 AND NOT EXISTS (SELECT 1 FROM merged)",
     )
-    .bind(user_id)
-    .bind(from)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO kairo_jobs (kind, user_id, run_at, dirty_from) SELECT 'recompute', $1, $2, $3
-         WHERE NOT EXISTS (SELECT 1 FROM kairo_jobs WHERE user_id = $1 AND locked_until IS NULL)",
-    )
-    .bind(user_id)
-    .bind(Utc::now() + JOB_DEBOUNCE)
-    .bind(from)
-    .execute(&mut *tx)
+    .bind(at)
+    .bind(error)
+    .bind(id)
+    .execute(p)
     .await?;
     Ok(())
+}
+
+/// One trade (`$4` .. `$10`) of user `$1` and the user's recompute (as [`ENQUEUE`]) in one statement.
+const INSERT_ONE: &str = "WITH t AS (
+        INSERT INTO trades (id, user_id, symbol, side, qty, price, fees, executed_at, external_id)
+        VALUES ($4, $1, $5, $6, $7, $8, $9, $3, $10) ON CONFLICT (external_id) DO NOTHING RETURNING id),
+    j AS (
+        INSERT INTO kairo_jobs (kind, user_id, run_at, dirty_from) SELECT 'recompute', $1, $2, $3 FROM t
+        ON CONFLICT (kind, user_id) WHERE locked_until IS NULL
+        DO UPDATE SET dirty_from = excluded.dirty_from WHERE kairo_jobs.dirty_from > excluded.dirty_from)
+    SELECT id FROM t";
+
+/// One trade of `user_id` with its user's recompute, in one statement (its own transaction): one round trip.
+async fn insert_one(p: &PgPool, user_id: Uuid, t: &Trade) -> StoreResult<StoredTrade> {
+    let inserted = sqlx::query(INSERT_ONE)
+        .bind(user_id)
+        .bind(Utc::now() + JOB_DEBOUNCE)
+        .bind(t.executed_at)
+        .bind(uuid_of(&t.id)?)
+        .bind(&t.symbol)
+        .bind(t.side.as_str())
+        .bind(t.qty)
+        .bind(t.price)
+        .bind(t.fees)
+        .bind(&t.external_id)
+        .fetch_optional(p)
+        .await?;
+    match inserted {
+        Some(_) => Ok(StoredTrade { trade: t.clone(), created: true }),
+        None => stored_by_external_id(p, user_id, t).await,
+    }
+}
+
+/// The stored trade with the `external_id` of `t` (whose insert did nothing), which must be `user_id`'s.
+async fn stored_by_external_id<'c>(e: impl sqlx::PgExecutor<'c>, user_id: Uuid, t: &Trade) -> StoreResult<StoredTrade> {
+    let row = sqlx::query(&format!("SELECT {TRADE_COLUMNS} FROM trades WHERE external_id = $1"))
+        .bind(&t.external_id)
+        .fetch_one(e)
+        .await?;
+    let stored = trade_row(&row)?;
+    if stored.user_id != user_id.to_string() {
+        return Err(StoreError::ExternalIdTaken(t.external_id.clone().unwrap_or_default()));
+    }
+    Ok(StoredTrade { trade: stored, created: false })
 }
 
 async fn insert_user_trades(
@@ -151,19 +214,10 @@ async fn insert_user_trades(
         .bind(&t.external_id)
         .fetch_optional(&mut *tx)
         .await?;
-        if inserted.is_some() {
-            out.push(StoredTrade { trade: t.clone(), created: true });
-        } else {
-            let row = sqlx::query(&format!("SELECT {TRADE_COLUMNS} FROM trades WHERE external_id = $1"))
-                .bind(&t.external_id)
-                .fetch_one(&mut *tx)
-                .await?;
-            let stored = trade_row(&row)?;
-            if stored.user_id != user_id.to_string() {
-                return Err(StoreError::ExternalIdTaken(t.external_id.clone().unwrap_or_default()));
-            }
-            out.push(StoredTrade { trade: stored, created: false });
-        }
+        out.push(match inserted {
+            Some(_) => StoredTrade { trade: t.clone(), created: true },
+            None => stored_by_external_id(&mut *tx, user_id, t).await?,
+        });
     }
     Ok(out)
 }

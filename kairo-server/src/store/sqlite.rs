@@ -10,8 +10,7 @@ use sqlx::{QueryBuilder, Row, SqlitePool};
 use uuid::Uuid;
 
 use super::{
-    AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_DEBOUNCE,
-    JOB_LEASE,
+    AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_LEASE,
 };
 
 /// A time as stored: RFC 3339, UTC, nanoseconds, fixed width.
@@ -110,6 +109,8 @@ pub(super) async fn insert_trades(
     Ok(out)
 }
 
+/// Inserts `trades` of `user_id`, one statement each: the trigger of `trades` (migration 0005) queues the user's
+/// recompute, or widens the pending one, inside the statement that stores the trade.
 pub(super) async fn insert_user_trades(
     tx: &mut sqlx::SqliteConnection,
     user_id: Uuid,
@@ -146,26 +147,6 @@ pub(super) async fn insert_user_trades(
             out.push(StoredTrade { trade: stored, created: false });
         }
     }
-    if let Some(from) = super::earliest_created(&out) {
-        // A pending job widens its range to these trades; otherwise a new job starts at them.
-        sqlx::query(
-            "UPDATE kairo_jobs SET dirty_from = CASE WHEN dirty_from IS NULL THEN NULL ELSE min(dirty_from, ?2) END
-             WHERE user_id = ?1 AND locked_until IS NULL",
-        )
-        .bind(user_id.to_string())
-        .bind(ts(from))
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO kairo_jobs (kind, user_id, run_at, dirty_from) SELECT 'recompute', ?1, ?2, ?3
-             WHERE NOT EXISTS (SELECT 1 FROM kairo_jobs WHERE user_id = ?1 AND locked_until IS NULL)",
-        )
-        .bind(user_id.to_string())
-        .bind(ts(Utc::now() + JOB_DEBOUNCE))
-        .bind(ts(from))
-        .execute(&mut *tx)
-        .await?;
-    }
     Ok(out)
 }
 
@@ -188,8 +169,8 @@ pub(super) async fn upsert_audit(store: &super::SqliteStore, user_id: Uuid, rows
     let texts: Vec<(String, String)> =
         rows.iter().map(|r| (r.reason.to_string(), r.metadata.to_json().to_string())).collect();
     for (chunk, texts) in rows.chunks(AUDIT_CHUNK).zip(texts.chunks(AUDIT_CHUNK)) {
+        // One statement per chunk, in its own (autocommit) transaction: one round trip under the writer lock.
         let _writer = store.writer.lock().await;
-        let mut tx = store.derived.begin_with("BEGIN IMMEDIATE").await?;
         let mut q = QueryBuilder::new(
             "INSERT INTO compliance_audit (trade_id, user_id, check_name, status, reason, metadata, created_at) ",
         );
@@ -206,8 +187,7 @@ pub(super) async fn upsert_audit(store: &super::SqliteStore, user_id: Uuid, rows
             " ON CONFLICT (trade_id, check_name) DO UPDATE SET status = excluded.status, reason = excluded.reason,
               metadata = excluded.metadata",
         );
-        q.build().execute(&mut *tx).await?;
-        tx.commit().await?;
+        q.build().execute(&store.derived).await?;
     }
     Ok(())
 }
@@ -261,6 +241,34 @@ pub(super) async fn audit(p: &SqlitePool, user_id: Uuid, q: &AuditQuery) -> Stor
         })
         .collect::<StoreResult<Vec<_>>>()?;
     Ok((rows, total))
+}
+
+/// Puts failed job `id` back as pending, due at `at`, or folds it into its user's pending job of its kind (the
+/// range widens; NULL, "every trade", wins). The caller holds the writer lock.
+pub(super) async fn retry_job(p: &SqlitePool, id: i64, error: &str, at: DateTime<Utc>) -> StoreResult<()> {
+    let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
+    let merged = sqlx::query(
+        "UPDATE kairo_jobs AS k SET dirty_from = CASE WHEN k.dirty_from IS NULL OR f.dirty_from IS NULL THEN NULL
+                                                      ELSE min(k.dirty_from, f.dirty_from) END
+           FROM (SELECT id, kind, user_id, dirty_from FROM kairo_jobs WHERE id = ?1) AS f
+          WHERE k.kind = f.kind AND k.user_id = f.user_id AND k.locked_until IS NULL AND k.id <> f.id",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if merged > 0 {
+        sqlx::query("DELETE FROM kairo_jobs WHERE id = ?").bind(id).execute(&mut *tx).await?;
+    } else {
+        sqlx::query("UPDATE kairo_jobs SET run_at = ?, locked_until = NULL, last_error = ? WHERE id = ?")
+            .bind(ts(at))
+            .bind(error)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 pub(super) async fn claim_job(p: &SqlitePool) -> StoreResult<Option<Job>> {
