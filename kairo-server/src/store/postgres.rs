@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kairo_core::compliance::CheckResult;
 use kairo_core::Trade;
 use rust_decimal::Decimal;
-use sqlx::{PgPool, QueryBuilder, Row};
+use sqlx::{PgPool, Row};
 use uuid::Uuid;
 
 use super::{
@@ -230,26 +230,38 @@ pub(super) async fn trades(p: &PgPool, user_id: Uuid) -> StoreResult<Vec<Trade>>
     rows.iter().map(trade_row).collect()
 }
 
+/// Writes a job's audit rows: one statement per 5,000 rows, with the columns bound as arrays (`UNNEST`), so that
+/// every chunk runs the same prepared statement whatever its length (a `VALUES` list of each length would be
+/// parsed and planned anew).
 pub(super) async fn upsert_audit(p: &PgPool, user_id: Uuid, rows: &[CheckResult]) -> StoreResult<()> {
     let mut tx = p.begin().await?;
-    let todo = rows.iter().map(|r| Ok((uuid_of(&r.trade_id)?, r))).collect::<StoreResult<Vec<_>>>()?;
-    for chunk in todo.chunks(5000) {
-        let mut q = QueryBuilder::new(
-            "INSERT INTO compliance_audit (trade_id, user_id, check_name, status, reason, metadata) ",
-        );
-        q.push_values(chunk, |mut b, (id, r)| {
-            b.push_bind(*id)
-                .push_bind(user_id)
-                .push_bind(r.check_name)
-                .push_bind(r.status.as_str())
-                .push_bind(r.reason.to_string())
-                .push_bind(sqlx::types::Json(r.metadata.to_json()));
-        });
-        q.push(
-            " ON CONFLICT (trade_id, check_name) DO UPDATE SET status = excluded.status, reason = excluded.reason,
-              metadata = excluded.metadata",
-        );
-        q.build().execute(&mut *tx).await?;
+    for chunk in rows.chunks(5000) {
+        let mut ids = Vec::with_capacity(chunk.len());
+        let (mut checks, mut statuses) = (Vec::with_capacity(chunk.len()), Vec::with_capacity(chunk.len()));
+        let (mut reasons, mut metadata) = (Vec::with_capacity(chunk.len()), Vec::with_capacity(chunk.len()));
+        for r in chunk {
+            ids.push(uuid_of(&r.trade_id)?);
+            checks.push(r.check_name);
+            statuses.push(r.status.as_str());
+            reasons.push(&*r.reason);
+            metadata.push(r.metadata.to_json().to_string());
+        }
+        sqlx::query(
+            "INSERT INTO compliance_audit (trade_id, user_id, check_name, status, reason, metadata)
+             SELECT u.trade_id, $1, u.check_name, u.status, u.reason, u.metadata::jsonb
+               FROM UNNEST($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])
+                    AS u (trade_id, check_name, status, reason, metadata)
+             ON CONFLICT (trade_id, check_name) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+                metadata = excluded.metadata",
+        )
+        .bind(user_id)
+        .bind(&ids)
+        .bind(&checks)
+        .bind(&statuses)
+        .bind(&reasons)
+        .bind(&metadata)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(())
