@@ -52,5 +52,11 @@ for (backend, test), runs in groups.items():
     printf '%s\n' "$table"
     echo
     echo "Targets (2 cores): ingestion p99 < 10 ms at 1,000 req/s; cached reads ≥ 5,000 req/s."
+    echo
+    echo "Every run (grouped by backend and test; the spread is this shared machine's):"
+    echo
+    echo "| backend | test | requests | errors | req/s | p50 ms | p95 ms | p99 ms |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${rows[@]}" | grep '^|' | sort -s -t'|' -k2,3
 } > benches/server.md
 cat benches/server.md

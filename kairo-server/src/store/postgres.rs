@@ -11,8 +11,8 @@ use sqlx::{PgPool, Row};
 use uuid::Uuid;
 
 use super::{
-    AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_DEBOUNCE,
-    JOB_LEASE,
+    AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, AUDIT_CHUNK,
+    AUDIT_PAUSE, JOB_DEBOUNCE, JOB_LEASE,
 };
 
 fn user_row(r: &sqlx::postgres::PgRow) -> StoreResult<User> {
@@ -230,12 +230,15 @@ pub(super) async fn trades(p: &PgPool, user_id: Uuid) -> StoreResult<Vec<Trade>>
     rows.iter().map(trade_row).collect()
 }
 
-/// Writes a job's audit rows: one statement per 5,000 rows, with the columns bound as arrays (`UNNEST`), so that
-/// every chunk runs the same prepared statement whatever its length (a `VALUES` list of each length would be
-/// parsed and planned anew).
+/// Writes a job's audit rows in one transaction, [`AUDIT_CHUNK`] rows per statement with a pause between two,
+/// the columns bound as arrays (`UNNEST`), so that every chunk runs the same prepared statement whatever its
+/// length (a `VALUES` list of each length would be parsed and planned anew).
 pub(super) async fn upsert_audit(p: &PgPool, user_id: Uuid, rows: &[CheckResult]) -> StoreResult<()> {
     let mut tx = p.begin().await?;
-    for chunk in rows.chunks(5000) {
+    for (i, chunk) in rows.chunks(AUDIT_CHUNK).enumerate() {
+        if i > 0 {
+            tokio::time::sleep(AUDIT_PAUSE).await;
+        }
         let mut ids = Vec::with_capacity(chunk.len());
         let (mut checks, mut statuses) = (Vec::with_capacity(chunk.len()), Vec::with_capacity(chunk.len()));
         let (mut reasons, mut metadata) = (Vec::with_capacity(chunk.len()), Vec::with_capacity(chunk.len()));

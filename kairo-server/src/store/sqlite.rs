@@ -10,7 +10,8 @@ use sqlx::{QueryBuilder, Row, SqlitePool};
 use uuid::Uuid;
 
 use super::{
-    AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, JOB_LEASE,
+    AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, AUDIT_CHUNK,
+    AUDIT_PAUSE, JOB_LEASE,
 };
 
 /// A time as stored: RFC 3339, UTC, nanoseconds, fixed width.
@@ -168,7 +169,10 @@ pub(super) async fn upsert_audit(store: &super::SqliteStore, user_id: Uuid, rows
     // trade ingestion waits for the writer behind at most one chunk.
     let texts: Vec<(String, String)> =
         rows.iter().map(|r| (r.reason.to_string(), r.metadata.to_json().to_string())).collect();
-    for (chunk, texts) in rows.chunks(AUDIT_CHUNK).zip(texts.chunks(AUDIT_CHUNK)) {
+    for (i, (chunk, texts)) in rows.chunks(AUDIT_CHUNK).zip(texts.chunks(AUDIT_CHUNK)).enumerate() {
+        if i > 0 {
+            tokio::time::sleep(AUDIT_PAUSE).await;
+        }
         // One statement per chunk, in its own (autocommit) transaction: one round trip under the writer lock.
         let _writer = store.writer.lock().await;
         let mut q = QueryBuilder::new(
@@ -191,9 +195,6 @@ pub(super) async fn upsert_audit(store: &super::SqliteStore, user_id: Uuid, rows
     }
     Ok(())
 }
-
-/// Audit rows written per transaction of a job.
-const AUDIT_CHUNK: usize = 64;
 
 pub(super) async fn audit(p: &SqlitePool, user_id: Uuid, q: &AuditQuery) -> StoreResult<(Vec<AuditRow>, i64)> {
     let filters = "FROM compliance_audit a JOIN trades t ON t.id = a.trade_id
