@@ -224,9 +224,11 @@ both_backends!(metrics_and_comparative, |app: common::App| async move {
     assert_eq!(c["shadow"]["pnl"], "20.10"); // $1,000 in SPY at 500 → 510.05
     let (s, e) = app.get(&format!("/users/{user}/comparative?benchmark=QQQ")).await;
     assert_eq!((s, e["error"]["code"].as_str()), (422, Some("missing_prices")));
-    // a new trade makes the cached figures stale until its job runs
+    // a new trade makes the cached figures stale until its job runs: figures not marked stale include it
     let (s, _) = app.post("/trades", &common::trade(&user, "SELL", "5", "121", "2024-07-03T19:00:00Z")).await;
     assert_eq!(s, 201);
+    let (_, m) = app.get(&format!("/users/{user}/metrics")).await;
+    assert!(m["stale"] == true || m["trades"] == 2, "{m}");
     let mut fresh = false;
     for _ in 0..100 {
         let (_, m) = app.get(&format!("/users/{user}/metrics")).await;

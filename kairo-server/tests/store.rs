@@ -154,3 +154,39 @@ async fn failed_job_folds_into_the_pending_one_sqlite() {
 async fn failed_job_folds_into_the_pending_one_postgres() {
     failed_job_folds_into_the_pending_one(common::Backend::Postgres).await;
 }
+
+/// Cached metrics are stale from the moment a trade is stored until its user's job has finished (queued, then
+/// running), whatever the length of the history.
+async fn cached_metrics_are_stale_while_a_job_is_queued_or_running(backend: common::Backend) {
+    let Some((url, _dir)) = common::fresh_database(backend).await else { return };
+    let store = Store::connect(&url, 2, 8).await.unwrap();
+    store.migrate().await.unwrap();
+    let user = store.create_user(None, None, "cash").await.unwrap().id;
+    let stale = |store: Store| async move { store.cached_metrics(user).await.unwrap().expect("cached").stale };
+    assert!(store.cached_metrics(user).await.unwrap().is_none(), "nothing cached yet");
+    store.put_metrics(user, 0, &serde_json::json!({ "trades": 0 })).await.unwrap();
+    assert!(!stale(store.clone()).await, "no trade since");
+    store.insert_trades(user, &[trade(user, 0)]).await.unwrap();
+    assert!(stale(store.clone()).await, "a trade is stored, its job queued");
+    let due = store.next_job_at().await.unwrap().expect("a job is queued");
+    tokio::time::sleep((due - chrono::Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(20))
+        .await;
+    let job = store.claim_job().await.unwrap().expect("due now");
+    assert!(stale(store.clone()).await, "its job is running");
+    store.put_metrics(user, 1, &serde_json::json!({ "trades": 1 })).await.unwrap();
+    store.finish_job(job.id).await.unwrap();
+    let cached = store.cached_metrics(user).await.unwrap().expect("cached");
+    assert!(!cached.stale, "the job finished");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&cached.body).unwrap()["trades"], 1);
+    store.close().await;
+}
+
+#[tokio::test]
+async fn cached_metrics_are_stale_while_a_job_is_queued_or_running_sqlite() {
+    cached_metrics_are_stale_while_a_job_is_queued_or_running(common::Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn cached_metrics_are_stale_while_a_job_is_queued_or_running_postgres() {
+    cached_metrics_are_stale_while_a_job_is_queued_or_running(common::Backend::Postgres).await;
+}

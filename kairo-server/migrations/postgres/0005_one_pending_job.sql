@@ -12,3 +12,5 @@ DELETE FROM kairo_jobs k
    AND EXISTS (SELECT 1 FROM kairo_jobs o
                 WHERE o.kind = k.kind AND o.user_id = k.user_id AND o.locked_until IS NULL AND o.id < k.id);
 CREATE UNIQUE INDEX IF NOT EXISTS kairo_jobs_pending ON kairo_jobs (kind, user_id) WHERE locked_until IS NULL;
+-- Whether a user has a job at all (queued or running): the staleness of the user's cached metrics.
+CREATE INDEX IF NOT EXISTS kairo_jobs_user ON kairo_jobs (user_id);

@@ -3,6 +3,7 @@
 -- user, if any, widens its range down to the new trade; otherwise a job is queued, due one debounce interval
 -- (`JOB_DEBOUNCE` in src/store/mod.rs: 3 s) after the trade is stored. Timestamps have the service's format
 -- (RFC 3339, nine fraction digits, `Z`), so that they compare as text with every other one.
+-- The index finds a user's jobs: the trigger's, and whether a user has any (the staleness of cached metrics).
 CREATE INDEX IF NOT EXISTS kairo_jobs_user ON kairo_jobs (user_id);
 
 CREATE TRIGGER IF NOT EXISTS trades_enqueue_recompute AFTER INSERT ON trades

@@ -23,7 +23,7 @@ pub struct MetricsParams {
 }
 
 /// P&L, win rate, profit factor and risk metrics. Served from the cache the jobs fill; `stale` tells whether
-/// trades arrived since. The first read of a user with no cached figures computes them. An end user on the free
+/// trades arrived since (their recompute is queued or running). The first read of a user with no cached figures computes them. An end user on the free
 /// plan gets the basic set (`set=basic`); the full set answers 402 naming the plan needed.
 #[utoipa::path(get, path = "/users/{id}/metrics", params(("id" = String, Path), MetricsParams),
     responses((status = 200, description = "{ trades, pnl, trade_stats, risk, stale }"),
@@ -46,11 +46,11 @@ pub async fn metrics(
     if !basic {
         plans::require_paid(&s, principal, "The full metrics set (risk metrics)").await?;
     }
-    // The hot path: the cached document and the trade count in one query; the full set is answered with the
-    // stored text and `stale` added, without parsing it.
+    // The hot path: the cached document and whether its user has a job queued, in one query; the full set is
+    // answered with the stored text and `stale` added, without parsing it.
     let (mut body, stale) = match s.store.cached_metrics(id).await? {
-        Some(cached) if !basic => return with_stale(&cached.body, cached.stored != cached.trades),
-        Some(cached) => (parse(&cached.body)?, cached.stored != cached.trades),
+        Some(cached) if !basic => return with_stale(&cached.body, cached.stale),
+        Some(cached) => (parse(&cached.body)?, cached.stale),
         None => (computed(&s, id).await?, false),
     };
     if let Some(o) = body.as_object_mut() {

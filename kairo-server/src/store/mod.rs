@@ -141,10 +141,10 @@ pub struct StoredTrade {
 /// A user's cached metrics document as stored.
 #[derive(Debug, Clone)]
 pub struct CachedMetrics {
-    /// The user's trade count the document was computed for.
-    pub trades: i64,
-    /// The user's trade count now.
-    pub stored: i64,
+    /// Whether a recompute of the user is queued or running: every stored trade queues one in the statement that
+    /// stores it, and the job is deleted after it has written the metrics, so a document without a job of its
+    /// user covers every stored trade. (An index lookup, whatever the length of the user's history.)
+    pub stale: bool,
     /// The document, a JSON object.
     pub body: String,
 }
@@ -501,8 +501,8 @@ impl Store {
         }
     }
 
-    /// The cached metrics of a user, the trade count they were computed for and the user's trade count now (one
-    /// query: this is the hot path of `GET /users/{id}/metrics`).
+    /// The cached metrics of a user and whether they are stale (one query: this is the hot path of
+    /// `GET /users/{id}/metrics`).
     pub async fn cached_metrics(&self, user_id: Uuid) -> StoreResult<Option<CachedMetrics>> {
         match self {
             Store::Sqlite(p) => sqlite::cached_metrics(&p.pool, user_id).await,

@@ -342,16 +342,13 @@ pub(super) async fn claim_job(p: &PgPool) -> StoreResult<Option<Job>> {
 
 pub(super) async fn cached_metrics(p: &PgPool, user_id: Uuid) -> StoreResult<Option<CachedMetrics>> {
     let row = sqlx::query(
-        "SELECT trades, body::text AS body, (SELECT COUNT(*) FROM trades WHERE user_id = $1) AS stored
+        "SELECT body::text AS body, EXISTS (SELECT 1 FROM kairo_jobs WHERE user_id = $1) AS stale
          FROM kairo_metrics_cache WHERE user_id = $1",
     )
     .bind(user_id)
     .fetch_optional(p)
     .await?;
-    row.map(|r| {
-        Ok(CachedMetrics { trades: r.try_get("trades")?, stored: r.try_get("stored")?, body: r.try_get("body")? })
-    })
-    .transpose()
+    row.map(|r| Ok(CachedMetrics { stale: r.try_get("stale")?, body: r.try_get("body")? })).transpose()
 }
 
 pub(super) async fn put_metrics(p: &PgPool, user_id: Uuid, trades: i64, body: &serde_json::Value) -> StoreResult<()> {
