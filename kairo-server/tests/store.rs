@@ -15,10 +15,40 @@ fn trade(user: uuid::Uuid, minute: i64) -> Trade {
         .unwrap()
 }
 
-async fn concurrent_requests_fail_alone(backend: common::Backend) {
-    let Some((url, _dir)) = common::fresh_database(backend).await else { return };
+/// `name::sqlite` and `name::postgres`: test `name` on each backend (a multi-threaded runtime, as the server's).
+macro_rules! on_both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                super::$name(super::common::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                super::$name(super::common::Backend::Postgres).await;
+            }
+        }
+    };
+}
+
+/// A migrated store on a fresh database (`None` without PostgreSQL), and what removes the database.
+async fn fresh_store(backend: common::Backend) -> Option<(Store, Option<common::TempDir>)> {
+    let (url, dir) = common::fresh_database(backend).await?;
     let store = Store::connect(&url, 2, 8).await.unwrap();
     store.migrate().await.unwrap();
+    Some((store, dir))
+}
+
+/// Sleeps until the first queued job is due.
+async fn wait_until_due(store: &Store) {
+    let due = store.next_job_at().await.unwrap().expect("a job is queued");
+    let wait = (due - chrono::Utc::now()).to_std().unwrap_or_default();
+    tokio::time::sleep(wait + std::time::Duration::from_millis(20)).await;
+}
+
+async fn concurrent_requests_fail_alone(backend: common::Backend) {
+    let Some((store, _dir)) = fresh_store(backend).await else { return };
     let user = store.create_user(None, None, "cash").await.unwrap().id;
     let mut tasks = Vec::new();
     for i in 0..64 {
@@ -56,31 +86,19 @@ async fn concurrent_requests_fail_alone(backend: common::Backend) {
     let earliest = trades.iter().map(|t| t.executed_at).min().unwrap();
     assert_eq!(earliest, trade(user, 0).executed_at, "no trade of a failed request is stored");
     // One job for the user, queued by the stored trades only: its range starts at the earliest of them.
-    let due = store.next_job_at().await.unwrap().expect("a job is queued");
-    tokio::time::sleep((due - chrono::Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(20))
-        .await;
+    wait_until_due(&store).await;
     let job = store.claim_job().await.unwrap().expect("due now");
     assert_eq!((job.user_id, job.dirty_from), (user, Some(earliest)));
     assert!(store.claim_job().await.unwrap().is_none(), "one job for the user");
     store.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_requests_fail_alone_sqlite() {
-    concurrent_requests_fail_alone(common::Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_requests_fail_alone_postgres() {
-    concurrent_requests_fail_alone(common::Backend::Postgres).await;
-}
+on_both_backends!(concurrent_requests_fail_alone);
 
 /// The queue tells an idle worker when to look again: nothing queued, then a stored trade's job due one debounce
 /// interval later (not claimable before), then the end of the lease while a worker holds it.
 async fn next_job_at_follows_the_queue(backend: common::Backend) {
-    let Some((url, _dir)) = common::fresh_database(backend).await else { return };
-    let store = Store::connect(&url, 2, 8).await.unwrap();
-    store.migrate().await.unwrap();
+    let Some((store, _dir)) = fresh_store(backend).await else { return };
     assert_eq!(store.next_job_at().await.unwrap(), None, "an empty queue");
     let user = store.create_user(None, None, "cash").await.unwrap().id;
     let stored = chrono::Utc::now();
@@ -90,8 +108,7 @@ async fn next_job_at_follows_the_queue(backend: common::Backend) {
     assert!(due >= stored + debounce - chrono::Duration::milliseconds(50), "due {due}, stored {stored}");
     assert!(due <= chrono::Utc::now() + debounce, "due {due}");
     assert!(store.claim_job().await.unwrap().is_none(), "not claimable before it is due");
-    tokio::time::sleep((due - chrono::Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(20))
-        .await;
+    wait_until_due(&store).await;
     let job = store.claim_job().await.unwrap().expect("due now");
     let lease_end = store.next_job_at().await.unwrap().expect("the claimed job is still queued");
     let lease = chrono::Duration::from_std(kairo_server::store::JOB_LEASE).unwrap();
@@ -101,36 +118,21 @@ async fn next_job_at_follows_the_queue(backend: common::Backend) {
     store.close().await;
 }
 
-#[tokio::test]
-async fn next_job_at_follows_the_queue_sqlite() {
-    next_job_at_follows_the_queue(common::Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn next_job_at_follows_the_queue_postgres() {
-    next_job_at_follows_the_queue(common::Backend::Postgres).await;
-}
+on_both_backends!(next_job_at_follows_the_queue);
 
 /// A job that fails while its user's new trade queued another is folded into that one: the user keeps one pending
 /// job, whose range covers both; without another, the failed job comes back due after its delay.
 async fn failed_job_folds_into_the_pending_one(backend: common::Backend) {
-    let Some((url, _dir)) = common::fresh_database(backend).await else { return };
-    let store = Store::connect(&url, 2, 8).await.unwrap();
-    store.migrate().await.unwrap();
+    let Some((store, _dir)) = fresh_store(backend).await else { return };
     let user = store.create_user(None, None, "cash").await.unwrap().id;
-    let wait_until_due = |store: Store| async move {
-        let due = store.next_job_at().await.unwrap().expect("a job is queued");
-        let wait = (due - chrono::Utc::now()).to_std().unwrap_or_default();
-        tokio::time::sleep(wait + std::time::Duration::from_millis(20)).await;
-    };
     let early = trade(user, 5);
     store.insert_trades(user, std::slice::from_ref(&early)).await.unwrap();
-    wait_until_due(store.clone()).await;
+    wait_until_due(&store).await;
     let first = store.claim_job().await.unwrap().expect("due now");
     assert_eq!(first.dirty_from, Some(early.executed_at));
     store.insert_trades(user, &[trade(user, 10)]).await.unwrap(); // queues a second job: the first is claimed
     store.retry_job(first.id, "failed", std::time::Duration::from_secs(1)).await.unwrap();
-    wait_until_due(store.clone()).await;
+    wait_until_due(&store).await;
     let job = store.claim_job().await.unwrap().expect("the pending job");
     assert_ne!(job.id, first.id, "the failed job was folded into the pending one");
     assert_eq!(job.dirty_from, Some(early.executed_at), "its range covers the failed job's trades");
@@ -139,28 +141,18 @@ async fn failed_job_folds_into_the_pending_one(backend: common::Backend) {
     store.retry_job(job.id, "failed again", std::time::Duration::from_millis(200)).await.unwrap();
     let due = store.next_job_at().await.unwrap().expect("queued again");
     assert!(due <= chrono::Utc::now() + chrono::Duration::milliseconds(200), "due {due}");
-    wait_until_due(store.clone()).await;
+    wait_until_due(&store).await;
     let again = store.claim_job().await.unwrap().expect("due again");
     assert_eq!((again.id, again.attempts), (job.id, 2));
     store.close().await;
 }
 
-#[tokio::test]
-async fn failed_job_folds_into_the_pending_one_sqlite() {
-    failed_job_folds_into_the_pending_one(common::Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn failed_job_folds_into_the_pending_one_postgres() {
-    failed_job_folds_into_the_pending_one(common::Backend::Postgres).await;
-}
+on_both_backends!(failed_job_folds_into_the_pending_one);
 
 /// Cached metrics are stale from the moment a trade is stored until its user's job has finished (queued, then
 /// running), whatever the length of the history.
 async fn cached_metrics_are_stale_while_a_job_is_queued_or_running(backend: common::Backend) {
-    let Some((url, _dir)) = common::fresh_database(backend).await else { return };
-    let store = Store::connect(&url, 2, 8).await.unwrap();
-    store.migrate().await.unwrap();
+    let Some((store, _dir)) = fresh_store(backend).await else { return };
     let user = store.create_user(None, None, "cash").await.unwrap().id;
     let stale = |store: Store| async move { store.cached_metrics(user).await.unwrap().expect("cached").stale };
     assert!(store.cached_metrics(user).await.unwrap().is_none(), "nothing cached yet");
@@ -168,9 +160,7 @@ async fn cached_metrics_are_stale_while_a_job_is_queued_or_running(backend: comm
     assert!(!stale(store.clone()).await, "no trade since");
     store.insert_trades(user, &[trade(user, 0)]).await.unwrap();
     assert!(stale(store.clone()).await, "a trade is stored, its job queued");
-    let due = store.next_job_at().await.unwrap().expect("a job is queued");
-    tokio::time::sleep((due - chrono::Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(20))
-        .await;
+    wait_until_due(&store).await;
     let job = store.claim_job().await.unwrap().expect("due now");
     assert!(stale(store.clone()).await, "its job is running");
     store.put_metrics(user, 1, &serde_json::json!({ "trades": 1 })).await.unwrap();
@@ -181,12 +171,4 @@ async fn cached_metrics_are_stale_while_a_job_is_queued_or_running(backend: comm
     store.close().await;
 }
 
-#[tokio::test]
-async fn cached_metrics_are_stale_while_a_job_is_queued_or_running_sqlite() {
-    cached_metrics_are_stale_while_a_job_is_queued_or_running(common::Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn cached_metrics_are_stale_while_a_job_is_queued_or_running_postgres() {
-    cached_metrics_are_stale_while_a_job_is_queued_or_running(common::Backend::Postgres).await;
-}
+on_both_backends!(cached_metrics_are_stale_while_a_job_is_queued_or_running);
