@@ -113,11 +113,30 @@ pub(super) async fn insert_trades(
     Ok(out)
 }
 
-/// The upsert that enqueues a recompute of user `$1` due at `$2` from the trades executed at `$3` on, or widens the
-/// user's pending one (unique per kind and user: migration 0005) down to `$3`; a NULL range (every trade) stays.
-const ENQUEUE: &str = "INSERT INTO kairo_jobs (kind, user_id, run_at, dirty_from) VALUES ('recompute', $1, $2, $3)
-     ON CONFLICT (kind, user_id) WHERE locked_until IS NULL
-     DO UPDATE SET dirty_from = excluded.dirty_from WHERE kairo_jobs.dirty_from > excluded.dirty_from";
+/// The conflict clause of a job upsert: the user's pending job (unique per kind and user: migration 0005) widens its
+/// range down to the new one; a NULL range (every trade) stays.
+macro_rules! widen_pending_job {
+    () => {
+        "ON CONFLICT (kind, user_id) WHERE locked_until IS NULL
+         DO UPDATE SET dirty_from = excluded.dirty_from WHERE kairo_jobs.dirty_from > excluded.dirty_from"
+    };
+}
+
+/// Stores trade `$1` .. `$9` (id, user, symbol, side, qty, price, fees, executed at, external id) unless its
+/// external id is stored already; returns its id when stored.
+macro_rules! insert_trade {
+    () => {
+        "INSERT INTO trades (id, user_id, symbol, side, qty, price, fees, executed_at, external_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (external_id) DO NOTHING RETURNING id"
+    };
+}
+
+/// Enqueues a recompute of user `$1` due at `$2` from the trades executed at `$3` on, or widens the user's pending
+/// one.
+const ENQUEUE: &str = concat!(
+    "INSERT INTO kairo_jobs (kind, user_id, run_at, dirty_from) VALUES ('recompute', $1, $2, $3) ",
+    widen_pending_job!()
+);
 
 /// Enqueues (or widens the pending) recompute of `user_id` from the trades executed at `from` on.
 async fn enqueue(tx: &mut sqlx::PgConnection, user_id: Uuid, from: DateTime<Utc>) -> StoreResult<()> {
@@ -148,35 +167,41 @@ pub(super) async fn retry_job(p: &PgPool, id: i64, error: &str, at: DateTime<Utc
     Ok(())
 }
 
-/// One trade (`$4` .. `$10`) of user `$1` and the user's recompute (as [`ENQUEUE`]) in one statement.
-const INSERT_ONE: &str = "WITH t AS (
-        INSERT INTO trades (id, user_id, symbol, side, qty, price, fees, executed_at, external_id)
-        VALUES ($4, $1, $5, $6, $7, $8, $9, $3, $10) ON CONFLICT (external_id) DO NOTHING RETURNING id),
-    j AS (
-        INSERT INTO kairo_jobs (kind, user_id, run_at, dirty_from) SELECT 'recompute', $1, $2, $3 FROM t
-        ON CONFLICT (kind, user_id) WHERE locked_until IS NULL
-        DO UPDATE SET dirty_from = excluded.dirty_from WHERE kairo_jobs.dirty_from > excluded.dirty_from)
-    SELECT id FROM t";
+/// One trade ([`insert_trade!`]'s parameters) and its user's recompute, due at `$10` (as [`ENQUEUE`]), in one
+/// statement.
+const INSERT_ONE: &str = concat!(
+    "WITH t AS (",
+    insert_trade!(),
+    "), j AS (INSERT INTO kairo_jobs (kind, user_id, run_at, dirty_from) SELECT 'recompute', $2, $10, $8 FROM t ",
+    widen_pending_job!(),
+    ") SELECT id FROM t"
+);
 
 /// One trade of `user_id` with its user's recompute, in one statement (its own transaction): one round trip.
 async fn insert_one(p: &PgPool, user_id: Uuid, t: &Trade) -> StoreResult<StoredTrade> {
-    let inserted = sqlx::query(INSERT_ONE)
+    let inserted =
+        bind_trade(sqlx::query(INSERT_ONE), user_id, t)?.bind(Utc::now() + JOB_DEBOUNCE).fetch_optional(p).await?;
+    match inserted {
+        Some(_) => Ok(StoredTrade { trade: t.clone(), created: true }),
+        None => stored_by_external_id(p, user_id, t).await,
+    }
+}
+
+/// Binds trade `t` of `user_id` as [`insert_trade!`]'s parameters `$1` .. `$9`.
+fn bind_trade<'q>(
+    q: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    user_id: Uuid,
+    t: &'q Trade,
+) -> StoreResult<sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>> {
+    Ok(q.bind(uuid_of(&t.id)?)
         .bind(user_id)
-        .bind(Utc::now() + JOB_DEBOUNCE)
-        .bind(t.executed_at)
-        .bind(uuid_of(&t.id)?)
         .bind(&t.symbol)
         .bind(t.side.as_str())
         .bind(t.qty)
         .bind(t.price)
         .bind(t.fees)
-        .bind(&t.external_id)
-        .fetch_optional(p)
-        .await?;
-    match inserted {
-        Some(_) => Ok(StoredTrade { trade: t.clone(), created: true }),
-        None => stored_by_external_id(p, user_id, t).await,
-    }
+        .bind(t.executed_at)
+        .bind(&t.external_id))
 }
 
 /// The stored trade with the `external_id` of `t` (whose insert did nothing), which must be `user_id`'s.
@@ -199,21 +224,7 @@ async fn insert_user_trades(
 ) -> StoreResult<Vec<StoredTrade>> {
     let mut out = Vec::with_capacity(trades.len());
     for t in trades {
-        let inserted = sqlx::query(
-            "INSERT INTO trades (id, user_id, symbol, side, qty, price, fees, executed_at, external_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (external_id) DO NOTHING RETURNING id",
-        )
-        .bind(uuid_of(&t.id)?)
-        .bind(user_id)
-        .bind(&t.symbol)
-        .bind(t.side.as_str())
-        .bind(t.qty)
-        .bind(t.price)
-        .bind(t.fees)
-        .bind(t.executed_at)
-        .bind(&t.external_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let inserted = bind_trade(sqlx::query(insert_trade!()), user_id, t)?.fetch_optional(&mut *tx).await?;
         out.push(match inserted {
             Some(_) => StoredTrade { trade: t.clone(), created: true },
             None => stored_by_external_id(&mut *tx, user_id, t).await?,
