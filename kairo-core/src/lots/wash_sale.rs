@@ -178,6 +178,29 @@ impl SalePlan {
     pub fn disallowed(&self) -> Decimal {
         self.matches.iter().map(|m| m.3).sum()
     }
+
+    /// Back to an empty plan, keeping any room the vectors have.
+    fn clear(&mut self) {
+        // Every field named, so that a new one cannot be forgotten here.
+        let SalePlan {
+            long_qty,
+            realized,
+            pieces,
+            matches,
+            consumed_lots,
+            partial_qty,
+            partial_basis,
+            partial_deferred,
+            short_qty,
+            short_proceeds,
+        } = self;
+        pieces.clear();
+        matches.clear();
+        *consumed_lots = 0;
+        for amount in [long_qty, realized, partial_qty, partial_basis, partial_deferred, short_qty, short_proceeds] {
+            *amount = Decimal::ZERO;
+        }
+    }
 }
 
 /// What a purchase does.
@@ -197,12 +220,29 @@ impl BuyPlan {
     pub fn disallowed(&self) -> Decimal {
         self.matches.iter().map(|m| m.2).sum()
     }
+
+    /// Back to an empty plan, keeping any room the vector has.
+    fn clear(&mut self) {
+        let BuyPlan { cover_qty, realized, matches, expired } = self;
+        matches.clear();
+        *cover_qty = Decimal::ZERO;
+        *realized = Decimal::ZERO;
+        *expired = 0;
+    }
 }
 
 impl SymbolLots {
     /// The effect of selling `qty` for `proceeds` (net of fees) on `date`.
     pub fn plan_sale(&self, qty: Decimal, proceeds: Decimal, date: NaiveDate) -> SalePlan {
         let mut plan = SalePlan::default();
+        self.plan_sale_into(qty, proceeds, date, &mut plan);
+        plan
+    }
+
+    /// [`SymbolLots::plan_sale`] into `plan`, which is cleared first (a state keeps one plan and reuses it, so a
+    /// trade's plan is never moved).
+    pub fn plan_sale_into(&self, qty: Decimal, proceeds: Decimal, date: NaiveDate, plan: &mut SalePlan) {
+        plan.clear();
         let mut left = qty;
         let mut proceeds_left = proceeds;
         for lot in &self.lots {
@@ -234,7 +274,7 @@ impl SymbolLots {
         plan.short_qty = left;
         plan.short_proceeds = proceeds_left;
         if plan.pieces.is_empty() {
-            return plan;
+            return;
         }
         // Replacement shares bought in the 30 days before the sale and still held after it, in acquisition order.
         let earliest = date - Duration::days(WASH_WINDOW_DAYS);
@@ -265,7 +305,6 @@ impl SymbolLots {
                 }
             }
         }
-        plan
     }
 
     /// Applies a planned sale; records the loss sale and its matches.
@@ -373,6 +412,13 @@ impl SymbolLots {
     /// The effect of buying `qty` for `cost` (fees included) on `date`.
     pub fn plan_buy(&self, qty: Decimal, cost: Decimal, date: NaiveDate) -> BuyPlan {
         let mut plan = BuyPlan::default();
+        self.plan_buy_into(qty, cost, date, &mut plan);
+        plan
+    }
+
+    /// [`SymbolLots::plan_buy`] into `plan`, which is cleared first.
+    pub fn plan_buy_into(&self, qty: Decimal, cost: Decimal, date: NaiveDate, plan: &mut BuyPlan) {
+        plan.clear();
         let mut left = qty;
         let mut cost_left = cost;
         for &(short_qty, proceeds) in &self.shorts {
@@ -396,7 +442,6 @@ impl SymbolLots {
             plan.matches.push((i, m, share(p.loss, m, p.qty)));
             left -= m;
         }
-        plan
     }
 
     /// Applies a planned purchase.

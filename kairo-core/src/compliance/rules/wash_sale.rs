@@ -5,6 +5,7 @@
 //! records and the adjusted P&L. Applies to every trade, cash and margin accounts alike.
 
 use chrono::Duration;
+use rust_decimal::Decimal;
 
 use crate::compliance::text::{push_ids, push_money};
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
@@ -23,57 +24,52 @@ impl Rule for WashSale {
     }
 
     fn start(&self, _ctx: &AccountContext) -> Box<dyn RuleState> {
-        Box::new(WashState { books: Vec::new() })
+        Box::new(WashState::default())
     }
 }
 
+/// The account's lots by symbol, and one sale plan and one purchase plan reused for every trade (a plan is a few
+/// hundred bytes; filled in place, it is never copied).
+#[derive(Default)]
 struct WashState {
     books: Vec<SymbolLots>,
+    sale: SalePlan,
+    buy: BuyPlan,
+}
+
+/// A sale's proceeds net of fees, or a purchase's cost with fees.
+fn amount(ev: &Event<'_>) -> Decimal {
+    match ev.trade.side {
+        Side::Sell => ev.notional - ev.trade.fees,
+        Side::Buy => ev.notional + ev.trade.fees,
+    }
 }
 
 impl WashState {
-    fn book(&self, symbol: usize) -> Option<&SymbolLots> {
-        self.books.get(symbol)
-    }
-
-    fn plan(&self, ev: &Event<'_>) -> Plan {
-        let t = ev.trade;
-        let empty = SymbolLots::default();
-        let book = self.book(ev.symbol).unwrap_or(&empty);
-        match t.side {
-            Side::Sell => Plan::Sale(book.plan_sale(t.qty, ev.notional - t.fees, ev.date)),
-            Side::Buy => Plan::Buy(book.plan_buy(t.qty, ev.notional + t.fees, ev.date)),
-        }
-    }
-
-    fn verdict(&self, ev: &Event<'_>) -> (Verdict, Plan) {
-        let plan = self.plan(ev);
-        let empty = SymbolLots::default();
-        let book = self.book(ev.symbol).unwrap_or(&empty);
-        let verdict = match &plan {
-            Plan::Sale(p) => sale_verdict(book, p, ev),
-            Plan::Buy(p) => buy_verdict(book, p, ev),
-        };
-        (verdict, plan)
-    }
-
-    fn apply(&mut self, ev: &Event<'_>, plan: &Plan) {
+    /// The verdict on the trade from its symbol's lots, then the trade recorded in them.
+    fn push(&mut self, ev: &Event<'_>) -> Verdict {
         if self.books.len() <= ev.symbol {
             self.books.resize_with(ev.symbol + 1, SymbolLots::default);
         }
+        let WashState { books, sale, buy } = self;
+        let book = &mut books[ev.symbol];
         let t = ev.trade;
-        let book = &mut self.books[ev.symbol];
-        match plan {
-            Plan::Sale(plan) => book.apply_sale(plan, ev.id, &t.symbol, ev.date, None),
-            Plan::Buy(plan) => book.apply_buy(plan, ev.id, t.qty, ev.notional + t.fees, ev.date, None),
+        let amount = amount(ev);
+        match t.side {
+            Side::Sell => {
+                book.plan_sale_into(t.qty, amount, ev.date, sale);
+                let verdict = sale_verdict(book, sale, ev);
+                book.apply_sale(sale, ev.id, &t.symbol, ev.date, None);
+                verdict
+            }
+            Side::Buy => {
+                book.plan_buy_into(t.qty, amount, ev.date, buy);
+                let verdict = buy_verdict(book, buy, ev);
+                book.apply_buy(buy, ev.id, t.qty, amount, ev.date, None);
+                verdict
+            }
         }
     }
-}
-
-/// What a trade does to its symbol's lots.
-enum Plan {
-    Sale(SalePlan),
-    Buy(BuyPlan),
 }
 
 fn sale_verdict(book: &SymbolLots, plan: &SalePlan, ev: &Event<'_>) -> Verdict {
@@ -135,17 +131,35 @@ fn buy_verdict(book: &SymbolLots, plan: &BuyPlan, ev: &Event<'_>) -> Verdict {
 
 impl RuleState for WashState {
     fn check(&self, ev: &Event<'_>, _ctx: &AccountContext) -> Option<Verdict> {
-        Some(self.verdict(ev).0)
+        let t = ev.trade;
+        let empty = SymbolLots::default();
+        let book = self.books.get(ev.symbol).unwrap_or(&empty);
+        Some(match t.side {
+            Side::Sell => sale_verdict(book, &book.plan_sale(t.qty, amount(ev), ev.date), ev),
+            Side::Buy => buy_verdict(book, &book.plan_buy(t.qty, amount(ev), ev.date), ev),
+        })
     }
 
     fn record(&mut self, ev: &Event<'_>, _ctx: &AccountContext) {
-        let plan = self.plan(ev);
-        self.apply(ev, &plan);
+        if self.books.len() <= ev.symbol {
+            self.books.resize_with(ev.symbol + 1, SymbolLots::default);
+        }
+        let WashState { books, sale, buy } = self;
+        let book = &mut books[ev.symbol];
+        let t = ev.trade;
+        match t.side {
+            Side::Sell => {
+                book.plan_sale_into(t.qty, amount(ev), ev.date, sale);
+                book.apply_sale(sale, ev.id, &t.symbol, ev.date, None);
+            }
+            Side::Buy => {
+                book.plan_buy_into(t.qty, amount(ev), ev.date, buy);
+                book.apply_buy(buy, ev.id, t.qty, amount(ev), ev.date, None);
+            }
+        }
     }
 
     fn push(&mut self, ev: &Event<'_>, _ctx: &AccountContext) -> Option<Verdict> {
-        let (verdict, plan) = self.verdict(ev);
-        self.apply(ev, &plan);
-        Some(verdict)
+        Some(WashState::push(self, ev))
     }
 }
