@@ -35,6 +35,7 @@
 pub mod calendar;
 pub mod compare;
 pub mod compliance;
+mod decimal_cmp;
 pub mod error;
 #[cfg(feature = "polars")]
 pub mod frame;

@@ -25,6 +25,7 @@ use std::sync::Arc;
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 
+use crate::decimal_cmp as dc;
 use crate::lots::pro_rata as share;
 
 use crate::calendar::SettlementCycle;
@@ -128,7 +129,7 @@ impl CashLedger {
         let mut unsettled_until = None;
         while rest > Decimal::ZERO {
             let Some(front) = self.credits.front_mut() else { break };
-            let take = rest.min(front.1);
+            let take = dc::min(rest, front.1);
             front.1 -= take;
             rest -= take;
             from_unsettled += take;
@@ -170,7 +171,7 @@ impl CashLedger {
             if left.is_zero() {
                 break;
             }
-            let take = left.min(lot.qty);
+            let take = dc::min(left, lot.qty);
             left -= take;
             last_sold = Some(lot.seq);
             if let Some(until) = lot.unsettled_until.filter(|u| *u > date) {
@@ -194,7 +195,7 @@ impl CashLedger {
             if lot.unfunded <= Decimal::ZERO || date > lot.settles {
                 continue;
             }
-            let paid = proceeds.min(lot.unfunded);
+            let paid = dc::min(proceeds, lot.unfunded);
             proceeds -= paid;
             if lot.trade_date < date {
                 effect.liquidated.push(lot.trade_id.clone());
@@ -215,13 +216,13 @@ impl CashLedger {
         if let Some(lots) = self.lots.get_mut(symbol) {
             while left > Decimal::ZERO {
                 let Some(lot) = lots.front_mut() else { break };
-                let take = left.min(lot.qty);
+                let take = dc::min(left, lot.qty);
                 left -= take;
                 last_sold = Some(lot.seq);
                 if lot.unfunded > Decimal::ZERO && date <= lot.settles {
                     proceeds -= share(lot.unfunded, take, lot.qty);
                 }
-                if take == lot.qty {
+                if dc::eq(take, lot.qty) {
                     lots.pop_front();
                 } else {
                     lot.unfunded -= share(lot.unfunded, take, lot.qty);
@@ -247,7 +248,7 @@ impl CashLedger {
             if proceeds <= Decimal::ZERO {
                 break;
             }
-            let paid = proceeds.min(lot.unfunded);
+            let paid = dc::min(proceeds, lot.unfunded);
             proceeds -= paid;
             lot.unfunded -= paid;
             lot.unsettled_until = lot.unsettled_until.max(Some(settles));

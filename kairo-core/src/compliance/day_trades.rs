@@ -30,6 +30,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::calendar::{is_trading_day, previous_trading_day};
+use crate::decimal_cmp as dc;
 use crate::error::ComplianceError;
 use crate::trade::{Side, Trade};
 
@@ -111,7 +112,7 @@ impl SymbolDay {
         let closing = if reduces { ev.qty.min(ev.position.abs()) } else { Decimal::ZERO };
         let opening = ev.qty - closing;
         if closing > Decimal::ZERO {
-            let from_today = closing.min(self.today_open);
+            let from_today = dc::min(closing, self.today_open);
             match counting {
                 DayTradeCounting::Transitions => {
                     if self.pending && from_today > Decimal::ZERO {
@@ -124,7 +125,7 @@ impl SymbolDay {
                     let mut left = from_today;
                     while left > Decimal::ZERO {
                         let Some(front) = self.opens.front_mut() else { break };
-                        let m = left.min(front.1);
+                        let m = dc::min(left, front.1);
                         out.push(ev.day_trade(front.0.clone(), m));
                         front.1 -= m;
                         left -= m;

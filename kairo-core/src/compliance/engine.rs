@@ -44,7 +44,9 @@ pub struct Engine {
     states: Vec<Box<dyn RuleState>>,
     symbols: FxHashMap<String, usize>,
     positions: Vec<Decimal>,
-    last: Option<(DateTime<Utc>, Arc<str>)>,
+    /// The execution time and id of the last trade pushed (the id copied into a buffer kept for the engine's
+    /// life: no allocation or reference count per trade).
+    last: Option<(DateTime<Utc>, String)>,
 }
 
 impl Engine {
@@ -93,7 +95,7 @@ impl Engine {
                 });
             }
         }
-        self.finish(trade, &id, symbol, ev.position_after());
+        self.finish(trade, symbol, ev.position_after());
         Ok(())
     }
 
@@ -107,7 +109,7 @@ impl Engine {
         for state in &mut self.states {
             state.record(&ev, &self.ctx);
         }
-        self.finish(trade, &id, symbol, ev.position_after());
+        self.finish(trade, symbol, ev.position_after());
         Ok(())
     }
 
@@ -123,9 +125,16 @@ impl Engine {
         }
     }
 
-    fn finish(&mut self, trade: &Trade, id: &Arc<str>, symbol: usize, position: Decimal) {
+    fn finish(&mut self, trade: &Trade, symbol: usize, position: Decimal) {
         self.positions[symbol] = position;
-        self.last = Some((trade.executed_at, id.clone()));
+        match &mut self.last {
+            Some((at, last_id)) => {
+                *at = trade.executed_at;
+                last_id.clear();
+                last_id.push_str(&trade.id);
+            }
+            None => self.last = Some((trade.executed_at, trade.id.clone())),
+        }
     }
 
     /// Whether `order` would break a rule, given everything pushed so far; records nothing.
@@ -152,11 +161,11 @@ impl Engine {
     fn admit(&self, trade: &Trade) -> Result<(), ComplianceError> {
         trade.validate().map_err(|source| ComplianceError::InvalidTrade { trade_id: trade.id.clone(), source })?;
         if let Some((at, id)) = &self.last {
-            if (trade.executed_at, trade.id.as_str()) < (*at, &**id) {
+            if (trade.executed_at, trade.id.as_str()) < (*at, id.as_str()) {
                 return Err(ComplianceError::OutOfOrder {
                     trade_id: trade.id.clone(),
                     executed_at: trade.executed_at,
-                    last_trade_id: id.to_string(),
+                    last_trade_id: id.clone(),
                     last_executed_at: *at,
                 });
             }

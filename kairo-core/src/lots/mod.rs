@@ -98,7 +98,7 @@ pub struct LotBook {
 /// amounts and quantities), the unit amount is taken first.
 #[inline]
 pub(crate) fn pro_rata(total: Decimal, qty: Decimal, of_qty: Decimal) -> Decimal {
-    if qty == of_qty || total.is_zero() {
+    if total.is_zero() || crate::decimal_cmp::eq(qty, of_qty) {
         total
     } else {
         match total.checked_mul(qty) {

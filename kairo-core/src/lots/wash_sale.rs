@@ -32,6 +32,7 @@ use super::pro_rata as share;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use crate::decimal_cmp as dc;
 use crate::error::LotError;
 use crate::trade::{Side, Trade};
 
@@ -249,21 +250,21 @@ impl SymbolLots {
             if left.is_zero() {
                 break;
             }
-            let take = left.min(lot.qty);
+            let take = dc::min(left, lot.qty);
             let basis = share(lot.basis, take, lot.qty);
             let piece_proceeds = share(proceeds_left, take, left);
             proceeds_left -= piece_proceeds;
             left -= take;
             plan.long_qty += take;
             plan.realized += piece_proceeds - basis;
-            if basis > piece_proceeds {
+            if dc::lt(piece_proceeds, basis) {
                 plan.pieces.push(LossPiece {
                     qty: take,
                     loss: basis - piece_proceeds,
                     holding_days: (date - lot.holding_from).num_days(),
                 });
             }
-            if take == lot.qty {
+            if dc::eq(take, lot.qty) {
                 plan.consumed_lots += 1;
             } else {
                 plan.partial_qty = take;
@@ -292,7 +293,7 @@ impl SymbolLots {
                 continue;
             }
             while free > Decimal::ZERO && piece < plan.pieces.len() {
-                let m = free.min(piece_left);
+                let m = dc::min(free, piece_left);
                 let disallowed = share(piece_loss_left, m, piece_left);
                 plan.matches.push((i - plan.consumed_lots, m, piece, disallowed));
                 free -= m;
@@ -398,7 +399,7 @@ impl SymbolLots {
             holding_from: lot.holding_from - Duration::days(holding_days),
             can_replace: false,
         };
-        if m == lot.qty {
+        if dc::eq(m, lot.qty) {
             std::mem::swap(lot, &mut part);
             return false;
         }
@@ -425,7 +426,7 @@ impl SymbolLots {
             if left.is_zero() {
                 break;
             }
-            let take = left.min(short_qty);
+            let take = dc::min(left, short_qty);
             let piece_cost = share(cost_left, take, left);
             cost_left -= piece_cost;
             left -= take;
@@ -438,7 +439,7 @@ impl SymbolLots {
             if left.is_zero() {
                 break;
             }
-            let m = left.min(p.qty);
+            let m = dc::min(left, p.qty);
             plan.matches.push((i, m, share(p.loss, m, p.qty)));
             left -= m;
         }
@@ -459,7 +460,7 @@ impl SymbolLots {
         let mut qty_left = qty;
         while left > Decimal::ZERO {
             let Some(front) = self.shorts.front_mut() else { break };
-            let take = left.min(front.0);
+            let take = dc::min(left, front.0);
             let piece_cost = share(cost_left, take, qty_left);
             cost_left -= piece_cost;
             qty_left -= take;

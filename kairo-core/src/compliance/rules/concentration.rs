@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use crate::compliance::text::Reason;
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
+use crate::decimal_cmp as dc;
 
 /// The `concentration` rule.
 #[derive(Debug, Clone, Copy, Default)]
@@ -43,8 +44,8 @@ impl RuleState for ConcentrationState {
         let equity = ctx.equity?;
         let after = ev.position_after().abs();
         let value = after.checked_mul(ev.trade.price).unwrap_or(Decimal::MAX);
-        let reduces = after <= ev.position.abs();
-        if reduces || value <= max_value {
+        let reduces = dc::le(after, ev.position.abs());
+        if reduces || dc::le(value, max_value) {
             let meta = Metadata::with_capacity(2).with("position_value", value).with("max_position_value", max_value);
             return Some(Verdict::pass("The position stays within the account's concentration limit.", meta));
         }

@@ -4,6 +4,7 @@
 
 use crate::compliance::text::Money;
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
+use crate::decimal_cmp as dc;
 
 /// The `max_notional` rule.
 #[derive(Debug, Clone, Copy, Default)]
@@ -26,7 +27,7 @@ impl RuleState for MaxNotionalLimit {
         let limit = ctx.limits.max_notional.as_ref()?;
         let notional = ev.notional;
         let mut meta = Metadata::with_capacity(2).with("notional", notional).with("max_notional", limit.max);
-        if notional <= limit.max {
+        if dc::le(notional, limit.max) {
             return Some(Verdict::pass("The order value is within the account's maximum.", meta));
         }
         meta.insert("rule", REFERENCE);

@@ -3,6 +3,7 @@
 //! Applies to every trade.
 
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
+use crate::decimal_cmp as dc;
 
 /// The `penny_stock` rule.
 #[derive(Debug, Clone, Copy, Default)]
@@ -23,7 +24,7 @@ impl Rule for PennyStockRule {
 impl RuleState for PennyStockRule {
     fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
         let below = ctx.limits.penny_stock.below;
-        if ev.trade.price >= below {
+        if !dc::lt(ev.trade.price, below) {
             return Some(Verdict::pass("The price is not in the penny-stock range.", Metadata::new()));
         }
         let meta =

@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use rust_decimal::Decimal;
 
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
+use crate::decimal_cmp as dc;
 use crate::trade::Side;
 
 /// The `self_match` rule.
@@ -33,6 +34,8 @@ impl Rule for SelfMatchRule {
 
 struct Recent {
     at: DateTime<Utc>,
+    /// The end of the window this trade opens (`at` + window): a later trade matches it up to then.
+    until: DateTime<Utc>,
     side: Side,
     price: Decimal,
     id: Arc<str>,
@@ -48,7 +51,7 @@ impl RuleState for SelfMatchState {
     fn check(&self, ev: &Event<'_>, _ctx: &AccountContext) -> Option<Verdict> {
         let t = ev.trade;
         let hit = self.recent.get(ev.symbol).and_then(|recent| {
-            recent.iter().rev().find(|r| r.side != t.side && r.price == t.price && t.executed_at - r.at <= self.window)
+            recent.iter().rev().find(|r| r.side != t.side && t.executed_at <= r.until && dc::eq(r.price, t.price))
         });
         let Some(hit) = hit else {
             return Some(Verdict::pass("No opposite trade at the same price within the window.", Metadata::new()));
@@ -79,9 +82,10 @@ impl RuleState for SelfMatchState {
         }
         let recent = &mut self.recent[ev.symbol];
         let t = ev.trade;
-        while recent.front().is_some_and(|r| t.executed_at - r.at > self.window) {
+        while recent.front().is_some_and(|r| t.executed_at > r.until) {
             recent.pop_front();
         }
-        recent.push_back(Recent { at: t.executed_at, side: t.side, price: t.price, id: ev.id.clone() });
+        let until = t.executed_at.checked_add_signed(self.window).unwrap_or(DateTime::<Utc>::MAX_UTC);
+        recent.push_back(Recent { at: t.executed_at, until, side: t.side, price: t.price, id: ev.id.clone() });
     }
 }

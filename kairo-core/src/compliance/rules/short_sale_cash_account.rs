@@ -4,6 +4,7 @@
 //! accounts.
 
 use crate::compliance::{AccountContext, AccountType, Event, Metadata, Rule, RuleState, Verdict};
+use crate::decimal_cmp as dc;
 use crate::trade::Side;
 
 /// The `short_sale_cash_account` rule.
@@ -29,7 +30,7 @@ impl RuleState for ShortSaleCashAccount {
         }
         let held = ev.position.max(rust_decimal::Decimal::ZERO);
         let mut meta = Metadata::with_capacity(2).with("qty", ev.trade.qty).with("held", held);
-        if ev.trade.qty <= held {
+        if dc::le(ev.trade.qty, held) {
             return Some(Verdict::pass("The sale does not exceed the shares held.", meta));
         }
         meta.insert("rule", REFERENCE);
