@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 
 use crate::decimal_cmp as dc;
 use crate::lots::pro_rata as share;
@@ -50,17 +51,20 @@ struct CashLot {
     unfunded: Decimal,
 }
 
+/// Purchases implicated by a sale: one or two nearly always, kept inline.
+type Ids = SmallVec<[Arc<str>; 2]>;
+
 /// What a sale would do to the ledger.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SaleEffect {
     /// Purchases sold before the unsettled proceeds that paid for them settled, and the latest of those dates.
-    pub good_faith: Vec<Arc<str>>,
+    pub good_faith: Ids,
     pub funds_settle_on: Option<NaiveDate>,
     /// Purchases sold before they were paid for at all, and the unpaid amount.
-    pub freeriding: Vec<Arc<str>>,
+    pub freeriding: Ids,
     pub unpaid: Decimal,
     /// Earlier unfunded purchases this sale pays for, and the amount.
-    pub liquidated: Vec<Arc<str>>,
+    pub liquidated: Ids,
     pub liquidation_amount: Decimal,
 }
 

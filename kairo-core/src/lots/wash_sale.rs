@@ -332,11 +332,11 @@ impl SymbolLots {
             return;
         }
         let loss_index = out.as_ref().map_or(0, |o| o.losses.len());
-        let loss = plan.loss();
-        // Shares of a loss are split at 28 significant digits, so their sum can pass the loss by one unit in the
-        // last place; the disallowed part never exceeds the loss.
-        let disallowed = plan.disallowed().min(loss);
         if let Some(out) = out.as_deref_mut() {
+            let loss = plan.loss();
+            // Shares of a loss are split at 28 significant digits, so their sum can pass the loss by one unit in
+            // the last place; the disallowed part never exceeds the loss.
+            let disallowed = dc::min(plan.disallowed(), loss);
             out.losses.push(LossSale {
                 trade_id: trade_id.clone(),
                 symbol: symbol.to_owned(),
@@ -349,7 +349,7 @@ impl SymbolLots {
         }
         // Split the replacement lots in order: the matched shares of a lot become a lot of their own, inserted
         // before the rest of it, which shifts every later index by one.
-        let mut unmatched: Vec<(Decimal, Decimal)> = plan.pieces.iter().map(|p| (p.qty, p.loss)).collect();
+        let mut unmatched: SmallVec<[(Decimal, Decimal); 2]> = plan.pieces.iter().map(|p| (p.qty, p.loss)).collect();
         let mut offset = 0;
         for &(lot_index, m, piece, d) in &plan.matches {
             let days = plan.pieces[piece].holding_days;
