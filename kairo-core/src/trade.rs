@@ -209,10 +209,11 @@ impl Trade {
     /// `fees` ≥ 0, and `qty` ≤ 10¹², `price` ≤ 10⁹, `fees` ≤ 10¹² (bounds far above any real fill that keep every
     /// amount kairo derives within `Decimal`'s range). Returns the first violation found, in that order.
     pub fn validate(&self) -> Result<(), TradeError> {
-        if self.id.trim().is_empty() {
+        // `trim().is_empty()`, stopping at the first character that is not white space.
+        if self.id.chars().all(char::is_whitespace) {
             return Err(TradeError::Empty { field: "id" });
         }
-        if self.user_id.trim().is_empty() {
+        if self.user_id.chars().all(char::is_whitespace) {
             return Err(TradeError::Empty { field: "user_id" });
         }
         validate_symbol(&self.symbol)?;
