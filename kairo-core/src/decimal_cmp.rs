@@ -10,16 +10,25 @@ use std::cmp::Ordering;
 
 use rust_decimal::Decimal;
 
-/// Powers of ten up to 10^18: a mantissa below 2^64 times one of them stays below 2^124, within `i128`.
-const POW10: [i128; 19] = {
-    let mut p = [1i128; 19];
+/// Powers of ten up to 10^38, the largest within `i128`.
+const POW10: [i128; 39] = {
+    let mut p = [1i128; 39];
     let mut i = 1;
-    while i < 19 {
+    while i < 39 {
         p[i] = p[i - 1] * 10;
         i += 1;
     }
     p
 };
+
+/// A mantissa below 2^64 times 10^18 or less stays below 2^124, within `i128`.
+const MAX_SHIFT: usize = 18;
+
+/// 10^`k`, if it fits in an `i128`.
+#[inline]
+pub(crate) fn pow10(k: u32) -> Option<i128> {
+    POW10.get(k as usize).copied()
+}
 
 /// Below 2^64 in absolute value.
 #[inline]
@@ -36,7 +45,7 @@ pub(crate) fn cmp(a: Decimal, b: Decimal) -> Ordering {
         return ma.cmp(&mb);
     }
     let diff = sa.abs_diff(sb) as usize;
-    if diff < POW10.len() {
+    if diff <= MAX_SHIFT {
         if sa < sb && small(ma) {
             return (ma * POW10[diff]).cmp(&mb);
         }
@@ -88,6 +97,14 @@ mod tests {
             let m = if low < 0 { -m } else { m };
             Decimal::try_from_i128_with_scale(m, scale).unwrap_or_else(|_| Decimal::new(low, scale))
         })
+    }
+
+    #[test]
+    fn powers_of_ten() {
+        assert_eq!(pow10(0), Some(1));
+        assert_eq!(pow10(28), Some(10i128.pow(28)));
+        assert_eq!(pow10(38), Some(10i128.pow(38)));
+        assert_eq!(pow10(39), None);
     }
 
     proptest! {

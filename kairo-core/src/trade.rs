@@ -74,8 +74,7 @@ pub const MAX_FEES: i64 = 1_000_000_000_000;
 fn exceeds(value: Decimal, max: i64) -> bool {
     // value = mantissa / 10^scale > max  ⇔  mantissa > max · 10^scale; when that product overflows i128 it is
     // beyond any mantissa (< 2^96).
-    10i128
-        .checked_pow(value.scale())
+    crate::decimal_cmp::pow10(value.scale())
         .and_then(|p| p.checked_mul(i128::from(max)))
         .is_some_and(|bound| value.mantissa() > bound)
 }
