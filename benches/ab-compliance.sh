@@ -15,7 +15,9 @@ cd "$(dirname "$0")/.."
 a="${1:?usage: ab-compliance.sh <commit-a> [<commit-b>] [runs]}"
 b="${2:-}"
 runs="${3:-7}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kairo/target}"
+# Each side builds in a target directory of its own: in a shared one, an unchanged build does not replace the
+# binary the other side left there.
+cache="${KAIRO_AB_CACHE:-$HOME/.cache/kairo}"
 work=$(mktemp -d)
 trap 'git worktree remove --force "$work/a" >/dev/null 2>&1 || true; git worktree remove --force "$work/b" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
@@ -25,8 +27,9 @@ build() { # build <commit or empty for the work tree> <name>
         git worktree add --quiet --detach "$work/$2" "$1"
         dir="$work/$2"
     fi
-    (cd "$dir" && cargo build --quiet --profile measure -p kairo-benches --bin compliance_timing)
-    cp "$CARGO_TARGET_DIR/measure/compliance_timing" "$work/$2.bin"
+    (cd "$dir" && CARGO_TARGET_DIR="$cache/ab-$2" cargo build --quiet --profile measure -p kairo-benches \
+        --bin compliance_timing)
+    cp "$cache/ab-$2/measure/compliance_timing" "$work/$2.bin"
 }
 build "$a" a
 build "$b" b
