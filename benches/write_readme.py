@@ -111,6 +111,11 @@ def compliance_section(tables, criterion):
     out += targets
     out += [
         "",
+        "On this shared machine the batch figures move by ±10 % (at times more) from one run to the next, minutes",
+        "apart; a change to the engine is judged by comparing two builds in one run, alternating "
+        "(`benches/ab-compliance.sh`;",
+        "the last comparison, with instructions per trade, is in [compliance-ab.md](compliance-ab.md)).",
+        "",
         "Per rule (each rule alone, then all together; median of 5 runs; `cargo run --profile measure -p kairo-benches",
         "--bin compliance_timing -- --per-day 4`), and what the workload produces:",
         "",
