@@ -10,12 +10,14 @@
 
 mod method;
 mod pnl;
+mod wash_plan;
 mod wash_sale;
 
 pub use method::LotMethod;
 pub use pnl::{ClosedLot, Direction, LotReport, OpenLot, Position, Term, TradeStats, UnrealizedPnl};
+pub(crate) use wash_plan::{BuyPlan, SalePlan};
+pub(crate) use wash_sale::SymbolLots;
 pub use wash_sale::{wash_sales, LossSale, WashSaleMatch, WashSaleReport, WASH_WINDOW_DAYS};
-pub(crate) use wash_sale::{BuyPlan, SalePlan, SymbolLots};
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;

@@ -29,6 +29,7 @@ use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
 use super::pro_rata as share;
+use super::wash_plan::{BuyPlan, LossPiece, SalePlan};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -134,102 +135,6 @@ pub(crate) struct SymbolLots {
     /// Open short quantity and its proceeds, first in first out.
     shorts: VecDeque<(Decimal, Decimal)>,
     pending: VecDeque<Pending>,
-}
-
-/// A loss piece of a sale.
-#[derive(Debug, Clone)]
-pub(crate) struct LossPiece {
-    qty: Decimal,
-    loss: Decimal,
-    holding_days: i64,
-}
-
-/// What a sale does, worked out without changing the lots.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct SalePlan {
-    /// Long quantity sold and its realized P&L before adjustments.
-    pub long_qty: Decimal,
-    pub realized: Decimal,
-    /// Inline up to two (a sale rarely spans more lots at a loss): planning a sale allocates nothing.
-    pieces: SmallVec<[LossPiece; 2]>,
-    /// (lot index after the sale's consumption, shares, loss piece index, disallowed).
-    matches: SmallVec<[(usize, Decimal, usize, Decimal); 2]>,
-    /// Lots fully consumed, and the quantity, basis and deferred loss taken from the next one.
-    consumed_lots: usize,
-    partial_qty: Decimal,
-    partial_basis: Decimal,
-    partial_deferred: Decimal,
-    /// Shares opened short, and their proceeds.
-    short_qty: Decimal,
-    short_proceeds: Decimal,
-}
-
-impl SalePlan {
-    /// Total loss of the sale's loss pieces.
-    pub fn loss(&self) -> Decimal {
-        self.pieces.iter().map(|p| p.loss).sum()
-    }
-
-    /// Loss shares.
-    pub fn loss_qty(&self) -> Decimal {
-        self.pieces.iter().map(|p| p.qty).sum()
-    }
-
-    /// Loss disallowed by replacements bought before the sale.
-    pub fn disallowed(&self) -> Decimal {
-        self.matches.iter().map(|m| m.3).sum()
-    }
-
-    /// Back to an empty plan, keeping any room the vectors have.
-    fn clear(&mut self) {
-        // Every field named, so that a new one cannot be forgotten here.
-        let SalePlan {
-            long_qty,
-            realized,
-            pieces,
-            matches,
-            consumed_lots,
-            partial_qty,
-            partial_basis,
-            partial_deferred,
-            short_qty,
-            short_proceeds,
-        } = self;
-        pieces.clear();
-        matches.clear();
-        *consumed_lots = 0;
-        for amount in [long_qty, realized, partial_qty, partial_basis, partial_deferred, short_qty, short_proceeds] {
-            *amount = Decimal::ZERO;
-        }
-    }
-}
-
-/// What a purchase does.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct BuyPlan {
-    /// Shares covering a short, and the realized P&L of covering.
-    cover_qty: Decimal,
-    pub realized: Decimal,
-    /// (pending index, shares, disallowed) matches against earlier loss sales.
-    matches: SmallVec<[(usize, Decimal, Decimal); 2]>,
-    /// Pending losses expired by this purchase's date.
-    expired: usize,
-}
-
-impl BuyPlan {
-    /// Loss disallowed by this purchase.
-    pub fn disallowed(&self) -> Decimal {
-        self.matches.iter().map(|m| m.2).sum()
-    }
-
-    /// Back to an empty plan, keeping any room the vector has.
-    fn clear(&mut self) {
-        let BuyPlan { cover_qty, realized, matches, expired } = self;
-        matches.clear();
-        *cover_qty = Decimal::ZERO;
-        *realized = Decimal::ZERO;
-        *expired = 0;
-    }
 }
 
 impl SymbolLots {
