@@ -46,8 +46,8 @@ fn amount(ev: &Event<'_>) -> Decimal {
 }
 
 impl WashState {
-    /// The verdict on the trade from its symbol's lots, then the trade recorded in them.
-    fn push(&mut self, ev: &Event<'_>) -> Verdict {
+    /// Records the trade in its symbol's lots; with `verdict`, first the verdict on it from the lots before it.
+    fn step(&mut self, ev: &Event<'_>, verdict: bool) -> Option<Verdict> {
         if self.books.len() <= ev.symbol {
             self.books.resize_with(ev.symbol + 1, SymbolLots::default);
         }
@@ -58,13 +58,13 @@ impl WashState {
         match t.side {
             Side::Sell => {
                 book.plan_sale_into(t.qty, amount, ev.date, sale);
-                let verdict = sale_verdict(book, sale, ev);
+                let verdict = verdict.then(|| sale_verdict(book, sale, ev));
                 book.apply_sale(sale, ev.id, &t.symbol, ev.date, None);
                 verdict
             }
             Side::Buy => {
                 book.plan_buy_into(t.qty, amount, ev.date, buy);
-                let verdict = buy_verdict(book, buy, ev);
+                let verdict = verdict.then(|| buy_verdict(book, buy, ev));
                 book.apply_buy(buy, ev.id, t.qty, amount, ev.date, None);
                 verdict
             }
@@ -141,25 +141,10 @@ impl RuleState for WashState {
     }
 
     fn record(&mut self, ev: &Event<'_>, _ctx: &AccountContext) {
-        if self.books.len() <= ev.symbol {
-            self.books.resize_with(ev.symbol + 1, SymbolLots::default);
-        }
-        let WashState { books, sale, buy } = self;
-        let book = &mut books[ev.symbol];
-        let t = ev.trade;
-        match t.side {
-            Side::Sell => {
-                book.plan_sale_into(t.qty, amount(ev), ev.date, sale);
-                book.apply_sale(sale, ev.id, &t.symbol, ev.date, None);
-            }
-            Side::Buy => {
-                book.plan_buy_into(t.qty, amount(ev), ev.date, buy);
-                book.apply_buy(buy, ev.id, t.qty, amount(ev), ev.date, None);
-            }
-        }
+        self.step(ev, false);
     }
 
     fn push(&mut self, ev: &Event<'_>, _ctx: &AccountContext) -> Option<Verdict> {
-        Some(WashState::push(self, ev))
+        self.step(ev, true)
     }
 }
