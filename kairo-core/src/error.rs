@@ -38,6 +38,16 @@ pub enum TradeError {
         /// The bound.
         max: Decimal,
     },
+    /// A positive numeric field is below its smallest accepted value.
+    #[error("{field} must be at least {min}, got {value}")]
+    TooSmall {
+        /// The field.
+        field: &'static str,
+        /// The rejected value.
+        value: Decimal,
+        /// The bound.
+        min: Decimal,
+    },
     /// `symbol` is not a plausible ticker.
     #[error("symbol {symbol:?} is not a valid ticker: {reason}")]
     InvalidSymbol {
@@ -66,6 +76,12 @@ pub enum TradeError {
         /// The rejected value as text.
         value: String,
     },
+    /// `executed_at` is outside the accepted range.
+    #[error("executed_at must be between 1900-01-01T00:00:00Z and 2200-12-31T23:59:59.999999999Z, got {executed_at}")]
+    ExecutedAtOutOfRange {
+        /// The rejected time.
+        executed_at: chrono::DateTime<chrono::Utc>,
+    },
     /// `executed_at` could not be read as an RFC 3339 timestamp.
     #[error("executed_at must be an RFC 3339 timestamp, got {value:?}")]
     InvalidTimestamp {
@@ -81,12 +97,12 @@ impl TradeError {
             TradeError::QtyNotPositive { .. } => "qty",
             TradeError::PriceNotPositive { .. } => "price",
             TradeError::FeesNegative { .. } => "fees",
-            TradeError::TooLarge { field, .. } => field,
+            TradeError::TooLarge { field, .. } | TradeError::TooSmall { field, .. } => field,
             TradeError::InvalidSymbol { .. } => "symbol",
             TradeError::Empty { field } => field,
             TradeError::InvalidSide { .. } => "side",
             TradeError::NotANumber { field, .. } => field,
-            TradeError::InvalidTimestamp { .. } => "executed_at",
+            TradeError::InvalidTimestamp { .. } | TradeError::ExecutedAtOutOfRange { .. } => "executed_at",
         }
     }
 }
@@ -153,6 +169,14 @@ pub enum ReturnsError {
     /// The user's and the benchmark's series have no date in common.
     #[error("the portfolio and the benchmark have no dates in common")]
     NoCommonDates,
+    /// An amount of the computation (a benchmark position, a sum of values) is beyond `Decimal`'s exact range
+    /// (about ±7.9 × 10²⁸): the input's amounts are too far apart (fees at their bound on a fill worth 10⁻²⁰,
+    /// a price of 10⁹ against one of 10⁻²⁸) to be compared exactly.
+    #[error("{quantity} is beyond the range of exact decimal arithmetic (about ±7.9e28)")]
+    Overflow {
+        /// What could not be computed.
+        quantity: &'static str,
+    },
     /// A metric could not be computed from the series.
     #[error(transparent)]
     Metrics(#[from] MetricsError),

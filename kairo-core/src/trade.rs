@@ -69,6 +69,25 @@ pub const MAX_QTY: i64 = 1_000_000_000_000;
 pub const MAX_PRICE: i64 = 1_000_000_000;
 /// The largest accepted `fees`.
 pub const MAX_FEES: i64 = 1_000_000_000_000;
+/// The smallest accepted `qty`: 10⁻⁹, a billionth of a share, the finest fraction brokers trade (Alpaca's
+/// fractional shares have nine decimals). With it, a lot's cost per unit (`(qty × price + fees) / qty` ≤
+/// 10⁹ + 10¹² / 10⁻⁹ = 10²¹ + 10⁹) stays within `Decimal`'s range.
+pub const MIN_QTY: Decimal = Decimal::from_parts(1, 0, 0, false, 9);
+/// The smallest accepted `price`: 10⁻⁹ (sub-penny instruments trade down to about 10⁻⁸).
+pub const MIN_PRICE: Decimal = Decimal::from_parts(1, 0, 0, false, 9);
+
+/// The earliest accepted `executed_at`: 1900-01-01T00:00:00Z.
+pub const EARLIEST_EXECUTION: DateTime<Utc> = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d.and_time(chrono::NaiveTime::MIN).and_utc(),
+    None => DateTime::<Utc>::MIN_UTC,
+};
+/// The first instant past the accepted `executed_at` range: 2201-01-01T00:00:00Z (the last accepted day is
+/// 2200-12-31). Every later stage (the market calendar, day counts, the stores' timestamp columns) handles this
+/// range; a trade outside it is refused at the input instead of failing a later stage.
+pub const END_OF_EXECUTIONS: DateTime<Utc> = match NaiveDate::from_ymd_opt(2201, 1, 1) {
+    Some(d) => d.and_time(chrono::NaiveTime::MIN).and_utc(),
+    None => DateTime::<Utc>::MAX_UTC,
+};
 
 /// Whether the non-negative `value` is above `max`, compared on the integer mantissa (no rescaling).
 fn exceeds(value: Decimal, max: i64) -> bool {
@@ -189,11 +208,9 @@ impl Trade {
         Ok(trade)
     }
 
-    /// Sets the fees, validating them (≥ 0).
+    /// Sets the fees, validating them (0 ≤ fees ≤ [`MAX_FEES`]).
     pub fn with_fees(mut self, fees: Decimal) -> Result<Self, TradeError> {
-        if fees.is_sign_negative() && !fees.is_zero() {
-            return Err(TradeError::FeesNegative { fees });
-        }
+        validate_fees(fees)?;
         self.fees = fees;
         Ok(self)
     }
@@ -206,7 +223,9 @@ impl Trade {
 
     /// Checks every field: `id` and `user_id` non-empty, `symbol` a plausible ticker, `qty` > 0, `price` > 0,
     /// `fees` ≥ 0, and `qty` ≤ 10¹², `price` ≤ 10⁹, `fees` ≤ 10¹² (bounds far above any real fill that keep every
-    /// amount kairo derives within `Decimal`'s range). Returns the first violation found, in that order.
+    /// amount kairo derives within `Decimal`'s range), `qty` and `price` ≥ 10⁻⁹ ([`MIN_QTY`], [`MIN_PRICE`]:
+    /// below any real fill, and what keeps costs per unit in range), and `executed_at` within 1900-01-01 ..= 2200-12-31 UTC
+    /// ([`EARLIEST_EXECUTION`], [`END_OF_EXECUTIONS`]). Returns the first violation found, in that order.
     pub fn validate(&self) -> Result<(), TradeError> {
         // `trim().is_empty()`, stopping at the first character that is not white space.
         if self.id.chars().all(char::is_whitespace) {
@@ -233,7 +252,12 @@ impl Trade {
                 return Err(TradeError::TooLarge { field, value, max: Decimal::from(max) });
             }
         }
-        Ok(())
+        for (field, value, min) in [("qty", self.qty, MIN_QTY), ("price", self.price, MIN_PRICE)] {
+            if crate::decimal_cmp::lt(value, min) {
+                return Err(TradeError::TooSmall { field, value, min });
+            }
+        }
+        validate_executed_at(self.executed_at)
     }
 
     /// `qty × price`, before fees.
@@ -269,6 +293,26 @@ impl Trade {
     pub fn chronological_key(&self) -> (DateTime<Utc>, &str) {
         (self.executed_at, self.id.as_str())
     }
+}
+
+/// Checks `fees`: 0 ≤ fees ≤ [`MAX_FEES`].
+pub fn validate_fees(fees: Decimal) -> Result<(), TradeError> {
+    if fees.is_sign_negative() && !fees.is_zero() {
+        return Err(TradeError::FeesNegative { fees });
+    }
+    if exceeds(fees, MAX_FEES) {
+        return Err(TradeError::TooLarge { field: "fees", value: fees, max: Decimal::from(MAX_FEES) });
+    }
+    Ok(())
+}
+
+/// Checks that `executed_at` lies in [`EARLIEST_EXECUTION`] .. [`END_OF_EXECUTIONS`] (1900-01-01 through
+/// 2200-12-31, UTC).
+pub fn validate_executed_at(executed_at: DateTime<Utc>) -> Result<(), TradeError> {
+    if executed_at < EARLIEST_EXECUTION || executed_at >= END_OF_EXECUTIONS {
+        return Err(TradeError::ExecutedAtOutOfRange { executed_at });
+    }
+    Ok(())
 }
 
 /// Sorts trades by (`executed_at`, `id`), the order every engine processes them in.
@@ -355,7 +399,30 @@ mod tests {
         let e = Trade::new("t", "u", "aapl", Side::Buy, dec!(1), dec!(1), at()).unwrap_err();
         assert_eq!(e.field(), "symbol");
         let t = Trade::new("t", "u", "AAPL", Side::Buy, dec!(1), dec!(1), at()).unwrap();
-        assert_eq!(t.with_fees(dec!(-0.01)).unwrap_err().field(), "fees");
+        assert_eq!(t.clone().with_fees(dec!(-0.01)).unwrap_err().field(), "fees");
+        // The bound of `validate` holds for `with_fees` too: a trade is never built with fees it would refuse.
+        assert_eq!(t.clone().with_fees(dec!(1000000000000.01)).unwrap_err().field(), "fees");
+        assert!(t.with_fees(dec!(1000000000000)).is_ok());
+    }
+
+    #[test]
+    fn execution_times_are_bounded() {
+        let trade = |at: &str| Trade::new("t", "u", "AAPL", Side::Buy, dec!(1), dec!(1), at.parse().unwrap());
+        for ok in ["1900-01-01T00:00:00Z", "2200-12-31T23:59:59.999999999Z", "2024-03-01T15:00:00Z"] {
+            assert!(trade(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "1899-12-31T23:59:59.999999999Z",
+            "2201-01-01T00:00:00Z",
+            "+10000-01-01T00:00:00Z",
+            "-0001-06-01T00:00:00Z",
+        ] {
+            let e = trade(bad).unwrap_err();
+            assert_eq!(e.field(), "executed_at", "{bad}");
+            assert!(e.to_string().contains("1900-01-01"), "{e}");
+        }
+        let json = r#"{"user_id":"u1","symbol":"AAPL","side":"BUY","qty":"1","price":"1","executed_at":"2201-01-01T00:00:00Z"}"#;
+        assert!(serde_json::from_str::<Trade>(json).is_err());
     }
 
     #[test]

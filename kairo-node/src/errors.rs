@@ -72,7 +72,7 @@ impl IntoJsError for ReturnsError {
             ReturnsError::NoPrices { .. } | ReturnsError::NoCommonDates | ReturnsError::NonPositivePrice { .. } => {
                 Code::MarketData
             }
-            ReturnsError::InvalidBenchmark { .. } => Code::InvalidArgument,
+            ReturnsError::InvalidBenchmark { .. } | ReturnsError::Overflow { .. } => Code::InvalidArgument,
             ReturnsError::Metrics(e) => return e.clone().into_js(),
         };
         error(code, self)

@@ -102,6 +102,7 @@ impl IntoPyErr for ReturnsError {
             }
             ReturnsError::NonPositivePrice { .. } => with_attrs(MarketDataError::new_err(message), Some("close"), &[]),
             ReturnsError::InvalidBenchmark { .. } => parameter("benchmark", message),
+            ReturnsError::Overflow { .. } => parameter("trades", message),
             ReturnsError::Metrics(e) => e.into_py_err(),
         }
     }

@@ -18,18 +18,31 @@ pub struct ApiError {
     pub message: String,
     /// Structured details (the field at fault, ...).
     pub details: serde_json::Value,
+    /// Seconds after which the same request may succeed (`Retry-After`), for 429 and 503.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
     /// An error with no details.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into(), details: serde_json::Value::Null }
+        ApiError { status, code, message: message.into(), details: serde_json::Value::Null, retry_after: None }
     }
 
     /// Adds details.
     pub fn with_details(mut self, details: serde_json::Value) -> Self {
         self.details = details;
         self
+    }
+
+    /// Sets `Retry-After`.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    /// 503 `unavailable`: the database cannot serve now; the request may be retried after `Retry-After`.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message).retry_after(1)
     }
 
     /// 404 for a missing resource.
@@ -46,7 +59,11 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({ "error": { "code": self.code, "message": self.message, "details": self.details } });
-        (self.status, axum::Json(body)).into_response()
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.max(1).into());
+        }
+        response
     }
 }
 
@@ -55,6 +72,10 @@ impl From<StoreError> for ApiError {
         if let StoreError::ExternalIdTaken(id) = &e {
             return ApiError::new(StatusCode::CONFLICT, "external_id_conflict", e.to_string())
                 .with_details(json!({ "field": "external_id", "external_id": id }));
+        }
+        if e.is_unavailable() {
+            tracing::warn!(error = %e, "database unavailable");
+            return ApiError::unavailable("the database cannot take the request now; nothing was written, retry later");
         }
         tracing::error!(error = %e, "store error");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the database could not complete the request")

@@ -172,19 +172,15 @@ pub fn compare(
     let (alpha, beta) = metrics::alpha_beta(p, b, 0.0, ann)?;
 
     let (units_after, units, contributions, withdrawals) = shadow::replay(&ordered, &levels, &label)?;
-    let equity_curve = equity_curve(&aligned.dates, p, b, &valuations, &units_after, &levels);
+    let equity_curve = equity_curve(&aligned.dates, p, b, &valuations, &units_after, &levels)?;
     let last_level = match valuations.last() {
         Some(v) => levels.range(..=v.date).next_back().map_or(Decimal::ZERO, |(_, l)| *l),
         None => Decimal::ZERO,
     };
-    let final_value = units * last_level;
-    let shadow = ShadowBenchmark {
-        contributions,
-        withdrawals,
-        units,
-        final_value,
-        pnl: final_value + withdrawals - contributions,
-    };
+    let overflow = || ReturnsError::Overflow { quantity: "the shadow benchmark value" };
+    let final_value = units.checked_mul(last_level).ok_or_else(overflow)?;
+    let pnl = final_value.checked_add(withdrawals).and_then(|v| v.checked_sub(contributions)).ok_or_else(overflow)?;
+    let shadow = ShadowBenchmark { contributions, withdrawals, units, final_value, pnl };
 
     Ok(Comparison {
         benchmark: label,
@@ -233,7 +229,7 @@ fn equity_curve(
     valuations: &[crate::returns::DailyValuation],
     units_after: &std::collections::BTreeMap<NaiveDate, Decimal>,
     levels: &std::collections::BTreeMap<NaiveDate, Decimal>,
-) -> Vec<EquityPoint> {
+) -> Result<Vec<EquityPoint>, ReturnsError> {
     let values: HashMap<NaiveDate, Decimal> = valuations.iter().map(|v| (v.date, v.market_value)).collect();
     let (mut pg, mut bg) = (1.0, 1.0);
     let mut out = Vec::with_capacity(dates.len());
@@ -245,12 +241,14 @@ fn equity_curve(
         out.push(EquityPoint {
             date: *date,
             portfolio_value: values.get(date).copied().unwrap_or(Decimal::ZERO),
-            shadow_value: units * level,
+            shadow_value: units
+                .checked_mul(level)
+                .ok_or(ReturnsError::Overflow { quantity: "the shadow benchmark value" })?,
             portfolio_growth: pg,
             benchmark_growth: bg,
         });
     }
-    out
+    Ok(out)
 }
 
 fn portfolio_pnl(

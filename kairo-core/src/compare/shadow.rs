@@ -44,13 +44,14 @@ pub(crate) fn replay(
             .next_back()
             .map(|(_, l)| *l)
             .ok_or_else(|| ReturnsError::NoPrices { symbol: format!("{label} on or before {date}") })?;
+        let overflow = || ReturnsError::Overflow { quantity: "the shadow benchmark position" };
         let flow = t.cash_flow();
         if flow >= Decimal::ZERO {
-            contributions += flow;
+            contributions = contributions.checked_add(flow).ok_or_else(overflow)?;
         } else {
-            withdrawals -= flow;
+            withdrawals = withdrawals.checked_sub(flow).ok_or_else(overflow)?;
         }
-        units += flow / level;
+        units = flow.checked_div(level).and_then(|u| units.checked_add(u)).ok_or_else(overflow)?;
         units_after.insert(date, units);
     }
     Ok((units_after, units, contributions, withdrawals))

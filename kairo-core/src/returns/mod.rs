@@ -120,7 +120,11 @@ pub(crate) fn decimal_return(now: Decimal, before: Decimal) -> f64 {
     if before.is_zero() {
         return f64::NAN;
     }
-    to_f64(now / before - Decimal::ONE)
+    // Exact when the quotient fits `Decimal`; beyond it (a level of 10⁹ over one of 10⁻²⁸) the float quotient.
+    match now.checked_div(before) {
+        Some(q) => to_f64(q - Decimal::ONE),
+        None => to_f64(now) / to_f64(before) - 1.0,
+    }
 }
 
 /// The one conversion from money to statistics.

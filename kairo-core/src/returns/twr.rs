@@ -120,7 +120,13 @@ pub fn daily_valuations(
         }
         let pnl = value - prev_value - flow;
         let base = if prev_gross > Decimal::ZERO { prev_gross } else { opened };
-        let daily_return = if base > Decimal::ZERO { to_f64(pnl / base) } else { 0.0 };
+        // The exact quotient, or (when it is beyond `Decimal`'s range: a large P&L on a minute base, such as fees of
+        // 10¹² on a fill worth 10⁻²⁰) the quotient of the two amounts as floats, which a return is anyway.
+        let daily_return = if base > Decimal::ZERO {
+            pnl.checked_div(base).map_or_else(|| to_f64(pnl) / to_f64(base), to_f64)
+        } else {
+            0.0
+        };
         out.push(DailyValuation {
             date,
             market_value: value,

@@ -14,29 +14,46 @@ use crate::error::ApiError;
     responses((status = 200, description = "{ status: ok, database, jobs: { queued, oldest_age_seconds }, pool: { open, idle }, market_data }"),
         (status = 503, description = "database unreachable")))]
 pub async fn health(State(s): State<AppState>) -> impl IntoResponse {
-    match s.store.queue().await {
-        Ok((queued, oldest)) => {
+    // Answered within a second whatever the database does: a database that does not answer in time is down.
+    let probe = async {
+        let queue = s.store.queue().await?;
+        let market = s.market.health().await.ok();
+        Ok::<_, crate::store::StoreError>((queue, market))
+    };
+    let outcome = match tokio::time::timeout(HEALTH_DEADLINE, probe).await {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            Err(crate::store::StoreError::Unavailable(format!("no answer within {} ms", HEALTH_DEADLINE.as_millis())))
+        }
+    };
+    match outcome {
+        Ok(((queued, oldest, failing), market)) => {
             let (open, idle) = s.store.pool();
-            let market = s.market.health().await.ok();
             (
                 StatusCode::OK,
                 axum::Json(json!({
                     "status": "ok",
                     "database": s.store.backend(),
-                    "jobs": { "queued": queued, "oldest_age_seconds": oldest.map(age_seconds) },
+                    "jobs": { "queued": queued, "oldest_age_seconds": oldest.map(age_seconds), "failing": failing },
                     "pool": { "open": open, "idle": idle },
                     "market_data": market,
                 })),
             )
+                .into_response()
         }
         Err(e) => (
             StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::RETRY_AFTER, "1")],
             axum::Json(
                 json!({ "error": { "code": "database_unavailable", "message": e.to_string(), "details": null } }),
             ),
-        ),
+        )
+            .into_response(),
     }
 }
+
+/// The longest `/health` waits for the database before it answers 503.
+const HEALTH_DEADLINE: std::time::Duration = std::time::Duration::from_millis(800);
 
 fn age_seconds(t: chrono::DateTime<chrono::Utc>) -> f64 {
     (chrono::Utc::now() - t).num_milliseconds().max(0) as f64 / 1e3
@@ -44,8 +61,9 @@ fn age_seconds(t: chrono::DateTime<chrono::Utc>) -> f64 {
 
 /// Prometheus metrics; the queue and pool gauges are read at each scrape.
 pub async fn prometheus(State(s): State<AppState>) -> impl IntoResponse {
-    if let Ok((n, oldest)) = s.store.queue().await {
+    if let Ok(Ok((n, oldest, failing))) = tokio::time::timeout(HEALTH_DEADLINE, s.store.queue()).await {
         metrics::gauge!("kairo_jobs_pending").set(n as f64);
+        metrics::gauge!("kairo_jobs_failing").set(failing as f64);
         metrics::gauge!("kairo_jobs_oldest_age_seconds").set(oldest.map_or(0.0, age_seconds));
     }
     let (open, idle) = s.store.pool();

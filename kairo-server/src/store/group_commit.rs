@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use kairo_core::Trade;
-use sqlx::SqlitePool;
+use sqlx::{Connection, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot, Mutex};
 use uuid::Uuid;
 
@@ -64,15 +64,44 @@ async fn commit(pool: &SqlitePool, group: &[Request]) -> Vec<StoreResult<Vec<Sto
     if let [request] = group {
         if request.single_trade() {
             return vec![match pool.acquire().await {
-                Ok(mut conn) => write_batches(&mut conn, request).await,
+                Ok(mut conn) => {
+                    let outcome = write_batches(&mut conn, request).await;
+                    if outcome.as_ref().is_err_and(|e| !undone_alone(e)) {
+                        // A storage error (disk full, I/O, busy) may leave the connection in a state that is not
+                        // provably clean: it is closed rather than returned to the pool.
+                        conn.close_on_drop();
+                    }
+                    outcome
+                }
                 Err(e) => Err(e.into()),
             }];
         }
     }
+    let mut conn = match pool.acquire().await {
+        Ok(conn) => conn,
+        Err(e) => return fail_all(group, e.into()),
+    };
+    let outcomes = commit_group(&mut conn, group).await;
+    if outcomes.iter().any(|o| o.as_ref().is_err_and(|e| !undone_alone(e))) {
+        // A failed BEGIN, statement or COMMIT (disk full, I/O error, busy) can leave SQLite inside a transaction
+        // that sqlx no longer tracks, or sqlx counting one that SQLite ended: a connection in either state would
+        // later acknowledge writes that are never committed. It is closed, never reused; the pool opens another.
+        conn.close_on_drop();
+    }
+    outcomes
+}
+
+/// The same error for every request of `group`.
+fn fail_all(group: &[Request], e: StoreError) -> Vec<StoreResult<Vec<StoredTrade>>> {
+    group.iter().map(|_| Err(clone_error(&e))).collect()
+}
+
+/// [`commit`] of a group on one connection, in one transaction.
+async fn commit_group(conn: &mut SqliteConnection, group: &[Request]) -> Vec<StoreResult<Vec<StoredTrade>>> {
     let mut outcomes: Vec<StoreResult<Vec<StoredTrade>>> = Vec::with_capacity(group.len());
-    let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
+    let mut tx = match conn.begin_with("BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
-        Err(e) => return group.iter().map(|_| Err(StoreError::Failed(e.to_string()))).collect(),
+        Err(e) => return fail_all(group, e.into()),
     };
     if let [request] = group {
         // One request of several trades: its failure rolls back the transaction, no savepoint needed.
@@ -89,9 +118,9 @@ async fn commit(pool: &SqlitePool, group: &[Request]) -> Vec<StoreResult<Vec<Sto
                 if let Err(e) = &outcome {
                     if !undone_alone(e) {
                         // The failure may have ended the transaction: nothing of the group is acknowledged.
-                        let message = e.to_string();
+                        let e = clone_error(e);
                         let _ = tx.rollback().await;
-                        return group.iter().map(|_| Err(StoreError::Failed(message.clone()))).collect();
+                        return fail_all(group, e);
                     }
                 }
                 outcome
@@ -102,10 +131,19 @@ async fn commit(pool: &SqlitePool, group: &[Request]) -> Vec<StoreResult<Vec<Sto
         }
     }
     if let Err(e) = tx.commit().await {
-        let message = e.to_string();
-        return group.iter().map(|_| Err(StoreError::Failed(message.clone()))).collect();
+        return fail_all(group, e.into());
     }
     outcomes
+}
+
+/// A copy of `e` that keeps its class (unavailable or failed) for the other requests of a group.
+fn clone_error(e: &StoreError) -> StoreError {
+    match e {
+        StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
+        StoreError::Failed(m) => StoreError::Failed(m.clone()),
+        e if e.is_unavailable() => StoreError::Unavailable(e.to_string()),
+        e => StoreError::Failed(e.to_string()),
+    }
 }
 
 /// Whether the failure of a one-statement request left the group's transaction as it was: our own refusals (which
@@ -114,7 +152,9 @@ async fn commit(pool: &SqlitePool, group: &[Request]) -> Vec<StoreResult<Vec<Sto
 fn undone_alone(e: &StoreError) -> bool {
     match e {
         StoreError::Database(sqlx::Error::Database(db)) => !matches!(db.kind(), sqlx::error::ErrorKind::Other),
-        StoreError::Database(_) | StoreError::Failed(_) | StoreError::Migration(_) => false,
+        StoreError::Database(_) | StoreError::Failed(_) | StoreError::Unavailable(_) | StoreError::Migration(_) => {
+            false
+        }
         StoreError::Corrupt(_) | StoreError::ExternalIdTaken(_) => true,
     }
 }

@@ -24,7 +24,12 @@ use uuid::Uuid;
 pub enum StoreError {
     /// The database failed.
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// The database cannot take the request now (out of disk or memory, an I/O error, locked or busy, down or
+    /// unreachable, no connection free in time, a deadlock or serialization failure): nothing of the request was
+    /// written, and the same request may succeed later (HTTP 503 with `Retry-After`).
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     /// A migration failed.
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
@@ -42,7 +47,55 @@ pub enum StoreError {
 /// A result of the store.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if transient(&e) {
+            StoreError::Unavailable(e.to_string())
+        } else {
+            StoreError::Database(e)
+        }
+    }
+}
+
+/// Whether `e` says the database cannot serve now rather than that the request is wrong: SQLite's full disk
+/// (`SQLITE_FULL`), I/O errors (`SQLITE_IOERR*`), busy or locked database, out of memory, a file it cannot open;
+/// PostgreSQL's insufficient resources (class 53: disk full, out of memory, too many connections), operator
+/// intervention (class 57: shutdown, cannot connect now), connection exceptions (class 08), serialization
+/// failures and deadlocks (40001, 40P01), and on either backend a lost or refused connection or a pool that had
+/// no connection free within its acquire timeout.
+fn transient(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code();
+            let code = code.as_deref().unwrap_or("");
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // The primary result code is the low byte of the extended one.
+                let primary = code.parse::<i32>().map(|c| c & 0xff).unwrap_or(0);
+                // BUSY 5, LOCKED 6, NOMEM 7, READONLY 8, IOERR 10, FULL 13, CANTOPEN 14, PROTOCOL 15
+                matches!(primary, 5 | 6 | 7 | 8 | 10 | 13 | 14 | 15)
+            } else {
+                code.starts_with("53")
+                    || code.starts_with("57")
+                    || code.starts_with("08")
+                    || code == "40001"
+                    || code == "40P01"
+            }
+        }
+        _ => false,
+    }
+}
+
 impl StoreError {
+    /// Whether the database could not serve the request now (see [`StoreError::Unavailable`]).
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Unavailable(_) => true,
+            StoreError::Database(e) => transient(e),
+            _ => false,
+        }
+    }
+
     /// Whether the database refused a row whose reference (a trade's user) does not exist.
     pub fn is_foreign_key_violation(&self) -> bool {
         match self {
@@ -222,6 +275,10 @@ const AUDIT_PAUSE: Duration = Duration::from_millis(1);
 /// job rather than one job per trade (trades arriving while the job waits join it).
 pub const JOB_DEBOUNCE: chrono::TimeDelta = chrono::TimeDelta::milliseconds(3000);
 
+/// How long a request waits for a free database connection before it is answered 503 `unavailable`: during an
+/// outage requests fail fast instead of piling up behind the pool.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// How long a claimed job stays locked before another worker may take it over (a crashed worker's jobs come back).
 pub const JOB_LEASE: Duration = Duration::from_secs(60);
 
@@ -232,7 +289,7 @@ impl Store {
             let pool = PgPoolOptions::new()
                 .min_connections(min)
                 .max_connections(max)
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(ACQUIRE_TIMEOUT)
                 .connect(url)
                 .await?;
             return Ok(Store::Postgres(pool));
@@ -245,10 +302,17 @@ impl Store {
             .foreign_keys(true)
             // No checkpoint inside a commit (the committing request would wait for it): `checkpointer` runs them.
             .pragma("wal_autocheckpoint", "0");
-        let pool =
-            SqlitePoolOptions::new().min_connections(min).max_connections(max).connect_with(options.clone()).await?;
+        let pool = SqlitePoolOptions::new()
+            .min_connections(min)
+            .max_connections(max)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .after_release(|conn, _| Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) }))
+            .connect_with(options.clone())
+            .await?;
         let derived = SqlitePoolOptions::new()
             .max_connections(2)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .after_release(|conn, _| Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) }))
             .connect_with(options.synchronous(SqliteSynchronous::Normal))
             .await?;
         let writer = std::sync::Arc::new(tokio::sync::Mutex::new(()));
@@ -481,13 +545,14 @@ impl Store {
         })
     }
 
-    /// Jobs waiting or running, and when the oldest of them was queued.
-    pub async fn queue(&self) -> StoreResult<(i64, Option<DateTime<Utc>>)> {
-        const SQL: &str = "SELECT COUNT(*), MIN(created_at) FROM kairo_jobs";
+    /// Jobs waiting or running, when the oldest of them was queued, and how many of them have failed at their
+    /// last attempt (each waits out its backoff with its error in `kairo_jobs.last_error`).
+    pub async fn queue(&self) -> StoreResult<(i64, Option<DateTime<Utc>>, i64)> {
+        const SQL: &str = "SELECT COUNT(*), MIN(created_at), COUNT(last_error) FROM kairo_jobs";
         Ok(match self {
             Store::Sqlite(p) => {
-                let (n, oldest): (i64, Option<String>) = sqlx::query_as(SQL).fetch_one(&p.pool).await?;
-                (n, oldest.as_deref().map(sqlite::parse_ts).transpose()?)
+                let (n, oldest, failing): (i64, Option<String>, i64) = sqlx::query_as(SQL).fetch_one(&p.pool).await?;
+                (n, oldest.as_deref().map(sqlite::parse_ts).transpose()?, failing)
             }
             Store::Postgres(p) => sqlx::query_as(SQL).fetch_one(p).await?,
         })

@@ -63,9 +63,10 @@ pub(super) async fn create_user(
     .bind(account_type)
     .bind(&now)
     .bind(&now)
-    .fetch_one(p)
+    .fetch_all(p) // to the statement's end, so that a failed commit is reported (see `insert_user_trades`)
     .await?;
-    user_row(&row)
+    let row = row.first().ok_or_else(|| StoreError::Corrupt("INSERT ... RETURNING gave no row".into()))?;
+    user_row(row)
 }
 
 pub(super) async fn user(p: &SqlitePool, id: Uuid) -> StoreResult<Option<User>> {
@@ -132,9 +133,11 @@ pub(super) async fn insert_user_trades(
         .bind(t.fees.to_string())
         .bind(ts(t.executed_at))
         .bind(&t.external_id)
-        .fetch_optional(&mut *tx)
+        // Every row is fetched, never only the first: in autocommit the statement commits when it runs to its end,
+        // and a commit that fails there (disk full) must be reported, not lost in the statement's reset.
+        .fetch_all(&mut *tx)
         .await?;
-        if inserted.is_some() {
+        if !inserted.is_empty() {
             out.push(StoredTrade { trade: t.clone(), created: true });
         } else {
             let row = sqlx::query(&format!("SELECT {TRADE_COLUMNS} FROM trades WHERE external_id = ?"))
@@ -283,18 +286,22 @@ pub(super) async fn claim_job(p: &SqlitePool) -> StoreResult<Option<Job>> {
     )
     .bind(ts(lease))
     .bind(ts(now))
-    .fetch_optional(p)
+    .fetch_all(p) // to the statement's end, so that a failed commit is reported (see `insert_user_trades`)
     .await?;
-    row.map(|r| {
-        Ok(Job {
-            id: r.try_get("id")?,
-            kind: r.try_get("kind")?,
-            user_id: parse_uuid(r.try_get("user_id")?)?,
-            attempts: r.try_get("attempts")?,
-            dirty_from: r.try_get::<Option<&str>, _>("dirty_from")?.map(parse_ts).transpose()?,
+    row.into_iter()
+        .next()
+        .map(|r| {
+            Ok(Job {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                user_id: parse_uuid(r.try_get("user_id")?)?,
+                attempts: r.try_get("attempts")?,
+                // A range that cannot be read is widened to every trade (a superset is always correct), never left to
+                // fail the claim again and again.
+                dirty_from: r.try_get::<Option<&str>, _>("dirty_from")?.and_then(|s| parse_ts(s).ok()),
+            })
         })
-    })
-    .transpose()
+        .transpose()
 }
 
 pub(super) async fn cached_metrics(p: &SqlitePool, user_id: Uuid) -> StoreResult<Option<CachedMetrics>> {

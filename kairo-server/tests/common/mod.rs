@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 pub mod fake_alpaca;
+pub mod faults;
+pub mod process;
 
 use std::time::Duration;
 
