@@ -48,6 +48,14 @@ pub enum TradeError {
         /// The bound.
         min: Decimal,
     },
+    /// A text field is too long or holds a control character (a NUL byte, a line break).
+    #[error("{field} {reason}")]
+    InvalidText {
+        /// The field.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// `symbol` is not a plausible ticker.
     #[error("symbol {symbol:?} is not a valid ticker: {reason}")]
     InvalidSymbol {
@@ -99,7 +107,7 @@ impl TradeError {
             TradeError::FeesNegative { .. } => "fees",
             TradeError::TooLarge { field, .. } | TradeError::TooSmall { field, .. } => field,
             TradeError::InvalidSymbol { .. } => "symbol",
-            TradeError::Empty { field } => field,
+            TradeError::Empty { field } | TradeError::InvalidText { field, .. } => field,
             TradeError::InvalidSide { .. } => "side",
             TradeError::NotANumber { field, .. } => field,
             TradeError::InvalidTimestamp { .. } | TradeError::ExecutedAtOutOfRange { .. } => "executed_at",

@@ -234,7 +234,13 @@ impl Trade {
         if self.user_id.chars().all(char::is_whitespace) {
             return Err(TradeError::Empty { field: "user_id" });
         }
+        for (field, text) in [("id", &self.id), ("user_id", &self.user_id)] {
+            validate_text(field, text, MAX_ID_BYTES)?;
+        }
         validate_symbol(&self.symbol)?;
+        if let Some(e) = &self.external_id {
+            validate_text("external_id", e, MAX_ID_BYTES)?;
+        }
         // Sign and zero tests read the flags and mantissa directly (no comparison with rescaling).
         if self.qty.is_sign_negative() || self.qty.is_zero() {
             return Err(TradeError::QtyNotPositive { qty: self.qty });
@@ -293,6 +299,36 @@ impl Trade {
     pub fn chronological_key(&self) -> (DateTime<Utc>, &str) {
         (self.executed_at, self.id.as_str())
     }
+}
+
+/// The longest accepted `id`, `user_id` and `external_id`, in bytes of UTF-8.
+pub const MAX_ID_BYTES: usize = 256;
+
+/// Checks a text field: at most `max_bytes` bytes of UTF-8 and no ASCII control character (a NUL byte, which no
+/// database text column stores, a line break or a tab, which no id contains).
+///
+/// ```
+/// use kairo_core::trade::validate_text;
+/// assert!(validate_text("external_id", "alpaca-fill-8f2c", 256).is_ok());
+/// assert_eq!(validate_text("external_id", "a\0b", 256).unwrap_err().field(), "external_id");
+/// assert!(validate_text("external_id", &"x".repeat(257), 256).is_err());
+/// ```
+pub fn validate_text(field: &'static str, value: &str, max_bytes: usize) -> Result<(), TradeError> {
+    if value.len() > max_bytes {
+        return Err(TradeError::InvalidText {
+            field,
+            reason: if max_bytes == MAX_ID_BYTES { "must be at most 256 bytes" } else { "is too long" },
+        });
+    }
+    // ASCII control characters (C0 and DEL), tested byte-wise: UTF-8 never uses these bytes inside a longer
+    // character, and the test vectorizes.
+    if value.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return Err(TradeError::InvalidText {
+            field,
+            reason: "must not contain control characters (NUL, line breaks)",
+        });
+    }
+    Ok(())
 }
 
 /// Checks `fees`: 0 ≤ fees ≤ [`MAX_FEES`].

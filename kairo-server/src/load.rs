@@ -47,6 +47,7 @@ fn trade_of(r: &Row, id: String) -> Result<Trade, String> {
     }
     if let Some(e) = r.external_id.as_deref().filter(|e| !e.is_empty()) {
         t = t.with_external_id(e);
+        t.validate().map_err(|e| e.to_string())?;
     }
     Ok(t)
 }

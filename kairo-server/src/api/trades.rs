@@ -108,6 +108,7 @@ pub fn validate(t: &TradeIn) -> Result<Trade, kairo_core::TradeError> {
         trade = trade.with_fees(decimal("fees", f)?)?;
     }
     if let Some(e) = &t.external_id {
+        kairo_core::trade::validate_text("external_id", e, kairo_core::trade::MAX_ID_BYTES)?;
         trade = trade.with_external_id(e.clone());
     }
     Ok(trade)

@@ -60,7 +60,7 @@ pub async fn create_user(
         }
     }
     let user = s.store.create_user(u.email.as_deref(), u.full_name.as_deref(), account_type).await.map_err(|e| {
-        if e.to_string().contains("UNIQUE") || e.to_string().contains("duplicate key") {
+        if e.is_unique_violation() {
             ApiError::new(StatusCode::CONFLICT, "conflict", "a user with this email exists")
         } else {
             e.into()

@@ -18,7 +18,8 @@ use crate::stripe::{self, Event};
 pub struct Received {
     /// Always true.
     pub received: bool,
-    /// `applied`, `duplicate` (seen before), `stale` (older than the state applied), or `ignored`.
+    /// `applied`, `duplicate` (seen before), `stale` (older than the state applied), `ignored`, or `conflict` (the
+    /// customer or subscription is linked to another user: recorded in the audit log, not applied).
     pub outcome: &'static str,
 }
 
@@ -65,18 +66,44 @@ async fn receive(
     let now = chrono::Utc::now().timestamp();
     stripe::verify(secret, header, body, now, state.config.stripe_tolerance_seconds)
         .map_err(|e| bad("invalid_signature", e.to_string()))?;
+    if let Some(field) = super::nul_in_json(body) {
+        return Err(bad("invalid_event", format!("{field} holds a NUL character, which no Stripe event contains")));
+    }
     let event: Event =
         serde_json::from_slice(body).map_err(|e| bad("invalid_event", format!("not a Stripe event: {e}")))?;
     *detail = serde_json::json!({ "event_id": event.id, "type": event.kind });
     let change = stripe::change(&event).map_err(|e| bad("invalid_event", e))?;
     let tiers = &state.config.stripe_price_tiers;
+    // A price with no tier grants nothing: the plan is `free` (a paid plan is only ever one that is configured),
+    // and the delivery's audit row and a counter say which price was not mapped.
+    let unmapped = std::sync::Mutex::new(None::<String>);
     let plan_of = |price: &str| {
         tiers.get(price).cloned().unwrap_or_else(|| {
-            tracing::warn!(price, "a Stripe price with no tier in stripe_price_tiers: the plan is the price id");
-            price.to_owned()
+            tracing::warn!(price, "a Stripe price with no tier in STRIPE_PRICE_TIERS: the plan is free");
+            metrics::counter!("kairo_stripe_unmapped_prices_total").increment(1);
+            if let Ok(mut u) = unmapped.lock() {
+                *u = Some(price.to_owned());
+            }
+            "free".to_owned()
         })
     };
-    let outcome = state.store.apply_stripe(&event, &change, &plan_of).await?;
+    let applied = state.store.apply_stripe(&event, &change, &plan_of).await;
+    if let Some(price) = unmapped.lock().ok().and_then(|mut u| u.take()) {
+        detail["unmapped_price"] = serde_json::json!(price);
+    }
+    let outcome = match applied {
+        Ok(outcome) => outcome,
+        Err(e) if e.is_unique_violation() => {
+            // The customer or subscription is linked to another user already: recorded (the audit row says so)
+            // and acknowledged, so that Stripe does not retry for days an event no retry can apply.
+            tracing::warn!(event = %event.id, error = %e, "Stripe event conflicts with another user's subscription");
+            metrics::counter!("kairo_stripe_events_total", "type" => event.kind.clone(), "outcome" => "Conflict")
+                .increment(1);
+            detail["outcome"] = serde_json::json!("conflict");
+            return Ok(axum::Json(Received { received: true, outcome: "conflict" }));
+        }
+        Err(e) => return Err(e.into()),
+    };
     metrics::counter!("kairo_stripe_events_total", "type" => event.kind.clone(), "outcome" => format!("{outcome:?}"))
         .increment(1);
     detail["outcome"] = serde_json::json!(format!("{outcome:?}").to_lowercase());

@@ -96,6 +96,15 @@ impl StoreError {
         }
     }
 
+    /// Whether the database refused a row that repeats a unique key (an email, a Stripe customer or subscription
+    /// already linked to another user).
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            _ => false,
+        }
+    }
+
     /// Whether the database refused a row whose reference (a trade's user) does not exist.
     pub fn is_foreign_key_violation(&self) -> bool {
         match self {
@@ -175,11 +184,6 @@ pub struct Job {
     pub attempts: i32,
     /// Audit rows are (re)written for the trades executed at or after this time; `None`: for every trade.
     pub dirty_from: Option<DateTime<Utc>>,
-}
-
-/// The earliest execution time among the trades just created (`None` when every one was already stored).
-fn earliest_created(stored: &[StoredTrade]) -> Option<DateTime<Utc>> {
-    stored.iter().filter(|s| s.created).map(|s| s.trade.executed_at).min()
 }
 
 /// A stored trade with its row metadata.

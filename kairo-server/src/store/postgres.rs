@@ -89,21 +89,31 @@ pub(super) async fn insert_trades(
         progress(1);
         return Ok(vec![stored]);
     }
+    // The trades are inserted in the order of their external ids, whatever the order of the request: two batches
+    // that share external ids then take the ids' index entries in the same order, so that one waits for the other
+    // instead of each waiting for the other (a deadlock). The answer keeps the request's order.
+    let mut order: Vec<(usize, usize)> =
+        batches.iter().enumerate().flat_map(|(b, (_, ts))| (0..ts.len()).map(move |i| (b, i))).collect();
+    order.sort_by(|&(b1, i1), &(b2, i2)| batches[b1].1[i1].external_id.cmp(&batches[b2].1[i2].external_id));
+    let mut slots: Vec<Vec<Option<StoredTrade>>> = batches.iter().map(|(_, ts)| vec![None; ts.len()]).collect();
     let mut tx = p.begin().await?;
-    let mut out = Vec::new();
     // The earliest new trade of each user, for the user's recompute job.
     let mut dirty: BTreeMap<Uuid, DateTime<Utc>> = BTreeMap::new();
-    for (user_id, trades) in batches {
-        for chunk in trades.chunks(1000) {
-            let stored = insert_user_trades(&mut tx, *user_id, chunk).await?;
-            if let Some(from) = super::earliest_created(&stored) {
-                let e = dirty.entry(*user_id).or_insert(from);
-                *e = (*e).min(from);
-            }
-            out.extend(stored);
-            progress(chunk.len());
+    for (n, &(b, i)) in order.iter().enumerate() {
+        let user_id = batches[b].0;
+        let stored = insert_user_trade(&mut tx, user_id, &batches[b].1[i]).await?;
+        if stored.created {
+            let e = dirty.entry(user_id).or_insert(stored.trade.executed_at);
+            *e = (*e).min(stored.trade.executed_at);
+        }
+        slots[b][i] = Some(stored);
+        if (n + 1) % 1000 == 0 {
+            progress(1000);
+        } else if n + 1 == order.len() {
+            progress((n + 1) % 1000);
         }
     }
+    let out: Vec<StoredTrade> = slots.into_iter().flatten().flatten().collect();
     // Users' pending job rows are locked (by the upserts) in user order, so that concurrent ingestions never wait
     // on each other in a cycle.
     for (user_id, from) in dirty {
@@ -217,20 +227,12 @@ async fn stored_by_external_id<'c>(e: impl sqlx::PgExecutor<'c>, user_id: Uuid, 
     Ok(StoredTrade { trade: stored, created: false })
 }
 
-async fn insert_user_trades(
-    tx: &mut sqlx::PgConnection,
-    user_id: Uuid,
-    trades: &[Trade],
-) -> StoreResult<Vec<StoredTrade>> {
-    let mut out = Vec::with_capacity(trades.len());
-    for t in trades {
-        let inserted = bind_trade(sqlx::query(insert_trade!()), user_id, t)?.fetch_optional(&mut *tx).await?;
-        out.push(match inserted {
-            Some(_) => StoredTrade { trade: t.clone(), created: true },
-            None => stored_by_external_id(&mut *tx, user_id, t).await?,
-        });
-    }
-    Ok(out)
+async fn insert_user_trade(tx: &mut sqlx::PgConnection, user_id: Uuid, t: &Trade) -> StoreResult<StoredTrade> {
+    let inserted = bind_trade(sqlx::query(insert_trade!()), user_id, t)?.fetch_optional(&mut *tx).await?;
+    Ok(match inserted {
+        Some(_) => StoredTrade { trade: t.clone(), created: true },
+        None => stored_by_external_id(&mut *tx, user_id, t).await?,
+    })
 }
 
 pub(super) async fn trades(p: &PgPool, user_id: Uuid) -> StoreResult<Vec<Trade>> {
