@@ -147,3 +147,40 @@ both_backends!(stripe_conflicts_and_unmapped_prices, |app: common::App| async mo
     let (s, body) = stripe(&app, "evt_d", "checkout.session.completed", checkout(&second, "cus_\u{0}", "sub_B")).await;
     assert_eq!((s, body["error"]["code"].as_str()), (400, Some("invalid_event")), "{body}");
 });
+
+both_backends!(anonymous_traffic_cannot_grow_metrics_or_the_audit_log, |app: common::App| async move {
+    for i in 0..100 {
+        let method = reqwest::Method::from_bytes(format!("INVENTED{i}").as_bytes()).unwrap();
+        let r = app.client.request(method, format!("{}/trades", app.base)).send().await.unwrap();
+        assert!(r.status().is_client_error(), "{}", r.status());
+    }
+    for i in 0..50 {
+        let path = format!("/trades/{}{i}", "p".repeat(8_000));
+        let r = app.client.post(format!("{}{path}", app.base)).body("{}").send().await.unwrap();
+        assert!(r.status().is_client_error(), "{}", r.status());
+    }
+    let metrics = app.client.get(format!("{}/metrics", app.base)).bearer_auth(common::TOKEN).send().await.unwrap();
+    let metrics = metrics.text().await.unwrap();
+    assert!(!metrics.contains("INVENTED"), "an invented method became a label");
+    assert!(!metrics.contains("ppppp"), "a path became a label");
+    // nothing anonymous reached the audit log
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (_, log) = app.get("/audit-log?limit=1000").await;
+    assert_eq!(log["entries"].as_array().map(Vec::len), Some(0), "{log}");
+});
+
+both_backends!(jwt_not_before_is_checked, |app: common::App| async move {
+    use jsonwebtoken::{encode, EncodingKey, Header};
+    let user = app.user("cash").await;
+    let now = chrono::Utc::now().timestamp();
+    let token = |nbf: i64| {
+        let claims = json!({ "sub": user, "exp": now + 600, "nbf": nbf });
+        encode(&Header::default(), &claims, &EncodingKey::from_secret(common::JWT_SECRET.as_bytes())).unwrap()
+    };
+    let get = |t: String| {
+        let (client, url) = (app.client.clone(), format!("{}/users/{user}", app.base));
+        async move { client.get(url).bearer_auth(t).send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(get(token(now + 600)).await, 401, "a token used before its nbf");
+    assert_eq!(get(token(now - 10)).await, 200);
+});

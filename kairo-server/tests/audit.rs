@@ -67,23 +67,25 @@ both_backends!(state_changes_and_webhooks_are_logged, |app: common::App| async m
     let (s, body) = app.post_text("/webhooks/stripe", &event, &[("Stripe-Signature", &signed(&event))]).await;
     assert_eq!(s, 200, "{body}");
 
-    let log = entries(&app, 4).await;
-    assert_eq!(log.len(), 4, "{log:?}");
+    let log = entries(&app, 3).await;
+    assert_eq!(log.len(), 3, "{log:?}");
     // newest first
     let stripe = &log[0];
     assert_eq!((stripe["actor"].as_str(), stripe["action"].as_str()), (Some("stripe"), Some("POST /webhooks/stripe")));
     assert_eq!(stripe["detail"]["event_id"], "evt_audit_1");
     assert_eq!(stripe["detail"]["outcome"], "ignored");
-    let refused = &log[1];
-    assert_eq!((refused["actor"].as_str(), refused["status"].as_u64()), (Some("anonymous"), Some(401)));
-    let stored = &log[2];
+    // the anonymous, refused request is counted, not written (anonymous traffic cannot grow the log)
+    let metrics = app.client.get(format!("{}/metrics", app.base)).bearer_auth(common::TOKEN).send().await.unwrap();
+    let metrics = metrics.text().await.unwrap();
+    assert!(metrics.lines().any(|l| l.starts_with("kairo_audit_anonymous_rejects_total{status=\"4xx\"}")), "{metrics}");
+    let stored = &log[1];
     assert_eq!(stored["actor"], "service");
     assert_eq!(stored["action"], "POST /trades");
     assert_eq!(stored["status"], 201);
     assert_eq!(stored["request_id"], "req-abc-123");
     assert_eq!(stored["detail"]["trade_id"], trade["id"]);
     assert_eq!(stored["detail"]["created"], true);
-    let created = &log[3];
+    let created = &log[2];
     assert_eq!((created["action"].as_str(), created["target"].as_str()), (Some("POST /users"), Some("/users")));
     assert_eq!(created["detail"]["user_id"].as_str(), Some(user.as_str()));
     assert!(chrono::DateTime::parse_from_rfc3339(created["at"].as_str().unwrap()).is_ok());

@@ -42,6 +42,8 @@ impl JwtVerifier {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub"]);
+        // A token is refused before its `nbf` (not before) time, when it carries one.
+        validation.validate_nbf = true;
         JwtVerifier { key: Arc::new(DecodingKey::from_secret(secret.as_bytes())), validation: Arc::new(validation) }
     }
 
@@ -49,6 +51,7 @@ impl JwtVerifier {
     pub fn user(&self, token: &str) -> Result<Uuid, String> {
         let data = decode::<Claims>(token, &self.key, &self.validation).map_err(|e| match e.kind() {
             jsonwebtoken::errors::ErrorKind::ExpiredSignature => "the token has expired".to_owned(),
+            jsonwebtoken::errors::ErrorKind::ImmatureSignature => "the token is not valid yet (nbf)".to_owned(),
             jsonwebtoken::errors::ErrorKind::InvalidSignature => "the token's signature is not valid".to_owned(),
             _ => format!("the token is not valid: {e}"),
         })?;

@@ -228,6 +228,31 @@ pub struct RequestId(pub String);
 /// POSTs that change nothing (a pre-trade check), left out of the audit log.
 const READ_ONLY_POSTS: &[&str] = &["/users/{id}/compliance/check"];
 
+/// The longest request path an audit-log row keeps (in bytes; longer ones are cut on a character boundary).
+const MAX_AUDIT_PATH: usize = 256;
+
+/// Cuts `s` to at most `max` bytes, on a character boundary.
+fn truncate_on_char(s: &mut String, max: usize) {
+    if s.len() > max {
+        let mut end = max;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+    }
+}
+
+/// `2xx` .. `5xx`: a bounded label.
+fn status_class(status: u16) -> &'static str {
+    match status {
+        100..=199 => "1xx",
+        200..=299 => "2xx",
+        300..=399 => "3xx",
+        400..=499 => "4xx",
+        _ => "5xx",
+    }
+}
+
 /// Request id, the request's tracing span and access log line, and its audit-log entry when it changes state.
 async fn context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     use tracing::Instrument;
@@ -259,22 +284,29 @@ async fn context(State(state): State<AppState>, mut req: Request, next: Next) ->
     let changes_state =
         !matches!(method, axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS);
     if changes_state && !READ_ONLY_POSTS.contains(&route.as_str()) {
-        let actor = if route == "/webhooks/stripe" {
-            "stripe".to_owned()
-        } else {
-            match response.extensions().get::<auth::Principal>() {
-                Some(auth::Principal::Service) => "service".to_owned(),
-                Some(auth::Principal::User(u)) => format!("user:{u}"),
-                None => "anonymous".to_owned(),
+        let signed =
+            response.extensions().get::<crate::audit::AuditDetail>().is_some_and(|d| d.0.get("event_id").is_some());
+        let principal = response.extensions().get::<auth::Principal>().copied();
+        let actor = match principal {
+            _ if route == "/webhooks/stripe" && signed => "stripe".to_owned(),
+            Some(auth::Principal::Service) => "service".to_owned(),
+            Some(auth::Principal::User(u)) => format!("user:{u}"),
+            None => {
+                // An anonymous caller changed nothing (every state-changing route needs a token): counted, not
+                // written, so that anonymous traffic cannot grow the audit log.
+                metrics::counter!("kairo_audit_anonymous_rejects_total", "status" => status_class(status)).increment(1);
+                return response;
             }
         };
+        let mut path = path;
+        truncate_on_char(&mut path, MAX_AUDIT_PATH);
         let detail = response.extensions().get::<crate::audit::AuditDetail>().map(|d| d.0.clone());
         state
             .audit
             .record(crate::store::audit_log::AuditEntry {
                 at: chrono::Utc::now(),
                 actor,
-                action: format!("{method} {route}"),
+                action: format!("{} {route}", method_label(&method)),
                 target: Some(path),
                 status,
                 request_id: id,
@@ -285,6 +317,22 @@ async fn context(State(state): State<AppState>, mut req: Request, next: Next) ->
     response
 }
 
+/// A request method as a metric label, from a closed set: the methods the API serves and `other` for any
+/// other (an invented method must not become a new time series).
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        _ => "other",
+    }
+}
+
 /// Counts requests and their latency by route.
 async fn observe(req: Request, next: Next) -> Response {
     let path = req
@@ -292,7 +340,7 @@ async fn observe(req: Request, next: Next) -> Response {
         .get::<axum::extract::MatchedPath>()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".into());
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     let start = std::time::Instant::now();
     let response = next.run(req).await;
     let status = response.status().as_u16().to_string();
