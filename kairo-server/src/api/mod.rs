@@ -344,7 +344,7 @@ async fn observe(req: Request, next: Next) -> Response {
     let start = std::time::Instant::now();
     let response = next.run(req).await;
     let status = response.status().as_u16().to_string();
-    metrics::counter!("kairo_http_requests_total", "method" => method.clone(), "path" => path.clone(), "status" => status)
+    metrics::counter!("kairo_http_requests_total", "method" => method, "path" => path.clone(), "status" => status)
         .increment(1);
     metrics::histogram!("kairo_http_request_seconds", "method" => method, "path" => path)
         .record(start.elapsed().as_secs_f64());
