@@ -16,8 +16,8 @@ fi
 cargo build --quiet -p kairo-server
 dir="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-token="fuzz-$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
-KAIRO_SERVICE_TOKEN="$token" KAIRO_JWT_SECRET=fuzz-jwt STRIPE_WEBHOOK_SECRET=whsec_fuzz KAIRO_RATE_LIMIT_SERVICE=0 \
+token="fuzz-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+KAIRO_SERVICE_TOKEN="$token" KAIRO_JWT_SECRET="fuzz-jwt-$(python3 -c 'import secrets; print(secrets.token_hex(16))')" STRIPE_WEBHOOK_SECRET=whsec_fuzz KAIRO_RATE_LIMIT_SERVICE=0 \
     HOST=127.0.0.1 PORT="$port" DATABASE_URL="sqlite://$dir/kairo.db" RUST_LOG=warn KAIRO_LOG_FORMAT=text \
     "$CARGO_TARGET_DIR/debug/kairo-server" serve >"$dir/server.log" 2>&1 &
 server=$!

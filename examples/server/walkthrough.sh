@@ -15,7 +15,7 @@ if [ -z "${KAIRO_URL:-}" ]; then
     server="$CARGO_TARGET_DIR/debug/kairo-server"
     dir="$(mktemp -d)"
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-    export DATABASE_URL="sqlite://$dir/kairo.db" KAIRO_SERVICE_TOKEN="walkthrough-token" KAIRO_JWT_SECRET="walkthrough-jwt"
+    export DATABASE_URL="sqlite://$dir/kairo.db" KAIRO_SERVICE_TOKEN="walkthrough-token-$(date +%s%N)-0123456789" KAIRO_JWT_SECRET="walkthrough-jwt-$(date +%s%N)-0123456789ab"
     "$server" import-prices examples/data/prices.csv
     HOST=127.0.0.1 PORT="$port" RUST_LOG=warn "$server" serve >"$dir/server.log" 2>&1 &
     pid=$!

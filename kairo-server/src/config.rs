@@ -72,6 +72,15 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Longest a request may take, seconds (`KAIRO_REQUEST_TIMEOUT_SECONDS`); then 503 `timeout`.
     pub request_timeout_seconds: u64,
+    /// Most open client connections (`KAIRO_MAX_CONNECTIONS`, default 1024): past it, new connections wait in
+    /// the listen backlog until one closes, so that the process never runs out of file descriptors.
+    pub max_connections: usize,
+    /// Longest a client may take to send a request's headers, and longest an idle keep-alive connection stays open
+    /// (`KAIRO_HEADER_TIMEOUT_SECONDS`, default 10).
+    pub header_timeout_seconds: u64,
+    /// Requests per minute from one client address without a valid token (public endpoints, and refused
+    /// requests): `KAIRO_RATE_LIMIT_ANONYMOUS`, default 600; 0: no limit.
+    pub rate_limit_anonymous: u32,
     /// Origins a browser may call the API from (`KAIRO_CORS_ORIGINS=https://app.example.com,...`; `*` for any;
     /// none by default: no CORS headers).
     pub cors_origins: Vec<String>,
@@ -109,6 +118,9 @@ impl Default for Config {
             dev: false,
             workers: 1,
             max_body_bytes: 8 * 1024 * 1024,
+            max_connections: 1024,
+            header_timeout_seconds: 10,
+            rate_limit_anonymous: 600,
             request_timeout_seconds: 30,
             cors_origins: Vec::new(),
         }
@@ -138,6 +150,10 @@ pub enum ConfigError {
     #[error("{0} must be set (or run with --dev, which generates a service token and prints it)")]
     Missing(&'static str),
 }
+
+/// The shortest service token and JWT secret accepted outside dev mode: 32 bytes, the size of an HS256 key
+/// (RFC 7518 §3.2 asks for a key of at least the hash's size), so that neither can be guessed.
+pub const MIN_SECRET_BYTES: usize = 32;
 
 impl Config {
     /// The configuration from `KAIRO_CONFIG` (a TOML file, optional) overlaid with the environment.
@@ -200,6 +216,15 @@ impl Config {
         if let Some(v) = text("KAIRO_REQUEST_TIMEOUT_SECONDS") {
             c.request_timeout_seconds = number("KAIRO_REQUEST_TIMEOUT_SECONDS", &v)?;
         }
+        if let Some(v) = text("KAIRO_MAX_CONNECTIONS") {
+            c.max_connections = number("KAIRO_MAX_CONNECTIONS", &v)?;
+        }
+        if let Some(v) = text("KAIRO_HEADER_TIMEOUT_SECONDS") {
+            c.header_timeout_seconds = number("KAIRO_HEADER_TIMEOUT_SECONDS", &v)?;
+        }
+        if let Some(v) = text("KAIRO_RATE_LIMIT_ANONYMOUS") {
+            c.rate_limit_anonymous = number("KAIRO_RATE_LIMIT_ANONYMOUS", &v)?;
+        }
         if let Some(v) = text("KAIRO_MAX_BODY_BYTES") {
             c.max_body_bytes = number("KAIRO_MAX_BODY_BYTES", &v)?;
         }
@@ -249,6 +274,12 @@ impl Config {
             return Err(ConfigError::Invalid { name: "benchmark_symbols", reason: format!("not a symbol: {bad:?}") });
         }
         c.dev = c.dev || dev;
+        if c.max_connections == 0 {
+            return Err(ConfigError::Invalid { name: "max_connections", reason: "must be at least 1".into() });
+        }
+        if c.header_timeout_seconds == 0 {
+            return Err(ConfigError::Invalid { name: "header_timeout_seconds", reason: "must be at least 1".into() });
+        }
         if c.request_timeout_seconds == 0 {
             return Err(ConfigError::Invalid { name: "request_timeout_seconds", reason: "must be at least 1".into() });
         }
@@ -260,8 +291,18 @@ impl Config {
         }
         if !c.dev {
             for (name, v) in [("KAIRO_SERVICE_TOKEN", &c.service_token), ("KAIRO_JWT_SECRET", &c.jwt_secret)] {
-                if v.is_none() {
-                    return Err(ConfigError::Missing(name));
+                match v {
+                    None => return Err(ConfigError::Missing(name)),
+                    Some(v) if v.len() < MIN_SECRET_BYTES => {
+                        return Err(ConfigError::Invalid {
+                            name,
+                            reason: format!(
+                                "must be at least {MIN_SECRET_BYTES} bytes (got {}); e.g. openssl rand -hex 32",
+                                v.len()
+                            ),
+                        })
+                    }
+                    Some(_) => {}
                 }
             }
         }

@@ -73,6 +73,16 @@ impl From<StoreError> for ApiError {
             return ApiError::new(StatusCode::CONFLICT, "external_id_conflict", e.to_string())
                 .with_details(json!({ "field": "external_id", "external_id": id }));
         }
+        if let StoreError::Corrupt(what) = &e {
+            // A row another program wrote (the seed's backend shares the tables) that kairo cannot read: the request
+            // cannot be answered from it, which is not a fault of this service.
+            tracing::warn!(error = %e, "stored data kairo cannot read");
+            return ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_stored_data",
+                format!("the stored data cannot be used: {what}"),
+            );
+        }
         if e.is_unavailable() {
             tracing::warn!(error = %e, "database unavailable");
             return ApiError::unavailable("the database cannot take the request now; nothing was written, retry later");

@@ -13,6 +13,7 @@ pub mod error_schema;
 pub mod jobs;
 pub mod load;
 pub mod market;
+pub mod serve;
 pub mod store;
 pub mod stripe;
 
@@ -92,14 +93,13 @@ pub async fn start(config: Config, token: String) -> Result<Server, Box<dyn std:
     }
     workers.push(audit_writer);
     let app = api::router(state);
-    let mut signal_rx = rx.clone();
+    let stop = rx.clone();
+    let limits = serve::ConnectionLimits {
+        max_connections: config.max_connections,
+        header_timeout: std::time::Duration::from_secs(config.header_timeout_seconds),
+    };
     let task = tokio::spawn(async move {
-        let stop = async move {
-            let _ = signal_rx.wait_for(|s| *s).await;
-        };
-        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stop).await {
-            tracing::error!(error = %e, "server error");
-        }
+        serve::serve(listener, app, limits, stop).await;
         for w in workers {
             let _ = w.await;
         }

@@ -46,7 +46,11 @@ both_backends!(health_docs_and_auth, |app: common::App| async move {
     assert_eq!(body["error"]["code"], "unauthorized");
     let (s, body) = app.get("/nowhere").await;
     assert_eq!((s, body["error"]["code"].as_str()), (404, Some("not_found")));
-    let metrics = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    // Prometheus scrapes with the service token (bearer_token in its scrape config); anonymous callers get 401
+    let anonymous = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+    let metrics = app.client.get(format!("{}/metrics", app.base)).bearer_auth(common::TOKEN).send().await.unwrap();
+    let metrics = metrics.text().await.unwrap();
     assert!(metrics.contains("kairo_http_requests_total"));
     for gauge in ["kairo_jobs_pending", "kairo_jobs_oldest_age_seconds", "kairo_db_pool_connections{state=\"idle\"}"] {
         assert!(metrics.contains(gauge), "{gauge} missing from /metrics");

@@ -184,3 +184,89 @@ both_backends!(jwt_not_before_is_checked, |app: common::App| async move {
     assert_eq!(get(token(now + 600)).await, 401, "a token used before its nbf");
     assert_eq!(get(token(now - 10)).await, 200);
 });
+
+both_backends!(every_error_is_json, |app: common::App| async move {
+    let json_error = |status: u16, body: &str, want: u16| {
+        assert_eq!(status, want, "{body}");
+        let v: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {body:?}"));
+        assert!(v["error"]["code"].is_string() && v["error"]["message"].is_string(), "{v}");
+    };
+    let send = |r: reqwest::RequestBuilder| async move {
+        let r = r.send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.text().await.unwrap())
+    };
+    let (s, b) = send(app.client.put(format!("{}/trades", app.base)).bearer_auth(common::TOKEN)).await;
+    json_error(s, &b, 405);
+    let (s, b) = send(app.client.get(format!("{}/users/%FF", app.base)).bearer_auth(common::TOKEN)).await;
+    json_error(s, &b, 400);
+    let big = "x".repeat(2 * 1024 * 1024);
+    let (s, b) = send(app.client.post(format!("{}/webhooks/stripe", app.base)).body(big.clone())).await;
+    json_error(s, &b, 413);
+    let update = app.client.post(format!("{}/benchmarks/update", app.base)).bearer_auth(common::TOKEN);
+    let (s, b) = send(update.header("content-type", "application/json").body(big)).await;
+    json_error(s, &b, 413);
+    app.stop().await;
+});
+
+/// Stores, behind kairo's back (as the seed's Node backend may), a trade row of `user` that kairo-core refuses.
+async fn store_unreadable_trade(url: &str, user: &str) {
+    let id = uuid::Uuid::new_v4();
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        sqlx::query(
+            "INSERT INTO trades (id, user_id, symbol, side, qty, price, executed_at)
+             VALUES (?, ?, 'msft', 'BUY', '1', '1', '2024-03-01T15:00:00.000000000Z')",
+        )
+        .bind(id.to_string())
+        .bind(user)
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        sqlx::query(
+            "INSERT INTO trades (id, user_id, symbol, side, qty, price, executed_at)
+             VALUES ($1, $2, 'msft', 'BUY', 1, 1, '2024-03-01T15:00:00Z')",
+        )
+        .bind(id)
+        .bind(user.parse::<uuid::Uuid>().unwrap())
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+}
+
+both_backends!(a_poisoned_user_never_blocks_the_others, |app: common::App| async move {
+    let (poisoned, healthy) = (app.user("margin").await, app.user("margin").await);
+    store_unreadable_trade(&app.database_url, &poisoned).await;
+    // a trade through the API queues the poisoned user's recompute, which cannot read the history
+    let (s, body) = app.post("/trades", &trade(&poisoned, "p-1")).await;
+    assert_eq!(s, 201, "{body}");
+    for i in 0..3 {
+        let mut t = trade(&healthy, &format!("h-{i}"));
+        t["executed_at"] = json!(format!("2024-03-0{}T15:00:00Z", i + 4));
+        let (s, body) = app.post("/trades", &t).await;
+        assert_eq!(s, 201, "{body}");
+    }
+    // the healthy user is audited as usual
+    let expected = app.expected_audit_rows(&healthy).await;
+    app.wait_for_audit(&healthy, expected).await;
+    // the failure is recorded and shown: /health, the poisoned user's compliance summary; never a 5xx
+    let mut health = Value::Null;
+    for _ in 0..200 {
+        health = app.get("/health").await.1;
+        if health["jobs"]["failing"].as_i64() >= Some(1) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(health["jobs"]["failing"].as_i64() >= Some(1), "{health}");
+    let (s, body) = app.get(&format!("/users/{poisoned}/compliance")).await;
+    assert_eq!(s, 200, "{body}");
+    assert!(body["summary"]["job_error"]["error"].as_str().unwrap().contains("msft"), "{body}");
+    let (s, body) = app.get(&format!("/users/{poisoned}/comparative")).await;
+    assert!((400..500).contains(&s), "{s}: {body}");
+});

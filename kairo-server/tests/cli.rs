@@ -110,6 +110,21 @@ fn serving_without_secrets_is_a_clear_error_outside_dev_mode() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("KAIRO_SERVICE_TOKEN must be set"), "{err}");
+    // a secret shorter than 32 bytes is refused too, naming the variable
+    for (token, jwt, refused) in
+        [("short", "j".repeat(32), "KAIRO_SERVICE_TOKEN"), (&*"t".repeat(32), "j".repeat(31), "KAIRO_JWT_SECRET")]
+    {
+        let out = bin()
+            .arg("serve")
+            .env("DATABASE_URL", "sqlite::memory:")
+            .env("KAIRO_SERVICE_TOKEN", token)
+            .env("KAIRO_JWT_SECRET", &jwt)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(refused) && err.contains("at least 32 bytes"), "{err}");
+    }
 }
 
 #[tokio::test]

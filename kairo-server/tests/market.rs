@@ -128,7 +128,7 @@ with_fake!(update_pages_through_every_bar, 25, |_| {}, |app: common::App, fake: 
     let jwt = common::user_jwt(&user);
     let r = app.client.post(format!("{}/benchmarks/update", app.base)).bearer_auth(jwt).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 403);
-    let metrics = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    let metrics = app.get_text("/metrics").await;
     assert!(metrics.contains("kairo_alpaca_requests_total{status=\"200\"}"), "{metrics}");
     app.stop().await;
 });
@@ -196,7 +196,7 @@ with_fake!(
         assert_eq!(s, 200, "{body}");
         let (_, h) = app.get("/health").await;
         assert_eq!(h["market_data"]["failing"].as_u64(), Some(1), "only AAPL still failing: {h}");
-        let metrics = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+        let metrics = app.get_text("/metrics").await;
         for series in [
             "kairo_benchmark_cache_total{result=\"hit\"}",
             "kairo_benchmark_cache_total{result=\"miss\"}",

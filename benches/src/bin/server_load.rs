@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
-const TOKEN: &str = "load-test-token";
+const TOKEN: &str = "load-test-token-0123456789abcdef01234";
 
 struct Args {
     server: String,
@@ -88,7 +88,7 @@ fn start_server(a: &Args, port: u16) -> Child {
         .env("HOST", "127.0.0.1")
         .env("PORT", port.to_string())
         .env("KAIRO_SERVICE_TOKEN", TOKEN)
-        .env("KAIRO_JWT_SECRET", "load-test")
+        .env("KAIRO_JWT_SECRET", "load-test-jwt-secret-0123456789abcdef")
         .env("RUST_LOG", "error")
         .stdout(Stdio::null())
         .spawn()

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use jsonwebtoken::{decode, Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -67,7 +67,20 @@ fn unauthorized(message: impl Into<String>) -> ApiError {
 }
 
 /// Requires `Authorization: Bearer <service token | user JWT>`; a user may reach only their own `/users/{id}/...`.
-pub async fn require(State(state): State<AppState>, mut req: Request, next: Next) -> Result<Response, ApiError> {
+pub async fn require(State(state): State<AppState>, req: Request, next: Next) -> Result<Response, ApiError> {
+    let address = crate::serve::peer(req.extensions()).map(|a| a.ip());
+    // (a request without a token was counted already, by the router's anonymous limit)
+    let presented = req.headers().contains_key(header::AUTHORIZATION);
+    match authorize(&state, req, next).await {
+        // A refused token counts against its address's anonymous allowance: past it, 429 instead of 401/403.
+        Err(e) if presented && (e.status == StatusCode::UNAUTHORIZED || e.status == StatusCode::FORBIDDEN) => {
+            Ok(state.limits.check_address(address).unwrap_or_else(|| e.into_response()))
+        }
+        other => other,
+    }
+}
+
+async fn authorize(state: &AppState, mut req: Request, next: Next) -> Result<Response, ApiError> {
     let presented =
         req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     let Some(token) = presented else {

@@ -56,8 +56,18 @@ pub async fn list(
     let offset = p.offset.unwrap_or(0).max(0);
     let q = AuditQuery { status: p.status, check_name: p.check, from: p.from, to: p.to, limit, offset };
     let (rows, total) = s.store.audit(user.id, &q).await?;
-    let trades = s.store.trades(user.id).await?;
-    let mut summary = analysis::compliance_summary(&user, &trades);
+    // Rows another program stored that kairo cannot read leave the rows readable and say so in the summary.
+    let mut summary = match s.store.trades(user.id).await {
+        Ok(trades) => analysis::compliance_summary(&user, &trades),
+        Err(crate::store::StoreError::Corrupt(what)) => json!({ "error": format!("stored trades: {what}") }),
+        Err(e) => return Err(e.into()),
+    };
+    // A recomputation that fails on the user's stored data says so here (and in /health and /metrics) while it
+    // waits out its backoff, instead of leaving the rows silently out of date.
+    summary["job_error"] = match s.store.job_error(user.id).await? {
+        Some((error, attempts)) => json!({ "error": error, "attempts": attempts }),
+        None => Value::Null,
+    };
     let year_ago = Utc::now() - chrono::Duration::days(365);
     let mut violations = serde_json::Map::new();
     for check in ["good_faith_violation", "freeriding", "cash_liquidation", "pattern_day_trading"] {

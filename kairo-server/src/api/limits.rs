@@ -22,9 +22,14 @@ use crate::store::Store;
 /// How long a user's plan is remembered before it is read again.
 const PLAN_TTL: Duration = Duration::from_secs(30);
 
+/// Client addresses remembered by the anonymous limiter past which those idle long enough are forgotten.
+const MAX_ADDRESSES: usize = 10_000;
+
 /// The limiters of one process.
 #[derive(Clone)]
 pub struct Limits {
+    /// Requests without a valid token, per client address (`None`: no limit).
+    anonymous: Option<(u32, Arc<DefaultKeyedRateLimiter<std::net::IpAddr>>)>,
     /// One keyed limiter per requests-per-minute figure in use.
     limiters: Arc<Mutex<HashMap<u32, Arc<DefaultKeyedRateLimiter<String>>>>>,
     plans: Arc<Mutex<HashMap<Uuid, (String, Instant)>>>,
@@ -37,6 +42,8 @@ impl Limits {
     /// The limits of `config`.
     pub fn new(config: &Config) -> Self {
         Limits {
+            anonymous: NonZeroU32::new(config.rate_limit_anonymous)
+                .map(|rate| (config.rate_limit_anonymous, Arc::new(RateLimiter::keyed(Quota::per_minute(rate))))),
             limiters: Arc::default(),
             plans: Arc::default(),
             per_plan: Arc::new(config.rate_limits.clone()),
@@ -58,6 +65,17 @@ impl Limits {
         Ok(plan)
     }
 
+    /// For a request without a valid token (a public endpoint, or one refused 401/403) from `address`: `None`
+    /// when it may go on, else the 429 response (`rate_limit_anonymous` a minute per client address).
+    pub fn check_address(&self, address: Option<std::net::IpAddr>) -> Option<Response> {
+        let ((per_minute, limiter), address) = (self.anonymous.as_ref()?, address?);
+        if limiter.len() > MAX_ADDRESSES {
+            limiter.retain_recent();
+        }
+        let Err(not_until) = limiter.check_key(&address) else { return None };
+        Some(too_many(*per_minute, not_until.wait_time_from(DefaultClock::default().now())))
+    }
+
     /// `None` when the request may go on; else the 429 response.
     pub async fn check(&self, store: &Store, principal: Principal) -> Result<Option<Response>, ApiError> {
         let (key, per_minute) = match principal {
@@ -76,15 +94,19 @@ impl Limits {
             Err(_) => return Ok(None),
         };
         let Err(not_until) = limiter.check_key(&key) else { return Ok(None) };
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        let mut response = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            format!("more than {per_minute} requests a minute; retry in {seconds} s"),
-        )
-        .into_response();
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
-        Ok(Some(response))
+        Ok(Some(too_many(per_minute, not_until.wait_time_from(DefaultClock::default().now()))))
     }
+}
+
+/// 429 `rate_limited` with `Retry-After`.
+fn too_many(per_minute: u32, wait: Duration) -> Response {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut response = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!("more than {per_minute} requests a minute; retry in {seconds} s"),
+    )
+    .into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+    response
 }

@@ -203,14 +203,11 @@ impl utoipa::Modify for CommonErrors {
                     ("413", "Body larger than KAIRO_MAX_BODY_BYTES"),
                     ("415", "Body not sent as application/json"),
                     ("422", "Invalid input (the field is named in details)"),
-                    ("503", "Past the request deadline, or a dependency not configured"),
+                    ("503", "Past the request deadline, the database unavailable (Retry-After), or a dependency not configured"),
+                    ("429", "Past the caller's rate limit, or the client address's limit without a token (Retry-After)"),
                 ];
                 if !public {
-                    common.extend([
-                        ("401", "No valid token"),
-                        ("403", "A user token outside its own /users/{id}/..."),
-                        ("429", "Past the caller's rate limit (Retry-After)"),
-                    ]);
+                    common.extend([("401", "No valid token"), ("403", "A user token outside its own /users/{id}/...")]);
                 }
                 for (status, description) in common {
                     op.responses.responses.entry(status.to_owned()).or_insert_with(|| error(description).into());
@@ -351,6 +348,55 @@ async fn observe(req: Request, next: Next) -> Response {
     response
 }
 
+/// Puts every error answer in the API's JSON shape: the ones axum and its extractors make themselves (a 405 with
+/// an empty body, a plain-text 400 for a path that is not UTF-8, a plain-text 413 from a raw body past the limit)
+/// become `{ "error": { "code", "message", "details" } }` with the same status and headers.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.map(|b| String::from_utf8_lossy(&b).into_owned());
+    let message = match text {
+        Ok(t) if !t.trim().is_empty() => t.trim().to_owned(),
+        _ => status.canonical_reason().unwrap_or("error").to_owned(),
+    };
+    let code = match status.as_u16() {
+        404 => "not_found",
+        405 => "method_not_allowed",
+        408 => "timeout",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        422 => "invalid_body",
+        429 => "rate_limited",
+        503 => "unavailable",
+        400..=499 => "bad_request",
+        _ => "internal",
+    };
+    let body = serde_json::json!({ "error": { "code": code, "message": message, "details": null } });
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    parts.headers.insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+    Response::from_parts(parts, axum::body::Body::from(body.to_string()))
+}
+
+/// Requests without an `Authorization` header (the public endpoints, and anonymous calls that the protected
+/// ones refuse) are limited per client address.
+async fn anonymous(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if !req.headers().contains_key(axum::http::header::AUTHORIZATION) {
+        if let Some(refused) = state.limits.check_address(crate::serve::peer(req.extensions()).map(|a| a.ip())) {
+            return refused;
+        }
+    }
+    next.run(req).await
+}
+
 /// The application's router.
 pub fn router(state: AppState) -> Router {
     let protected = Router::new()
@@ -365,6 +411,7 @@ pub fn router(state: AppState) -> Router {
         .route("/benchmarks", get(benchmarks::list))
         .route("/benchmarks/update", post(benchmarks::update))
         .route("/audit-log", get(audit_log::list))
+        .route("/metrics", get(ops::prometheus))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::require));
     let max_body = state.config.max_body_bytes;
     let cors = cors(&state.config.cors_origins);
@@ -372,10 +419,11 @@ pub fn router(state: AppState) -> Router {
         .merge(protected)
         .route("/health", get(ops::health))
         .route("/webhooks/stripe", post(webhooks::stripe))
-        .route("/metrics", get(ops::prometheus))
         .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
         .fallback(ops::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), deadline))
+        .layer(middleware::from_fn_with_state(state.clone(), anonymous))
+        .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn(observe))
         .layer(middleware::from_fn_with_state(state.clone(), context))
         .layer(axum::extract::DefaultBodyLimit::max(max_body))

@@ -549,6 +549,21 @@ impl Store {
         })
     }
 
+    /// The error of the user's job that failed at its last attempt, with its attempts so far (`None` when the user
+    /// has no failing job).
+    pub async fn job_error(&self, user_id: Uuid) -> StoreResult<Option<(String, i32)>> {
+        let sql = |p: &str| {
+            format!(
+                "SELECT last_error, attempts FROM kairo_jobs WHERE user_id = {p} AND last_error IS NOT NULL
+                 ORDER BY id LIMIT 1"
+            )
+        };
+        Ok(match self {
+            Store::Sqlite(p) => sqlx::query_as(&sql("?")).bind(user_id.to_string()).fetch_optional(&p.pool).await?,
+            Store::Postgres(p) => sqlx::query_as(&sql("$1")).bind(user_id).fetch_optional(p).await?,
+        })
+    }
+
     /// Jobs waiting or running, when the oldest of them was queued, and how many of them have failed at their
     /// last attempt (each waits out its backoff with its error in `kairo_jobs.last_error`).
     pub async fn queue(&self) -> StoreResult<(i64, Option<DateTime<Utc>>, i64)> {

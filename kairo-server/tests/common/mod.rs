@@ -12,9 +12,9 @@ use std::time::Duration;
 use kairo_server::config::Config;
 use serde_json::Value;
 
-pub const TOKEN: &str = "test-token";
+pub const TOKEN: &str = "test-token-0123456789abcdef0123456789";
 /// The secret of the users' JWTs in the tests.
-pub const JWT_SECRET: &str = "test-secret";
+pub const JWT_SECRET: &str = "test-secret-0123456789abcdef01234567";
 /// The Stripe webhook signing secret in the tests.
 pub const STRIPE_SECRET: &str = "whsec_test_secret";
 
@@ -115,6 +115,12 @@ impl App {
         let r = self.client.get(format!("{}{path}", self.base)).bearer_auth(TOKEN).send().await.unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// GET `path` with the service token, as text (`/metrics`).
+    pub async fn get_text(&self, path: &str) -> String {
+        let r = self.client.get(format!("{}{path}", self.base)).bearer_auth(TOKEN).send().await.unwrap();
+        r.text().await.unwrap()
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
