@@ -55,6 +55,15 @@ const MAX_NAP: Duration = Duration::from_millis(500);
 /// Shortest wait of an idle worker (a job due now that another worker claimed first).
 const MIN_NAP: Duration = Duration::from_millis(10);
 
+/// Attempts after which a job that keeps failing is parked: it stays queued with its error (shown by `/health`,
+/// `/metrics` and the user's compliance summary) but is no longer retried on a timer; the user's next stored trade
+/// makes it due again (the enqueue brings its due time forward), so that a fix of the data is picked up. The
+/// retries before take 1 + 2 + ... + 128 s, about four minutes.
+pub const MAX_ATTEMPTS: i32 = 8;
+
+/// How far in the future a parked job is due (a hundred years: never, in practice, until a trade re-arms it).
+pub const PARKED: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
 /// The delay before retry `attempts` (1 s, 2 s, 4 s, ... up to 5 minutes).
 pub fn backoff(attempts: i32) -> Duration {
     Duration::from_secs(1u64 << attempts.clamp(0, 8) as u32).min(Duration::from_secs(300))
@@ -78,9 +87,21 @@ pub async fn worker(store: Store, wake: Arc<Notify>, mut shutdown: watch::Receiv
                         metrics::histogram!("kairo_job_seconds").record(started.elapsed().as_secs_f64());
                     }
                     Err(e) => {
-                        tracing::warn!(job = job.id, attempts = job.attempts, error = %e, "job failed; retrying");
                         metrics::counter!("kairo_jobs_failed_total").increment(1);
-                        if let Err(e) = store.retry_job(job.id, &e, backoff(job.attempts)).await {
+                        let (delay, error) = if job.attempts >= MAX_ATTEMPTS {
+                            tracing::error!(job = job.id, user = %job.user_id, attempts = job.attempts, error = %e,
+                                "job failed again; parked until the user's next trade");
+                            metrics::counter!("kairo_jobs_parked_total").increment(1);
+                            let note = format!(
+                                "{e} (parked after {} attempts; the user's next trade retries it)",
+                                job.attempts
+                            );
+                            (PARKED, note)
+                        } else {
+                            tracing::warn!(job = job.id, attempts = job.attempts, error = %e, "job failed; retrying");
+                            (backoff(job.attempts), e)
+                        };
+                        if let Err(e) = store.retry_job(job.id, &error, delay).await {
                             tracing::error!(job = job.id, error = %e, "could not reschedule a failed job");
                         }
                     }

@@ -172,3 +172,28 @@ async fn cached_metrics_are_stale_while_a_job_is_queued_or_running(backend: comm
 }
 
 on_both_backends!(cached_metrics_are_stale_while_a_job_is_queued_or_running);
+
+/// A job parked after failing again and again (due a hundred years on) is due again one debounce interval after the
+/// user's next trade; its range covers the new trade.
+async fn a_trade_rearms_a_parked_job(backend: common::Backend) {
+    let Some((store, _dir)) = fresh_store(backend).await else { return };
+    let user = store.create_user(None, None, "cash").await.unwrap().id;
+    store.insert_trades(user, &[trade(user, 10)]).await.unwrap();
+    wait_until_due(&store).await;
+    let job = store.claim_job().await.unwrap().expect("the trade's job");
+    store.retry_job(job.id, "cannot read the history", kairo_server::jobs::PARKED).await.unwrap();
+    let parked = store.next_job_at().await.unwrap().unwrap();
+    assert!(parked > chrono::Utc::now() + chrono::Duration::days(365 * 50), "parked until {parked}");
+    assert_eq!(store.queue().await.unwrap().2, 1, "the parked job counts as failing");
+    // the user's next trade, executed before the job's range started, widens it and makes it due again
+    let before = chrono::Utc::now();
+    store.insert_trades(user, &[trade(user, 5)]).await.unwrap();
+    let due = store.next_job_at().await.unwrap().unwrap();
+    assert!(due <= before + kairo_server::store::JOB_DEBOUNCE + chrono::Duration::seconds(1), "due at {due}");
+    wait_until_due(&store).await;
+    let job = store.claim_job().await.unwrap().expect("the re-armed job");
+    assert_eq!(job.dirty_from, Some(trade(user, 5).executed_at));
+    store.close().await;
+}
+
+on_both_backends!(a_trade_rearms_a_parked_job);

@@ -124,11 +124,16 @@ pub(super) async fn insert_trades(
 }
 
 /// The conflict clause of a job upsert: the user's pending job (unique per kind and user: migration 0005) widens its
-/// range down to the new one; a NULL range (every trade) stays.
+/// range down to the new one (a NULL range, every trade, stays) and is due no later than the new one would be (a
+/// job parked after failing again and again, due in the far future, is tried once more when a trade arrives; an
+/// ordinary pending job is due earlier already).
 macro_rules! widen_pending_job {
     () => {
         "ON CONFLICT (kind, user_id) WHERE locked_until IS NULL
-         DO UPDATE SET dirty_from = excluded.dirty_from WHERE kairo_jobs.dirty_from > excluded.dirty_from"
+         DO UPDATE SET dirty_from = CASE WHEN kairo_jobs.dirty_from IS NULL THEN NULL
+                                         ELSE LEAST(kairo_jobs.dirty_from, excluded.dirty_from) END,
+                       run_at = LEAST(kairo_jobs.run_at, excluded.run_at)
+          WHERE kairo_jobs.dirty_from > excluded.dirty_from OR kairo_jobs.run_at > excluded.run_at"
     };
 }
 
