@@ -98,6 +98,14 @@ fn exceeds(value: Decimal, max: i64) -> bool {
         .is_some_and(|bound| value.mantissa() > bound)
 }
 
+/// Whether the positive `value` is below `min`, a power of ten 10⁻ᵏ, compared on the integer mantissa: a value
+/// with at most k decimals is at least 10⁻ᵏ; one with scale s > k is below it when its mantissa is below 10ˢ⁻ᵏ.
+fn below(value: Decimal, min: Decimal) -> bool {
+    debug_assert_eq!(min.mantissa(), 1, "min must be a power of ten");
+    let (scale, k) = (value.scale(), min.scale());
+    scale > k && crate::decimal_cmp::pow10(scale - k).is_some_and(|p| value.mantissa() < p)
+}
+
 /// One executed fill.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "TradeRecord")]
@@ -234,9 +242,6 @@ impl Trade {
         if self.user_id.chars().all(char::is_whitespace) {
             return Err(TradeError::Empty { field: "user_id" });
         }
-        for (field, text) in [("id", &self.id), ("user_id", &self.user_id)] {
-            validate_text(field, text, MAX_ID_BYTES)?;
-        }
         validate_symbol(&self.symbol)?;
         if let Some(e) = &self.external_id {
             validate_text("external_id", e, MAX_ID_BYTES)?;
@@ -259,7 +264,7 @@ impl Trade {
             }
         }
         for (field, value, min) in [("qty", self.qty, MIN_QTY), ("price", self.price, MIN_PRICE)] {
-            if crate::decimal_cmp::lt(value, min) {
+            if below(value, min) {
                 return Err(TradeError::TooSmall { field, value, min });
             }
         }
@@ -301,7 +306,7 @@ impl Trade {
     }
 }
 
-/// The longest accepted `id`, `user_id` and `external_id`, in bytes of UTF-8.
+/// The longest accepted `external_id`, in bytes of UTF-8 (the broker's id, which a store keeps in a unique index).
 pub const MAX_ID_BYTES: usize = 256;
 
 /// Checks a text field: at most `max_bytes` bytes of UTF-8 and no ASCII control character (a NUL byte, which no
@@ -320,9 +325,9 @@ pub fn validate_text(field: &'static str, value: &str, max_bytes: usize) -> Resu
             reason: if max_bytes == MAX_ID_BYTES { "must be at most 256 bytes" } else { "is too long" },
         });
     }
-    // ASCII control characters (C0 and DEL), tested byte-wise: UTF-8 never uses these bytes inside a longer
-    // character, and the test vectorizes.
-    if value.bytes().any(|b| b < 0x20 || b == 0x7f) {
+    // ASCII control characters (C0 and DEL), tested byte-wise (UTF-8 never uses these bytes inside a longer
+    // character) without an early exit, so that the loop vectorizes: ids are short.
+    if value.bytes().fold(false, |found, b| found | (b < 0x20) | (b == 0x7f)) {
         return Err(TradeError::InvalidText {
             field,
             reason: "must not contain control characters (NUL, line breaks)",
@@ -439,6 +444,25 @@ mod tests {
         // The bound of `validate` holds for `with_fees` too: a trade is never built with fees it would refuse.
         assert_eq!(t.clone().with_fees(dec!(1000000000000.01)).unwrap_err().field(), "fees");
         assert!(t.with_fees(dec!(1000000000000)).is_ok());
+    }
+
+    #[test]
+    fn smallest_quantities_and_prices() {
+        for (qty, ok) in [
+            (dec!(0.000000001), true),
+            (dec!(0.0000000010), true),
+            (dec!(0.00000000099), false),
+            (dec!(0.0000000009999999999999999999), false),
+            (dec!(1), true),
+            (dec!(0.5), true),
+            (Decimal::new(1, 28), false),
+        ] {
+            let t = Trade::new("t", "u", "AAPL", Side::Buy, qty, qty, at());
+            assert_eq!(t.is_ok(), ok, "{qty}");
+            if !ok {
+                assert_eq!(t.unwrap_err().field(), "qty");
+            }
+        }
     }
 
     #[test]

@@ -87,21 +87,15 @@ async fn under_fault(
     );
 }
 
+/// [`under_fault`] with the database's file system `fs` filled for 5 s.
+async fn disk_full(label: &str, url: &str, fs: &Tmpfs) {
+    under_fault(label, url, url, Duration::from_secs(5), || fs.fill(), || fs.free()).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn disk_full_sqlite_loses_nothing() {
     let Some(fs) = Tmpfs::mount(24) else { return };
-    let url = format!("sqlite://{}", fs.dir.join("kairo.db").display());
-    under_fault(
-        "SQLite, disk full",
-        &url,
-        &url,
-        Duration::from_secs(5),
-        || {
-            fs.fill();
-        },
-        || fs.free(),
-    )
-    .await;
+    disk_full("SQLite, disk full", &format!("sqlite://{}", fs.dir.join("kairo.db").display()), &fs).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -118,18 +112,7 @@ async fn disk_full_postgres_loses_nothing() {
     let pool = sqlx::PgPool::connect(&admin).await.unwrap();
     sqlx::query(&format!("CREATE TABLESPACE {name} LOCATION '{}'", location.display())).execute(&pool).await.unwrap();
     sqlx::query(&format!("CREATE DATABASE {name} TABLESPACE {name}")).execute(&pool).await.unwrap();
-    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-    under_fault(
-        "PostgreSQL, disk full",
-        &url,
-        &url,
-        Duration::from_secs(5),
-        || {
-            fs.fill();
-        },
-        || fs.free(),
-    )
-    .await;
+    disk_full("PostgreSQL, disk full", &format!("{}/{name}", admin.rsplit_once('/').unwrap().0), &fs).await;
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&pool).await.unwrap();
     sqlx::query(&format!("DROP TABLESPACE {name}")).execute(&pool).await.unwrap();
     pool.close().await;
