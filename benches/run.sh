@@ -40,3 +40,4 @@ printf '%s\n' "$compliance_retail" > "$tables/retail.md"
 printf '%s\n' "$compliance_day_trader" > "$tables/day_trader.md"
 python3 benches/write_readme.py "$CARGO_TARGET_DIR/criterion" "$repeats" "$tables" <<<"$peer_table" > benches/README.md
 echo "wrote benches/README.md"
+python3 benches/headline.py --write README.md benches/README.md

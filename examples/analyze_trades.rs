@@ -2,7 +2,8 @@
 //! portfolio's time-weighted return, and the comparison with a benchmark, including the same-dollar shadow.
 //!
 //! `cargo run -p kairo-examples --example analyze_trades -- [TRADES.csv PRICES.csv BENCHMARK]`
-//! Without arguments it uses the bundled synthetic sample (`examples/data`) against SPY.
+//! Without arguments it uses the bundled synthetic sample (`examples/data`) against a 60/40 blend of SPY and AGG
+//! (`SPY:0.6,AGG:0.4`, rebalanced daily).
 
 use std::path::PathBuf;
 
@@ -21,7 +22,8 @@ fn run() -> Result<(), String> {
     let args = args.get(1..).unwrap_or_default();
     let trades_path = args.first().map(PathBuf::from).unwrap_or_else(|| data_dir().join("trades.csv"));
     let prices_path = args.get(1).map(PathBuf::from).unwrap_or_else(|| data_dir().join("prices.csv"));
-    let benchmark: Benchmark = args.get(2).map_or("SPY", String::as_str).parse().map_err(|e| format!("{e}"))?;
+    let benchmark: Benchmark =
+        args.get(2).map_or("SPY:0.6,AGG:0.4", String::as_str).parse().map_err(|e| format!("{e}"))?;
 
     let trades = read_trades(&trades_path)?;
     let prices = read_prices(&prices_path)?;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # kairo's main job, on an embedded default: the analysis of the bundled synthetic sample (lots and P&L, risk
-# metrics, comparison with SPY, every compliance check and a pre-trade check), then the kairo service on an
+# metrics, comparison with a 60/40 SPY/AGG blend, every compliance check and a pre-trade check), then the kairo service on an
 # embedded SQLite database (kairo.db here, seeded with a demo user on first run) in dev mode, which prints its
 # service token. Ctrl-C stops the server gracefully.
 #   ./scripts/run.sh                          # analysis, then the server on http://127.0.0.1:8000 (docs at /docs)

@@ -13,6 +13,9 @@ step() { printf '\n==> %s\n' "$*"; }
 step "formatting"
 cargo fmt --all -- --check
 
+step "README's speed figures are the ones benches/README.md records (benches/headline.py)"
+python3 benches/headline.py --check README.md benches/README.md
+
 step "license policy (no copyleft dependency)"
 if ! command -v cargo-deny >/dev/null 2>&1; then
     cargo install --locked cargo-deny

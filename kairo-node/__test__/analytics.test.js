@@ -60,6 +60,17 @@ test('metrics at once equals each function, async equals sync', async () => {
   assert.deepEqual(await k.metricsAsync(r, f, { riskFree: 0.0001 }), m)
 })
 
+test('metricsAsync reads its arrays as they were when it was called', async () => {
+  const returns = new Float64Array(200_000).map((_, i) => Math.sin(i) / 100)
+  const factor = new Float64Array(200_000).map((_, i) => Math.cos(i) / 100)
+  const expected = k.metrics(returns, factor)
+  const pending = k.metricsAsync(returns, factor)
+  // written right after the call, while the task may be running on the thread pool
+  returns.fill(0.5)
+  factor.fill(-0.25)
+  assert.deepEqual(await pending, expected)
+})
+
 test('errors carry a stable code and name the field', async () => {
   const codeOf = (fn) => { try { fn() } catch (e) { assert.ok(e instanceof Error); return [e.code, e.message] } return null }
   let [code, message] = codeOf(() => k.sharpeRatio(r, { period: 'hourly' }))

@@ -306,10 +306,12 @@ pub fn metrics(returns: Returns, factor_returns: Option<Returns>, opts: Option<M
     Ok(all(m))
 }
 
-/// The work of `metricsAsync`, run on the libuv thread pool.
+/// The work of `metricsAsync`, run on the libuv thread pool. It owns copies of the series: a `Float64Array` is
+/// memory that JavaScript may write while the task runs on another thread, so it is copied on the calling
+/// thread before the task is queued (a copy costs far less than the metrics).
 pub struct MetricsTask {
-    returns: Returns,
-    factor_returns: Option<Returns>,
+    returns: Vec<f64>,
+    factor_returns: Option<Vec<f64>>,
     options: Result<MetricsOptions>,
 }
 
@@ -322,7 +324,7 @@ impl Task for MetricsTask {
             Ok(o) => *o,
             Err(e) => return Ok(Err(crate::errors::error(e.status, e.reason.clone()))),
         };
-        Ok(Metrics::compute(values(&self.returns), self.factor_returns.as_ref().map(values), &options).or_throw())
+        Ok(Metrics::compute(&self.returns, self.factor_returns.as_deref(), &options).or_throw())
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<AllMetrics> {
@@ -337,5 +339,9 @@ pub fn metrics_async(
     factor_returns: Option<Returns>,
     opts: Option<MetricOptions>,
 ) -> AsyncTask<MetricsTask> {
-    AsyncTask::new(MetricsTask { returns, factor_returns, options: o(opts).core() })
+    AsyncTask::new(MetricsTask {
+        returns: values(&returns).to_vec(),
+        factor_returns: factor_returns.as_ref().map(|f| values(f).to_vec()),
+        options: o(opts).core(),
+    })
 }

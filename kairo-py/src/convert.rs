@@ -37,9 +37,9 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
 }
 
-/// A UTC timestamp for `field` from a datetime (naive = UTC), a pandas Timestamp, a numpy datetime64 or an
-/// RFC 3339 string.
-pub fn timestamp(field: &'static str, obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
+/// A trade's `executed_at` from a datetime (naive = UTC), a pandas Timestamp, a numpy datetime64 or an RFC 3339
+/// string.
+pub fn timestamp(obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
     let bad = |value: String| kairo_core::TradeError::InvalidTimestamp { value }.into_py_err();
     let text: String = if let Ok(s) = obj.cast::<PyString>() {
         s.to_cow()?.into_owned()
@@ -48,7 +48,6 @@ pub fn timestamp(field: &'static str, obj: &Bound<'_, PyAny>) -> PyResult<DateTi
     } else if type_name(obj) == "datetime64" {
         obj.str()?.to_cow()?.into_owned()
     } else {
-        let _ = field;
         return Err(bad(format!("{obj} of type {}", type_name(obj))));
     };
     parse_timestamp(&text).ok_or_else(|| bad(text))
@@ -122,7 +121,7 @@ pub fn trade_from_mapping(record: &Bound<'_, PyMapping>) -> PyResult<Trade> {
     let side: Side = text("side", &required(record, "side")?)?.parse().or_raise()?;
     let qty = decimal("qty", &required(record, "qty")?)?;
     let price = decimal("price", &required(record, "price")?)?;
-    let executed_at = timestamp("executed_at", &required(record, "executed_at")?)?;
+    let executed_at = timestamp(&required(record, "executed_at")?)?;
     let id = match get(record, "id")? {
         Some(v) => text("id", &v)?,
         None => synthetic_id(&user_id, &symbol, executed_at),

@@ -159,8 +159,10 @@ fn alpha<'py>(
     binary(py, returns, factor_returns, |r, f| m::alpha(r, f, risk_free, a))
 }
 
-/// `risk_free` is accepted for empyrical compatibility; it does not change beta.
+/// `risk_free` is accepted for empyrical compatibility; it does not change beta (empyrical subtracts it from both
+/// series, and a covariance over a variance does not move when both series shift by the same constant).
 #[pyfunction]
+#[allow(unused_variables)] // `risk_free`: see above; its name is the Python keyword, so it cannot be `_risk_free`
 #[pyo3(signature = (returns, factor_returns, risk_free=0.0))]
 fn beta<'py>(
     py: Python<'py>,
@@ -168,7 +170,6 @@ fn beta<'py>(
     factor_returns: Array<'py>,
     risk_free: f64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let _ = risk_free;
     binary(py, returns, factor_returns, m::beta)
 }
 

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyMapping, PyString};
 use rust_decimal::Decimal;
 
-use crate::convert::{date, decimal, prices, timestamp, trades};
+use crate::convert::{date, decimal, timestamp, trades};
 use crate::dict::dict;
 use crate::errors::{parameter, OrRaise};
 
@@ -39,7 +39,7 @@ impl PyTrade {
     ) -> PyResult<Self> {
         let side: Side = side.parse().or_raise()?;
         let (qty, price) = (decimal("qty", qty)?, decimal("price", price)?);
-        let executed_at = timestamp("executed_at", executed_at)?;
+        let executed_at = timestamp(executed_at)?;
         let id = id.unwrap_or_else(|| synthetic_id(&user_id, &symbol, executed_at));
         let mut inner = Trade::new(id, user_id, symbol, side, qty, price, executed_at).or_raise()?;
         if let Some(fees) = fees {
@@ -349,6 +349,5 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(realized_pnl, m)?)?;
     m.add_function(wrap_pyfunction!(twr, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
-    let _ = prices;
     Ok(())
 }

@@ -302,12 +302,12 @@ fn from_fused(
         skew: if count != n { f64::NAN } else { skew },
         kurtosis: if count != n { f64::NAN } else { kurt },
         probabilistic_sharpe_ratio: psr_from_parts(count, mo.mean, std_adj, skew, kurt, 0.0),
-        benchmark: pair.map(|p| pair_metrics(n, p, options.risk_free, ann)),
+        benchmark: pair.map(|p| pair_metrics(p, options.risk_free, ann)),
     }
 }
 
 /// The benchmark metrics from the single-pass engine's pair statistics.
-fn pair_metrics(n: usize, p: &PairStats, rf: f64, ann: f64) -> BenchmarkMetrics {
+fn pair_metrics(p: &PairStats, rf: f64, ann: f64) -> BenchmarkMetrics {
     let m = p.moments;
     let pairs = m.n as usize;
     let beta = beta_from_parts(m.c_rf, m.m2_f, pairs);
@@ -318,7 +318,6 @@ fn pair_metrics(n: usize, p: &PairStats, rf: f64, ann: f64) -> BenchmarkMetrics 
     let active_std = zero_dispersion(std_from_sum_sq(m.m2_a, pairs, 1), active_min_max.0, active_min_max.1);
     let mean_active = if pairs == 0 { f64::NAN } else { m.mean_a };
     let (up, down) = (p.capture.up_capture(ann), p.capture.down_capture(ann));
-    let _ = n;
     BenchmarkMetrics {
         alpha,
         beta,
