@@ -84,6 +84,12 @@ pub enum TradeError {
         /// The rejected value as text.
         value: String,
     },
+    /// A required field is absent.
+    #[error("{field} is required")]
+    Missing {
+        /// The field.
+        field: &'static str,
+    },
     /// `executed_at` is outside the accepted range.
     #[error("executed_at must be between 1900-01-01T00:00:00Z and 2200-12-31T23:59:59.999999999Z, got {executed_at}")]
     ExecutedAtOutOfRange {
@@ -99,6 +105,27 @@ pub enum TradeError {
 }
 
 impl TradeError {
+    /// What is wrong, as a stable machine-readable word (the same on every surface): `missing`, `empty`,
+    /// `not_a_number`, `not_positive`, `too_large`, `too_small`, `out_of_range`, `invalid_symbol`, `invalid_side`,
+    /// `invalid_timestamp` or `invalid_text`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TradeError::Missing { .. } => "missing",
+            TradeError::Empty { .. } => "empty",
+            TradeError::NotANumber { .. } => "not_a_number",
+            TradeError::QtyNotPositive { .. }
+            | TradeError::PriceNotPositive { .. }
+            | TradeError::FeesNegative { .. } => "not_positive",
+            TradeError::TooLarge { .. } => "too_large",
+            TradeError::TooSmall { .. } => "too_small",
+            TradeError::ExecutedAtOutOfRange { .. } => "out_of_range",
+            TradeError::InvalidSymbol { .. } => "invalid_symbol",
+            TradeError::InvalidSide { .. } => "invalid_side",
+            TradeError::InvalidTimestamp { .. } => "invalid_timestamp",
+            TradeError::InvalidText { .. } => "invalid_text",
+        }
+    }
+
     /// The name of the trade field at fault, as spelled in the JSON model (`qty`, `price`, `symbol`, ...).
     pub fn field(&self) -> &'static str {
         match self {
@@ -107,7 +134,9 @@ impl TradeError {
             TradeError::FeesNegative { .. } => "fees",
             TradeError::TooLarge { field, .. } | TradeError::TooSmall { field, .. } => field,
             TradeError::InvalidSymbol { .. } => "symbol",
-            TradeError::Empty { field } | TradeError::InvalidText { field, .. } => field,
+            TradeError::Empty { field } | TradeError::InvalidText { field, .. } | TradeError::Missing { field } => {
+                field
+            }
             TradeError::InvalidSide { .. } => "side",
             TradeError::NotANumber { field, .. } => field,
             TradeError::InvalidTimestamp { .. } | TradeError::ExecutedAtOutOfRange { .. } => "executed_at",

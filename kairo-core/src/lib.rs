@@ -39,6 +39,7 @@ mod decimal_cmp;
 pub mod error;
 #[cfg(feature = "polars")]
 pub mod frame;
+pub mod input;
 pub mod lots;
 pub mod metrics;
 pub mod returns;

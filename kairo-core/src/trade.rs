@@ -2,8 +2,9 @@
 //!
 //! A [`Trade`] is one fill: who traded, what, which way, how much, at what price and when. Quantities, prices and
 //! fees are [`Decimal`]; the JSON form uses the seed's field names (`user_id`, `symbol`, `side` as `"BUY"` /
-//! `"SELL"`, `qty`, `price`, `executed_at` in RFC 3339, `external_id`, `fees`). Deserializing validates, so a
-//! `Trade` read from JSON always satisfies [`Trade::validate`].
+//! `"SELL"`, `qty`, `price`, `executed_at` in RFC 3339, `external_id`, `fees`). Deserializing goes through
+//! [`crate::input::TradeInput`] (the one input policy of every surface) and validates, so a `Trade` read from JSON
+//! always satisfies [`Trade::validate`].
 
 use std::fmt;
 use std::str::FromStr;
@@ -108,7 +109,7 @@ fn below(value: Decimal, min: Decimal) -> bool {
 
 /// One executed fill.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "TradeRecord")]
+#[serde(try_from = "crate::input::TradeInput")]
 pub struct Trade {
     /// Unique id of the trade (a UUID in the seed's database; any non-empty text here).
     pub id: String,
@@ -130,43 +131,6 @@ pub struct Trade {
     /// Commissions and fees paid, ≥ 0. Added to the basis of a buy and subtracted from the proceeds of a sell.
     #[serde(default)]
     pub fees: Decimal,
-}
-
-/// The unvalidated wire form of a [`Trade`]; deserialization goes through it.
-#[derive(Deserialize)]
-struct TradeRecord {
-    #[serde(default)]
-    id: Option<String>,
-    user_id: String,
-    symbol: String,
-    side: Side,
-    qty: Decimal,
-    price: Decimal,
-    executed_at: DateTime<Utc>,
-    #[serde(default)]
-    external_id: Option<String>,
-    #[serde(default)]
-    fees: Option<Decimal>,
-}
-
-impl TryFrom<TradeRecord> for Trade {
-    type Error = TradeError;
-
-    fn try_from(r: TradeRecord) -> Result<Self, Self::Error> {
-        let trade = Trade {
-            id: r.id.unwrap_or_else(|| synthetic_id(&r.user_id, &r.symbol, r.executed_at)),
-            user_id: r.user_id,
-            symbol: r.symbol,
-            side: r.side,
-            qty: r.qty,
-            price: r.price,
-            executed_at: r.executed_at,
-            external_id: r.external_id,
-            fees: r.fees.unwrap_or(Decimal::ZERO),
-        };
-        trade.validate()?;
-        Ok(trade)
-    }
 }
 
 /// The id given to a trade that arrives without one (a proposed order, a JSON record from a client):

@@ -107,7 +107,8 @@ impl From<JsonRejection> for ApiError {
 
 impl From<kairo_core::TradeError> for ApiError {
     fn from(e: kairo_core::TradeError) -> Self {
-        ApiError::invalid("invalid_trade", e.field(), e.to_string())
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_trade", e.to_string())
+            .with_details(json!({ "field": e.field(), "kind": e.kind() }))
     }
 }
 

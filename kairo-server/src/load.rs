@@ -8,6 +8,7 @@ use std::io::Read;
 
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
+use kairo_core::input::{Amount, Timestamp, TradeInput};
 use kairo_core::Trade;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -31,25 +32,22 @@ struct Row {
     fees: Option<String>,
 }
 
+/// The row through kairo-core's input path (the columns are the trade model's, as text).
 fn trade_of(r: &Row, id: String) -> Result<Trade, String> {
-    let side = r.side.parse().map_err(|e: kairo_core::TradeError| e.to_string())?;
-    let qty = kairo_core::trade::parse_decimal("qty", &r.qty).map_err(|e| e.to_string())?;
-    let price = kairo_core::trade::parse_decimal("price", &r.price).map_err(|e| e.to_string())?;
-    let at = chrono::DateTime::parse_from_rfc3339(r.executed_at.trim())
-        .map_err(|_| format!("executed_at must be an RFC 3339 timestamp, got {:?}", r.executed_at))?
-        .with_timezone(&chrono::Utc);
-    let mut t =
-        Trade::new(id, r.user_id.to_string(), r.symbol.clone(), side, qty, price, at).map_err(|e| e.to_string())?;
-    if let Some(f) = r.fees.as_deref().filter(|f| !f.is_empty()) {
-        t = t
-            .with_fees(kairo_core::trade::parse_decimal("fees", f).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
+    let text = |v: &Option<String>| v.as_deref().filter(|v| !v.is_empty()).map(str::to_owned);
+    TradeInput {
+        id: Some(id),
+        user_id: Some(r.user_id.to_string()),
+        symbol: Some(r.symbol.clone()),
+        side: Some(r.side.clone()),
+        qty: Some(Amount::Text(r.qty.clone())),
+        price: Some(Amount::Text(r.price.clone())),
+        executed_at: Some(Timestamp::Text(r.executed_at.clone())),
+        external_id: text(&r.external_id),
+        fees: text(&r.fees).map(Amount::Text),
     }
-    if let Some(e) = r.external_id.as_deref().filter(|e| !e.is_empty()) {
-        t = t.with_external_id(e);
-        t.validate().map_err(|e| e.to_string())?;
-    }
-    Ok(t)
+    .into_trade()
+    .map_err(|e| e.to_string())
 }
 
 /// Reads and validates every row; all errors are returned with their line numbers.

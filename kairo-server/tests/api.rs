@@ -116,7 +116,7 @@ both_backends!(trades_and_their_errors, |app: common::App| async move {
     for (field, value, code) in [
         ("qty", json!("-1"), 422),
         ("price", json!("abc"), 422),
-        ("symbol", json!("abc"), 422),
+        ("symbol", json!("a bc"), 422),
         ("side", json!("HOLD"), 422),
     ] {
         let mut bad = t.clone();
@@ -128,7 +128,12 @@ both_backends!(trades_and_their_errors, |app: common::App| async move {
     let mut wrong_type = t.clone();
     wrong_type["executed_at"] = json!(12);
     let (s, e) = app.post("/trades", &wrong_type).await;
-    assert_eq!((s, e["error"]["code"].as_str()), (422, Some("invalid_body")));
+    assert_eq!((s, e["error"]["code"].as_str()), (422, Some("invalid_trade")));
+    assert_eq!(
+        (e["error"]["details"]["field"].as_str(), e["error"]["details"]["kind"].as_str()),
+        (Some("executed_at"), Some("invalid_timestamp")),
+        "{e}"
+    );
     let (s, e) = app.post_raw("/trades", "{\"user_id\": ").await;
     assert_eq!((s, e["error"]["code"].as_str()), (400, Some("malformed_json")));
     let mut unknown = t.clone();

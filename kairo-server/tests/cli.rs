@@ -24,7 +24,7 @@ async fn import_is_all_or_nothing_and_names_bad_lines() {
     let header = "user_id,symbol,side,qty,price,executed_at,external_id,fees\n";
     std::fs::write(
         &csv,
-        format!("{header}{u},ABC,BUY,10,100,2024-07-01T14:00:00Z,e1,0\n{u},ABC,SELL,-1,101,2024-07-02T14:00:00Z,e2,\n{u},abc,SELL,1,101,2024-07-02T14:00:00Z,e3,\n", u = user.id),
+        format!("{header}{u},ABC,BUY,10,100,2024-07-01T14:00:00Z,e1,0\n{u},ABC,SELL,-1,101,2024-07-02T14:00:00Z,e2,\n{u},a bc,SELL,1,101,2024-07-02T14:00:00Z,e3,\n", u = user.id),
     )
     .unwrap();
     let out = bin().arg("import").arg(&csv).env("DATABASE_URL", &url).output().unwrap();

@@ -7,11 +7,11 @@ use kairo_core::compliance::check_order;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::trades::TradeIn;
 use super::{users, AppState, Json, Query};
 use crate::analysis;
 use crate::error::{ApiError, ApiResult};
 use crate::store::AuditQuery;
+use kairo_core::input::{Amount, Timestamp, TradeInput};
 
 /// Filters of the audit listing.
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -96,14 +96,15 @@ pub struct OrderIn {
     pub symbol: String,
     /// `BUY` or `SELL`.
     pub side: String,
-    /// Quantity.
+    /// Quantity (as a trade's `qty`).
     #[schema(value_type = String)]
-    pub qty: Value,
-    /// Expected price.
+    pub qty: Amount,
+    /// Expected price (as a trade's `price`).
     #[schema(value_type = String)]
-    pub price: Value,
-    /// When it would execute (default now).
-    pub executed_at: Option<DateTime<Utc>>,
+    pub price: Amount,
+    /// When it would execute (default now; as a trade's `executed_at`).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub executed_at: Option<Timestamp>,
 }
 
 /// Would the order break a rule, given the stored history? `{ allowed, results }`; nothing is written.
@@ -115,15 +116,14 @@ pub async fn check(
     Json(o): Json<OrderIn>,
 ) -> ApiResult<axum::Json<Value>> {
     let user = users::load(&s, users::user_id(&id)?).await?;
-    let order = super::trades::validate(&TradeIn {
-        user_id: user.id,
-        symbol: o.symbol,
-        side: o.side,
-        qty: o.qty,
-        price: o.price,
-        executed_at: o.executed_at.unwrap_or_else(Utc::now),
-        external_id: None,
-        fees: None,
+    let (_, order) = super::trades::validate(TradeInput {
+        user_id: Some(user.id.to_string()),
+        symbol: Some(o.symbol),
+        side: Some(o.side),
+        qty: Some(o.qty),
+        price: Some(o.price),
+        executed_at: Some(o.executed_at.unwrap_or_else(|| Timestamp::Utc(Utc::now()))),
+        ..TradeInput::default()
     })?;
     let history = s.store.trades(user.id).await?;
     let ctx = analysis::context(&user);

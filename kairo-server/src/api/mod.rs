@@ -69,11 +69,13 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Json<T> 
             ApiError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", r.body_text())
         })?;
         if let Some(field) = nul_in_json(&bytes) {
-            return Err(ApiError::invalid(
+            // (the kind is kairo-core's for the same fault: `TradeError::kind` of `InvalidText`)
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",
-                &field,
                 format!("{field} must not contain a NUL character (\\u0000)"),
-            ));
+            )
+            .with_details(serde_json::json!({ "field": field, "kind": "invalid_text" })));
         }
         let axum::Json(v) = axum::Json::<T>::from_bytes(&bytes)?;
         Ok(Json(v))

@@ -3,13 +3,17 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use kairo_core::trade::{decimal_from_f64, parse_decimal};
-use kairo_core::{Side, Trade};
-use serde::{Deserialize, Serialize};
+use kairo_core::input::TradeInput;
+use kairo_core::Trade;
+use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{users, AppState, Json};
+// Trades are read with axum's JSON extractor, not the API's NUL-checking one: every text field of a trade is
+// validated by kairo-core's input path (a NUL in `external_id` is its `invalid_text`, at the trade's index in a batch).
+use axum::extract::rejection::JsonRejection;
+
+use super::{users, AppState};
 use crate::audit::AuditDetail;
 use crate::error::{ApiError, ApiResult};
 use axum::Extension;
@@ -17,30 +21,47 @@ use axum::Extension;
 /// The largest batch.
 pub const MAX_BATCH: usize = 10_000;
 
-/// A trade as posted (the seed's JSON names); `qty`, `price` and `fees` are decimal strings or numbers.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TradeIn {
-    /// The owner.
-    pub user_id: Uuid,
-    /// Ticker.
-    pub symbol: String,
-    /// `BUY` or `SELL`.
-    pub side: String,
-    /// Quantity, > 0.
-    #[schema(value_type = String)]
-    pub qty: serde_json::Value,
-    /// Price, > 0.
-    #[schema(value_type = String)]
-    pub price: serde_json::Value,
-    /// RFC 3339 execution time.
-    pub executed_at: DateTime<Utc>,
-    /// The broker's id; a repeat returns the stored trade.
-    pub external_id: Option<String>,
-    /// Fees, ≥ 0.
-    #[schema(value_type = Option<String>)]
-    pub fees: Option<serde_json::Value>,
+/// The documented shape of a posted trade: kairo-core's [`TradeInput`], the one input path of every surface (its
+/// module documentation states the policy of each field). `id` is refused here: the service assigns trade ids (the
+/// broker's id goes in `external_id`).
+pub struct TradeIn;
+
+impl utoipa::PartialSchema for TradeIn {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        let field = |ty: Type, description: &str| ObjectBuilder::new().schema_type(ty).description(Some(description));
+        let decimal = "A decimal string (exact) or a number (read from its shortest round-trip text)";
+        ObjectBuilder::new()
+            .description(Some("A trade as posted (the seed's JSON names); unknown fields are refused."))
+            .property(
+                "user_id",
+                field(Type::String, "The owner's id").format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
+            )
+            .required("user_id")
+            .property("symbol", field(Type::String, "Ticker, any letter case (stored upper case)"))
+            .required("symbol")
+            .property("side", field(Type::String, "BUY or SELL, any letter case"))
+            .required("side")
+            .property("qty", field(Type::String, &format!("Quantity, 1e-9 to 1e12. {decimal}")))
+            .required("qty")
+            .property("price", field(Type::String, &format!("Price, 1e-9 to 1e9. {decimal}")))
+            .required("price")
+            .property(
+                "executed_at",
+                field(Type::String, "RFC 3339, or ISO 8601 without an offset (UTC); 1900-01-01 to 2200-12-31")
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
+            )
+            .required("executed_at")
+            .property(
+                "external_id",
+                field(Type::String, "The broker's id (at most 256 bytes); a repeat returns the stored trade"),
+            )
+            .property("fees", field(Type::String, &format!("Fees, 0 to 1e12 (default 0). {decimal}")))
+            .into()
+    }
 }
+
+impl utoipa::ToSchema for TradeIn {}
 
 /// A stored trade.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -81,37 +102,22 @@ impl From<&Trade> for TradeOut {
     }
 }
 
-fn decimal(field: &'static str, v: &serde_json::Value) -> Result<rust_decimal::Decimal, kairo_core::TradeError> {
-    match v {
-        serde_json::Value::String(s) => parse_decimal(field, s),
-        serde_json::Value::Number(n) => match n.as_f64() {
-            Some(f) if n.is_f64() => decimal_from_f64(field, f),
-            _ => parse_decimal(field, &n.to_string()),
-        },
-        other => Err(kairo_core::TradeError::NotANumber { field, value: other.to_string() }),
+/// A validated trade of `input` with a new UUID, and its owner: kairo-core's input path, then the two things the
+/// store adds (trade ids are the service's, owners are UUIDs).
+pub fn validate(mut input: TradeInput) -> ApiResult<(Uuid, Trade)> {
+    if input.id.is_some() {
+        return Err(ApiError::invalid(
+            "invalid_trade",
+            "id",
+            "the service assigns trade ids; send the broker's id as external_id",
+        ));
     }
-}
-
-/// A validated trade with a new UUID.
-pub fn validate(t: &TradeIn) -> Result<Trade, kairo_core::TradeError> {
-    let side: Side = t.side.parse()?;
-    let mut trade = Trade::new(
-        Uuid::new_v4().to_string(),
-        t.user_id.to_string(),
-        t.symbol.clone(),
-        side,
-        decimal("qty", &t.qty)?,
-        decimal("price", &t.price)?,
-        t.executed_at,
-    )?;
-    if let Some(f) = &t.fees {
-        trade = trade.with_fees(decimal("fees", f)?)?;
-    }
-    if let Some(e) = &t.external_id {
-        kairo_core::trade::validate_text("external_id", e, kairo_core::trade::MAX_ID_BYTES)?;
-        trade = trade.with_external_id(e.clone());
-    }
-    Ok(trade)
+    input.id = Some(Uuid::new_v4().to_string());
+    let trade = input.into_trade()?;
+    let user = trade.user_id.parse().map_err(|_| {
+        ApiError::invalid("invalid_trade", "user_id", format!("user_id must be a UUID, got {:?}", trade.user_id))
+    })?;
+    Ok((user, trade))
 }
 
 /// Stores one trade: 201 with the stored trade, or 200 with the existing one for a repeated `external_id`.
@@ -121,13 +127,13 @@ pub fn validate(t: &TradeIn) -> Result<Trade, kairo_core::TradeError> {
         (status = 409, description = "The external_id belongs to another user's trade", body = crate::error_schema::ErrorBody)))]
 pub async fn create_trade(
     State(s): State<AppState>,
-    Json(t): Json<TradeIn>,
+    body: Result<axum::Json<TradeInput>, JsonRejection>,
 ) -> ApiResult<(StatusCode, Extension<AuditDetail>, axum::Json<TradeOut>)> {
-    let trade = validate(&t)?;
+    let (user_id, trade) = validate(body?.0)?;
     // No lookup of the user first: the foreign key rejects an unknown one (one query less on the hot path).
-    let stored = s.store.insert_trades(t.user_id, std::slice::from_ref(&trade)).await.map_err(|e| {
+    let stored = s.store.insert_trades(user_id, std::slice::from_ref(&trade)).await.map_err(|e| {
         if e.is_foreign_key_violation() {
-            ApiError::not_found(format!("no user {}", t.user_id))
+            ApiError::not_found(format!("no user {user_id}"))
         } else {
             e.into()
         }
@@ -141,7 +147,7 @@ pub async fn create_trade(
         metrics::counter!("kairo_trades_stored_total").increment(1);
     }
     let status = if first.created { StatusCode::CREATED } else { StatusCode::OK };
-    let detail = AuditDetail(json!({ "user_id": t.user_id, "trade_id": first.trade.id, "created": first.created }));
+    let detail = AuditDetail(json!({ "user_id": user_id, "trade_id": first.trade.id, "created": first.created }));
     Ok((status, Extension(detail), axum::Json(TradeOut::from(&first.trade))))
 }
 
@@ -152,8 +158,9 @@ pub async fn create_trade(
         (status = 409, description = "An external_id belongs to another user's trade; nothing stored", body = crate::error_schema::ErrorBody)))]
 pub async fn create_trades_batch(
     State(s): State<AppState>,
-    Json(list): Json<Vec<TradeIn>>,
+    body: Result<axum::Json<Vec<TradeInput>>, JsonRejection>,
 ) -> ApiResult<(StatusCode, Extension<AuditDetail>, axum::Json<Vec<TradeOut>>)> {
+    let list = body?.0;
     if list.len() > MAX_BATCH {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -163,10 +170,15 @@ pub async fn create_trades_batch(
     }
     let mut errors = Vec::new();
     let mut trades = Vec::with_capacity(list.len());
-    for (i, t) in list.iter().enumerate() {
+    for (i, t) in list.into_iter().enumerate() {
         match validate(t) {
             Ok(v) => trades.push(v),
-            Err(e) => errors.push(json!({ "index": i, "field": e.field(), "message": e.to_string() })),
+            Err(e) => {
+                let mut error = e.details.clone();
+                error["index"] = json!(i);
+                error["message"] = json!(e.message);
+                errors.push(error);
+            }
         }
     }
     if !errors.is_empty() {
@@ -178,8 +190,8 @@ pub async fn create_trades_batch(
         .with_details(json!({ "errors": errors })));
     }
     let mut by_user: std::collections::BTreeMap<Uuid, Vec<Trade>> = std::collections::BTreeMap::new();
-    for (t, input) in trades.into_iter().zip(&list) {
-        by_user.entry(input.user_id).or_default().push(t);
+    for (user_id, t) in trades {
+        by_user.entry(user_id).or_default().push(t);
     }
     for id in by_user.keys() {
         users::load(&s, *id).await?;

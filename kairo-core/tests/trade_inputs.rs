@@ -1,0 +1,57 @@
+//! The shared trade-input vectors (`tests/vectors/trade_inputs.json`) through kairo-core's one input path: each
+//! good record becomes the trade the file gives, each bad one is refused naming the field and the kind of fault.
+//! The server's suite reads the same file over HTTP.
+
+use kairo_core::input::TradeInput;
+use kairo_core::Trade;
+use serde_json::Value;
+
+fn vectors() -> Value {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/trade_inputs.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The trade as the vectors state it.
+pub fn as_vector(t: &Trade) -> Value {
+    serde_json::json!({
+        "symbol": t.symbol, "side": t.side.as_str(), "qty": t.qty.to_string(), "price": t.price.to_string(),
+        "fees": t.fees.to_string(),
+        "executed_at": t.executed_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        "external_id": t.external_id,
+    })
+}
+
+#[test]
+fn good_records_become_the_stated_trades() {
+    for case in vectors()["good"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let input: TradeInput = serde_json::from_value(case["input"].clone()).unwrap();
+        let trade = input.into_trade().unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(as_vector(&trade), case["trade"], "{name}");
+        // the serde path of `Trade` is the same path
+        let direct: Trade = serde_json::from_value(case["input"].clone()).unwrap();
+        assert_eq!(as_vector(&direct), case["trade"], "{name} (Trade's serde)");
+    }
+}
+
+#[test]
+fn bad_records_are_refused_naming_the_field() {
+    for case in vectors()["bad"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let input: TradeInput = serde_json::from_value(case["input"].clone()).unwrap();
+        let e = input.into_trade().expect_err(name);
+        assert_eq!(
+            (e.field(), e.kind()),
+            (case["field"].as_str().unwrap(), case["kind"].as_str().unwrap()),
+            "{name}: {e}"
+        );
+        assert!(serde_json::from_value::<Trade>(case["input"].clone()).is_err(), "{name} (Trade's serde)");
+    }
+}
+
+#[test]
+fn unknown_fields_are_refused() {
+    let e = serde_json::from_str::<TradeInput>(r#"{"user_id": "u", "quantity": "1"}"#).unwrap_err();
+    assert!(e.to_string().contains("quantity"), "{e}");
+}
