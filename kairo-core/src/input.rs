@@ -46,7 +46,8 @@ pub enum Amount {
     Integer(i64),
     /// A float, read from its shortest round-trip text.
     Float(f64),
-    /// Anything else (`true`, `null`, an object): refused.
+    /// Anything else (`true`, `null`, an object): refused. A binding puts a description of a native value it cannot
+    /// read here as a JSON string, which the error quotes as it is.
     Other(serde_json::Value),
 }
 
@@ -57,6 +58,7 @@ impl Amount {
             Amount::Text(s) => parse_decimal(field, s),
             Amount::Integer(i) => Ok(Decimal::from(*i)),
             Amount::Float(f) => decimal_from_f64(field, *f),
+            Amount::Other(serde_json::Value::String(s)) => Err(TradeError::NotANumber { field, value: s.clone() }),
             Amount::Other(v) => Err(TradeError::NotANumber { field, value: v.to_string() }),
         }
     }
@@ -83,6 +85,7 @@ impl Timestamp {
         match self {
             Timestamp::Utc(t) => Ok(*t),
             Timestamp::Text(s) => parse_timestamp(s),
+            Timestamp::Other(serde_json::Value::String(s)) => Err(TradeError::InvalidTimestamp { value: s.clone() }),
             Timestamp::Other(v) => Err(TradeError::InvalidTimestamp { value: v.to_string() }),
         }
     }

@@ -2,9 +2,10 @@
 //! Decimal fields accept `decimal.Decimal`, `str`, `int` or `float` (a float becomes the shortest decimal that
 //! reads back as the same float, as in kairo-core's frame reader).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
+use kairo_core::input::{Amount, Timestamp, TradeInput};
 use kairo_core::returns::PriceTable;
-use kairo_core::trade::{decimal_from_f64, parse_decimal, synthetic_id, Side, Trade};
+use kairo_core::trade::{decimal_from_f64, parse_decimal, Trade};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 use rust_decimal::Decimal;
@@ -35,34 +36,6 @@ fn is_decimal(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
 
 fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
-}
-
-/// A trade's `executed_at` from a datetime (naive = UTC), a pandas Timestamp, a numpy datetime64 or an RFC 3339
-/// string.
-pub fn timestamp(obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
-    let bad = |value: String| kairo_core::TradeError::InvalidTimestamp { value }.into_py_err();
-    let text: String = if let Ok(s) = obj.cast::<PyString>() {
-        s.to_cow()?.into_owned()
-    } else if obj.is_instance_of::<PyDateTime>() || obj.hasattr("isoformat")? && !obj.is_instance_of::<PyDate>() {
-        obj.call_method0("isoformat")?.extract()?
-    } else if type_name(obj) == "datetime64" {
-        obj.str()?.to_cow()?.into_owned()
-    } else {
-        return Err(bad(format!("{obj} of type {}", type_name(obj))));
-    };
-    parse_timestamp(&text).ok_or_else(|| bad(text))
-}
-
-/// RFC 3339, or an ISO 8601 date-time without an offset read as UTC.
-fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
-    let t = text.trim();
-    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
-        return Some(d.with_timezone(&Utc));
-    }
-    chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f")
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f"))
-        .ok()
-        .map(|n| n.and_utc())
 }
 
 /// A calendar date for `field` from a date, a datetime (its date), or a `YYYY-MM-DD` string.
@@ -110,30 +83,54 @@ fn get<'py>(record: &Bound<'py, PyMapping>, key: &str) -> PyResult<Option<Bound<
     }
 }
 
-fn required<'py>(record: &Bound<'py, PyMapping>, key: &'static str) -> PyResult<Bound<'py, PyAny>> {
-    get(record, key)?.ok_or_else(|| invalid_trade(format!("{key} is required"), key, None, None))
+/// A Python amount as kairo-core's input [`Amount`]: `str` and `Decimal` as their text, `int` exactly, `float` as a
+/// float (read by kairo-core from its shortest text); anything else (a `bool`, `None`, an object) is refused there.
+pub fn amount(obj: &Bound<'_, PyAny>) -> PyResult<Amount> {
+    if obj.is_instance_of::<PyBool>() {
+        return Ok(Amount::Other(serde_json::Value::String(obj.str()?.to_cow()?.into_owned())));
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return Ok(Amount::Float(f.value()));
+    }
+    if obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyString>() || is_decimal(obj)? {
+        return Ok(Amount::Text(obj.str()?.to_cow()?.into_owned()));
+    }
+    Ok(Amount::Other(serde_json::Value::String(format!("{} of type {}", obj, type_name(obj)))))
 }
 
-/// A trade from a mapping with the JSON model's field names (`id` optional, `fees` default 0).
+/// A Python time as kairo-core's input [`Timestamp`]: a `datetime` or pandas `Timestamp` by its ISO text (naive
+/// ones are UTC, as kairo-core reads text without an offset), a numpy `datetime64` by its text, a `str` as it is.
+pub fn when(obj: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Timestamp::Text(s.to_cow()?.into_owned()));
+    }
+    if obj.is_instance_of::<PyDateTime>() || obj.hasattr("isoformat")? && !obj.is_instance_of::<PyDate>() {
+        return Ok(Timestamp::Text(obj.call_method0("isoformat")?.extract()?));
+    }
+    if type_name(obj) == "datetime64" {
+        return Ok(Timestamp::Text(obj.str()?.to_cow()?.into_owned()));
+    }
+    Ok(Timestamp::Other(serde_json::Value::String(format!("{obj} of type {}", type_name(obj)))))
+}
+
+/// A trade from a mapping with the JSON model's field names, through kairo-core's input path (keys outside the
+/// model, such as a database row's `created_at`, are not read).
 pub fn trade_from_mapping(record: &Bound<'_, PyMapping>) -> PyResult<Trade> {
-    let user_id = text("user_id", &required(record, "user_id")?)?;
-    let symbol = text("symbol", &required(record, "symbol")?)?;
-    let side: Side = text("side", &required(record, "side")?)?.parse().or_raise()?;
-    let qty = decimal("qty", &required(record, "qty")?)?;
-    let price = decimal("price", &required(record, "price")?)?;
-    let executed_at = timestamp(&required(record, "executed_at")?)?;
-    let id = match get(record, "id")? {
-        Some(v) => text("id", &v)?,
-        None => synthetic_id(&user_id, &symbol, executed_at),
-    };
-    let mut trade = Trade::new(id, user_id, symbol, side, qty, price, executed_at).or_raise()?;
-    if let Some(fees) = get(record, "fees")? {
-        trade = trade.with_fees(decimal("fees", &fees)?).or_raise()?;
+    let text_of = |key: &'static str| get(record, key)?.map(|v| text(key, &v)).transpose();
+    let amount_of = |key: &'static str| get(record, key)?.map(|v| amount(&v)).transpose();
+    TradeInput {
+        id: text_of("id")?,
+        user_id: text_of("user_id")?,
+        symbol: text_of("symbol")?,
+        side: text_of("side")?,
+        qty: amount_of("qty")?,
+        price: amount_of("price")?,
+        executed_at: get(record, "executed_at")?.map(|v| when(&v)).transpose()?,
+        external_id: text_of("external_id")?,
+        fees: amount_of("fees")?,
     }
-    if let Some(external) = get(record, "external_id")? {
-        trade = trade.with_external_id(text("external_id", &external)?);
-    }
-    Ok(trade)
+    .into_trade()
+    .or_raise()
 }
 
 /// One trade from a `kairo.Trade` or a mapping.

@@ -1,7 +1,8 @@
 //! kairo's Python exceptions and the mapping from kairo-core's error enums.
 //!
 //! Every exception derives from `kairo.KairoError`, itself a `ValueError`, and carries a `field` attribute naming
-//! the input at fault (or `None`); trade errors also carry `trade_id` and, for list input, `index`.
+//! the input at fault (or `None`); trade errors also carry `kind` (kairo-core's `TradeError::kind`, the same word on
+//! every surface), `trade_id` and, for list input, `index`.
 
 use kairo_core::error::{ComplianceError, FrameError, LotError, MetricsError, ReturnsError, TradeError};
 use pyo3::create_exception;
@@ -75,7 +76,11 @@ pub trait IntoPyErr {
 
 impl IntoPyErr for TradeError {
     fn into_py_err(self) -> PyErr {
-        invalid_trade(self.to_string(), self.field(), None, None)
+        let err = invalid_trade(self.to_string(), self.field(), None, None);
+        Python::attach(|py| {
+            let _ = err.value(py).setattr("kind", self.kind());
+        });
+        err
     }
 }
 

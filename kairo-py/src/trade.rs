@@ -3,14 +3,15 @@
 use std::collections::HashMap;
 
 use kairo_core::compare::{compare as core_compare, Benchmark, CompareOptions, Comparison};
+use kairo_core::input::TradeInput;
 use kairo_core::lots::{match_lots, ClosedLot, LotMethod, LotReport, OpenLot};
 use kairo_core::returns::twr as core_twr;
-use kairo_core::trade::{synthetic_id, Side, Trade};
+use kairo_core::trade::Trade;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyMapping, PyString};
 use rust_decimal::Decimal;
 
-use crate::convert::{date, decimal, timestamp, trades};
+use crate::convert::{amount, date, decimal, trades, when};
 use crate::dict::dict;
 use crate::errors::{parameter, OrRaise};
 
@@ -37,17 +38,19 @@ impl PyTrade {
         fees: Option<&Bound<'_, PyAny>>,
         external_id: Option<String>,
     ) -> PyResult<Self> {
-        let side: Side = side.parse().or_raise()?;
-        let (qty, price) = (decimal("qty", qty)?, decimal("price", price)?);
-        let executed_at = timestamp(executed_at)?;
-        let id = id.unwrap_or_else(|| synthetic_id(&user_id, &symbol, executed_at));
-        let mut inner = Trade::new(id, user_id, symbol, side, qty, price, executed_at).or_raise()?;
-        if let Some(fees) = fees {
-            inner = inner.with_fees(decimal("fees", fees)?).or_raise()?;
+        let inner = TradeInput {
+            id,
+            user_id: Some(user_id),
+            symbol: Some(symbol),
+            side: Some(side.to_owned()),
+            qty: Some(amount(qty)?),
+            price: Some(amount(price)?),
+            executed_at: Some(when(executed_at)?),
+            external_id,
+            fees: fees.map(amount).transpose()?,
         }
-        if let Some(external_id) = external_id {
-            inner = inner.with_external_id(external_id);
-        }
+        .into_trade()
+        .or_raise()?;
         Ok(PyTrade { inner })
     }
 

@@ -25,6 +25,7 @@ def test_trade_accepts_decimal_str_int_float():
     assert t.trade_date == dt.date(2024, 1, 2)
     assert t.to_dict()["qty"] == Decimal(10)
     assert kairo.Trade(**BUY) == kairo.Trade(**BUY)
+    assert kairo.Trade("u", "brk.b", "buy", 1, 1, "2024-01-02T15:00:00Z").symbol == "BRK.B"  # any letter case
     naive = kairo.Trade("u", "AAPL", "BUY", 1, 1, dt.datetime(2024, 1, 2, 15))
     assert naive.executed_at.tzinfo is not None and naive.id == "u:AAPL:1704207600000000000"
 
@@ -32,7 +33,7 @@ def test_trade_accepts_decimal_str_int_float():
 @pytest.mark.parametrize(
     "field,value,fragment",
     [("qty", "0", "qty must be greater than zero"), ("price", "abc", "price must be a finite decimal"),
-     ("symbol", "aapl", "not a valid ticker"), ("side", "HOLD", "side must be"), ("executed_at", "yesterday", "RFC 3339"),
+     ("symbol", "a apl", "not a valid ticker"), ("side", "HOLD", "side must be"), ("executed_at", "yesterday", "RFC 3339"),
      ("qty", True, "qty must be a finite decimal"), ("fees", "-1", "fees must not be negative"), ("price", float("nan"), "price")],
 )
 def test_invalid_trades_name_the_field(field, value, fragment):

@@ -11,6 +11,10 @@ class KairoError(ValueError):
     field: Optional[str]
 
 class InvalidTradeError(KairoError):
+    # what is wrong, the same word on every surface: missing, empty, not_a_number, not_positive, too_large,
+    # too_small, out_of_range, invalid_symbol, invalid_side, invalid_timestamp or invalid_text (None when raised
+    # outside kairo-core's trade validation)
+    kind: Optional[str]
     trade_id: Optional[str]
     index: Optional[int]
 
