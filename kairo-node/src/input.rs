@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kairo_core::compliance::AccountContext;
+use kairo_core::input::{Amount, Timestamp, TradeInput};
 use kairo_core::returns::PriceTable;
-use kairo_core::trade::{decimal_from_f64, parse_decimal, synthetic_id, Side, Trade};
+use kairo_core::trade::{decimal_from_f64, parse_decimal, Trade};
 use napi::bindgen_prelude::{Either, Float64Array, Object};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -64,39 +65,36 @@ fn required<V: napi::bindgen_prelude::FromNapiValue + napi::bindgen_prelude::Val
     get(obj, at, field, expected)?.ok_or_else(|| bad_trade(at, field, "is required"))
 }
 
-/// A trade from a JavaScript object; `index` is its place in a list (for messages).
+/// A trade from a JavaScript object through kairo-core's input path (`TradeInput`); `index` is its place in a list
+/// (for messages). Only the JavaScript types are checked here (a string or a number, a `Date` or a string); what
+/// the values are worth is kairo-core's to decide, as on every surface.
 pub fn trade(obj: &Object, index: Option<usize>) -> Result<Trade> {
     let at = index.map_or_else(String::new, |i| format!("trades[{i}]."));
-    let user_id: String = required(obj, &at, "userId", "a string")?;
-    let symbol: String = required(obj, &at, "symbol", "a string")?;
-    let side: String = required(obj, &at, "side", "'BUY' or 'SELL'")?;
-    let side: Side = side.parse().map_err(|e| bad_trade(&at, "side", e))?;
     let num = "a decimal string or a number";
-    let qty: Either<String, f64> = required(obj, &at, "qty", num)?;
-    let price: Either<String, f64> = required(obj, &at, "price", num)?;
-    let qty = decimal("qty", &qty).map_err(|e| bad_trade(&at, "qty", e))?;
-    let price = decimal("price", &price).map_err(|e| bad_trade(&at, "price", e))?;
-    let executed: Either<String, DateTime<Utc>> = required(obj, &at, "executedAt", "a Date or an ISO 8601 string")?;
-    let executed_at = match executed {
-        Either::A(s) => DateTime::parse_from_rfc3339(s.trim()).map(|d| d.with_timezone(&Utc)).map_err(|_| {
-            bad_trade(&at, "executedAt", format!("must be an ISO 8601 timestamp with an offset, got {s:?}"))
-        })?,
-        Either::B(d) => d,
+    let amount = |field: &'static str| -> Result<Option<Amount>> {
+        Ok(get::<Either<String, f64>>(obj, &at, field, num)?.map(|v| match v {
+            Either::A(s) => Amount::Text(s),
+            Either::B(f) => Amount::Float(f),
+        }))
     };
-    let id = match get::<String>(obj, &at, "id", "a string")? {
-        Some(id) => id,
-        None => synthetic_id(&user_id, &symbol, executed_at),
-    };
-    let mut t =
-        Trade::new(id, user_id, symbol, side, qty, price, executed_at).map_err(|e| bad_trade(&at, e.field(), e))?;
-    if let Some(fees) = get::<Either<String, f64>>(obj, &at, "fees", num)? {
-        let fees = decimal("fees", &fees).map_err(|e| bad_trade(&at, "fees", e))?;
-        t = t.with_fees(fees).map_err(|e| bad_trade(&at, "fees", e))?;
+    let text = |field: &'static str, expected: &str| get::<String>(obj, &at, field, expected);
+    let executed: Option<Either<String, DateTime<Utc>>> = get(obj, &at, "executedAt", "a Date or an ISO 8601 string")?;
+    TradeInput {
+        id: text("id", "a string")?,
+        user_id: text("userId", "a string")?,
+        symbol: text("symbol", "a string")?,
+        side: text("side", "'BUY' or 'SELL'")?,
+        qty: amount("qty")?,
+        price: amount("price")?,
+        executed_at: executed.map(|e| match e {
+            Either::A(s) => Timestamp::Text(s),
+            Either::B(d) => Timestamp::Utc(d),
+        }),
+        external_id: text("externalId", "a string")?,
+        fees: amount("fees")?,
     }
-    if let Some(external) = get::<String>(obj, &at, "externalId", "a string")? {
-        t = t.with_external_id(external);
-    }
-    Ok(t)
+    .into_trade()
+    .map_err(|e| bad_trade(&at, e.field(), e))
 }
 
 /// Trades from a list of JavaScript objects.
