@@ -113,11 +113,8 @@ fn timestamps(df: &DataFrame, name: &str) -> Result<Vec<DateTime<Utc>>, FrameErr
         DataType::String => {
             for (row, v) in c.str().map_err(polars_error)?.iter().enumerate() {
                 let v = v.ok_or_else(|| null(row))?;
-                let t = DateTime::parse_from_rfc3339(v).map_err(|_| FrameError::InvalidValue {
-                    row,
-                    source: TradeError::InvalidTimestamp { value: v.to_owned() },
-                })?;
-                out.push(t.with_timezone(&Utc));
+                // the input policy of every surface (crate::input): RFC 3339, or no offset read as UTC
+                out.push(crate::input::parse_timestamp(v).map_err(|source| FrameError::InvalidValue { row, source })?);
             }
         }
         dt => return Err(FrameError::WrongType { column: name.to_owned(), dtype: dt.to_string() }),
@@ -165,10 +162,15 @@ impl<'a> TradeColumns<'a> {
             Some(id) => id.to_owned(),
             None => format!("row-{row}"),
         };
+        // The columns are read by the input policy's own rules (crate::input: amounts as `Amount::decimal` reads
+        // them, text timestamps by `parse_timestamp`, symbols in any letter case), column by column rather than
+        // through a `TradeInput` per row, which would copy every cell into a string first.
+        let mut symbol = self.symbols[row].to_owned();
+        symbol.make_ascii_uppercase();
         let trade = Trade {
             id,
             user_id: self.users[row].to_owned(),
-            symbol: self.symbols[row].to_owned(),
+            symbol,
             side: self.sides[row],
             qty: self.qty[row],
             price: self.price[row],
