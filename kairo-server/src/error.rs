@@ -101,8 +101,38 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::BytesRejection(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             _ => (StatusCode::BAD_REQUEST, "bad_request"),
         };
-        ApiError::new(status, code, r.body_text())
+        let field = match &r {
+            JsonRejection::JsonDataError(e) => body_field(e),
+            _ => None,
+        };
+        let error = ApiError::new(status, code, r.body_text());
+        match field {
+            Some(field) => error.with_details(json!({ "field": field })),
+            None => error,
+        }
     }
+}
+
+/// The field of a JSON body that failed to deserialize, as a path (`email`, `[3].qty`): where the parser stopped
+/// (an unknown field included), or, for a missing field, that field's name under it.
+fn body_field(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut current = Some(e);
+    while let Some(err) = current {
+        if let Some(p) = err.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
+            let path = p.path().to_string();
+            let message = p.inner().to_string();
+            // (an unknown field is already the last step of the path; a missing one is not)
+            let named = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
+            return match (named, path.as_str()) {
+                (Some(name), ".") => Some(name.to_owned()),
+                (Some(name), parent) => Some(format!("{parent}.{name}")),
+                (None, ".") => None,
+                (None, _) => Some(path),
+            };
+        }
+        current = err.source();
+    }
+    None
 }
 
 impl From<kairo_core::TradeError> for ApiError {

@@ -270,3 +270,23 @@ both_backends!(a_poisoned_user_never_blocks_the_others, |app: common::App| async
     let (s, body) = app.get(&format!("/users/{poisoned}/comparative")).await;
     assert!((400..500).contains(&s), "{s}: {body}");
 });
+
+both_backends!(body_errors_name_the_field, |app: common::App| async move {
+    let (s, body) = app.post("/users", &json!({ "emial": "a@example.com" })).await;
+    assert_eq!((s, body["error"]["details"]["field"].as_str()), (422, Some("emial")), "{body}");
+    let (s, body) = app.post("/users", &json!({ "email": 5 })).await;
+    assert_eq!((s, body["error"]["details"]["field"].as_str()), (422, Some("email")), "{body}");
+    let user = app.user("cash").await;
+    let (s, body) = app.post("/trades/batch", &json!([{ "user_id": user, "quantity": 1 }])).await;
+    assert_eq!((s, body["error"]["details"]["field"].as_str()), (422, Some("[0].quantity")), "{body}");
+    // a missing field of a body read by serde alone (the pre-trade order): named under its parent
+    let (s, body) = app
+        .post(
+            &format!("/users/{user}/compliance/check"),
+            &json!({ "symbol": "ABC", "side": "BUY",
+        "qty": "1" }),
+        )
+        .await;
+    assert_eq!((s, body["error"]["details"]["field"].as_str()), (422, Some("price")), "{body}");
+    app.stop().await;
+});
