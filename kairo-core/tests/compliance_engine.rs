@@ -133,11 +133,20 @@ fn configuration_loads_from_json_and_toml_and_rejects_unknown_keys() {
 
 #[test]
 fn invalid_limits_and_unknown_checks_are_errors_naming_the_field() {
-    let ctx: AccountContext =
-        serde_json::from_str(r#"{"limits": {"pattern_day_trading": {"window_days": 0}}}"#).unwrap();
+    // read from JSON, a context is validated as it is read ...
+    let err = serde_json::from_str::<AccountContext>(r#"{"limits": {"pattern_day_trading": {"window_days": 0}}}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("limits.pattern_day_trading.window_days"), "{err}");
+    let err = serde_json::from_str::<AccountContext>(r#"{"reference_prices": {"AAPL": "0"}}"#).unwrap_err();
+    assert!(err.to_string().contains("reference_prices"), "{err}");
+    // ... and one built in code when it is used
+    let mut ctx = AccountContext::default();
+    ctx.limits.pattern_day_trading.window_days = 0;
     let err = Engine::new(&default_rules(), ctx).err().unwrap();
     assert_eq!(err.field(), "limits.pattern_day_trading.window_days");
-    let ctx: AccountContext = serde_json::from_str(r#"{"reference_prices": {"AAPL": "0"}}"#).unwrap();
+    let mut ctx = AccountContext::default();
+    ctx.reference_prices.insert("AAPL".into(), rust_decimal::Decimal::ZERO);
     assert_eq!(check_history(&[], &default_rules(), &ctx).unwrap_err().field(), "reference_prices");
     let err = rules::by_names(&["wash_sale", "wash_sales"]).err().unwrap();
     assert_eq!(err.field(), "checks");

@@ -55,3 +55,21 @@ fn unknown_fields_are_refused() {
     let e = serde_json::from_str::<TradeInput>(r#"{"user_id": "u", "quantity": "1"}"#).unwrap_err();
     assert!(e.to_string().contains("quantity"), "{e}");
 }
+
+#[test]
+fn an_account_context_is_validated_when_read() {
+    use kairo_core::compliance::AccountContext;
+    let ok: AccountContext = serde_json::from_str(r#"{"account_type": "margin", "equity": "24000"}"#).unwrap();
+    assert_eq!(serde_json::from_value::<AccountContext>(serde_json::to_value(&ok).unwrap()).unwrap(), ok);
+    let e = serde_json::from_str::<AccountContext>(r#"{"equity": "-1"}"#).unwrap_err().to_string();
+    assert!(e.contains("equity"), "{e}");
+    let e = toml::from_str::<AccountContext>("[limits.pattern_day_trading]\nwindow_days = 0").unwrap_err().to_string();
+    assert!(e.contains("window_days"), "{e}");
+}
+
+#[test]
+fn the_default_benchmark_is_spy() {
+    use kairo_core::compare::{Benchmark, DEFAULT_BENCHMARK};
+    assert_eq!(Benchmark::default(), Benchmark::symbol(DEFAULT_BENCHMARK).unwrap());
+    assert_eq!(DEFAULT_BENCHMARK, "SPY");
+}

@@ -252,9 +252,8 @@ pub struct DayTrade {
 #[napi(ts_args_type = "trades: TradeInput[], counting?: 'transitions' | 'pairs' | null")]
 pub fn day_trades(trades: Vec<Object>, counting: Option<String>) -> Result<Vec<DayTrade>> {
     let counting = counting.unwrap_or_else(|| "transitions".into());
-    let c: DayTradeCounting = serde_json::from_value(Value::String(counting.clone())).map_err(|_| {
-        error(Code::InvalidArgument, format!("counting must be 'transitions' or 'pairs', got {counting:?}"))
-    })?;
+    let c: DayTradeCounting =
+        counting.parse().map_err(|e: kairo_core::ComplianceError| error(Code::InvalidArgument, e.to_string()))?;
     let out = core_day_trades(&read_trades(&trades)?, c).or_throw()?;
     Ok(out
         .iter()

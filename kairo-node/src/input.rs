@@ -126,10 +126,8 @@ pub fn prices(
 
 /// The compliance context from plain JSON (the configuration's `account` keys); the defaults when absent.
 pub fn context(ctx: Option<Value>) -> Result<AccountContext> {
-    let ctx: AccountContext = match ctx {
-        None | Some(Value::Null) => AccountContext::default(),
-        Some(v) => serde_json::from_value(v).map_err(|e| error(Code::InvalidConfig, format!("ctx: {e}")))?,
-    };
-    ctx.validate().or_throw()?;
-    Ok(ctx)
+    match ctx {
+        None | Some(Value::Null) => Ok(AccountContext::default()),
+        Some(v) => AccountContext::from_json(v).or_throw(),
+    }
 }

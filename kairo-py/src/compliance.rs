@@ -61,9 +61,7 @@ impl PyAccountContext {
 }
 
 fn context_from_json(value: Value) -> PyResult<AccountContext> {
-    let ctx: AccountContext = serde_json::from_value(value).map_err(|e| config("ctx", format!("ctx: {e}")))?;
-    ctx.validate().or_raise()?;
-    Ok(ctx)
+    AccountContext::from_json(value).or_raise()
 }
 
 /// The context from an `AccountContext`, a dict, or `None` (the defaults).
@@ -268,9 +266,7 @@ fn wash_sales<'py>(py: Python<'py>, trades: &Bound<'py, PyAny>) -> PyResult<Boun
 }
 
 fn counting(name: &str) -> PyResult<DayTradeCounting> {
-    serde_json::from_value(Value::String(name.to_owned())).map_err(|_| {
-        crate::errors::parameter("counting", format!("counting must be \"transitions\" or \"pairs\", got {name:?}"))
-    })
+    name.parse().map_err(|e: kairo_core::ComplianceError| crate::errors::parameter("counting", e.to_string()))
 }
 
 /// The day trades of the history: `[{"date", "symbol", "qty", "open_trade_id", "close_trade_id"}]`.

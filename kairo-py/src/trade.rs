@@ -285,7 +285,7 @@ fn compare<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let bench = match benchmark {
         Some(b) => self::benchmark(b)?,
-        None => Benchmark::symbol("SPY").or_raise()?,
+        None => Benchmark::default(),
     };
     let options = CompareOptions {
         start: start.map(|s| date("start", s)).transpose()?,

@@ -18,6 +18,18 @@ pub struct Benchmark {
     components: Vec<(String, Decimal)>,
 }
 
+/// The benchmark a comparison uses when none is named: SPY (the S&P 500 ETF), the seed's and most retail apps'
+/// yardstick. Every surface that lets the benchmark be left out (Python's `compare`, Node's `compare`, HTTP's
+/// `/comparative`) takes this one.
+pub const DEFAULT_BENCHMARK: &str = "SPY";
+
+impl Default for Benchmark {
+    /// [`DEFAULT_BENCHMARK`].
+    fn default() -> Self {
+        Benchmark { components: vec![(DEFAULT_BENCHMARK.to_owned(), Decimal::ONE)] }
+    }
+}
+
 impl Benchmark {
     /// A single-symbol benchmark.
     pub fn symbol(symbol: &str) -> Result<Benchmark, ReturnsError> {

@@ -4,7 +4,7 @@
 mod benchmark;
 mod shadow;
 
-pub use benchmark::Benchmark;
+pub use benchmark::{Benchmark, DEFAULT_BENCHMARK};
 pub use shadow::ShadowBenchmark;
 
 use std::collections::HashMap;

@@ -39,6 +39,9 @@ pub enum AccountType {
 /// assert_eq!(ctx.limits.pattern_day_trading.min_equity, 25000.into());
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+// The derived (de)serializers are inherent functions (`remote = "Self"`); the trait impls below add validation, so
+// that a context read from JSON, TOML or a binding's dict always satisfies `validate`.
+#[serde(remote = "Self")]
 #[serde(default, deny_unknown_fields)]
 pub struct AccountContext {
     /// Cash or margin.
@@ -59,7 +62,33 @@ pub struct AccountContext {
     pub limits: Limits,
 }
 
+impl<'de> Deserialize<'de> for AccountContext {
+    /// Reads the context and [validates](AccountContext::validate) it: a field no rule can use is a
+    /// deserialization error naming it.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let ctx = AccountContext::deserialize(deserializer)?;
+        ctx.validate().map_err(serde::de::Error::custom)?;
+        Ok(ctx)
+    }
+}
+
+impl Serialize for AccountContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        AccountContext::serialize(self, serializer)
+    }
+}
+
 impl AccountContext {
+    /// The context from JSON (a binding's dict or object, a request body), validated, with the error as kairo's:
+    /// a value no rule can use names its field (`limits.max_notional.max`); JSON of the wrong shape (an unknown
+    /// key, a wrong type) is an `InvalidConfig` of field `ctx` saying where.
+    pub fn from_json(value: serde_json::Value) -> Result<AccountContext, ComplianceError> {
+        let ctx = AccountContext::deserialize(value)
+            .map_err(|e| ComplianceError::InvalidConfig { field: "ctx", reason: e.to_string() })?;
+        ctx.validate()?;
+        Ok(ctx)
+    }
+
     /// Whether `symbol` is on the restricted list.
     pub fn is_restricted(&self, symbol: &str) -> bool {
         self.restricted_symbols.contains(symbol)
@@ -178,6 +207,28 @@ pub enum DayTradeCounting {
     /// Each (opening execution, closing execution) pair that shares quantity is one day trade, today's opening
     /// executions matched first in, first out. Buy 100, buy 100, sell 200 is two. Some brokers count this way.
     Pairs,
+}
+
+impl std::str::FromStr for DayTradeCounting {
+    type Err = ComplianceError;
+
+    /// `transitions` or `pairs`.
+    ///
+    /// ```
+    /// use kairo_core::compliance::DayTradeCounting;
+    /// assert_eq!("pairs".parse::<DayTradeCounting>().unwrap(), DayTradeCounting::Pairs);
+    /// assert!("both".parse::<DayTradeCounting>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "transitions" => Ok(DayTradeCounting::Transitions),
+            "pairs" => Ok(DayTradeCounting::Pairs),
+            other => Err(ComplianceError::InvalidConfig {
+                field: "counting",
+                reason: format!("must be \"transitions\" or \"pairs\", got {other:?}"),
+            }),
+        }
+    }
 }
 
 /// Limits of `pattern_day_trading` (FINRA Rule 4210(f)(8)(B)).

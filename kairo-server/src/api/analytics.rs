@@ -118,7 +118,7 @@ pub async fn comparative(
     Query(p): Query<ComparativeParams>,
 ) -> ApiResult<axum::Json<Value>> {
     let user = users::load(&s, users::user_id(&id)?).await?;
-    let bench: Benchmark = p.benchmark.as_deref().unwrap_or("SPY").parse()?;
+    let bench: Benchmark = p.benchmark.as_deref().map(str::parse).transpose()?.unwrap_or_default();
     if bench.components().len() > 1 {
         plans::require_paid(&s, principal, "A custom blended benchmark").await?;
     }
