@@ -6,8 +6,7 @@ use std::collections::HashMap;
 
 use kairo_core::compliance::{
     check_history as core_check_history, check_order as core_check_order, day_trades as core_day_trades, pdt_summary,
-    AccountContext, CheckResult as CoreResult, ComplianceConfig, DayTradeCounting, Decision as CoreDecision, Engine,
-    RuleSet,
+    AccountContext, CheckResult as CoreResult, DayTradeCounting, Decision as CoreDecision, Engine, RuleSet,
 };
 use kairo_core::lots::wash_sales as core_wash_sales;
 use kairo_core::Trade;
@@ -57,15 +56,16 @@ fn decision(d: &CoreDecision) -> Decision {
     Decision { allowed: d.allowed, results: d.results.iter().map(row).collect() }
 }
 
-fn rules(ctx: &AccountContext, checks: Option<Vec<String>>) -> Result<RuleSet> {
-    ComplianceConfig { checks, account: ctx.clone() }.rule_set().or_throw()
+/// The rule set for `checks` (every built-in check when `None`); the context was validated when it was read.
+fn rules(checks: Option<Vec<String>>) -> Result<RuleSet> {
+    RuleSet::for_checks(checks.as_deref()).or_throw()
 }
 
 /// Every applicable check on every trade (sorted by execution time first).
 #[napi(ts_args_type = "trades: TradeInput[], ctx?: AccountContext | null, checks?: CheckName[] | null")]
 pub fn check_history(trades: Vec<Object>, ctx: Option<Value>, checks: Option<Vec<String>>) -> Result<Vec<CheckResult>> {
     let ctx = context(ctx)?;
-    let rules = rules(&ctx, checks)?;
+    let rules = rules(checks)?;
     let out = core_check_history(&read_trades(&trades)?, &rules, &ctx).or_throw()?;
     Ok(out.iter().map(row).collect())
 }
@@ -103,7 +103,7 @@ pub fn check_history_async(
     ctx: Option<Value>,
     checks: Option<Vec<String>>,
 ) -> AsyncTask<CheckHistoryTask> {
-    let input = context(ctx).and_then(|ctx| Ok((read_trades(&trades)?, rules(&ctx, checks)?, ctx)));
+    let input = context(ctx).and_then(|ctx| Ok((read_trades(&trades)?, rules(checks)?, ctx)));
     AsyncTask::new(CheckHistoryTask { input: Some(input) })
 }
 
@@ -118,7 +118,7 @@ pub fn check_order(
     checks: Option<Vec<String>>,
 ) -> Result<Decision> {
     let ctx = context(ctx)?;
-    let rules = rules(&ctx, checks)?;
+    let rules = rules(checks)?;
     let d = core_check_order(&read_trades(&history)?, &trade(&order, None)?, &rules, &ctx).or_throw()?;
     Ok(decision(&d))
 }
@@ -135,7 +135,7 @@ impl ComplianceEngine {
     #[napi(constructor, ts_args_type = "ctx?: AccountContext | null, checks?: CheckName[] | null")]
     pub fn new(ctx: Option<Value>, checks: Option<Vec<String>>) -> Result<Self> {
         let ctx = context(ctx)?;
-        let rules = rules(&ctx, checks)?;
+        let rules = rules(checks)?;
         Ok(ComplianceEngine { engine: Engine::new(&rules, ctx).or_throw()? })
     }
 

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use kairo_core::compliance::{
     check_history as core_check_history, check_order as core_check_order, day_trades as core_day_trades, pdt_summary,
-    AccountContext, CheckResult, ComplianceConfig, DayTradeCounting, Decision, Engine, Field, RuleSet,
+    AccountContext, CheckResult, DayTradeCounting, Decision, Engine, Field, RuleSet,
 };
 use kairo_core::lots::wash_sales as core_wash_sales;
 use pyo3::prelude::*;
@@ -77,8 +77,8 @@ fn context(obj: Option<&Bound<'_, PyAny>>) -> PyResult<AccountContext> {
 }
 
 /// The rule set for `checks` (every built-in check when `None`).
-fn rules(ctx: &AccountContext, checks: Option<Vec<String>>) -> PyResult<RuleSet> {
-    ComplianceConfig { checks, account: ctx.clone() }.rule_set().or_raise()
+fn rules(checks: Option<Vec<String>>) -> PyResult<RuleSet> {
+    RuleSet::for_checks(checks.as_deref()).or_raise()
 }
 
 fn field<'py>(py: Python<'py>, f: &Field) -> PyResult<Bound<'py, PyAny>> {
@@ -135,7 +135,7 @@ fn check_history<'py>(
     checks: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyList>> {
     let ctx = context(ctx)?;
-    let rules = rules(&ctx, checks)?;
+    let rules = rules(checks)?;
     let trades = self::trades(trades)?;
     let out = py.detach(|| core_check_history(&trades, &rules, &ctx)).or_raise()?;
     results(py, &out)
@@ -152,7 +152,7 @@ fn check_order<'py>(
     checks: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let ctx = context(ctx)?;
-    let rules = rules(&ctx, checks)?;
+    let rules = rules(checks)?;
     let history = trades(history)?;
     let order = trade(order)?;
     let d = py.detach(|| core_check_order(&history, &order, &rules, &ctx)).or_raise()?;
@@ -182,7 +182,7 @@ impl PyEngine {
     #[pyo3(signature = (ctx=None, checks=None))]
     fn new(ctx: Option<&Bound<'_, PyAny>>, checks: Option<Vec<String>>) -> PyResult<Self> {
         let ctx = context(ctx)?;
-        let rules = rules(&ctx, checks)?;
+        let rules = rules(checks)?;
         Ok(PyEngine { engine: Mutex::new(Engine::new(&rules, ctx).or_raise()?) })
     }
 

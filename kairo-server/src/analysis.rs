@@ -3,9 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
-use kairo_core::compliance::{
-    check_history, pdt_summary, AccountContext, AccountType, CheckResult, ComplianceConfig, Engine, RuleSet,
-};
+use kairo_core::compliance::{check_history, pdt_summary, AccountContext, AccountType, CheckResult, Engine, RuleSet};
 use kairo_core::lots::{match_lots, wash_sales, LotMethod};
 use kairo_core::metrics::{Metrics, MetricsOptions};
 use kairo_core::returns::{twr, PriceTable};
@@ -22,9 +20,9 @@ pub fn context(user: &User) -> AccountContext {
     }
 }
 
-/// Every built-in rule, with the context's limits validated.
-pub fn rules(ctx: &AccountContext) -> Result<RuleSet, kairo_core::ComplianceError> {
-    ComplianceConfig { checks: None, account: ctx.clone() }.rule_set()
+/// The rules the service checks: every built-in one (the context is validated by the engine that uses it).
+pub fn rules() -> RuleSet {
+    kairo_core::compliance::default_rules()
 }
 
 /// The stored closes of the symbols `trades` hold, plus `extra` symbols (benchmarks).
@@ -49,7 +47,7 @@ pub fn audit_rows(
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<CheckResult>, kairo_core::ComplianceError> {
     let ctx = context(user);
-    let rules = rules(&ctx)?;
+    let rules = rules();
     let Some(since) = since else { return check_history(trades, &rules, &ctx) };
     let mut ordered: Vec<&Trade> = trades.iter().collect();
     ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));

@@ -10,7 +10,6 @@ use crate::calendar::SettlementCycle;
 use crate::error::ComplianceError;
 
 use super::rule::RuleSet;
-use super::rules;
 
 /// The largest accepted account amount (equity, settled cash, limits): 10¹⁸.
 const MAX_AMOUNT: i64 = 1_000_000_000_000_000_000;
@@ -384,9 +383,6 @@ impl ComplianceConfig {
     /// account's limits.
     pub fn rule_set(&self) -> Result<RuleSet, ComplianceError> {
         self.account.validate()?;
-        match &self.checks {
-            None => Ok(rules::all()),
-            Some(names) => rules::by_names(names),
-        }
+        RuleSet::for_checks(self.checks.as_deref())
     }
 }

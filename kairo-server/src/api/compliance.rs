@@ -127,7 +127,7 @@ pub async fn check(
     })?;
     let history = s.store.trades(user.id).await?;
     let ctx = analysis::context(&user);
-    let rules = analysis::rules(&ctx)?;
+    let rules = analysis::rules();
     let decision = check_order(&history, &order, &rules, &ctx)?;
     Ok(axum::Json(serde_json::to_value(&decision).unwrap_or(Value::Null)))
 }

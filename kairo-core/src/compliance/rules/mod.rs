@@ -71,6 +71,24 @@ pub fn by_name(name: &str) -> Option<Box<dyn Rule>> {
     })
 }
 
+impl RuleSet {
+    /// The rules of the checks named in `checks` (`pattern_day_trading`, `wash_sale`, ...), or every built-in rule
+    /// when `None`: what every surface's `checks` argument means.
+    ///
+    /// ```
+    /// use kairo_core::compliance::RuleSet;
+    /// assert_eq!(RuleSet::for_checks(Some(&["wash_sale"])).unwrap().names(), ["wash_sale"]);
+    /// assert_eq!(RuleSet::for_checks::<&str>(None).unwrap().names().len(), 13);
+    /// assert_eq!(RuleSet::for_checks(Some(&["wash_sales"])).err().unwrap().field(), "checks");
+    /// ```
+    pub fn for_checks<S: AsRef<str>>(checks: Option<&[S]>) -> Result<RuleSet, ComplianceError> {
+        match checks {
+            None => Ok(all()),
+            Some(names) => by_names(names),
+        }
+    }
+}
+
 /// Every built-in check, in the order of [`NAMES`] (the three settlement checks share one ledger).
 pub fn all() -> RuleSet {
     by_names(&NAMES).unwrap_or_default()
