@@ -164,8 +164,9 @@ impl TradeInput {
         let id = self.id.unwrap_or_else(|| synthetic_id(&user_id, &symbol, executed_at));
         let mut trade = Trade::new(id, user_id, symbol, side, qty, price, executed_at)?.with_fees(fees)?;
         if let Some(e) = self.external_id {
+            // (the rest was validated by `Trade::new`; only the id is left to check)
+            crate::trade::validate_text("external_id", &e, crate::trade::MAX_ID_BYTES)?;
             trade = trade.with_external_id(e);
-            trade.validate()?;
         }
         Ok(trade)
     }

@@ -71,11 +71,8 @@ fn transient(e: &sqlx::Error) -> bool {
 impl StoreError {
     /// Whether the database could not serve the request now (see [`StoreError::Unavailable`]).
     pub fn is_unavailable(&self) -> bool {
-        match self {
-            StoreError::Unavailable(_) => true,
-            StoreError::Database(e) => transient(e),
-            _ => false,
-        }
+        // (`From<sqlx::Error>` sorts transient errors into `Unavailable`; it is the only way a `Database` is made)
+        matches!(self, StoreError::Unavailable(_))
     }
 
     /// Whether the database refused a row that repeats a unique key (an email, a Stripe customer or subscription

@@ -141,7 +141,6 @@ fn clone_error(e: &StoreError) -> StoreError {
     match e {
         StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
         StoreError::Failed(m) => StoreError::Failed(m.clone()),
-        e if e.is_unavailable() => StoreError::Unavailable(e.to_string()),
         e => StoreError::Failed(e.to_string()),
     }
 }
