@@ -16,6 +16,9 @@ cargo fmt --all -- --check
 step "README's speed figures are the ones benches/README.md records (benches/headline.py)"
 python3 benches/headline.py --check README.md benches/README.md
 
+step "no import loop between the files of the workspace (scripts/import_cycles.py)"
+python3 scripts/import_cycles.py
+
 step "license policy (no copyleft dependency)"
 if ! command -v cargo-deny >/dev/null 2>&1; then
     cargo install --locked cargo-deny

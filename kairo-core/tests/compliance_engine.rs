@@ -261,8 +261,8 @@ proptest! {
     #[test]
     fn shared_settlement_ledger_equals_separate_rules(history in arb_history()) {
         let ctx = &contexts()[0];
-        let separate = RuleSet::new().with(rules::GoodFaithViolation).with(rules::Freeriding).with(rules::CashLiquidation);
-        let together = RuleSet::new().with(rules::SettlementViolations::all());
+        let separate = RuleSet::new().with(rules::GoodFaithViolationRule).with(rules::FreeridingRule).with(rules::CashLiquidationRule);
+        let together = RuleSet::new().with(rules::SettlementViolationsRule::all());
         prop_assert_eq!(together.names(), separate.names());
         prop_assert_eq!(check_history(&history, &together, ctx).unwrap(), check_history(&history, &separate, ctx).unwrap());
         let mut a = Engine::new(&together, ctx.clone()).unwrap();

@@ -7,7 +7,7 @@ mod common;
 use chrono::NaiveDate;
 use common::{buy, meta, result, sell, status};
 use kairo_core::compliance::{
-    check_history, day_trades, default_rules, pdt_summary, AccountContext, DayTradeCounting, PatternDayTrading, Status,
+    check_history, day_trades, default_rules, pdt_status, AccountContext, DayTradeCounting, PatternDayTrading, Status,
 };
 use kairo_core::Trade;
 use rust_decimal_macros::dec;
@@ -199,7 +199,7 @@ fn day_trades_older_than_five_business_days_leave_the_window() {
     assert_eq!(last.status, Status::Pass);
     assert_eq!(meta(last, "day_trades_in_window"), 3);
     assert_eq!(meta(last, "window_start"), "2024-06-11");
-    let s = pdt_summary(&trades, &PatternDayTrading::default(), NaiveDate::from_ymd_opt(2024, 6, 12).unwrap()).unwrap();
+    let s = pdt_status(&trades, &PatternDayTrading::default(), NaiveDate::from_ymd_opt(2024, 6, 12).unwrap()).unwrap();
     assert_eq!((s.day_trades_in_window, s.total_trades_in_window, s.is_pattern_day_trader), (3, 6, false));
 }
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use kairo_core::compare::{compare, Benchmark, CompareOptions};
-use kairo_core::compliance::{check_history, day_trades, default_rules, pdt_summary, AccountContext, Engine};
+use kairo_core::compliance::{check_history, day_trades, default_rules, pdt_status, AccountContext, Engine};
 use kairo_core::lots::{match_lots, wash_sales, LotMethod};
 use kairo_core::metrics::{Metrics, MetricsOptions};
 use kairo_core::returns::{daily_valuations, twr, PriceTable};
@@ -125,7 +125,7 @@ fn run_everything(trades: &[Trade], levels: &[Decimal]) {
         }
         let _ = day_trades(trades, ctx.limits.pattern_day_trading.counting);
         if let Some(last) = trades.iter().map(|t| t.trade_date()).max() {
-            let _ = pdt_summary(trades, &ctx.limits.pattern_day_trading, last);
+            let _ = pdt_status(trades, &ctx.limits.pattern_day_trading, last);
         }
     }
 }

@@ -2,8 +2,7 @@
 //! and brokers' worked examples with the expected values they state. Each suite reads the same file.
 
 use kairo_core::compliance::{
-    check_history, check_order, day_trades, pdt_summary, AccountContext, CheckResult, ComplianceConfig,
-    DayTradeCounting,
+    check_history, check_order, day_trades, pdt_status, AccountContext, CheckResult, ComplianceConfig, DayTradeCounting,
 };
 use kairo_core::lots::wash_sales;
 use kairo_core::Trade;
@@ -79,7 +78,7 @@ fn shared_compliance_vectors() {
         }
         if let Some(p) = expect.get("pdt_status") {
             let as_of = p["as_of"].as_str().unwrap().parse().unwrap();
-            let s = pdt_summary(&history, &ctx.limits.pattern_day_trading, as_of).unwrap();
+            let s = pdt_status(&history, &ctx.limits.pattern_day_trading, as_of).unwrap();
             assert_eq!(u64::from(s.day_trades_in_window), p["day_trades_in_window"].as_u64().unwrap(), "{name}");
             assert_eq!(u64::from(s.total_trades_in_window), p["total_trades_in_window"].as_u64().unwrap(), "{name}");
             assert_eq!(s.window_start.to_string(), p["window_start"], "{name}");

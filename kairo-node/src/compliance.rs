@@ -5,8 +5,9 @@
 use std::collections::HashMap;
 
 use kairo_core::compliance::{
-    check_history as core_check_history, check_order as core_check_order, day_trades as core_day_trades, pdt_summary,
-    AccountContext, CheckResult as CoreResult, DayTradeCounting, Decision as CoreDecision, Engine, RuleSet,
+    check_history as core_check_history, check_order as core_check_order, day_trades as core_day_trades,
+    pdt_status as core_pdt_status, AccountContext, CheckResult as CoreResult, DayTradeCounting,
+    Decision as CoreDecision, Engine, RuleSet,
 };
 use kairo_core::lots::wash_sales as core_wash_sales;
 use kairo_core::Trade;
@@ -281,7 +282,7 @@ pub struct PdtStatus {
 pub fn pdt_status(trades: Vec<Object>, as_of: String, ctx: Option<Value>) -> Result<PdtStatus> {
     let ctx = context(ctx)?;
     let as_of = date("asOf", &as_of)?;
-    let s = pdt_summary(&read_trades(&trades)?, &ctx.limits.pattern_day_trading, as_of).or_throw()?;
+    let s = core_pdt_status(&read_trades(&trades)?, &ctx.limits.pattern_day_trading, as_of).or_throw()?;
     Ok(PdtStatus {
         day_trades_in_window: s.day_trades_in_window,
         total_trades_in_window: s.total_trades_in_window,

@@ -5,17 +5,18 @@
 use std::sync::Mutex;
 
 use kairo_core::compliance::{
-    check_history as core_check_history, check_order as core_check_order, day_trades as core_day_trades, pdt_summary,
-    AccountContext, CheckResult, DayTradeCounting, Decision, Engine, Field, RuleSet,
+    check_history as core_check_history, check_order as core_check_order, day_trades as core_day_trades,
+    pdt_status as core_pdt_status, AccountContext, CheckResult, DayTradeCounting, Decision, Engine, Field, RuleSet,
 };
 use kairo_core::lots::wash_sales as core_wash_sales;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
 
-use crate::convert::{date, json, trade, trades};
+use crate::convert::{json, trade, trades};
 use crate::dict::dict;
 use crate::errors::{config, OrRaise};
+use crate::scalars::date;
 
 /// An account and its limits (`kairo.compliance.AccountContext`), built from a dict with the keys of the
 /// JSON/TOML configuration's `account` section.
@@ -304,7 +305,7 @@ fn pdt_status<'py>(
     let ctx = context(ctx)?;
     let as_of = date("as_of", as_of)?;
     let ts = self::trades(trades)?;
-    let s = py.detach(|| pdt_summary(&ts, &ctx.limits.pattern_day_trading, as_of)).or_raise()?;
+    let s = py.detach(|| core_pdt_status(&ts, &ctx.limits.pattern_day_trading, as_of)).or_raise()?;
     Ok(dict!(py,
         "day_trades_in_window" => s.day_trades_in_window,
         "total_trades_in_window" => s.total_trades_in_window,

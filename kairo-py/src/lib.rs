@@ -11,6 +11,8 @@ mod dict;
 mod errors;
 mod frame;
 mod metrics;
+mod portfolio;
+mod scalars;
 mod trade;
 
 use pyo3::prelude::*;
@@ -21,6 +23,7 @@ fn _kairo(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     metrics::register(m)?;
     trade::register(m)?;
+    portfolio::register(m)?;
     compliance::register(m)?;
     frame::register(m)?;
     m.add_function(wrap_pyfunction!(arrays::_borrowed, m)?)?;

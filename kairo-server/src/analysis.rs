@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
-use kairo_core::compliance::{check_history, pdt_summary, AccountContext, AccountType, CheckResult, Engine, RuleSet};
+use kairo_core::compliance::{check_history, pdt_status, AccountContext, AccountType, CheckResult, Engine, RuleSet};
 use kairo_core::lots::{match_lots, wash_sales, LotMethod};
 use kairo_core::metrics::{Metrics, MetricsOptions};
 use kairo_core::returns::{twr, PriceTable};
@@ -95,7 +95,7 @@ pub fn metrics_body(trades: &[Trade], prices: &PriceTable) -> Value {
 /// The compliance summary of a user: PDT status for the window ending on the last trade date, wash-sale totals.
 pub fn compliance_summary(user: &User, trades: &[Trade]) -> Value {
     let ctx = context(user);
-    let pdt = trades.last().and_then(|t| pdt_summary(trades, &ctx.limits.pattern_day_trading, t.trade_date()).ok());
+    let pdt = trades.last().and_then(|t| pdt_status(trades, &ctx.limits.pattern_day_trading, t.trade_date()).ok());
     let wash = wash_sales(trades).ok();
     json!({
         "pattern_day_trading": pdt,

@@ -9,8 +9,6 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::SettlementCycle;
 use crate::error::ComplianceError;
 
-use super::rule::RuleSet;
-
 /// The largest accepted account amount (equity, settled cash, limits): 10¹⁸.
 const MAX_AMOUNT: i64 = 1_000_000_000_000_000_000;
 
@@ -271,7 +269,7 @@ impl Default for PatternDayTrading {
 pub struct CashAccount {
     /// Good-faith violations that restrict the account: 3.
     pub good_faith_violations: u32,
-    /// Freeriding violations that restrict the account: 1.
+    /// FreeridingRule violations that restrict the account: 1.
     pub freeriding: u32,
     /// Cash-liquidation violations that restrict the account: 3.
     pub cash_liquidations: u32,
@@ -354,35 +352,5 @@ pub struct SelfMatch {
 impl Default for SelfMatch {
     fn default() -> Self {
         SelfMatch { window_seconds: 60 }
-    }
-}
-
-/// A complete compliance configuration: which checks run, and the account they run for.
-///
-/// ```
-/// use kairo_core::compliance::ComplianceConfig;
-/// let config: ComplianceConfig = toml::from_str(r#"
-///     checks = ["pattern_day_trading", "wash_sale"]
-///     [account]
-///     account_type = "margin"
-///     equity = "30000"
-/// "#).unwrap();
-/// assert_eq!(config.rule_set().unwrap().names(), ["pattern_day_trading", "wash_sale"]);
-/// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ComplianceConfig {
-    /// The checks to run, in the order of their results; absent means every built-in check.
-    pub checks: Option<Vec<String>>,
-    /// The account and its limits.
-    pub account: AccountContext,
-}
-
-impl ComplianceConfig {
-    /// The rule set the configuration names (every built-in rule when `checks` is absent), after validating the
-    /// account's limits.
-    pub fn rule_set(&self) -> Result<RuleSet, ComplianceError> {
-        self.account.validate()?;
-        RuleSet::for_checks(self.checks.as_deref())
     }
 }

@@ -53,7 +53,7 @@ pub struct DayTrade {
 
 /// The pattern-day-trader test over one window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PdtSummary {
+pub struct PdtStatus {
     /// Day trades in the window.
     pub day_trades_in_window: u32,
     /// All trades (executions) in the window.
@@ -249,7 +249,7 @@ impl DayTradeCounter {
         extra_day_trades: u32,
         extra_trades: u32,
         limits: &PatternDayTrading,
-    ) -> PdtSummary {
+    ) -> PdtStatus {
         let start = self.window_start(date);
         let (mut dt, mut n) = (extra_day_trades, extra_trades);
         for (d, t, k) in &self.days {
@@ -258,7 +258,7 @@ impl DayTradeCounter {
                 n += k;
             }
         }
-        PdtSummary {
+        PdtStatus {
             day_trades_in_window: dt,
             total_trades_in_window: n,
             window_start: start,
@@ -315,11 +315,11 @@ pub fn day_trades(trades: &[Trade], counting: DayTradeCounting) -> Result<Vec<Da
 }
 
 /// The pattern-day-trader test for the window of `limits.window_days` business days ending on `as_of`.
-pub fn pdt_summary(
+pub fn pdt_status(
     trades: &[Trade],
     limits: &PatternDayTrading,
     as_of: NaiveDate,
-) -> Result<PdtSummary, ComplianceError> {
+) -> Result<PdtStatus, ComplianceError> {
     let mut sink = Vec::new();
     let counter = replay(trades, limits, |c, i, ev| {
         if ev.date <= as_of {

@@ -11,10 +11,10 @@
 //! `good_faith_violation`, `freeriding`, `cash_liquidation`, `market_hours`, `restricted_symbol`, `max_notional`,
 //! `concentration`, `short_sale_cash_account`, `penny_stock`, `price_band`, `self_match`. Each file under
 //! [`rules`] documents its regulation and when it applies. A rule may answer several checks that share state
-//! ([`Rule::checks`]): the three settlement checks read one cash ledger ([`rules::SettlementViolations`]). Day trades ([`day_trades()`], [`pdt_summary`]) and wash
+//! ([`Rule::checks`]): the three settlement checks read one cash ledger ([`rules::SettlementViolationsRule`]). Day trades ([`day_trades()`], [`pdt_status`]) and wash
 //! sales ([`wash_sales`](crate::lots::wash_sales)) are also available as records.
 
-pub mod cash;
+mod config;
 mod context;
 pub mod day_trades;
 mod engine;
@@ -22,13 +22,15 @@ mod metadata;
 mod result;
 mod rule;
 pub mod rules;
+pub mod settlement_ledger;
 mod text;
 
+pub use config::ComplianceConfig;
 pub use context::{
-    AccountContext, AccountType, Action, CashAccount, ComplianceConfig, Concentration, DayTradeCounting, Limits,
-    MaxNotional, PatternDayTrading, PennyStock, PriceBand, SelfMatch,
+    AccountContext, AccountType, Action, CashAccount, Concentration, DayTradeCounting, Limits, MaxNotional,
+    PatternDayTrading, PennyStock, PriceBand, SelfMatch,
 };
-pub use day_trades::{day_trades, pdt_summary, DayTrade, PdtSummary};
+pub use day_trades::{day_trades, pdt_status, DayTrade, PdtStatus};
 pub use engine::{check_history, check_history_into, check_order, Engine};
 pub use metadata::{Field, Metadata};
 pub use result::{CheckResult, Decision, Status, Verdict};

@@ -10,11 +10,13 @@
 
 mod method;
 mod pnl;
+mod pro_rata;
 mod wash_plan;
 mod wash_sale;
 
 pub use method::LotMethod;
 pub use pnl::{ClosedLot, Direction, LotReport, OpenLot, Position, Term, TradeStats, UnrealizedPnl};
+pub(crate) use pro_rata::pro_rata;
 pub(crate) use wash_plan::{BuyPlan, SalePlan};
 pub(crate) use wash_sale::SymbolLots;
 pub use wash_sale::{wash_sales, LossSale, WashSaleMatch, WashSaleReport, WASH_WINDOW_DAYS};
@@ -93,21 +95,6 @@ pub struct LotBook {
     books: HashMap<String, HashMap<String, Book>>,
     closed: Vec<ClosedLot>,
     realized: Decimal,
-}
-
-/// `qty` of `of_qty`'s share of `total`, `total` itself when the whole quantity goes (so pieces add up exactly).
-/// `qty ≤ of_qty`, so the result is at most `total`; when `total × qty` would overflow (only for very large
-/// amounts and quantities), the unit amount is taken first.
-#[inline]
-pub(crate) fn pro_rata(total: Decimal, qty: Decimal, of_qty: Decimal) -> Decimal {
-    if total.is_zero() || crate::decimal_cmp::eq(qty, of_qty) {
-        total
-    } else {
-        match total.checked_mul(qty) {
-            Some(x) => x / of_qty,
-            None => total / of_qty * qty,
-        }
-    }
 }
 
 impl LotBook {

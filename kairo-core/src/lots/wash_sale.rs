@@ -28,7 +28,7 @@ use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
-use super::pro_rata as share;
+use super::pro_rata::pro_rata as share;
 use super::wash_plan::{BuyPlan, LossPiece, SalePlan};
 use rustc_hash::FxHashMap;
 use serde::Serialize;

@@ -1,6 +1,6 @@
 //! Up- and down-market capture (empyrical `up_capture`, `down_capture`, `up_down_capture`).
 
-use super::check_lengths;
+use super::checks::check_lengths;
 use super::cumulative::annual_return_from_growth;
 use crate::error::MetricsError;
 

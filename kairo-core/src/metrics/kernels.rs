@@ -257,6 +257,13 @@ pub(crate) fn centred_power_sums(values: &[f64], mean: f64) -> (f64, f64, f64) {
     (s.sums[0], s.sums[1], s.sums[2])
 }
 
+/// `min(x, 0)²`, NaN for NaN.
+#[inline]
+pub(crate) fn downside_square(x: f64) -> f64 {
+    let d = if x < 0.0 { x } else { x * 0.0 };
+    d * d
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

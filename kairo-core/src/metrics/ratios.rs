@@ -1,11 +1,13 @@
 //! Volatility and risk-adjusted return ratios (empyrical's `annual_volatility`, `sharpe_ratio`, `sortino_ratio`,
 //! `downside_risk`, `calmar_ratio`, `omega_ratio`, `excess_sharpe`), plus the annualized tracking error.
 
-use super::check_lengths;
+use super::checks::check_lengths;
 use super::cumulative::annual_return;
 use super::drawdown::max_drawdown;
-use super::fused::{spread, LONG_SERIES};
-use super::kernels::{nan_min_max, nan_sum_count, paired_multi_sum, paired_sum_by, sum_count_by, sum_known_by};
+use super::kernels::{
+    downside_square, nan_min_max, nan_sum_count, paired_multi_sum, paired_sum_by, sum_count_by, sum_known_by,
+};
+use super::long_series::{spread, LONG_SERIES};
 use super::stats::{mean_of, std_from_parts, std_from_sum_sq, zero_dispersion};
 use crate::error::MetricsError;
 
@@ -110,13 +112,6 @@ pub fn downside_risk(returns: &[f64], required_return: f64, annualization: f64) 
     }
     let (sum_sq, count) = sum_count_by(returns, |r| downside_square(r - required_return));
     downside_from_parts(sum_sq, count, annualization)
-}
-
-/// `min(x, 0)²`, NaN for NaN.
-#[inline]
-pub(crate) fn downside_square(x: f64) -> f64 {
-    let d = if x < 0.0 { x } else { x * 0.0 };
-    d * d
 }
 
 #[inline]

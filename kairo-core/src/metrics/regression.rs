@@ -1,7 +1,7 @@
 //! Regressions: CAPM alpha and beta against a factor (empyrical `alpha`, `beta`, `alpha_beta`), Pearson
 //! correlation, and the R² of a linear fit to cumulative log returns (empyrical `stability_of_timeseries`).
 
-use super::check_lengths;
+use super::checks::check_lengths;
 use super::kernels::{paired_multi_sum, paired_sums};
 use super::stats::mean_of;
 use crate::error::MetricsError;

@@ -3,7 +3,7 @@
 //! Each window is computed exactly as the full-series function computes it, so a value never drifts with the
 //! length of the series; the cost is O(n · window).
 
-use super::check_lengths;
+use super::checks::check_lengths;
 use super::ratios::{annual_volatility, sharpe_ratio};
 use super::regression::beta;
 use crate::error::MetricsError;

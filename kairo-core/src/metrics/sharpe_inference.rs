@@ -1,7 +1,7 @@
 //! The probabilistic and deflated Sharpe ratios of Bailey & López de Prado: "The Sharpe Ratio Efficient Frontier"
 //! (Journal of Risk, 2012) and "The Deflated Sharpe Ratio" (Journal of Portfolio Management, 2014).
 
-use super::check_open_probability_inputs;
+use super::checks::check_open_probability_inputs;
 use super::kernels::{nan_min_max, nan_sum_count};
 use super::stats::{known_shape, std_from_parts, zero_dispersion};
 use super::var::{standard_normal_cdf, standard_normal_quantile};

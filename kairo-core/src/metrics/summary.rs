@@ -6,14 +6,14 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 use super::capture::CaptureParts;
+use super::checks::{check_cutoff, check_lengths};
 use super::cumulative::{annual_return_from_growth, finish_growth};
 use super::drawdown::DrawdownTracker;
-use super::fused::{pair_stats, series_stats, PairStats, Rates, SeriesStats};
-use super::kernels::{multi_sum, paired_multi_sum};
+use super::kernels::{downside_square, multi_sum, paired_multi_sum};
+use super::long_series::{pair_stats, series_stats, PairStats, Rates, SeriesStats};
+use super::period::{annualization_factor, Period};
 use super::quantile::{tail_stats, Tail};
-use super::ratios::{
-    active_square, calmar_from_parts, downside_from_parts, downside_square, omega_from_parts, omega_threshold,
-};
+use super::ratios::{active_square, calmar_from_parts, downside_from_parts, omega_from_parts, omega_threshold};
 use super::regression::{
     annualize_alpha, beta_from_parts, beta_terms, correlation_from_sums, correlation_terms, mean_alpha_residual,
 };
@@ -21,7 +21,6 @@ use super::sharpe_inference::psr_from_parts;
 use super::stability::{fit as stability_fit, halves, Fit};
 use super::stats::{mean_of, shape_from_sums, std_from_sum_sq, zero_dispersion};
 use super::var::{check_open_cutoff, cornish_fisher_from_parts, percentile_fraction, standard_normal_quantile};
-use super::{annualization_factor, check_cutoff, check_lengths, Period};
 use crate::error::MetricsError;
 
 /// Parameters of [`Metrics::compute`], with empyrical's defaults.
@@ -162,7 +161,7 @@ impl Metrics {
 }
 
 /// Series at least this long are computed by two threads.
-const PARALLEL_THRESHOLD: usize = super::fused::LONG_SERIES;
+const PARALLEL_THRESHOLD: usize = super::long_series::LONG_SERIES;
 
 /// The independent parts of the long-series computation, for the two workers of [`parallel`].
 enum Part {

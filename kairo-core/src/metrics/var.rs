@@ -7,7 +7,7 @@
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
-use super::check_cutoff;
+use super::checks::check_cutoff;
 use super::kernels::nan_sum_count;
 use super::quantile::{tail_stats, Tail};
 use super::stats::{known_shape, mean_of, std_from_parts};

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::ReturnSeries;
+use super::series::ReturnSeries;
 
 /// Two return series on their common dates.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

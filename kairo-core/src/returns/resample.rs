@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::ReturnSeries;
+use super::series::ReturnSeries;
 use crate::metrics::cum_returns_final;
 
 /// The period to compound into.

@@ -35,7 +35,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{to_f64, PriceTable, ReturnSeries};
+use super::prices::PriceTable;
+use super::series::{to_f64, ReturnSeries};
 use crate::error::ReturnsError;
 use crate::trade::Trade;
 

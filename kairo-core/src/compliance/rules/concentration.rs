@@ -11,11 +11,11 @@ use crate::decimal_cmp as dc;
 
 /// The `concentration` rule.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct ConcentrationLimit;
+pub struct ConcentrationRule;
 
 const REFERENCE: &str = "account position concentration limit (percent of equity)";
 
-impl Rule for ConcentrationLimit {
+impl Rule for ConcentrationRule {
     fn name(&self) -> &'static str {
         "concentration"
     }

@@ -2,16 +2,16 @@
 //! sale proceeds, before those proceeds settle. A violation is flagged; the one that reaches
 //! `limits.cash_account.good_faith_violations` (3) within `lookback_months` (12) fails, since brokers then restrict
 //! the account to settled-cash purchases for `restriction_days` (90). The ledger is described in
-//! [`cash`](crate::compliance::cash). Applies to sells in cash accounts whose `settled_cash` is given.
+//! [`settlement_ledger`](crate::compliance::settlement_ledger). Applies to sells in cash accounts whose `settled_cash` is given.
 
-use crate::compliance::cash::{start, Violation};
+use crate::compliance::settlement_ledger::{start, Violation};
 use crate::compliance::{AccountContext, Rule, RuleState};
 
 /// The `good_faith_violation` rule.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct GoodFaithViolation;
+pub struct GoodFaithViolationRule;
 
-impl Rule for GoodFaithViolation {
+impl Rule for GoodFaithViolationRule {
     fn name(&self) -> &'static str {
         "good_faith_violation"
     }

@@ -10,21 +10,21 @@ use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdic
 
 /// The `market_hours` rule.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct MarketHours;
+pub struct MarketHoursRule;
 
 const REFERENCE: &str = "NYSE regular session 09:30-16:00 America/New_York; FINRA Rule 2265 (extended hours)";
 
-impl Rule for MarketHours {
+impl Rule for MarketHoursRule {
     fn name(&self) -> &'static str {
         "market_hours"
     }
 
     fn start(&self, _ctx: &AccountContext) -> Box<dyn RuleState> {
-        Box::new(MarketHours)
+        Box::new(MarketHoursRule)
     }
 }
 
-impl RuleState for MarketHours {
+impl RuleState for MarketHoursRule {
     fn check(&self, ev: &Event<'_>, _ctx: &AccountContext) -> Option<Verdict> {
         if !is_trading_day(ev.date) {
             let holiday = holiday_on(ev.date);

@@ -8,21 +8,21 @@ use crate::decimal_cmp as dc;
 
 /// The `max_notional` rule.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct MaxNotionalLimit;
+pub struct MaxNotionalRule;
 
 const REFERENCE: &str = "account max order notional; SEC Rule 15c3-5 pre-set credit thresholds";
 
-impl Rule for MaxNotionalLimit {
+impl Rule for MaxNotionalRule {
     fn name(&self) -> &'static str {
         "max_notional"
     }
 
     fn start(&self, _ctx: &AccountContext) -> Box<dyn RuleState> {
-        Box::new(MaxNotionalLimit)
+        Box::new(MaxNotionalRule)
     }
 }
 
-impl RuleState for MaxNotionalLimit {
+impl RuleState for MaxNotionalRule {
     fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
         let limit = ctx.limits.max_notional.as_ref()?;
         let notional = ev.notional;

@@ -16,20 +16,20 @@ mod settlement_violations;
 mod short_sale_cash_account;
 mod wash_sale;
 
-pub use cash_liquidation::CashLiquidation;
-pub use concentration::ConcentrationLimit;
-pub use freeriding::Freeriding;
-pub use good_faith_violation::GoodFaithViolation;
-pub use market_hours::MarketHours;
-pub use max_notional::MaxNotionalLimit;
+pub use cash_liquidation::CashLiquidationRule;
+pub use concentration::ConcentrationRule;
+pub use freeriding::FreeridingRule;
+pub use good_faith_violation::GoodFaithViolationRule;
+pub use market_hours::MarketHoursRule;
+pub use max_notional::MaxNotionalRule;
 pub use pattern_day_trading::PatternDayTradingRule;
 pub use penny_stock::PennyStockRule;
 pub use price_band::PriceBandRule;
-pub use restricted_symbol::RestrictedSymbol;
+pub use restricted_symbol::RestrictedSymbolRule;
 pub use self_match::SelfMatchRule;
-pub use settlement_violations::SettlementViolations;
-pub use short_sale_cash_account::ShortSaleCashAccount;
-pub use wash_sale::WashSale;
+pub use settlement_violations::SettlementViolationsRule;
+pub use short_sale_cash_account::ShortSaleCashAccountRule;
+pub use wash_sale::WashSaleRule;
 
 use super::rule::{Rule, RuleSet};
 use crate::error::ComplianceError;
@@ -55,15 +55,15 @@ pub const NAMES: [&str; 13] = [
 pub fn by_name(name: &str) -> Option<Box<dyn Rule>> {
     Some(match name {
         "pattern_day_trading" => Box::new(PatternDayTradingRule),
-        "wash_sale" => Box::new(WashSale),
-        "good_faith_violation" => Box::new(GoodFaithViolation),
-        "freeriding" => Box::new(Freeriding),
-        "cash_liquidation" => Box::new(CashLiquidation),
-        "market_hours" => Box::new(MarketHours),
-        "restricted_symbol" => Box::new(RestrictedSymbol),
-        "max_notional" => Box::new(MaxNotionalLimit),
-        "concentration" => Box::new(ConcentrationLimit),
-        "short_sale_cash_account" => Box::new(ShortSaleCashAccount),
+        "wash_sale" => Box::new(WashSaleRule),
+        "good_faith_violation" => Box::new(GoodFaithViolationRule),
+        "freeriding" => Box::new(FreeridingRule),
+        "cash_liquidation" => Box::new(CashLiquidationRule),
+        "market_hours" => Box::new(MarketHoursRule),
+        "restricted_symbol" => Box::new(RestrictedSymbolRule),
+        "max_notional" => Box::new(MaxNotionalRule),
+        "concentration" => Box::new(ConcentrationRule),
+        "short_sale_cash_account" => Box::new(ShortSaleCashAccountRule),
         "penny_stock" => Box::new(PennyStockRule),
         "price_band" => Box::new(PriceBandRule),
         "self_match" => Box::new(SelfMatchRule),
@@ -95,14 +95,14 @@ pub fn all() -> RuleSet {
 }
 
 /// The built-in checks named in `names`, in that order. Settlement checks named next to each other are answered
-/// by one [`SettlementViolations`] rule, with one cash ledger.
+/// by one [`SettlementViolationsRule`] rule, with one cash ledger.
 pub fn by_names<S: AsRef<str>>(names: &[S]) -> Result<RuleSet, ComplianceError> {
     let mut set = RuleSet::new();
     let mut i = 0;
     while i < names.len() {
-        let run = names[i..].iter().take_while(|n| SettlementViolations::of(&[n.as_ref()]).is_some()).count();
+        let run = names[i..].iter().take_while(|n| SettlementViolationsRule::of(&[n.as_ref()]).is_some()).count();
         if run > 1 {
-            if let Some(rule) = SettlementViolations::of(&names[i..i + run]) {
+            if let Some(rule) = SettlementViolationsRule::of(&names[i..i + run]) {
                 set = set.with(rule);
                 i += run;
                 continue;

@@ -15,7 +15,7 @@
 
 use std::fmt::Write as _;
 
-use crate::compliance::day_trades::{DayTrade, DayTradeCounter, Exec, PdtSummary};
+use crate::compliance::day_trades::{DayTrade, DayTradeCounter, Exec, PdtStatus};
 use crate::compliance::{AccountContext, AccountType, Event, Metadata, Rule, RuleState, Verdict};
 
 /// The `pattern_day_trading` rule.
@@ -50,7 +50,7 @@ fn exec<'a>(ev: &'a Event<'a>) -> Exec<'a> {
     }
 }
 
-fn verdict(new: &[DayTrade], s: &PdtSummary, ctx: &AccountContext) -> Verdict {
+fn verdict(new: &[DayTrade], s: &PdtStatus, ctx: &AccountContext) -> Verdict {
     let limits = &ctx.limits.pattern_day_trading;
     if new.is_empty() {
         let meta = Metadata::with_capacity(2)

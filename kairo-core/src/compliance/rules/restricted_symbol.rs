@@ -5,21 +5,21 @@ use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdic
 
 /// The `restricted_symbol` rule.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RestrictedSymbol;
+pub struct RestrictedSymbolRule;
 
 const REFERENCE: &str = "account restricted list";
 
-impl Rule for RestrictedSymbol {
+impl Rule for RestrictedSymbolRule {
     fn name(&self) -> &'static str {
         "restricted_symbol"
     }
 
     fn start(&self, _ctx: &AccountContext) -> Box<dyn RuleState> {
-        Box::new(RestrictedSymbol)
+        Box::new(RestrictedSymbolRule)
     }
 }
 
-impl RuleState for RestrictedSymbol {
+impl RuleState for RestrictedSymbolRule {
     fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
         let symbol = &ev.trade.symbol;
         if ctx.is_restricted(symbol) {

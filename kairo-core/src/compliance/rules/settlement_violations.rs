@@ -3,19 +3,21 @@
 //! the checks are configured next to each other, so that the ledger is kept once per account, not once per check.
 //! The results are the same as those of the three separate rules.
 
-use crate::compliance::cash::{start, Violation};
+use crate::compliance::settlement_ledger::{start, Violation};
 use crate::compliance::{AccountContext, Rule, RuleState};
 
 /// The settlement checks, answered together.
 #[derive(Debug, Clone)]
-pub struct SettlementViolations {
+pub struct SettlementViolationsRule {
     kinds: Vec<Violation>,
 }
 
-impl SettlementViolations {
+impl SettlementViolationsRule {
     /// All three checks, in the order `good_faith_violation`, `freeriding`, `cash_liquidation`.
     pub fn all() -> Self {
-        SettlementViolations { kinds: vec![Violation::GoodFaith, Violation::Freeriding, Violation::CashLiquidation] }
+        SettlementViolationsRule {
+            kinds: vec![Violation::GoodFaith, Violation::FreeridingRule, Violation::CashLiquidationRule],
+        }
     }
 
     /// The checks named in `names` (each one of the three), in that order; `None` if a name is not one of them.
@@ -24,16 +26,16 @@ impl SettlementViolations {
             .iter()
             .map(|n| match n.as_ref() {
                 "good_faith_violation" => Some(Violation::GoodFaith),
-                "freeriding" => Some(Violation::Freeriding),
-                "cash_liquidation" => Some(Violation::CashLiquidation),
+                "freeriding" => Some(Violation::FreeridingRule),
+                "cash_liquidation" => Some(Violation::CashLiquidationRule),
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()?;
-        (!kinds.is_empty()).then_some(SettlementViolations { kinds })
+        (!kinds.is_empty()).then_some(SettlementViolationsRule { kinds })
     }
 }
 
-impl Rule for SettlementViolations {
+impl Rule for SettlementViolationsRule {
     fn name(&self) -> &'static str {
         self.kinds.first().map_or("good_faith_violation", |k| k.name())
     }

@@ -9,21 +9,21 @@ use crate::trade::Side;
 
 /// The `short_sale_cash_account` rule.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct ShortSaleCashAccount;
+pub struct ShortSaleCashAccountRule;
 
 const REFERENCE: &str = "Regulation T 12 CFR 220.8(a) (cash account sales of securities held)";
 
-impl Rule for ShortSaleCashAccount {
+impl Rule for ShortSaleCashAccountRule {
     fn name(&self) -> &'static str {
         "short_sale_cash_account"
     }
 
     fn start(&self, _ctx: &AccountContext) -> Box<dyn RuleState> {
-        Box::new(ShortSaleCashAccount)
+        Box::new(ShortSaleCashAccountRule)
     }
 }
 
-impl RuleState for ShortSaleCashAccount {
+impl RuleState for ShortSaleCashAccountRule {
     fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
         if ctx.account_type != AccountType::Cash || ev.trade.side != Side::Sell {
             return None;

@@ -14,11 +14,11 @@ use crate::trade::Side;
 
 /// The `wash_sale` rule.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct WashSale;
+pub struct WashSaleRule;
 
 const REFERENCE: &str = "IRC 1091; IRS Publication 550 (Wash Sales)";
 
-impl Rule for WashSale {
+impl Rule for WashSaleRule {
     fn name(&self) -> &'static str {
         "wash_sale"
     }

@@ -6,7 +6,7 @@
 //! them, e.g. Fidelity's "Avoiding cash account trading violations"):
 //!
 //! - **Good-faith violation**: a security bought with unsettled sale proceeds is sold before those proceeds settle.
-//! - **Freeriding**: a security bought without funds (neither settled cash nor unsettled proceeds) is sold before
+//! - **FreeridingRule**: a security bought without funds (neither settled cash nor unsettled proceeds) is sold before
 //!   the purchase is paid for, so the sale pays for it; Regulation T §220.8(c) requires a 90-day freeze.
 //! - **Cash liquidation**: a purchase made without funds is paid for by selling other securities after the
 //!   purchase date (their proceeds settle after the purchase does).
@@ -301,8 +301,8 @@ impl ViolationLog {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Violation {
     GoodFaith,
-    Freeriding,
-    CashLiquidation,
+    FreeridingRule,
+    CashLiquidationRule,
 }
 
 impl Violation {
@@ -310,8 +310,8 @@ impl Violation {
     pub fn name(self) -> &'static str {
         match self {
             Violation::GoodFaith => "good_faith_violation",
-            Violation::Freeriding => "freeriding",
-            Violation::CashLiquidation => "cash_liquidation",
+            Violation::FreeridingRule => "freeriding",
+            Violation::CashLiquidationRule => "cash_liquidation",
         }
     }
 
@@ -323,8 +323,8 @@ impl Violation {
     fn ids(self, effect: &SaleEffect) -> &[Arc<str>] {
         match self {
             Violation::GoodFaith => &effect.good_faith,
-            Violation::Freeriding => &effect.freeriding,
-            Violation::CashLiquidation => &effect.liquidated,
+            Violation::FreeridingRule => &effect.freeriding,
+            Violation::CashLiquidationRule => &effect.liquidated,
         }
     }
 }
@@ -360,15 +360,15 @@ impl SettlementState {
         let limits = &ctx.limits.cash_account;
         let (threshold, reference) = match kind {
             Violation::GoodFaith => (limits.good_faith_violations, GOOD_FAITH_REFERENCE),
-            Violation::Freeriding => (limits.freeriding, FREERIDING_REFERENCE),
-            Violation::CashLiquidation => (limits.cash_liquidations, LIQUIDATION_REFERENCE),
+            Violation::FreeridingRule => (limits.freeriding, FREERIDING_REFERENCE),
+            Violation::CashLiquidationRule => (limits.cash_liquidations, LIQUIDATION_REFERENCE),
         };
         let ids = kind.ids(effect);
         if ids.is_empty() {
             let reason = match kind {
                 Violation::GoodFaith => "The shares sold were paid for with settled funds.",
-                Violation::Freeriding => "The shares sold were paid for before the sale.",
-                Violation::CashLiquidation => "The sale does not pay for an earlier unfunded purchase.",
+                Violation::FreeridingRule => "The shares sold were paid for before the sale.",
+                Violation::CashLiquidationRule => "The sale does not pay for an earlier unfunded purchase.",
             };
             return Verdict::pass(reason, Metadata::new());
         }
@@ -387,15 +387,15 @@ impl SettlementState {
                 };
                 reason.s(", and this sale comes before then.")
             }
-            Violation::Freeriding => reason
-                .s("Freeriding: ")
+            Violation::FreeridingRule => reason
+                .s("FreeridingRule: ")
                 .s(symbol)
                 .s(" was bought (trade ")
                 .ids(ids)
                 .s(") without funds to pay for it, and this sale would pay for it ($")
                 .money(effect.unpaid)
                 .s(" unpaid)."),
-            Violation::CashLiquidation => reason
+            Violation::CashLiquidationRule => reason
                 .s("Cash-liquidation violation: this sale pays $")
                 .money(effect.liquidation_amount)
                 .s(" for a purchase made on an earlier day without funds (trade ")
@@ -420,8 +420,8 @@ impl SettlementState {
         let mut meta = Metadata::with_capacity(8).with("bought_trade_ids", ids.to_vec());
         match kind {
             Violation::GoodFaith => meta.insert("funds_settle_on", effect.funds_settle_on),
-            Violation::Freeriding => meta.insert("unpaid_amount", effect.unpaid),
-            Violation::CashLiquidation => meta.insert("liquidation_amount", effect.liquidation_amount),
+            Violation::FreeridingRule => meta.insert("unpaid_amount", effect.unpaid),
+            Violation::CashLiquidationRule => meta.insert("liquidation_amount", effect.liquidation_amount),
         }
         meta.insert("violations_in_window", count);
         meta.insert("threshold", i64::from(threshold));

@@ -1,0 +1,232 @@
+//! Tax lots, realized P&L, the time-weighted return and the benchmark comparison of a list of trades.
+
+use std::collections::HashMap;
+
+use kairo_core::compare::{compare as core_compare, Benchmark, CompareOptions, Comparison};
+use kairo_core::lots::{match_lots, ClosedLot, LotMethod, LotReport, OpenLot};
+use kairo_core::returns::twr as core_twr;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyMapping, PyString};
+
+use crate::convert;
+use crate::dict::dict;
+use crate::errors::{parameter, OrRaise};
+use crate::scalars::{date, decimal};
+
+fn method(name: &str) -> PyResult<LotMethod> {
+    name.parse().or_raise()
+}
+
+fn open_lot<'py>(py: Python<'py>, l: &OpenLot) -> PyResult<Bound<'py, PyDict>> {
+    Ok(dict!(py,
+        "user_id" => &*l.user_id,
+        "symbol" => &*l.symbol,
+        "trade_id" => &*l.trade_id,
+        "direction" => l.direction.as_str(),
+        "qty" => l.qty,
+        "basis" => l.basis,
+        "unit_cost" => l.unit_cost,
+        "opened_at" => l.opened_at,
+        "open_date" => l.open_date,
+    ))
+}
+
+fn closed_lot<'py>(py: Python<'py>, l: &ClosedLot) -> PyResult<Bound<'py, PyDict>> {
+    Ok(dict!(py,
+        "user_id" => &*l.user_id,
+        "symbol" => &*l.symbol,
+        "direction" => l.direction.as_str(),
+        "open_trade_id" => &*l.open_trade_id,
+        "close_trade_id" => &*l.close_trade_id,
+        "qty" => l.qty,
+        "proceeds" => l.proceeds,
+        "basis" => l.basis,
+        "realized_pnl" => l.realized_pnl,
+        "opened_at" => l.opened_at,
+        "closed_at" => l.closed_at,
+        "open_date" => l.open_date,
+        "close_date" => l.close_date,
+        "holding_period_days" => l.holding_period_days,
+        "term" => l.term.as_str(),
+    ))
+}
+
+fn lot_report(trades_obj: &Bound<'_, PyAny>, method_name: &str) -> PyResult<LotReport> {
+    let m = method(method_name)?;
+    let trades = convert::trades(trades_obj)?;
+    let py = trades_obj.py();
+    py.detach(|| match_lots(&trades, m)).or_raise()
+}
+
+/// Tax lots: `{"method", "open_lots", "closed_lots", "positions", "realized_pnl"}`.
+#[pyfunction]
+#[pyo3(signature = (trades, method="fifo"))]
+fn lots<'py>(py: Python<'py>, trades: &Bound<'py, PyAny>, method: &str) -> PyResult<Bound<'py, PyDict>> {
+    let report = lot_report(trades, method)?;
+    let open = PyList::new(py, report.open_lots.iter().map(|l| open_lot(py, l)).collect::<PyResult<Vec<_>>>()?)?;
+    let closed = PyList::new(py, report.closed_lots.iter().map(|l| closed_lot(py, l)).collect::<PyResult<Vec<_>>>()?)?;
+    let positions = report
+        .positions()
+        .iter()
+        .map(|p| {
+            Ok(dict!(py,
+                "user_id" => &*p.user_id,
+                "symbol" => &*p.symbol,
+                "qty" => p.qty,
+                "basis" => p.basis,
+                "average_cost" => p.average_cost,
+            ))
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(dict!(py,
+        "method" => report.method.as_str(),
+        "open_lots" => open,
+        "closed_lots" => closed,
+        "positions" => positions,
+        "realized_pnl" => report.realized_pnl,
+    ))
+}
+
+/// Realized P&L: `{"total", "by_symbol"}`, plus `{"unrealized", "unrealized_by_symbol", "market_value"}` when
+/// `prices` (`{symbol: price}`) are given.
+#[pyfunction]
+#[pyo3(signature = (trades, method="fifo", prices=None))]
+fn realized_pnl<'py>(
+    py: Python<'py>,
+    trades: &Bound<'py, PyAny>,
+    method: &str,
+    prices: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let report = lot_report(trades, method)?;
+    let out = dict!(py, "total" => report.realized_pnl, "by_symbol" => report.realized_by_symbol());
+    if let Some(prices) = prices {
+        let prices = prices
+            .cast::<PyMapping>()
+            .map_err(|_| parameter("prices", "prices must be a dict {symbol: price}".into()))?;
+        let mut marks = HashMap::new();
+        for item in prices.items()?.iter() {
+            let (symbol, price): (String, Bound<'_, PyAny>) = item.extract()?;
+            marks.insert(symbol, decimal("price", &price)?);
+        }
+        let u = report.unrealized(&marks).or_raise()?;
+        out.set_item("unrealized", u.total)?;
+        out.set_item("unrealized_by_symbol", u.by_symbol)?;
+        out.set_item("market_value", u.market_value)?;
+    }
+    Ok(out)
+}
+
+/// The GIPS daily time-weighted return series: `{"dates": [date], "returns": [float]}`.
+#[pyfunction]
+#[pyo3(signature = (trades, prices, end=None))]
+fn twr<'py>(
+    py: Python<'py>,
+    trades: &Bound<'py, PyAny>,
+    prices: &Bound<'py, PyAny>,
+    end: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let trades = convert::trades(trades)?;
+    let table = convert::prices(prices)?;
+    let end = end.map(|e| date("end", e)).transpose()?;
+    let series = py.detach(|| core_twr(&trades, &table, end)).or_raise()?;
+    Ok(dict!(py, "dates" => series.dates, "returns" => series.returns))
+}
+
+fn benchmark(obj: &Bound<'_, PyAny>) -> PyResult<Benchmark> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return s.to_cow()?.parse().or_raise();
+    }
+    let weights = obj
+        .cast::<PyMapping>()
+        .map_err(|_| parameter("benchmark", "benchmark must be a symbol or a dict {symbol: weight}".into()))?;
+    let mut parts = Vec::new();
+    for item in weights.items()?.iter() {
+        let (symbol, weight): (String, Bound<'_, PyAny>) = item.extract()?;
+        parts.push((symbol, decimal("weight", &weight)?));
+    }
+    Benchmark::blend(parts).or_raise()
+}
+
+/// The comparison of the trades' portfolio with a benchmark (default SPY), as a dict of kairo-core's `Comparison` fields.
+#[pyfunction]
+#[pyo3(signature = (trades, prices, benchmark=None, start=None, end=None, lot_method="fifo"))]
+#[allow(clippy::too_many_arguments)]
+fn compare<'py>(
+    py: Python<'py>,
+    trades: &Bound<'py, PyAny>,
+    prices: &Bound<'py, PyAny>,
+    benchmark: Option<&Bound<'py, PyAny>>,
+    start: Option<&Bound<'py, PyAny>>,
+    end: Option<&Bound<'py, PyAny>>,
+    lot_method: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    let bench = match benchmark {
+        Some(b) => self::benchmark(b)?,
+        None => Benchmark::default(),
+    };
+    let options = CompareOptions {
+        start: start.map(|s| date("start", s)).transpose()?,
+        end: end.map(|e| date("end", e)).transpose()?,
+        lot_method: method(lot_method)?,
+    };
+    let trades = convert::trades(trades)?;
+    let table = convert::prices(prices)?;
+    let c = py.detach(|| core_compare(&trades, &table, &bench, &options)).or_raise()?;
+    comparison_dict(py, &c)
+}
+
+fn comparison_dict<'py>(py: Python<'py>, c: &Comparison) -> PyResult<Bound<'py, PyDict>> {
+    let monthly = c
+        .monthly
+        .iter()
+        .map(|m| {
+            Ok(dict!(py, "year" => m.year, "month" => m.month, "portfolio" => m.portfolio,
+                "benchmark" => m.benchmark, "excess" => m.excess))
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let equity = c
+        .equity_curve
+        .iter()
+        .map(|p| {
+            Ok(dict!(py, "date" => p.date, "portfolio_value" => p.portfolio_value, "shadow_value" => p.shadow_value,
+                "portfolio_growth" => p.portfolio_growth, "benchmark_growth" => p.benchmark_growth))
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let s = &c.shadow;
+    let shadow = dict!(py, "contributions" => s.contributions, "withdrawals" => s.withdrawals, "units" => s.units,
+        "final_value" => s.final_value, "pnl" => s.pnl);
+    let p = &c.portfolio_pnl;
+    let pnl = dict!(py, "realized" => p.realized, "unrealized" => p.unrealized, "total" => p.total);
+    Ok(dict!(py,
+        "benchmark" => &c.benchmark,
+        "dates" => &c.dates,
+        "portfolio_returns" => &c.portfolio_returns,
+        "benchmark_returns" => &c.benchmark_returns,
+        "portfolio_total_return" => c.portfolio_total_return,
+        "benchmark_total_return" => c.benchmark_total_return,
+        "portfolio_annual_return" => c.portfolio_annual_return,
+        "benchmark_annual_return" => c.benchmark_annual_return,
+        "excess_return" => c.excess_return,
+        "excess_annual_return" => c.excess_annual_return,
+        "alpha" => c.alpha,
+        "beta" => c.beta,
+        "correlation" => c.correlation,
+        "tracking_error" => c.tracking_error,
+        "information_ratio" => c.information_ratio,
+        "up_capture" => c.up_capture,
+        "down_capture" => c.down_capture,
+        "monthly" => monthly,
+        "equity_curve" => equity,
+        "shadow" => shadow,
+        "portfolio_pnl" => pnl,
+    ))
+}
+
+/// Registers the trade functions.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(lots, m)?)?;
+    m.add_function(wrap_pyfunction!(realized_pnl, m)?)?;
+    m.add_function(wrap_pyfunction!(twr, m)?)?;
+    m.add_function(wrap_pyfunction!(compare, m)?)?;
+    Ok(())
+}
