@@ -72,6 +72,18 @@ export type KairoErrorCode =
   | 'KAIRO_INVALID_TRADE' | 'KAIRO_INVALID_CONFIG' | 'KAIRO_INVALID_ARGUMENT' | 'KAIRO_INVALID_INPUT'
   | 'KAIRO_MARKET_DATA' | 'KAIRO_OUT_OF_ORDER'
 
+/** What every error the addon throws (or a Promise rejects with) carries besides its message. */
+export interface KairoError extends Error {
+  /** The class of the error. */
+  code: KairoErrorCode
+  /** The input at fault, in its JavaScript spelling (`qty`, `executedAt`, `checks`, `factorReturns`, ...). */
+  field?: string
+  /** What is wrong with it, the word every kairo surface uses (`missing`, `not_positive`, `unknown_check`, ...). */
+  kind?: string
+  /** The trade the error is about, when there is one. */
+  tradeId?: string
+}
+
 /** A return series: a `Float64Array` (read in place, not copied) or an array of numbers. */
 export type Returns = Float64Array | number[]
 

@@ -37,6 +37,7 @@ pub mod compare;
 pub mod compliance;
 mod decimal_cmp;
 pub mod error;
+mod error_code;
 #[cfg(feature = "polars")]
 pub mod frame;
 pub mod input;
@@ -48,4 +49,5 @@ pub mod trade;
 #[cfg(feature = "polars")]
 pub use error::FrameError;
 pub use error::{ComplianceError, LotError, MetricsError, ReturnsError, TradeError};
+pub use error_code::{ErrorCode, ErrorInfo};
 pub use trade::{Side, Trade};

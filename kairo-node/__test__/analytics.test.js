@@ -79,5 +79,8 @@ test('errors carry a stable code and name the field', async () => {
   assert.equal(code, 'KAIRO_INVALID_INPUT'); assert.match(message, /same length/)
   ;[code, message] = codeOf(() => k.valueAtRisk(r, { cutoff: 2 }))
   assert.equal(code, 'KAIRO_INVALID_ARGUMENT'); assert.match(message, /cutoff/)
-  await assert.rejects(k.metricsAsync(r, null, { period: 'hourly' }), (e) => e.code === 'KAIRO_INVALID_ARGUMENT' && /hourly/.test(e.message))
+  await assert.rejects(k.metricsAsync(r, null, { period: 'hourly' }),
+    (e) => e.code === 'KAIRO_INVALID_ARGUMENT' && e.field === 'period' && e.kind === 'unknown_period' && /hourly/.test(e.message))
+  await assert.rejects(k.metricsAsync(r, [0.1]),
+    (e) => e.code === 'KAIRO_INVALID_INPUT' && e.field === 'factorReturns' && e.kind === 'length_mismatch')
 })

@@ -23,10 +23,11 @@ test('good records become the stated trades', () => {
   }
 })
 
-test('bad records name the field', () => {
+test('bad records name the field and the kind of fault, as properties of the error', () => {
   for (const c of vectors.bad) {
     const field = js[c.field] || c.field
     assert.throws(() => k.checkHistory([toJs(c.input)]),
-      (e) => e.code === 'KAIRO_INVALID_TRADE' && e.message.startsWith(`trades[0].${field}: `), c.name)
+      (e) => e instanceof Error && e.code === 'KAIRO_INVALID_TRADE' && e.field === field && e.kind === c.kind &&
+        e.message.startsWith(`trades[0].${field}: `), c.name)
   }
 })

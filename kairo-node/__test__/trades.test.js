@@ -51,7 +51,7 @@ test('bad trades give KAIRO_INVALID_TRADE naming the field', () => {
 test('async rejects instead of throwing', async () => {
   const p = k.checkHistoryAsync([{ ...buy, qty: '-1' }])
   assert.ok(p instanceof Promise)
-  await assert.rejects(p, (e) => e.code === 'KAIRO_INVALID_TRADE' && /qty/.test(e.message))
+  await assert.rejects(p, (e) => e.code === 'KAIRO_INVALID_TRADE' && e.field === 'qty' && /qty/.test(e.message))
   await assert.rejects(k.checkHistoryAsync([], { account_type: 'savings' }), (e) => e.code === 'KAIRO_INVALID_CONFIG')
 })
 
@@ -59,11 +59,13 @@ test('engine: contexts, positions, out-of-order pushes', () => {
   const e = new k.ComplianceEngine({ account_type: 'margin', equity: 30000, restricted_symbols: ['XYZ'] })
   e.push(buy)
   assert.equal(e.position('AAPL'), '10')
-  assert.throws(() => e.push({ ...sell, executedAt: '2023-12-01T15:00:00Z' }), (err) => err.code === 'KAIRO_OUT_OF_ORDER')
+  assert.throws(() => e.push({ ...sell, executedAt: '2023-12-01T15:00:00Z' }),
+    (err) => err.code === 'KAIRO_OUT_OF_ORDER' && err.field === 'executedAt' && err.kind === 'out_of_order' && typeof err.tradeId === 'string')
   const d = e.checkOrder({ ...buy, id: 'o', symbol: 'XYZ', executedAt: '2024-01-04T15:00:00Z' })
   assert.equal(d.allowed, false)
   assert.equal(d.results.find((r) => r.checkName === 'restricted_symbol').status, 'fail')
   assert.throws(() => new k.ComplianceEngine({ limits: { max_notional: { max: '-1' } } }), (err) => err.code === 'KAIRO_INVALID_CONFIG' && /max_notional/.test(err.message))
-  assert.throws(() => new k.ComplianceEngine(null, ['nope']), (err) => err.code === 'KAIRO_INVALID_CONFIG' && /checks/.test(err.message))
+  assert.throws(() => new k.ComplianceEngine(null, ['nope']),
+    (err) => err.code === 'KAIRO_INVALID_CONFIG' && err.field === 'checks' && err.kind === 'unknown_check' && /checks/.test(err.message))
   assert.equal(k.checkNames().length, 13)
 })

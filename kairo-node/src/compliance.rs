@@ -16,7 +16,7 @@ use napi::{Env, Task};
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::errors::{error, rethrow, Code, OrThrow, Result};
+use crate::errors::{OrThrow, Result, TaskError};
 use crate::input::{context, date, trade, trades as read_trades};
 
 /// One `compliance_audit` row.
@@ -78,19 +78,23 @@ pub struct CheckHistoryTask {
 }
 
 impl Task for CheckHistoryTask {
-    type Output = Result<Vec<CoreResult>>;
+    type Output = std::result::Result<Vec<CoreResult>, TaskError<kairo_core::ComplianceError>>;
     type JsValue = Vec<CheckResult>;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         Ok(match self.input.take() {
-            Some(Ok((trades, rules, ctx))) => core_check_history(&trades, &rules, &ctx).or_throw(),
-            Some(Err(e)) => Err(e),
-            None => Err(error(Code::InvalidInput, "the task ran twice")),
+            Some(Ok((trades, rules, ctx))) => core_check_history(&trades, &rules, &ctx).map_err(TaskError::Core),
+            Some(Err(e)) => Err(TaskError::Js(e)),
+            // `compute` runs once per task; a second call would find the input taken.
+            None => Err(TaskError::Core(kairo_core::ComplianceError::InvalidConfig {
+                field: "trades",
+                reason: "the task ran twice".into(),
+            })),
         })
     }
 
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Vec<CheckResult>> {
-        output.map(|rs| rs.iter().map(row).collect()).map_err(|e| rethrow(&env, e))
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Vec<CheckResult>> {
+        output.map(|rs| rs.iter().map(row).collect()).map_err(TaskError::into_js)
     }
 }
 
@@ -253,8 +257,7 @@ pub struct DayTrade {
 #[napi(ts_args_type = "trades: TradeInput[], counting?: 'transitions' | 'pairs' | null")]
 pub fn day_trades(trades: Vec<Object>, counting: Option<String>) -> Result<Vec<DayTrade>> {
     let counting = counting.unwrap_or_else(|| "transitions".into());
-    let c: DayTradeCounting =
-        counting.parse().map_err(|e: kairo_core::ComplianceError| error(Code::InvalidArgument, e.to_string()))?;
+    let c: DayTradeCounting = counting.parse().or_throw()?;
     let out = core_day_trades(&read_trades(&trades)?, c).or_throw()?;
     Ok(out
         .iter()

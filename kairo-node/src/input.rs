@@ -11,7 +11,7 @@ use napi::bindgen_prelude::{Either, Float64Array, Object};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::errors::{error, Code, OrThrow, Result};
+use crate::errors::{error, js_error, js_field, Code, Details, OrThrow, Result};
 
 /// A return series from JavaScript.
 pub type Returns = Either<Float64Array, Vec<f64>>;
@@ -32,19 +32,15 @@ pub fn decimal(field: &'static str, v: &Either<String, f64>) -> std::result::Res
     }
 }
 
-/// The JavaScript name of a trade field named in kairo-core's JSON model.
-fn js_field(field: &str) -> &str {
-    match field {
-        "user_id" => "userId",
-        "executed_at" => "executedAt",
-        "external_id" => "externalId",
-        other => other,
-    }
-}
-
-/// An `Error` with code `KAIRO_INVALID_TRADE`, prefixed with the trade's place in the input.
-fn bad_trade(at: &str, field: &str, message: impl std::fmt::Display) -> crate::errors::Error {
-    error(Code::InvalidTrade, format!("{at}{}: {message}", js_field(field)))
+/// An `Error` with code `KAIRO_INVALID_TRADE` for `field` (kairo-core's spelling) and `kind`, its message prefixed
+/// with the trade's place in the input.
+fn bad_trade(at: &str, field: &str, kind: &str, message: impl std::fmt::Display) -> crate::errors::Error {
+    let field = js_field(field);
+    js_error(
+        Code::InvalidTrade,
+        format!("{at}{field}: {message}"),
+        Details { field: Some(field), kind: Some(kind), trade_id: None },
+    )
 }
 
 fn get<V: napi::bindgen_prelude::FromNapiValue + napi::bindgen_prelude::ValidateNapiValue>(
@@ -53,16 +49,15 @@ fn get<V: napi::bindgen_prelude::FromNapiValue + napi::bindgen_prelude::Validate
     field: &'static str,
     expected: &str,
 ) -> Result<Option<V>> {
-    obj.get::<V>(field).map_err(|_| bad_trade(at, field, format!("must be {expected}")))
-}
-
-fn required<V: napi::bindgen_prelude::FromNapiValue + napi::bindgen_prelude::ValidateNapiValue>(
-    obj: &Object,
-    at: &str,
-    field: &'static str,
-    expected: &str,
-) -> Result<V> {
-    get(obj, at, field, expected)?.ok_or_else(|| bad_trade(at, field, "is required"))
+    // A value of the wrong JavaScript type is the fault kairo-core names for a value it cannot read as the field.
+    let kind = match field {
+        "qty" | "price" | "fees" => "not_a_number",
+        "executedAt" => "invalid_timestamp",
+        "side" => "invalid_side",
+        "symbol" => "invalid_symbol",
+        _ => "invalid_text",
+    };
+    obj.get::<V>(field).map_err(|_| bad_trade(at, field, kind, format!("must be {expected}")))
 }
 
 /// A trade from a JavaScript object through kairo-core's input path (`TradeInput`); `index` is its place in a list
@@ -94,7 +89,7 @@ pub fn trade(obj: &Object, index: Option<usize>) -> Result<Trade> {
         fees: amount("fees")?,
     }
     .into_trade()
-    .map_err(|e| bad_trade(&at, e.field(), e))
+    .map_err(|e| bad_trade(&at, e.field(), e.kind(), e))
 }
 
 /// Trades from a list of JavaScript objects.
@@ -106,7 +101,7 @@ pub fn trades(list: &[Object]) -> Result<Vec<Trade>> {
 pub fn date(field: &str, text: &str) -> Result<NaiveDate> {
     text.trim()
         .parse()
-        .map_err(|_| error(Code::InvalidInput, format!("{field} must be a date YYYY-MM-DD, got {text:?}")))
+        .map_err(|_| error(Code::InvalidInput, field, format!("{field} must be a date YYYY-MM-DD, got {text:?}")))
 }
 
 /// Prices `{ SYMBOL: { 'YYYY-MM-DD': close } }` with closes as decimal strings or numbers.
@@ -116,8 +111,8 @@ pub fn prices(
     let mut table = PriceTable::new();
     for (symbol, closes) in prices {
         for (d, close) in closes {
-            let close =
-                decimal("close", close).map_err(|e| error(Code::InvalidInput, format!("prices.{symbol}.{d}: {e}")))?;
+            let close = decimal("close", close)
+                .map_err(|e| error(Code::InvalidInput, "prices", format!("prices.{symbol}.{d}: {e}")))?;
             table.insert(symbol.clone(), date(&format!("prices.{symbol}"), d)?, close).or_throw()?;
         }
     }

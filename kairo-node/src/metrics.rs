@@ -5,7 +5,7 @@ use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Task};
 use napi_derive::napi;
 
-use crate::errors::{OrThrow, Result};
+use crate::errors::{OrThrow, Result, TaskError};
 use crate::input::{values, Returns};
 
 /// Options of the metric functions, with empyrical's defaults.
@@ -312,23 +312,30 @@ pub fn metrics(returns: Returns, factor_returns: Option<Returns>, opts: Option<M
 pub struct MetricsTask {
     returns: Vec<f64>,
     factor_returns: Option<Vec<f64>>,
-    options: Result<MetricsOptions>,
+    options: Option<Result<MetricsOptions>>,
 }
 
 impl Task for MetricsTask {
-    type Output = Result<Metrics>;
+    type Output = std::result::Result<Metrics, TaskError<kairo_core::MetricsError>>;
     type JsValue = AllMetrics;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let options = match &self.options {
-            Ok(o) => *o,
-            Err(e) => return Ok(Err(crate::errors::error(e.status, e.reason.clone()))),
+        let options = match self.options.take() {
+            Some(Ok(o)) => o,
+            Some(Err(e)) => return Ok(Err(TaskError::Js(e))),
+            // `compute` runs once per task; a second call would find the options taken and compute nothing.
+            None => {
+                return Ok(Err(TaskError::Core(kairo_core::MetricsError::InvalidParameter {
+                    name: "options",
+                    reason: "the task ran twice".into(),
+                })))
+            }
         };
-        Ok(Metrics::compute(&self.returns, self.factor_returns.as_deref(), &options).or_throw())
+        Ok(Metrics::compute(&self.returns, self.factor_returns.as_deref(), &options).map_err(TaskError::Core))
     }
 
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<AllMetrics> {
-        output.map(all).map_err(|e| crate::errors::rethrow(&env, e))
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<AllMetrics> {
+        output.map(all).map_err(TaskError::into_js)
     }
 }
 
@@ -342,6 +349,6 @@ pub fn metrics_async(
     AsyncTask::new(MetricsTask {
         returns: values(&returns).to_vec(),
         factor_returns: factor_returns.as_ref().map(|f| values(f).to_vec()),
-        options: o(opts).core(),
+        options: Some(o(opts).core()),
     })
 }

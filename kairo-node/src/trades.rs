@@ -167,7 +167,8 @@ pub fn realized_pnl(trades: Vec<Object>, opts: Option<RealizedPnlOptions>) -> Re
     if let Some(marks) = marks {
         let mut prices = HashMap::new();
         for (symbol, p) in marks {
-            let p = decimal("price", &p).map_err(|e| error(Code::InvalidInput, format!("prices.{symbol}: {e}")))?;
+            let p = decimal("price", &p)
+                .map_err(|e| error(Code::InvalidInput, "prices", format!("prices.{symbol}: {e}")))?;
             prices.insert(symbol, p);
         }
         let u = r.unrealized(&prices).or_throw()?;
@@ -333,7 +334,7 @@ pub fn compare(
             let mut parts = Vec::new();
             for (symbol, w) in weights {
                 let w = decimal("weight", &w)
-                    .map_err(|e| error(Code::InvalidArgument, format!("benchmark.{symbol}: {e}")))?;
+                    .map_err(|e| error(Code::InvalidArgument, "benchmark", format!("benchmark.{symbol}: {e}")))?;
                 parts.push((symbol, w));
             }
             Benchmark::blend(parts).or_throw()?

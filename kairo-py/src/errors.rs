@@ -4,7 +4,7 @@
 //! the input at fault (or `None`); trade errors also carry `kind` (kairo-core's `TradeError::kind`, the same word on
 //! every surface), `trade_id` and, for list input, `index`.
 
-use kairo_core::error::{ComplianceError, FrameError, LotError, MetricsError, ReturnsError, TradeError};
+use kairo_core::{ErrorCode, ErrorInfo};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -30,13 +30,15 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// An exception value with its `field` (and optional extra attributes) set.
+/// An exception value with its `field`, `kind` and `trade_id` (`None` unless given in `extra`) set.
 fn with_attrs(err: PyErr, field: Option<&str>, extra: &[(&str, Option<String>)]) -> PyErr {
     Python::attach(|py| {
         let value = err.value(py);
         // Setting attributes on a fresh exception instance cannot fail short of memory exhaustion; if it does,
         // the exception still carries its message.
         let _ = value.setattr("field", field);
+        let _ = value.setattr("kind", None::<&str>);
+        let _ = value.setattr("trade_id", None::<&str>);
         for (name, v) in extra {
             let _ = value.setattr(*name, v.as_deref());
         }
@@ -68,93 +70,31 @@ pub fn config(field: &str, message: String) -> PyErr {
     with_attrs(ConfigError::new_err(message), Some(field), &[])
 }
 
-/// Conversion of a kairo-core error into the matching Python exception.
+/// Conversion of a kairo-core error into the matching Python exception: the one mapping of kairo-core's error
+/// taxonomy ([`ErrorInfo`]) to Python, the class from the code, the attributes from the rest.
 pub trait IntoPyErr {
     /// The Python exception.
     fn into_py_err(self) -> PyErr;
 }
 
-impl IntoPyErr for TradeError {
-    fn into_py_err(self) -> PyErr {
-        let err = invalid_trade(self.to_string(), self.field(), None, None);
-        Python::attach(|py| {
-            let _ = err.value(py).setattr("kind", self.kind());
-        });
-        err
-    }
-}
-
-impl IntoPyErr for MetricsError {
+impl<E: ErrorInfo> IntoPyErr for E {
     fn into_py_err(self) -> PyErr {
         let message = self.to_string();
-        match self {
-            MetricsError::LengthMismatch { .. } => input("factor_returns", message),
-            MetricsError::InvalidParameter { name, .. } => parameter(name, message),
-            MetricsError::UnknownPeriod(_) => parameter("period", message),
+        let err = match self.code() {
+            ErrorCode::InvalidTrade => InvalidTradeError::new_err(message),
+            ErrorCode::InvalidConfig => ConfigError::new_err(message),
+            ErrorCode::InvalidArgument => ParameterError::new_err(message),
+            ErrorCode::InvalidInput => InputError::new_err(message),
+            ErrorCode::MarketData => MarketDataError::new_err(message),
+            ErrorCode::OutOfOrder => OutOfOrderError::new_err(message),
+        };
+        if self.code() == ErrorCode::InvalidTrade {
+            Python::attach(|py| {
+                let _ = err.value(py).setattr("index", self.row());
+            });
         }
-    }
-}
-
-impl IntoPyErr for ReturnsError {
-    fn into_py_err(self) -> PyErr {
-        let message = self.to_string();
-        match self {
-            ReturnsError::InvalidTrade { trade_id, source } => {
-                invalid_trade(message, source.field(), Some(&trade_id), None)
-            }
-            ReturnsError::NoPrices { .. } | ReturnsError::NoCommonDates => {
-                with_attrs(MarketDataError::new_err(message), Some("prices"), &[])
-            }
-            ReturnsError::NonPositivePrice { .. } => with_attrs(MarketDataError::new_err(message), Some("close"), &[]),
-            ReturnsError::InvalidBenchmark { .. } => parameter("benchmark", message),
-            ReturnsError::Overflow { .. } => parameter("trades", message),
-            ReturnsError::Metrics(e) => e.into_py_err(),
-        }
-    }
-}
-
-impl IntoPyErr for LotError {
-    fn into_py_err(self) -> PyErr {
-        let message = self.to_string();
-        match self {
-            LotError::InvalidTrade { trade_id, source } => {
-                invalid_trade(message, source.field(), Some(&trade_id), None)
-            }
-            LotError::UnknownMethod(_) => parameter("method", message),
-            LotError::MissingPrice { .. } => with_attrs(MarketDataError::new_err(message), Some("prices"), &[]),
-        }
-    }
-}
-
-impl IntoPyErr for ComplianceError {
-    fn into_py_err(self) -> PyErr {
-        let message = self.to_string();
-        let field = self.field();
-        match self {
-            ComplianceError::InvalidTrade { trade_id, source } => {
-                invalid_trade(message, source.field(), Some(&trade_id), None)
-            }
-            ComplianceError::OutOfOrder { trade_id, .. } => {
-                with_attrs(OutOfOrderError::new_err(message), Some(field), &[("trade_id", Some(trade_id))])
-            }
-            ComplianceError::InvalidConfig { .. } | ComplianceError::UnknownCheck { .. } => config(field, message),
-        }
-    }
-}
-
-impl IntoPyErr for FrameError {
-    fn into_py_err(self) -> PyErr {
-        let message = self.to_string();
-        match self {
-            FrameError::MissingColumn { column }
-            | FrameError::WrongType { column, .. }
-            | FrameError::Null { column, .. } => input(&column, message),
-            FrameError::InvalidValue { source, row } => invalid_trade(message, source.field(), None, Some(row)),
-            FrameError::InvalidDate { .. } => input("date", message),
-            FrameError::Lots(e) => e.into_py_err(),
-            FrameError::Returns(e) => e.into_py_err(),
-            FrameError::Polars(_) => input("frame", message),
-        }
+        let extra = [("kind", Some(self.kind().to_owned())), ("trade_id", self.trade_id().map(str::to_owned))];
+        with_attrs(err, self.field(), &extra)
     }
 }
 

@@ -52,3 +52,16 @@ def test_empty_input_gives_nan_as_empyrical():
     for fn in [kairo.sharpe_ratio, kairo.max_drawdown, kairo.annual_volatility, kairo.tail_ratio, kairo.value_at_risk]:
         assert np.isnan(fn([]))
     assert kairo.cum_returns(np.array([])).size == 0
+
+
+def test_every_kairo_error_carries_field_kind_and_trade_id():
+    # kairo-core's taxonomy, mapped once: the class from the code, the attributes from the error.
+    with pytest.raises(kairo.ParameterError) as err:
+        kairo.sharpe_ratio([0.01, 0.02], period="hourly")
+    assert (err.value.field, err.value.kind, err.value.trade_id) == ("period", "unknown_period", None)
+    with pytest.raises(kairo.InputError) as err:
+        kairo.alpha([0.01, 0.02], [0.01])
+    assert (err.value.field, err.value.kind) == ("factor_returns", "length_mismatch")
+    with pytest.raises(kairo.ConfigError) as err:
+        kairo.compliance.check_history([], checks=["wash_sales"])
+    assert (err.value.field, err.value.kind) == ("checks", "unknown_check")

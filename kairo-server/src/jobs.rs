@@ -10,42 +10,58 @@ use tokio::sync::{watch, Notify};
 use uuid::Uuid;
 
 use crate::analysis;
-use crate::store::{Job, Store};
+use crate::store::{Job, Store, StoreError};
+
+/// Why a job failed (kept with the job while it is retried, and shown by `/health` and the user's summary).
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The user's stored trades or context cannot be checked (kairo-core refuses them).
+    #[error(transparent)]
+    Compliance(#[from] kairo_core::ComplianceError),
+    /// The computation's thread stopped before it answered.
+    #[error("the computation stopped: {0}")]
+    Stopped(#[from] tokio::task::JoinError),
+    /// A job kind this version does not run (queued by a newer replica).
+    #[error("unknown job kind {0:?}")]
+    UnknownKind(String),
+}
 
 /// Recomputes what a user's new trades change: the audit rows of the trades executed at or after `since` (all of
 /// them when `None`; the history before is replayed without writing) and the metrics.
-pub async fn recompute(store: &Store, user_id: Uuid, since: Option<DateTime<Utc>>) -> Result<(), String> {
-    let Some(user) = store.user(user_id).await.map_err(|e| e.to_string())? else {
+pub async fn recompute(store: &Store, user_id: Uuid, since: Option<DateTime<Utc>>) -> Result<(), JobError> {
+    let Some(user) = store.user(user_id).await? else {
         return Ok(()); // the user is gone: nothing to do
     };
     // Also from the first trade with no rows at all: a job that died with its process leaves its trades so.
-    let since = match (since, store.first_unaudited(user_id).await.map_err(|e| e.to_string())?) {
+    let since = match (since, store.first_unaudited(user_id).await?) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (since, _) => since,
     };
-    let trades = store.trades(user_id).await.map_err(|e| e.to_string())?;
-    let prices = analysis::prices(store, &trades, &[]).await.map_err(|e| e.to_string())?;
+    let trades = store.trades(user_id).await?;
+    let prices = analysis::prices(store, &trades, &[]).await?;
     // The computation runs on a blocking thread: the runtime's threads keep answering requests meanwhile.
     let count = trades.len() as i64;
     let (rows, body) = tokio::task::spawn_blocking(move || {
-        let rows = analysis::audit_rows(&user, &trades, since).map_err(|e| e.to_string())?;
-        Ok::<_, String>((rows, analysis::metrics_body(&trades, &prices)))
+        let rows = analysis::audit_rows(&user, &trades, since)?;
+        Ok::<_, JobError>((rows, analysis::metrics_body(&trades, &prices)))
     })
-    .await
-    .map_err(|e| format!("the computation stopped: {e}"))??;
-    store.upsert_audit(user_id, &rows).await.map_err(|e| e.to_string())?;
+    .await??;
+    store.upsert_audit(user_id, &rows).await?;
     for r in rows.iter().filter(|r| r.status != kairo_core::compliance::Status::Pass) {
         metrics::counter!("kairo_compliance_results_total", "check" => r.check_name, "status" => r.status.as_str())
             .increment(1);
     }
-    store.put_metrics(user_id, count, &body).await.map_err(|e| e.to_string())?;
+    store.put_metrics(user_id, count, &body).await?;
     Ok(())
 }
 
-async fn run(store: &Store, job: &Job) -> Result<(), String> {
+async fn run(store: &Store, job: &Job) -> Result<(), JobError> {
     match job.kind.as_str() {
         "recompute" => recompute(store, job.user_id, job.dirty_from).await,
-        other => Err(format!("unknown job kind {other:?}")),
+        other => Err(JobError::UnknownKind(other.to_owned())),
     }
 }
 
@@ -99,7 +115,7 @@ pub async fn worker(store: Store, wake: Arc<Notify>, mut shutdown: watch::Receiv
                             (PARKED, note)
                         } else {
                             tracing::warn!(job = job.id, attempts = job.attempts, error = %e, "job failed; retrying");
-                            (backoff(job.attempts), e)
+                            (backoff(job.attempts), e.to_string())
                         };
                         if let Err(e) = store.retry_job(job.id, &error, delay).await {
                             tracing::error!(job = job.id, error = %e, "could not reschedule a failed job");

@@ -135,16 +135,30 @@ fn text(v: &Value, key: &str) -> Option<String> {
     }
 }
 
+/// Why an event cannot be acted on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EventError {
+    /// A field the event needs is absent.
+    #[error("{event}: data.object.{key} is missing")]
+    Missing {
+        /// The event type.
+        event: String,
+        /// The field of `data.object`.
+        key: &'static str,
+    },
+    /// A checkout's `client_reference_id` is not a kairo user id.
+    #[error("client_reference_id must be a kairo user id (UUID), got {0:?}")]
+    NotAUserId(String),
+}
+
 /// What `event` changes; an error names the field that is missing.
-pub fn change(event: &Event) -> Result<Change, String> {
+pub fn change(event: &Event) -> Result<Change, EventError> {
     let o = &event.data.object;
-    let need = |key: &str| text(o, key).ok_or_else(|| format!("{}: data.object.{key} is missing", event.kind));
+    let need = |key: &'static str| text(o, key).ok_or_else(|| EventError::Missing { event: event.kind.clone(), key });
     Ok(match event.kind.as_str() {
         "checkout.session.completed" => {
             let reference = need("client_reference_id")?;
-            let user = reference
-                .parse()
-                .map_err(|_| format!("client_reference_id must be a kairo user id (UUID), got {reference:?}"))?;
+            let user = reference.parse().map_err(|_| EventError::NotAUserId(reference.clone()))?;
             Change::Link { user, customer: need("customer")?, subscription: text(o, "subscription") }
         }
         "customer.subscription.created" | "customer.subscription.updated" | "customer.subscription.deleted" => {

@@ -8,14 +8,15 @@ import numpy as np
 __version__: str
 
 class KairoError(ValueError):
+    # the input at fault
     field: Optional[str]
+    # what is wrong, the same word on every surface (missing, not_positive, unknown_check, length_mismatch, ...;
+    # None when raised by the binding's own type checks)
+    kind: Optional[str]
+    # the trade the error is about
+    trade_id: Optional[str]
 
 class InvalidTradeError(KairoError):
-    # what is wrong, the same word on every surface: missing, empty, not_a_number, not_positive, too_large,
-    # too_small, out_of_range, invalid_symbol, invalid_side, invalid_timestamp or invalid_text (None when raised
-    # outside kairo-core's trade validation)
-    kind: Optional[str]
-    trade_id: Optional[str]
     index: Optional[int]
 
 class ConfigError(KairoError): ...
@@ -23,8 +24,7 @@ class ParameterError(KairoError): ...
 class InputError(KairoError): ...
 class MarketDataError(KairoError): ...
 
-class OutOfOrderError(KairoError):
-    trade_id: Optional[str]
+class OutOfOrderError(KairoError): ...
 
 Number = Union[Decimal, str, int, float]
 

@@ -48,18 +48,35 @@ impl JwtVerifier {
     }
 
     /// The user a token speaks for, or why it is refused.
-    pub fn user(&self, token: &str) -> Result<Uuid, String> {
+    pub fn user(&self, token: &str) -> Result<Uuid, TokenError> {
         let data = decode::<Claims>(token, &self.key, &self.validation).map_err(|e| match e.kind() {
-            jsonwebtoken::errors::ErrorKind::ExpiredSignature => "the token has expired".to_owned(),
-            jsonwebtoken::errors::ErrorKind::ImmatureSignature => "the token is not valid yet (nbf)".to_owned(),
-            jsonwebtoken::errors::ErrorKind::InvalidSignature => "the token's signature is not valid".to_owned(),
-            _ => format!("the token is not valid: {e}"),
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+            jsonwebtoken::errors::ErrorKind::ImmatureSignature => TokenError::NotYetValid,
+            jsonwebtoken::errors::ErrorKind::InvalidSignature => TokenError::Signature,
+            _ => TokenError::Invalid(e),
         })?;
-        data.claims
-            .sub
-            .parse()
-            .map_err(|_| format!("the token's sub must be a user id (UUID), got {:?}", data.claims.sub))
+        data.claims.sub.parse().map_err(|_| TokenError::Subject(data.claims.sub))
     }
+}
+
+/// Why a user token is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// Past its `exp`.
+    #[error("the token has expired")]
+    Expired,
+    /// Before its `nbf`.
+    #[error("the token is not valid yet (nbf)")]
+    NotYetValid,
+    /// Not signed with the server's secret.
+    #[error("the token's signature is not valid")]
+    Signature,
+    /// Malformed, or without a required claim.
+    #[error("the token is not valid: {0}")]
+    Invalid(jsonwebtoken::errors::Error),
+    /// Its `sub` is not a user id.
+    #[error("the token's sub must be a user id (UUID), got {0:?}")]
+    Subject(String),
 }
 
 fn unauthorized(message: impl Into<String>) -> ApiError {
@@ -89,7 +106,7 @@ async fn authorize(state: &AppState, mut req: Request, next: Next) -> Result<Res
     let principal = if constant_time_eq(token.as_bytes(), state.token.as_bytes()) {
         Principal::Service
     } else if let Some(jwt) = &state.jwt {
-        Principal::User(jwt.user(token).map_err(unauthorized)?)
+        Principal::User(jwt.user(token).map_err(|e| unauthorized(e.to_string()))?)
     } else {
         return Err(unauthorized("the bearer token is not valid"));
     };

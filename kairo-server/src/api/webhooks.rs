@@ -72,7 +72,7 @@ async fn receive(
     let event: Event =
         serde_json::from_slice(body).map_err(|e| bad("invalid_event", format!("not a Stripe event: {e}")))?;
     *detail = serde_json::json!({ "event_id": event.id, "type": event.kind });
-    let change = stripe::change(&event).map_err(|e| bad("invalid_event", e))?;
+    let change = stripe::change(&event).map_err(|e| bad("invalid_event", e.to_string()))?;
     let tiers = &state.config.stripe_price_tiers;
     // A price with no tier grants nothing: the plan is `free` (a paid plan is only ever one that is configured),
     // and the delivery's audit row and a counter say which price was not mapped.
