@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{watch, Notify};
 use uuid::Uuid;
 
-use crate::analysis;
+use crate::services::analysis;
 use crate::store::{Job, Store, StoreError};
 
 /// Why a job failed (kept with the job while it is retried, and shown by `/health` and the user's summary).

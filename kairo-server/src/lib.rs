@@ -4,7 +4,6 @@
 //! Every number and every rule decision comes from kairo-core; this crate stores, schedules and serves.
 
 pub mod alpaca;
-pub mod analysis;
 pub mod api;
 pub mod audit;
 pub mod config;
@@ -14,6 +13,7 @@ pub mod jobs;
 pub mod load;
 pub mod market;
 pub mod serve;
+pub mod services;
 pub mod store;
 pub mod stripe;
 

@@ -33,7 +33,7 @@ async fn crash_and_recover(backend: common::Backend) {
     let id: uuid::Uuid = user.parse().unwrap();
     let stored = store.trades(id).await.unwrap();
     let u = store.user(id).await.unwrap().unwrap();
-    let expected = kairo_server::analysis::audit_rows(&u, &stored, None).unwrap().len() as i64;
+    let expected = kairo_server::services::analysis::audit_rows(&u, &stored, None).unwrap().len() as i64;
     let mut rows = 0;
     // A job that died with the server comes back when its lease expires (JOB_LEASE, 60 s); the next job of the
     // user covers trades left without rows at once, so this usually takes a few seconds.

@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 
 use super::auth::Principal;
 use super::{plans, users, AppState, Query};
-use crate::analysis;
 use crate::error::{ApiError, ApiResult};
+use crate::services::analysis;
 
 /// Query of the metrics.
 #[derive(Deserialize, utoipa::IntoParams)]

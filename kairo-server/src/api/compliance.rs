@@ -3,13 +3,12 @@
 
 use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
-use kairo_core::compliance::check_order;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{users, AppState, Json, Query};
-use crate::analysis;
 use crate::error::{ApiError, ApiResult};
+use crate::services;
 use crate::store::AuditQuery;
 use kairo_core::input::{Amount, Timestamp, TradeInput};
 
@@ -56,35 +55,7 @@ pub async fn list(
     let offset = p.offset.unwrap_or(0).max(0);
     let q = AuditQuery { status: p.status, check_name: p.check, from: p.from, to: p.to, limit, offset };
     let (rows, total) = s.store.audit(user.id, &q).await?;
-    // Rows another program stored that kairo cannot read leave the rows readable and say so in the summary.
-    let mut summary = match s.store.trades(user.id).await {
-        Ok(trades) => analysis::compliance_summary(&user, &trades),
-        Err(crate::store::StoreError::Corrupt(what)) => json!({ "error": format!("stored trades: {what}") }),
-        Err(e) => return Err(e.into()),
-    };
-    // A recomputation that fails on the user's stored data says so here (and in /health and /metrics) while it
-    // waits out its backoff, instead of leaving the rows silently out of date.
-    summary["job_error"] = match s.store.job_error(user.id).await? {
-        Some((error, attempts)) => json!({ "error": error, "attempts": attempts }),
-        None => Value::Null,
-    };
-    let year_ago = Utc::now() - chrono::Duration::days(365);
-    let mut violations = serde_json::Map::new();
-    for check in ["good_faith_violation", "freeriding", "cash_liquidation", "pattern_day_trading"] {
-        let mut n = 0;
-        for status in ["fail", "flag"] {
-            let q = AuditQuery {
-                status: Some(status.into()),
-                check_name: Some(check.into()),
-                from: Some(year_ago),
-                limit: 0,
-                ..AuditQuery::default()
-            };
-            n += s.store.audit(user.id, &q).await?.1;
-        }
-        violations.insert(check.into(), json!(n));
-    }
-    summary["violations_last_12_months"] = Value::Object(violations);
+    let summary = services::compliance::summary(&s.store, &user, Utc::now()).await?;
     Ok(axum::Json(json!({ "rows": rows, "total": total, "limit": limit, "offset": offset, "summary": summary })))
 }
 
@@ -125,9 +96,6 @@ pub async fn check(
         executed_at: Some(o.executed_at.unwrap_or_else(|| Timestamp::Utc(Utc::now()))),
         ..TradeInput::default()
     })?;
-    let history = s.store.trades(user.id).await?;
-    let ctx = analysis::context(&user);
-    let rules = analysis::rules();
-    let decision = check_order(&history, &order, &rules, &ctx)?;
+    let decision = services::compliance::check(&s.store, &user, &order).await?;
     Ok(axum::Json(serde_json::to_value(&decision).unwrap_or(Value::Null)))
 }

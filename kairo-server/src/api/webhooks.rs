@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::AppState;
 use crate::audit::AuditDetail;
 use crate::error::ApiError;
-use crate::store::subscriptions::StripeOutcome;
+use crate::services::billing::{self, Outcome};
 use crate::stripe::{self, Event};
 
 /// The answer to Stripe.
@@ -73,52 +73,28 @@ async fn receive(
         serde_json::from_slice(body).map_err(|e| bad("invalid_event", format!("not a Stripe event: {e}")))?;
     *detail = serde_json::json!({ "event_id": event.id, "type": event.kind });
     let change = stripe::change(&event).map_err(|e| bad("invalid_event", e.to_string()))?;
-    let tiers = &state.config.stripe_price_tiers;
-    // A price with no tier grants nothing: the plan is `free` (a paid plan is only ever one that is configured),
-    // and the delivery's audit row and a counter say which price was not mapped.
-    let unmapped = std::sync::Mutex::new(None::<String>);
-    let plan_of = |price: &str| {
-        tiers.get(price).cloned().unwrap_or_else(|| {
-            tracing::warn!(price, "a Stripe price with no tier in STRIPE_PRICE_TIERS: the plan is free");
-            metrics::counter!("kairo_stripe_unmapped_prices_total").increment(1);
-            if let Ok(mut u) = unmapped.lock() {
-                *u = Some(price.to_owned());
-            }
-            "free".to_owned()
-        })
-    };
-    let applied = state.store.apply_stripe(&event, &change, &plan_of).await;
-    if let Some(price) = unmapped.lock().ok().and_then(|mut u| u.take()) {
+    let applied = billing::apply(&state.store, &event, &change, &state.config.stripe_price_tiers).await?;
+    if let Some(price) = &applied.unmapped_price {
+        // A price with no tier grants nothing: the delivery's audit row and a counter say which price was not
+        // mapped.
+        tracing::warn!(price, "a Stripe price with no tier in STRIPE_PRICE_TIERS: the plan is free");
+        metrics::counter!("kairo_stripe_unmapped_prices_total").increment(1);
         detail["unmapped_price"] = serde_json::json!(price);
     }
-    let outcome = match applied {
-        Ok(outcome) => outcome,
-        Err(e) if e.is_unique_violation() => {
-            // The customer or subscription is linked to another user already: recorded (the audit row says so)
-            // and acknowledged, so that Stripe does not retry for days an event no retry can apply.
-            tracing::warn!(event = %event.id, error = %e, "Stripe event conflicts with another user's subscription");
-            metrics::counter!("kairo_stripe_events_total", "type" => event.kind.clone(), "outcome" => "Conflict")
-                .increment(1);
-            detail["outcome"] = serde_json::json!("conflict");
-            return Ok(axum::Json(Received { received: true, outcome: "conflict" }));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let outcome = applied.outcome;
+    if outcome == Outcome::Conflict {
+        tracing::warn!(event = %event.id, "Stripe event conflicts with another user's subscription");
+    }
     metrics::counter!("kairo_stripe_events_total", "type" => event.kind.clone(), "outcome" => format!("{outcome:?}"))
         .increment(1);
-    detail["outcome"] = serde_json::json!(format!("{outcome:?}").to_lowercase());
-    let outcome = match outcome {
-        StripeOutcome::Applied => "applied",
-        StripeOutcome::Duplicate => "duplicate",
-        StripeOutcome::Stale => "stale",
-        StripeOutcome::Ignored => "ignored",
-        StripeOutcome::UnknownCustomer => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "unknown_customer",
-                format!("{}: the customer is not linked to a kairo user yet (no checkout.session.completed)", event.id),
-            ))
-        }
-    };
+    detail["outcome"] = serde_json::json!(outcome.as_str());
+    if outcome == Outcome::UnknownCustomer {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "unknown_customer",
+            format!("{}: the customer is not linked to a kairo user yet (no checkout.session.completed)", event.id),
+        ));
+    }
+    let outcome = outcome.as_str();
     Ok(axum::Json(Received { received: true, outcome }))
 }

@@ -379,6 +379,15 @@ impl Store {
         }
     }
 
+    /// The fail and flag rows of the user's trades executed at or after `since`, by check (checks without any
+    /// are absent).
+    pub async fn problem_counts(&self, user_id: Uuid, since: DateTime<Utc>) -> StoreResult<Vec<(String, i64)>> {
+        match self {
+            Store::Sqlite(p) => sqlite::problem_counts(&p.pool, user_id, since).await,
+            Store::Postgres(p) => postgres::problem_counts(p, user_id, since).await,
+        }
+    }
+
     /// Number of audit rows of the user.
     pub async fn audit_count(&self, user_id: Uuid) -> StoreResult<i64> {
         Ok(self.audit(user_id, &AuditQuery { limit: 0, ..AuditQuery::default() }).await?.1)

@@ -199,6 +199,22 @@ pub(super) async fn upsert_audit(store: &super::SqliteStore, user_id: Uuid, rows
     Ok(())
 }
 
+/// Fail and flag rows of a user's trades executed at or after `since`, by check.
+pub(super) async fn problem_counts(
+    p: &SqlitePool,
+    user_id: Uuid,
+    since: DateTime<Utc>,
+) -> StoreResult<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT a.check_name, COUNT(*) FROM compliance_audit a JOIN trades t ON t.id = a.trade_id
+         WHERE a.user_id = ?1 AND a.status IN ('fail', 'flag') AND t.executed_at >= ?2 GROUP BY a.check_name",
+    )
+    .bind(user_id.to_string())
+    .bind(ts(since))
+    .fetch_all(p)
+    .await?)
+}
+
 pub(super) async fn audit(p: &SqlitePool, user_id: Uuid, q: &AuditQuery) -> StoreResult<(Vec<AuditRow>, i64)> {
     let filters = "FROM compliance_audit a JOIN trades t ON t.id = a.trade_id
         WHERE a.user_id = ?1 AND (?2 IS NULL OR a.status = ?2) AND (?3 IS NULL OR a.check_name = ?3)

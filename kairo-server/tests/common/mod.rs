@@ -171,7 +171,7 @@ impl App {
         let u = store.user(id).await.unwrap().unwrap();
         let trades = store.trades(id).await.unwrap();
         store.close().await;
-        kairo_server::analysis::audit_rows(&u, &trades, None).unwrap().len() as i64
+        kairo_server::services::analysis::audit_rows(&u, &trades, None).unwrap().len() as i64
     }
 
     pub async fn stop(mut self) {

@@ -1,0 +1,7 @@
+//! The service layer: every business decision of the server, between the routes (which parse, authorize and
+//! serialize) and the store (which runs each dialect's SQL). Every number and rule decision itself is
+//! kairo-core's.
+
+pub mod analysis;
+pub mod billing;
+pub mod compliance;
