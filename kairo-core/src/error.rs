@@ -144,6 +144,17 @@ impl TradeError {
     }
 }
 
+/// A trade of a history that fails validation: the trade's id and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("trade {trade_id}: {source}")]
+pub struct InvalidTrade {
+    /// The id of the trade.
+    pub trade_id: String,
+    /// What is wrong with it.
+    #[source]
+    pub source: TradeError,
+}
+
 /// Errors from the metric functions: only input that is simply wrong. Degenerate but well-formed input (empty,
 /// all NaN, zero variance) gives NaN, as empyrical does.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -348,4 +359,22 @@ pub enum FrameError {
     /// polars itself failed.
     #[error("polars: {0}")]
     Polars(String),
+}
+
+impl From<InvalidTrade> for LotError {
+    fn from(InvalidTrade { trade_id, source }: InvalidTrade) -> Self {
+        LotError::InvalidTrade { trade_id, source }
+    }
+}
+
+impl From<InvalidTrade> for ReturnsError {
+    fn from(InvalidTrade { trade_id, source }: InvalidTrade) -> Self {
+        ReturnsError::InvalidTrade { trade_id, source }
+    }
+}
+
+impl From<InvalidTrade> for ComplianceError {
+    fn from(InvalidTrade { trade_id, source }: InvalidTrade) -> Self {
+        ComplianceError::InvalidTrade { trade_id, source }
+    }
 }

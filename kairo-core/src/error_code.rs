@@ -3,7 +3,7 @@
 //! `Error` with `code`, `field`, `kind` and `tradeId` properties, the server to an HTTP status and a JSON body
 //! with `details.field`.
 
-use crate::error::{ComplianceError, LotError, MetricsError, ReturnsError, TradeError};
+use crate::error::{ComplianceError, InvalidTrade, LotError, MetricsError, ReturnsError, TradeError};
 
 /// The class of an error, the same on every surface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,6 +71,21 @@ impl ErrorInfo for TradeError {
     }
     fn kind(&self) -> &'static str {
         TradeError::kind(self)
+    }
+}
+
+impl ErrorInfo for InvalidTrade {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::InvalidTrade
+    }
+    fn field(&self) -> Option<&str> {
+        Some(self.source.field())
+    }
+    fn kind(&self) -> &'static str {
+        self.source.kind()
+    }
+    fn trade_id(&self) -> Option<&str> {
+        Some(&self.trade_id)
     }
 }
 

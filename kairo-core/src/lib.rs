@@ -40,6 +40,7 @@ pub mod error;
 mod error_code;
 #[cfg(feature = "polars")]
 pub mod frame;
+pub mod history;
 pub mod input;
 pub mod lots;
 pub mod metrics;
@@ -48,6 +49,7 @@ pub mod trade;
 
 #[cfg(feature = "polars")]
 pub use error::FrameError;
-pub use error::{ComplianceError, LotError, MetricsError, ReturnsError, TradeError};
+pub use error::{ComplianceError, InvalidTrade, LotError, MetricsError, ReturnsError, TradeError};
 pub use error_code::{ErrorCode, ErrorInfo};
+pub use history::{History, Trades};
 pub use trade::{Side, Trade};

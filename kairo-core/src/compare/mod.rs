@@ -14,9 +14,10 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ReturnsError;
-use crate::lots::{match_lots, LotMethod};
+use crate::history::Trades;
+use crate::lots::{lots_in_order, LotMethod};
 use crate::metrics::{self, annual_return, cum_returns_final, Period};
-use crate::returns::{align, daily_valuations, mark_at, resample, Frequency, PriceTable, ReturnSeries};
+use crate::returns::{align, mark_at, resample, valuations_in_order, Frequency, PriceTable, ReturnSeries};
 use crate::trade::Trade;
 
 /// Options of [`compare`].
@@ -138,24 +139,17 @@ pub struct Comparison {
 /// assert_eq!(c.portfolio_pnl.total, dec!(200));   // 10 × (120 − 100)
 /// assert_eq!(c.shadow.pnl, dec!(10));              // 1000 in SPY at 400, +1 %
 /// ```
-pub fn compare(
-    trades: &[Trade],
+pub fn compare<T: Trades + ?Sized>(
+    trades: &T,
     prices: &PriceTable,
     benchmark: &Benchmark,
     options: &CompareOptions,
 ) -> Result<Comparison, ReturnsError> {
-    let mut ordered: Vec<&Trade> = Vec::with_capacity(trades.len());
-    for t in trades {
-        t.validate().map_err(|source| ReturnsError::InvalidTrade { trade_id: t.id.clone(), source })?;
-        if options.end.is_none_or(|end| t.trade_date() <= end) {
-            ordered.push(t);
-        }
-    }
-    ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
-    let kept: Vec<Trade> = ordered.iter().map(|t| (*t).clone()).collect();
+    let ordered: Vec<&Trade> =
+        trades.ordered()?.iter().filter(|t| options.end.is_none_or(|end| t.trade_date() <= end)).collect();
     let label = benchmark.to_string();
 
-    let valuations = daily_valuations(&kept, prices, options.end)?;
+    let valuations = valuations_in_order(&ordered, prices, options.end)?;
     let in_window = |d: &NaiveDate| options.start.is_none_or(|s| *d >= s) && options.end.is_none_or(|e| *d <= e);
     let portfolio = ReturnSeries {
         dates: valuations.iter().map(|v| v.date).filter(in_window).collect(),
@@ -200,7 +194,7 @@ pub fn compare(
         monthly: monthly(&aligned.dates, p, b),
         equity_curve,
         shadow,
-        portfolio_pnl: portfolio_pnl(&kept, prices, valuations.last().map(|v| v.date), options.lot_method)?,
+        portfolio_pnl: portfolio_pnl(&ordered, prices, valuations.last().map(|v| v.date), options.lot_method)?,
         dates: aligned.dates,
         portfolio_returns: aligned.left,
         benchmark_returns: aligned.right,
@@ -252,15 +246,12 @@ fn equity_curve(
 }
 
 fn portfolio_pnl(
-    trades: &[Trade],
+    trades: &[&Trade],
     prices: &PriceTable,
     last_date: Option<NaiveDate>,
     method: LotMethod,
 ) -> Result<PortfolioPnl, ReturnsError> {
-    let report = match_lots(trades, method).map_err(|e| match e {
-        crate::error::LotError::InvalidTrade { trade_id, source } => ReturnsError::InvalidTrade { trade_id, source },
-        other => ReturnsError::InvalidBenchmark { reason: other.to_string() },
-    })?;
+    let report = lots_in_order(trades.iter().copied(), trades.len(), method);
     let mut last_trade: HashMap<&str, (NaiveDate, Decimal)> = HashMap::new();
     for t in trades {
         last_trade.insert(t.symbol.as_str(), (t.trade_date(), t.price));

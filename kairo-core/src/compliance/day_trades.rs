@@ -32,7 +32,8 @@ use serde::Serialize;
 use crate::calendar::{is_trading_day, previous_trading_day};
 use crate::decimal_cmp as dc;
 use crate::error::ComplianceError;
-use crate::trade::{Side, Trade};
+use crate::history::Trades;
+use crate::trade::Side;
 
 use super::context::{DayTradeCounting, PatternDayTrading};
 
@@ -269,17 +270,15 @@ impl DayTradeCounter {
 }
 
 /// Validated trades in execution order with each one's position before it, for the standalone functions.
-fn replay(
-    trades: &[Trade],
+fn replay<T: Trades + ?Sized>(
+    trades: &T,
     limits: &PatternDayTrading,
     mut each: impl FnMut(&mut DayTradeCounter, usize, Exec<'_>),
 ) -> Result<DayTradeCounter, ComplianceError> {
-    let mut ordered: Vec<&Trade> = trades.iter().collect();
-    ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
+    let ordered = trades.ordered()?;
     let mut counter = DayTradeCounter::new(limits);
     let mut symbols: FxHashMap<&str, (usize, Decimal)> = FxHashMap::default();
-    for t in ordered {
-        t.validate().map_err(|source| ComplianceError::InvalidTrade { trade_id: t.id.clone(), source })?;
+    for t in ordered.iter() {
         let next = symbols.len();
         let (index, position) = symbols.entry(t.symbol.as_str()).or_insert((next, Decimal::ZERO));
         let id: Arc<str> = Arc::from(t.id.as_str());
@@ -307,7 +306,10 @@ fn replay(
 /// assert_eq!(day_trades(&trades, DayTradeCounting::Transitions).unwrap().len(), 1);
 /// assert_eq!(day_trades(&trades, DayTradeCounting::Pairs).unwrap().len(), 2);
 /// ```
-pub fn day_trades(trades: &[Trade], counting: DayTradeCounting) -> Result<Vec<DayTrade>, ComplianceError> {
+pub fn day_trades<T: Trades + ?Sized>(
+    trades: &T,
+    counting: DayTradeCounting,
+) -> Result<Vec<DayTrade>, ComplianceError> {
     let limits = PatternDayTrading { counting, ..PatternDayTrading::default() };
     let mut out = Vec::new();
     replay(trades, &limits, |c, i, ev| c.push(i, ev, &mut out))?;
@@ -315,8 +317,8 @@ pub fn day_trades(trades: &[Trade], counting: DayTradeCounting) -> Result<Vec<Da
 }
 
 /// The pattern-day-trader test for the window of `limits.window_days` business days ending on `as_of`.
-pub fn pdt_status(
-    trades: &[Trade],
+pub fn pdt_status<T: Trades + ?Sized>(
+    trades: &T,
     limits: &PatternDayTrading,
     as_of: NaiveDate,
 ) -> Result<PdtStatus, ComplianceError> {

@@ -9,6 +9,7 @@ use rustc_hash::FxHashMap;
 
 use crate::calendar::new_york_local;
 use crate::error::ComplianceError;
+use crate::history::Trades;
 use crate::trade::Trade;
 
 use super::context::AccountContext;
@@ -79,6 +80,12 @@ impl Engine {
     /// [`Engine::push`], appending the results to `out` (no allocation for the result list itself).
     pub fn push_into(&mut self, trade: &Trade, out: &mut Vec<CheckResult>) -> Result<(), ComplianceError> {
         self.admit(trade)?;
+        self.push_valid_into(trade, out);
+        Ok(())
+    }
+
+    /// [`Engine::push_into`] of a trade known to be valid and not older than the last one (a history's next).
+    fn push_valid_into(&mut self, trade: &Trade, out: &mut Vec<CheckResult>) {
         let symbol = self.symbol_index(&trade.symbol);
         let id: Arc<str> = Arc::from(trade.id.as_str());
         let ev = event(trade, &id, symbol, self.positions[symbol]);
@@ -96,13 +103,18 @@ impl Engine {
             }
         }
         self.finish(trade, symbol, ev.position_after());
-        Ok(())
     }
 
     /// Records an executed `trade` without producing its results (replaying a history whose results are already
     /// stored). The engine ends in the same state as after [`Engine::push`].
     pub fn record(&mut self, trade: &Trade) -> Result<(), ComplianceError> {
         self.admit(trade)?;
+        self.record_valid(trade);
+        Ok(())
+    }
+
+    /// [`Engine::record`] of a trade known to be valid and not older than the last one.
+    pub(crate) fn record_valid(&mut self, trade: &Trade) {
         let symbol = self.symbol_index(&trade.symbol);
         let id: Arc<str> = Arc::from(trade.id.as_str());
         let ev = event(trade, &id, symbol, self.positions[symbol]);
@@ -110,7 +122,6 @@ impl Engine {
             state.record(&ev, &self.ctx);
         }
         self.finish(trade, symbol, ev.position_after());
-        Ok(())
     }
 
     fn symbol_index(&mut self, symbol: &str) -> usize {
@@ -194,55 +205,68 @@ fn event<'a>(trade: &'a Trade, id: &'a Arc<str>, symbol: usize, position: Decima
 /// let restricted = results.iter().find(|r| r.check_name == "restricted_symbol").unwrap();
 /// assert_eq!(restricted.status, Status::Fail);
 /// ```
-pub fn check_history(
-    trades: &[Trade],
+pub fn check_history<T: Trades + ?Sized>(
+    trades: &T,
     rules: &RuleSet,
     ctx: &AccountContext,
 ) -> Result<Vec<CheckResult>, ComplianceError> {
-    let mut out = Vec::with_capacity(trades.len() * rules.rules().len());
+    let mut out = Vec::new();
     check_history_into(trades, rules, ctx, &mut out)?;
     Ok(out)
 }
 
 /// [`check_history`], appending to `out`. On an error nothing is appended.
-pub fn check_history_into(
-    trades: &[Trade],
+pub fn check_history_into<T: Trades + ?Sized>(
+    trades: &T,
     rules: &RuleSet,
     ctx: &AccountContext,
     out: &mut Vec<CheckResult>,
 ) -> Result<(), ComplianceError> {
-    let mut ordered: Vec<&Trade> = trades.iter().collect();
-    if !ordered.is_sorted_by(|a, b| a.chronological_key() <= b.chronological_key()) {
-        ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
-    }
+    let ordered = trades.ordered()?;
     let mut engine = Engine::new(rules, ctx.clone())?;
-    let start = out.len();
-    for t in ordered {
-        if let Err(e) = engine.push_into(t, out) {
-            out.truncate(start);
-            return Err(e);
-        }
+    out.reserve(ordered.len() * engine.states.len());
+    for t in ordered.iter() {
+        engine.push_valid_into(t, out);
     }
     Ok(())
+}
+
+/// The results of the trades of a history executed at or after `from` (the trades before are replayed without
+/// results, so that the rules' windows see them): what a service that stored the results of the earlier trades
+/// computes when new ones arrive. The same results as those [`check_history`] gives for these trades.
+pub fn check_history_from<T: Trades + ?Sized>(
+    trades: &T,
+    rules: &RuleSet,
+    ctx: &AccountContext,
+    from: DateTime<Utc>,
+) -> Result<Vec<CheckResult>, ComplianceError> {
+    let ordered = trades.ordered()?;
+    let mut engine = Engine::new(rules, ctx.clone())?;
+    let mut out = Vec::new();
+    for t in ordered.iter() {
+        if t.executed_at < from {
+            engine.record_valid(t);
+        } else {
+            engine.push_valid_into(t, &mut out);
+        }
+    }
+    Ok(out)
 }
 
 /// Would `order` break a rule, given the account's `history`? Nothing is recorded.
 ///
 /// This replays the history through a fresh [`Engine`]; a service answering many orders for an account keeps the
 /// account's engine and calls [`Engine::check_order`], which costs the same whatever the length of the history.
-pub fn check_order(
-    history: &[Trade],
+pub fn check_order<T: Trades + ?Sized>(
+    history: &T,
     order: &Trade,
     rules: &RuleSet,
     ctx: &AccountContext,
 ) -> Result<Decision, ComplianceError> {
-    let mut ordered: Vec<&Trade> = history.iter().collect();
-    if !ordered.is_sorted_by(|a, b| a.chronological_key() <= b.chronological_key()) {
-        ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
-    }
+    let ordered = history.ordered()?;
     let mut engine = Engine::new(rules, ctx.clone())?;
-    for t in ordered {
-        engine.record(t)?;
+    for t in ordered.iter() {
+        engine.record_valid(t);
     }
     engine.check_order(order)
 }

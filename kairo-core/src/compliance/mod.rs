@@ -31,7 +31,7 @@ pub use context::{
     PatternDayTrading, PennyStock, PriceBand, SelfMatch,
 };
 pub use day_trades::{day_trades, pdt_status, DayTrade, PdtStatus};
-pub use engine::{check_history, check_history_into, check_order, Engine};
+pub use engine::{check_history, check_history_from, check_history_into, check_order, Engine};
 pub use metadata::{Field, Metadata};
 pub use result::{CheckResult, Decision, Status, Verdict};
 pub use rule::{Event, Rule, RuleSet, RuleState};

@@ -28,6 +28,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use crate::error::LotError;
+use crate::history::Trades;
 use crate::trade::{Side, Trade};
 
 /// Matches a history of trades into lots with `method`.
@@ -50,18 +51,18 @@ use crate::trade::{Side, Trade};
 /// assert_eq!(&*lifo.open_lots[0].trade_id, "b1");
 /// assert_eq!(lifo.open_lots[0].direction, Direction::Long);
 /// ```
-pub fn match_lots(trades: &[Trade], method: LotMethod) -> Result<LotReport, LotError> {
-    let mut ordered: Vec<&Trade> = Vec::with_capacity(trades.len());
+pub fn match_lots<T: Trades + ?Sized>(trades: &T, method: LotMethod) -> Result<LotReport, LotError> {
+    let ordered = trades.ordered()?;
+    Ok(lots_in_order(ordered.iter(), ordered.len(), method))
+}
+
+/// [`match_lots`] over trades already validated and in execution order.
+pub(crate) fn lots_in_order<'a>(trades: impl Iterator<Item = &'a Trade>, len: usize, method: LotMethod) -> LotReport {
+    let mut book = LotBook::with_capacity(method, len);
     for t in trades {
-        t.validate().map_err(|source| LotError::InvalidTrade { trade_id: t.id.clone(), source })?;
-        ordered.push(t);
-    }
-    ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
-    let mut book = LotBook::with_capacity(method, ordered.len());
-    for t in ordered {
         book.apply(t);
     }
-    Ok(book.into_report())
+    book.into_report()
 }
 
 /// One open lot inside a position.

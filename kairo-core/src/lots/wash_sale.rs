@@ -35,7 +35,8 @@ use serde::Serialize;
 
 use crate::decimal_cmp as dc;
 use crate::error::LotError;
-use crate::trade::{Side, Trade};
+use crate::history::Trades;
+use crate::trade::Side;
 
 /// Days before and after a loss sale in which a purchase washes it.
 pub const WASH_WINDOW_DAYS: i64 = 30;
@@ -480,17 +481,12 @@ impl SymbolLots {
 /// assert_eq!(report.deferred_by_symbol["X"], dec!(250)); // basis of the new shares: 800 + 250 = 1,050
 /// assert_eq!(report.realized_pnl(), dec!(0));
 /// ```
-pub fn wash_sales(trades: &[Trade]) -> Result<WashSaleReport, LotError> {
-    let mut ordered: Vec<&Trade> = Vec::with_capacity(trades.len());
-    for t in trades {
-        t.validate().map_err(|source| LotError::InvalidTrade { trade_id: t.id.clone(), source })?;
-        ordered.push(t);
-    }
-    ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
+pub fn wash_sales<T: Trades + ?Sized>(trades: &T) -> Result<WashSaleReport, LotError> {
+    let ordered = trades.ordered()?;
     let mut books: FxHashMap<(&str, &str), SymbolLots> = FxHashMap::default();
     let mut report = WashSaleReport::default();
     let mut realized: BTreeMap<String, Decimal> = BTreeMap::new();
-    for t in ordered {
+    for t in ordered.iter() {
         let book = books.entry((t.user_id.as_str(), t.symbol.as_str())).or_default();
         let id: Arc<str> = Arc::from(t.id.as_str());
         let date = t.trade_date();

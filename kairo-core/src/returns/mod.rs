@@ -11,5 +11,5 @@ pub use align::{align, Aligned};
 pub use prices::PriceTable;
 pub use resample::{resample, Frequency, PeriodReturn};
 pub use series::{DatedDrawdown, ReturnSeries};
-pub(crate) use twr::mark_at;
 pub use twr::{daily_valuations, twr, DailyValuation};
+pub(crate) use twr::{mark_at, valuations_in_order};

@@ -38,6 +38,7 @@ use serde::{Deserialize, Serialize};
 use super::prices::PriceTable;
 use super::series::{to_f64, ReturnSeries};
 use crate::error::ReturnsError;
+use crate::history::Trades;
 use crate::trade::Trade;
 
 /// The valuation of a portfolio at the close of one day.
@@ -76,21 +77,24 @@ pub struct DailyValuation {
 /// assert!((days[0].daily_return - 50.0 / 950.0).abs() < 1e-15);
 /// assert_eq!(days[1].daily_return, 0.1);
 /// ```
-pub fn daily_valuations(
-    trades: &[Trade],
+pub fn daily_valuations<T: Trades + ?Sized>(
+    trades: &T,
     prices: &PriceTable,
     end: Option<NaiveDate>,
 ) -> Result<Vec<DailyValuation>, ReturnsError> {
-    let mut ordered: Vec<&Trade> = Vec::with_capacity(trades.len());
-    for t in trades {
-        t.validate().map_err(|source| ReturnsError::InvalidTrade { trade_id: t.id.clone(), source })?;
-        ordered.push(t);
-    }
+    valuations_in_order(&trades.ordered()?.to_refs(), prices, end)
+}
+
+/// [`daily_valuations`] of trades already validated and in execution order.
+pub(crate) fn valuations_in_order(
+    ordered: &[&Trade],
+    prices: &PriceTable,
+    end: Option<NaiveDate>,
+) -> Result<Vec<DailyValuation>, ReturnsError> {
     if ordered.is_empty() {
         return Ok(Vec::new());
     }
-    ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
-    let dates = valuation_dates(&ordered, prices, end)?;
+    let dates = valuation_dates(ordered, prices, end)?;
 
     let mut positions: BTreeMap<&str, Decimal> = BTreeMap::new();
     let mut last_trade: HashMap<&str, (NaiveDate, Decimal)> = HashMap::new();
@@ -144,7 +148,11 @@ pub fn daily_valuations(
 }
 
 /// The daily time-weighted return series of `trades` (the `daily_return` of [`daily_valuations`]).
-pub fn twr(trades: &[Trade], prices: &PriceTable, end: Option<NaiveDate>) -> Result<ReturnSeries, ReturnsError> {
+pub fn twr<T: Trades + ?Sized>(
+    trades: &T,
+    prices: &PriceTable,
+    end: Option<NaiveDate>,
+) -> Result<ReturnSeries, ReturnsError> {
     let days = daily_valuations(trades, prices, end)?;
     Ok(ReturnSeries {
         dates: days.iter().map(|d| d.date).collect(),

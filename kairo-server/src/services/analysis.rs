@@ -3,11 +3,13 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
-use kairo_core::compliance::{check_history, pdt_status, AccountContext, AccountType, CheckResult, Engine, RuleSet};
+use kairo_core::compliance::{
+    check_history, check_history_from, pdt_status, AccountContext, AccountType, CheckResult, RuleSet,
+};
 use kairo_core::lots::{match_lots, wash_sales, LotMethod};
 use kairo_core::metrics::{Metrics, MetricsOptions};
 use kairo_core::returns::{twr, PriceTable};
-use kairo_core::Trade;
+use kairo_core::{History, Trade};
 use serde_json::{json, Value};
 
 use crate::store::{Store, StoreResult, User};
@@ -38,34 +40,23 @@ pub async fn prices(store: &Store, trades: &[Trade], extra: &[String]) -> StoreR
     Ok(table)
 }
 
-/// The audit rows of a user's trades executed at or after `since` (all of them when `None`). The trades before
-/// `since` are replayed through the engine without producing rows, so the rows are those of the whole history
-/// (a trade's results depend only on the trades before it).
+/// The audit rows of the trades executed at or after `since` (all of them when `None`; the history before is
+/// replayed without rows, so that the rules' windows see it).
 pub fn audit_rows(
     user: &User,
-    trades: &[Trade],
+    trades: &History,
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<CheckResult>, kairo_core::ComplianceError> {
-    let ctx = context(user);
-    let rules = rules();
-    let Some(since) = since else { return check_history(trades, &rules, &ctx) };
-    let mut ordered: Vec<&Trade> = trades.iter().collect();
-    ordered.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
-    let mut engine = Engine::new(&rules, ctx)?;
-    let mut rows = Vec::new();
-    for t in ordered {
-        if t.executed_at < since {
-            engine.record(t)?;
-        } else {
-            engine.push_into(t, &mut rows)?;
-        }
+    let (ctx, rules) = (context(user), rules());
+    match since {
+        None => check_history(trades, &rules, &ctx),
+        Some(since) => check_history_from(trades, &rules, &ctx, since),
     }
-    Ok(rows)
 }
 
 /// The metrics document of a user: P&L (realized, unrealized at the last stored closes, wash-sale adjusted),
 /// win rate and profit factor, and the risk metrics of the daily time-weighted return.
-pub fn metrics_body(trades: &[Trade], prices: &PriceTable) -> Value {
+pub fn metrics_body(trades: &History, prices: &PriceTable) -> Value {
     let report = match match_lots(trades, LotMethod::Fifo) {
         Ok(r) => r,
         Err(e) => return json!({ "trades": trades.len(), "error": e.to_string() }),
@@ -93,7 +84,7 @@ pub fn metrics_body(trades: &[Trade], prices: &PriceTable) -> Value {
 }
 
 /// The compliance summary of a user: PDT status for the window ending on the last trade date, wash-sale totals.
-pub fn compliance_summary(user: &User, trades: &[Trade]) -> Value {
+pub fn compliance_summary(user: &User, trades: &History) -> Value {
     let ctx = context(user);
     let pdt = trades.last().and_then(|t| pdt_status(trades, &ctx.limits.pattern_day_trading, t.trade_date()).ok());
     let wash = wash_sales(trades).ok();

@@ -10,7 +10,7 @@ mod sqlite;
 pub mod subscriptions;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use kairo_core::Trade;
+use kairo_core::{History, Trade};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::postgres::PgPoolOptions;
@@ -354,11 +354,12 @@ impl Store {
     }
 
     /// The user's trades in execution order.
-    pub async fn trades(&self, user_id: Uuid) -> StoreResult<Vec<Trade>> {
-        match self {
-            Store::Sqlite(p) => sqlite::trades(&p.pool, user_id).await,
-            Store::Postgres(p) => postgres::trades(p, user_id).await,
-        }
+    /// The user's trades, validated once and in execution order.
+    pub async fn trades(&self, user_id: Uuid) -> StoreResult<History> {
+        history(match self {
+            Store::Sqlite(p) => sqlite::trades(&p.pool, user_id).await?,
+            Store::Postgres(p) => postgres::trades(p, user_id).await?,
+        })
     }
 
     /// Writes audit rows (one per trade and check; a rewrite replaces the row). Trades are only ever added, and an
@@ -546,15 +547,34 @@ pub(crate) struct TradeRow {
 }
 
 impl TradeRow {
+    /// The row as a trade, not validated yet: a [`History`] of the rows validates each once.
+    pub(crate) fn into_unchecked(self) -> StoreResult<Trade> {
+        let side = self
+            .side
+            .parse()
+            .map_err(|e: kairo_core::TradeError| StoreError::Corrupt(format!("trade {}: {e}", self.id)))?;
+        Ok(Trade {
+            id: self.id,
+            user_id: self.user_id,
+            symbol: self.symbol,
+            side,
+            qty: self.qty,
+            price: self.price,
+            executed_at: self.executed_at,
+            external_id: self.external_id,
+            fees: self.fees,
+        })
+    }
+
     /// The row back into a validated trade.
     pub(crate) fn into_trade(self) -> StoreResult<Trade> {
-        let id = self.id;
-        let side =
-            self.side.parse().map_err(|e: kairo_core::TradeError| StoreError::Corrupt(format!("trade {id}: {e}")))?;
-        let mut t = Trade::new(id.clone(), self.user_id, self.symbol, side, self.qty, self.price, self.executed_at)
-            .and_then(|t| t.with_fees(self.fees))
-            .map_err(|e| StoreError::Corrupt(format!("trade {id}: {e}")))?;
-        t.external_id = self.external_id;
+        let t = self.into_unchecked()?;
+        t.validate().map_err(|e| StoreError::Corrupt(format!("trade {}: {e}", t.id)))?;
         Ok(t)
     }
+}
+
+/// The rows of a user's trades (in execution order, as the queries read them) as a validated history.
+fn history(rows: Vec<Trade>) -> StoreResult<History> {
+    History::new(rows).map_err(|e| StoreError::Corrupt(e.to_string()))
 }

@@ -56,9 +56,13 @@ pub(super) async fn user(p: &PgPool, id: Uuid) -> StoreResult<Option<User>> {
 }
 
 fn trade_row(r: &sqlx::postgres::PgRow) -> StoreResult<Trade> {
+    trade_fields(r)?.into_trade()
+}
+
+fn trade_fields(r: &sqlx::postgres::PgRow) -> StoreResult<TradeRow> {
     let id: Uuid = r.try_get("id")?;
     let user: Uuid = r.try_get("user_id")?;
-    TradeRow {
+    Ok(TradeRow {
         id: id.to_string(),
         user_id: user.to_string(),
         symbol: r.try_get("symbol")?,
@@ -68,8 +72,7 @@ fn trade_row(r: &sqlx::postgres::PgRow) -> StoreResult<Trade> {
         fees: r.try_get("fees")?,
         executed_at: r.try_get("executed_at")?,
         external_id: r.try_get("external_id")?,
-    }
-    .into_trade()
+    })
 }
 
 const TRADE_COLUMNS: &str = "id, user_id, symbol, side, qty, price, fees, executed_at, external_id";
@@ -245,7 +248,7 @@ pub(super) async fn trades(p: &PgPool, user_id: Uuid) -> StoreResult<Vec<Trade>>
         .bind(user_id)
         .fetch_all(p)
         .await?;
-    rows.iter().map(trade_row).collect()
+    rows.iter().map(|r| trade_fields(r)?.into_unchecked()).collect()
 }
 
 /// Writes a job's audit rows in one transaction, [`AUDIT_CHUNK`] rows per statement with a pause between two,

@@ -78,7 +78,11 @@ pub(super) async fn user(p: &SqlitePool, id: Uuid) -> StoreResult<Option<User>> 
 }
 
 fn trade_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Trade> {
-    TradeRow {
+    trade_fields(r)?.into_trade()
+}
+
+fn trade_fields(r: &sqlx::sqlite::SqliteRow) -> StoreResult<TradeRow> {
+    Ok(TradeRow {
         id: r.try_get("id")?,
         user_id: r.try_get("user_id")?,
         symbol: r.try_get("symbol")?,
@@ -88,8 +92,7 @@ fn trade_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Trade> {
         fees: parse_dec(r.try_get("fees")?)?,
         executed_at: parse_ts(r.try_get("executed_at")?)?,
         external_id: r.try_get("external_id")?,
-    }
-    .into_trade()
+    })
 }
 
 const TRADE_COLUMNS: &str = "id, user_id, symbol, side, qty, price, fees, executed_at, external_id";
@@ -159,7 +162,7 @@ pub(super) async fn trades(p: &SqlitePool, user_id: Uuid) -> StoreResult<Vec<Tra
         .bind(user_id.to_string())
         .fetch_all(p)
         .await?;
-    rows.iter().map(trade_row).collect()
+    rows.iter().map(|r| trade_fields(r)?.into_unchecked()).collect()
 }
 
 /// Writes `rows`, replacing the stored row of the same (trade, check). They are written in small transactions, so
