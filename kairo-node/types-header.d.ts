@@ -72,6 +72,25 @@ export type KairoErrorCode =
   | 'KAIRO_INVALID_TRADE' | 'KAIRO_INVALID_CONFIG' | 'KAIRO_INVALID_ARGUMENT' | 'KAIRO_INVALID_INPUT'
   | 'KAIRO_MARKET_DATA' | 'KAIRO_OUT_OF_ORDER'
 
+/** One `compliance_audit` row. */
+export interface CheckResult {
+  tradeId: string
+  checkName: CheckName | string
+  /** `pass`, `fail` or `flag`. */
+  status: 'pass' | 'fail' | 'flag'
+  /** A sentence a support agent can show the user. */
+  reason: string
+  /** The numbers behind the decision (kairo-core's metadata JSON: decimals as strings, dates as ISO text). */
+  metadata: Record<string, unknown>
+}
+
+/** The answer of a pre-trade check. */
+export interface Decision {
+  /** False when any check fails. */
+  allowed: boolean
+  results: Array<CheckResult>
+}
+
 /** What every error the addon throws (or a Promise rejects with) carries besides its message. */
 export interface KairoError extends Error {
   /** The class of the error. */

@@ -69,3 +69,21 @@ test('engine: contexts, positions, out-of-order pushes', () => {
     (err) => err.code === 'KAIRO_INVALID_CONFIG' && err.field === 'checks' && err.kind === 'unknown_check' && /checks/.test(err.message))
   assert.equal(k.checkNames().length, 13)
 })
+
+test('a long list of results (read in chunks) keeps every row, in order, with the same shape', () => {
+  const trades = []
+  for (let i = 0; i < 1500; i++) {
+    const at = new Date(Date.UTC(2024, 0, 2 + Math.floor(i / 10), 15, i % 10))
+    trades.push({ id: `t${String(i).padStart(5, '0')}`, userId: 'u', symbol: i % 2 ? 'AAA' : 'BBB', side: i % 3 ? 'BUY' : 'SELL', qty: '1', price: '10', executedAt: at })
+  }
+  const rows = k.checkHistory(trades, { account_type: 'margin', equity: '30000' })
+  assert.ok(rows.length > 10000, String(rows.length))
+  let last = ''
+  for (const r of rows) {
+    assert.deepEqual(Object.keys(r), ['tradeId', 'checkName', 'status', 'reason', 'metadata'])
+    assert.equal(typeof r.metadata, 'object')
+    assert.ok(r.tradeId >= last)
+    last = r.tradeId
+  }
+  assert.deepEqual(new Set(rows.map((r) => r.tradeId)).size, 1500)
+})

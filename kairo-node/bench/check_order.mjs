@@ -3,6 +3,7 @@
 // stateless checkOrder(history, order) that replays the history on every call. Prints a markdown section.
 //
 //   npm run bench                      (in kairo-node, after npm run build)
+import { readFileSync } from 'node:fs'
 import { ComplianceEngine, checkOrder } from '../index.js'
 
 /** @typedef {import('../index.js').TradeInput} TradeInput */
@@ -54,16 +55,25 @@ function rate(fn, runs = 7, seconds = 0.5) {
 
 const trades = history()
 const order = /** @type {TradeInput} */ (trades.pop())
-const lines = ['| check | account | calls / s | µs / call |', '|---|---|---:|---:|']
+/** kairo-core's own figure for the same call (criterion, benches/README.md), in µs: what the binding adds is the rest. @param {string} name */
+function rust(name) {
+  const table = readFileSync(new URL('../../benches/README.md', import.meta.url), 'utf8')
+  const row = table.split('\n').find((l) => l.startsWith(`| compliance / ${name} |`))
+  const ms = row ? Number(row.split('|')[2]) : NaN
+  return Number.isFinite(ms) ? (ms * 1000).toFixed(1) : 'n/a'
+}
+
+const lines = ['| check | account | calls / s | µs / call | Rust µs / call |', '|---|---|---:|---:|---:|']
 for (const [name, ctx] of /** @type {const} */ ([['margin', { account_type: 'margin', equity: '30000' }], ['cash', { account_type: 'cash', settled_cash: '10000000' }]])) {
   const engine = new ComplianceEngine(ctx)
   for (const t of trades) engine.record(t)
   const live = rate(() => engine.checkOrder(order))
-  lines.push(`| ComplianceEngine.checkOrder (10,000 trades recorded) | ${name} | ${Math.round(live).toLocaleString('en-US')} | ${(1e6 / live).toFixed(1)} |`)
+  lines.push(`| ComplianceEngine.checkOrder (10,000 trades recorded) | ${name} | ${Math.round(live).toLocaleString('en-US')} | ${(1e6 / live).toFixed(1)} | ${rust(`engine_check_order_10k_history_${name}`)} |`)
   const stateless = rate(() => checkOrder(trades, order, ctx), 3, 1)
-  lines.push(`| checkOrder(history of 10,000, order) | ${name} | ${stateless.toFixed(1)} | ${(1e6 / stateless).toFixed(0)} |`)
+  lines.push(`| checkOrder(history of 10,000, order) | ${name} | ${stateless.toFixed(1)} | ${(1e6 / stateless).toFixed(0)} | ${rust(`stateless_check_order_10k_history_${name}`)} |`)
 }
 console.log(['## Node (kairo-node): pre-trade checks per second', '',
   `Command: \`cd kairo-node && npm run build && npm run bench\` (kairo-node/bench/check_order.mjs), Node ${process.version}, medians of 7 runs.`,
   'The live engine answers from its state; the stateless call converts the 10,000 JS trade objects and replays them on every call.',
+  'The Rust column is kairo-core\'s criterion median for the same call (benches/README.md); the difference is the conversion of the order and of the decision (written as one JSON text by serde and read by `JSON.parse`).',
   '', ...lines].join('\n'))

@@ -6,8 +6,7 @@ use std::collections::HashMap;
 
 use kairo_core::compliance::{
     check_history as core_check_history, check_order as core_check_order, day_trades as core_day_trades,
-    pdt_status as core_pdt_status, AccountContext, CheckResult as CoreResult, DayTradeCounting,
-    Decision as CoreDecision, Engine, RuleSet,
+    pdt_status as core_pdt_status, AccountContext, CheckResult as CoreResult, DayTradeCounting, Engine, RuleSet,
 };
 use kairo_core::lots::wash_sales as core_wash_sales;
 use kairo_core::Trade;
@@ -18,44 +17,7 @@ use serde_json::Value;
 
 use crate::errors::{OrThrow, Result, TaskError};
 use crate::input::{context, date, trade, trades as read_trades};
-
-/// One `compliance_audit` row.
-#[napi(object)]
-pub struct CheckResult {
-    pub trade_id: String,
-    #[napi(ts_type = "CheckName | string")]
-    pub check_name: String,
-    /// `pass`, `fail` or `flag`.
-    #[napi(ts_type = "'pass' | 'fail' | 'flag'")]
-    pub status: String,
-    /// A sentence a support agent can show the user.
-    pub reason: String,
-    /// The numbers behind the decision (kairo-core's metadata JSON).
-    #[napi(ts_type = "Record<string, unknown>")]
-    pub metadata: Value,
-}
-
-/// The answer of a pre-trade check.
-#[napi(object)]
-pub struct Decision {
-    /// False when any check fails.
-    pub allowed: bool,
-    pub results: Vec<CheckResult>,
-}
-
-fn row(r: &CoreResult) -> CheckResult {
-    CheckResult {
-        trade_id: r.trade_id.to_string(),
-        check_name: r.check_name.to_owned(),
-        status: r.status.as_str().to_owned(),
-        reason: r.reason.to_string(),
-        metadata: r.metadata.to_json(),
-    }
-}
-
-fn decision(d: &CoreDecision) -> Decision {
-    Decision { allowed: d.allowed, results: d.results.iter().map(row).collect() }
-}
+use crate::results::{JsDecision, Results};
 
 /// The rule set for `checks` (every built-in check when `None`); the context was validated when it was read.
 fn rules(checks: Option<Vec<String>>) -> Result<RuleSet> {
@@ -63,12 +25,15 @@ fn rules(checks: Option<Vec<String>>) -> Result<RuleSet> {
 }
 
 /// Every applicable check on every trade (sorted by execution time first).
-#[napi(ts_args_type = "trades: TradeInput[], ctx?: AccountContext | null, checks?: CheckName[] | null")]
-pub fn check_history(trades: Vec<Object>, ctx: Option<Value>, checks: Option<Vec<String>>) -> Result<Vec<CheckResult>> {
+#[napi(
+    ts_args_type = "trades: TradeInput[], ctx?: AccountContext | null, checks?: CheckName[] | null",
+    ts_return_type = "Array<CheckResult>"
+)]
+pub fn check_history(trades: Vec<Object>, ctx: Option<Value>, checks: Option<Vec<String>>) -> Result<Results> {
     let ctx = context(ctx)?;
     let rules = rules(checks)?;
     let out = core_check_history(&read_trades(&trades)?, &rules, &ctx).or_throw()?;
-    Ok(out.iter().map(row).collect())
+    Ok(Results(out))
 }
 
 /// The work of `checkHistoryAsync`: the input read on the calling thread (or the error reading it), checked on
@@ -79,7 +44,7 @@ pub struct CheckHistoryTask {
 
 impl Task for CheckHistoryTask {
     type Output = std::result::Result<Vec<CoreResult>, TaskError<kairo_core::ComplianceError>>;
-    type JsValue = Vec<CheckResult>;
+    type JsValue = Results;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         Ok(match self.input.take() {
@@ -93,8 +58,8 @@ impl Task for CheckHistoryTask {
         })
     }
 
-    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Vec<CheckResult>> {
-        output.map(|rs| rs.iter().map(row).collect()).map_err(TaskError::into_js)
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Results> {
+        output.map(Results).map_err(TaskError::into_js)
     }
 }
 
@@ -114,18 +79,19 @@ pub fn check_history_async(
 
 /// Would `order` break a rule, given the account's `history`? Nothing is recorded.
 #[napi(
-    ts_args_type = "history: TradeInput[], order: TradeInput, ctx?: AccountContext | null, checks?: CheckName[] | null"
+    ts_args_type = "history: TradeInput[], order: TradeInput, ctx?: AccountContext | null, checks?: CheckName[] | null",
+    ts_return_type = "Decision"
 )]
 pub fn check_order(
     history: Vec<Object>,
     order: Object,
     ctx: Option<Value>,
     checks: Option<Vec<String>>,
-) -> Result<Decision> {
+) -> Result<JsDecision> {
     let ctx = context(ctx)?;
     let rules = rules(checks)?;
     let d = core_check_order(&read_trades(&history)?, &trade(&order, None)?, &rules, &ctx).or_throw()?;
-    Ok(decision(&d))
+    Ok(JsDecision(d))
 }
 
 /// A streaming engine for one account: push trades in execution order; ask about an order before sending it.
@@ -145,10 +111,10 @@ impl ComplianceEngine {
     }
 
     /// Checks `trade`, records it, and returns its results.
-    #[napi(ts_args_type = "trade: TradeInput")]
-    pub fn push(&mut self, trade: Object) -> Result<Vec<CheckResult>> {
+    #[napi(ts_args_type = "trade: TradeInput", ts_return_type = "Array<CheckResult>")]
+    pub fn push(&mut self, trade: Object) -> Result<Results> {
         let t = crate::input::trade(&trade, None)?;
-        Ok(self.engine.push(&t).or_throw()?.iter().map(row).collect())
+        Ok(Results(self.engine.push(&t).or_throw()?))
     }
 
     /// Records `trade` without checking it (loading history).
@@ -159,10 +125,10 @@ impl ComplianceEngine {
     }
 
     /// Would `order` break a rule now? Nothing is recorded.
-    #[napi(ts_args_type = "order: TradeInput")]
-    pub fn check_order(&self, order: Object) -> Result<Decision> {
+    #[napi(ts_args_type = "order: TradeInput", ts_return_type = "Decision")]
+    pub fn check_order(&self, order: Object) -> Result<JsDecision> {
         let t = crate::input::trade(&order, None)?;
-        Ok(decision(&self.engine.check_order(&t).or_throw()?))
+        Ok(JsDecision(self.engine.check_order(&t).or_throw()?))
     }
 
     /// The current signed position in `symbol`, as a decimal string.

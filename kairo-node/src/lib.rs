@@ -9,4 +9,5 @@ mod compliance;
 mod errors;
 mod input;
 mod metrics;
+mod results;
 mod trades;

@@ -13,6 +13,8 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use smallvec::SmallVec;
 
+use super::text::{push_date, push_local_time};
+
 /// One metadata value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Field {
@@ -59,8 +61,17 @@ impl Serialize for Field {
                 }
                 seq.end()
             }
-            Field::Date(d) => s.collect_str(&d.format("%Y-%m-%d")),
-            Field::LocalTime(t) => s.collect_str(&t.format("%Y-%m-%d %H:%M:%S")),
+            // Written directly: chrono's `format` parses its pattern on every call.
+            Field::Date(d) => {
+                let mut text = String::with_capacity(10);
+                push_date(&mut text, *d);
+                s.serialize_str(&text)
+            }
+            Field::LocalTime(t) => {
+                let mut text = String::with_capacity(19);
+                push_local_time(&mut text, *t);
+                s.serialize_str(&text)
+            }
             Field::Time(t) => s.collect_str(&t.to_rfc3339()),
             Field::Json(v) => v.serialize(s),
         }
@@ -162,5 +173,24 @@ impl Serialize for Metadata {
             map.serialize_entry(k, v)?;
         }
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_times_serialize_as_chrono_formats_them() {
+        let start = NaiveDate::from_ymd_opt(1899, 12, 25).unwrap_or_default();
+        for days in (0..120_000).step_by(97) {
+            let d = start + chrono::Duration::days(days);
+            let t = d.and_hms_opt((days % 24) as u32, (days % 60) as u32, (days * 7 % 60) as u32).unwrap_or_default();
+            let m = Metadata::new().with("d", d).with("t", t);
+            assert_eq!(
+                m.to_json(),
+                serde_json::json!({"d": d.format("%Y-%m-%d").to_string(), "t": t.format("%Y-%m-%d %H:%M:%S").to_string()})
+            );
+        }
     }
 }

@@ -47,14 +47,7 @@ impl Reason {
 
     /// Appends a local date and time, `YYYY-MM-DD HH:MM:SS`.
     pub fn local_time(mut self, t: NaiveDateTime) -> Self {
-        push_date(&mut self.0, t.date());
-        self.0.push(' ');
-        for (i, part) in [t.hour(), t.minute(), t.second()].into_iter().enumerate() {
-            if i > 0 {
-                self.0.push(':');
-            }
-            push_two(&mut self.0, part);
-        }
+        push_local_time(&mut self.0, t);
         self
     }
 
@@ -117,6 +110,18 @@ pub(crate) fn push_date(out: &mut String, d: NaiveDate) {
             push_two(out, d.day());
         }
         _ => out.push_str(&d.to_string()),
+    }
+}
+
+/// Appends a date and time, `YYYY-MM-DD HH:MM:SS`.
+pub(crate) fn push_local_time(out: &mut String, t: NaiveDateTime) {
+    push_date(out, t.date());
+    out.push(' ');
+    for (i, part) in [t.hour(), t.minute(), t.second()].into_iter().enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        push_two(out, part);
     }
 }
 
