@@ -72,6 +72,38 @@ export type KairoErrorCode =
   | 'KAIRO_INVALID_TRADE' | 'KAIRO_INVALID_CONFIG' | 'KAIRO_INVALID_ARGUMENT' | 'KAIRO_INVALID_INPUT'
   | 'KAIRO_MARKET_DATA' | 'KAIRO_OUT_OF_ORDER'
 
+/** Every metric at once (kairo-core's `Metrics::fields`, in camelCase); the benchmark's with `factorReturns`. */
+export interface AllMetrics {
+  periods: number
+  observations: number
+  cumReturnsFinal: number
+  annualReturn: number
+  annualVolatility: number
+  sharpeRatio: number
+  sortinoRatio: number
+  downsideRisk: number
+  maxDrawdown: number
+  calmarRatio: number
+  omegaRatio: number
+  tailRatio: number
+  stabilityOfTimeseries: number
+  valueAtRisk: number
+  conditionalValueAtRisk: number
+  parametricVar: number
+  cornishFisherVar: number
+  skew: number
+  kurtosis: number
+  probabilisticSharpeRatio: number
+  alpha?: number
+  beta?: number
+  correlation?: number
+  upCapture?: number
+  downCapture?: number
+  upDownCapture?: number
+  excessSharpe?: number
+  trackingError?: number
+}
+
 /** One `compliance_audit` row. */
 export interface CheckResult {
   tradeId: string

@@ -84,3 +84,13 @@ test('errors carry a stable code and name the field', async () => {
   await assert.rejects(k.metricsAsync(r, [0.1]),
     (e) => e.code === 'KAIRO_INVALID_INPUT' && e.field === 'factorReturns' && e.kind === 'length_mismatch')
 })
+
+test('metrics has exactly the fields the .d.ts declares, in kairo-core\'s order', () => {
+  const dts = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'index.d.ts'), 'utf8')
+  const block = dts.slice(dts.indexOf('export interface AllMetrics {'), dts.indexOf('}', dts.indexOf('export interface AllMetrics {')))
+  const declared = [...block.matchAll(/^\s+(\w+)\??:/gm)].map((m) => m[1])
+  const r = [0.01, -0.02, 0.03, 0.004, -0.01]
+  const f = [0.02, -0.01, 0.01, 0.0, -0.02]
+  assert.deepEqual(Object.keys(k.metrics(r, f)), declared)
+  assert.deepEqual(Object.keys(k.metrics(r)), declared.filter((n) => !/\?:/.test(block.split('\n').find((l) => l.includes(` ${n}`)) ?? '')))
+})

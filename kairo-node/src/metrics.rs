@@ -1,8 +1,8 @@
 //! The metric functions (`sharpeRatio`, `maxDrawdown`, ...): conversion only, every formula is kairo-core's.
 
-use kairo_core::metrics::{self as m, annualization_factor, Metrics, MetricsOptions, Period};
-use napi::bindgen_prelude::AsyncTask;
-use napi::{Env, Task};
+use kairo_core::metrics::{self as m, annualization_factor, FieldValue, Metrics, MetricsOptions, Period};
+use napi::bindgen_prelude::{AsyncTask, Object, ToNapiValue, TypeName, ValueType};
+use napi::{Env, JsValue, Task};
 use napi_derive::napi;
 
 use crate::errors::{OrThrow, Result, TaskError};
@@ -231,79 +231,62 @@ pub fn rolling_beta(returns: Returns, factor_returns: Returns, window: u32) -> R
     m::rolling_beta(values(&returns), values(&factor_returns), window as usize).or_throw()
 }
 
-/// Every metric at once; the benchmark fields are set when `factorReturns` is given.
-#[napi(object)]
-pub struct AllMetrics {
-    pub periods: u32,
-    pub observations: u32,
-    pub cum_returns_final: f64,
-    pub annual_return: f64,
-    pub annual_volatility: f64,
-    pub sharpe_ratio: f64,
-    pub sortino_ratio: f64,
-    pub downside_risk: f64,
-    pub max_drawdown: f64,
-    pub calmar_ratio: f64,
-    pub omega_ratio: f64,
-    pub tail_ratio: f64,
-    pub stability_of_timeseries: f64,
-    pub value_at_risk: f64,
-    pub conditional_value_at_risk: f64,
-    pub parametric_var: f64,
-    pub cornish_fisher_var: f64,
-    pub skew: f64,
-    pub kurtosis: f64,
-    pub probabilistic_sharpe_ratio: f64,
-    pub alpha: Option<f64>,
-    pub beta: Option<f64>,
-    pub correlation: Option<f64>,
-    pub up_capture: Option<f64>,
-    pub down_capture: Option<f64>,
-    pub up_down_capture: Option<f64>,
-    pub excess_sharpe: Option<f64>,
-    pub tracking_error: Option<f64>,
+/// Every metric at once (`AllMetrics` in JavaScript): kairo-core's list of the report's fields
+/// ([`Metrics::fields`]) in camelCase, the benchmark's set when `factorReturns` is given.
+pub struct AllMetrics(Metrics);
+
+/// `snake_case` as `camelCase`.
+fn camel(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
-fn all(m: Metrics) -> AllMetrics {
-    let b = m.benchmark;
-    AllMetrics {
-        periods: m.periods as u32,
-        observations: m.observations as u32,
-        cum_returns_final: m.cum_returns_final,
-        annual_return: m.annual_return,
-        annual_volatility: m.annual_volatility,
-        sharpe_ratio: m.sharpe_ratio,
-        sortino_ratio: m.sortino_ratio,
-        downside_risk: m.downside_risk,
-        max_drawdown: m.max_drawdown,
-        calmar_ratio: m.calmar_ratio,
-        omega_ratio: m.omega_ratio,
-        tail_ratio: m.tail_ratio,
-        stability_of_timeseries: m.stability_of_timeseries,
-        value_at_risk: m.value_at_risk,
-        conditional_value_at_risk: m.conditional_value_at_risk,
-        parametric_var: m.parametric_var,
-        cornish_fisher_var: m.cornish_fisher_var,
-        skew: m.skew,
-        kurtosis: m.kurtosis,
-        probabilistic_sharpe_ratio: m.probabilistic_sharpe_ratio,
-        alpha: b.map(|b| b.alpha),
-        beta: b.map(|b| b.beta),
-        correlation: b.map(|b| b.correlation),
-        up_capture: b.map(|b| b.up_capture),
-        down_capture: b.map(|b| b.down_capture),
-        up_down_capture: b.map(|b| b.up_down_capture),
-        excess_sharpe: b.map(|b| b.excess_sharpe),
-        tracking_error: b.map(|b| b.tracking_error),
+fn metrics_object<'e>(env: &'e Env, m: &Metrics) -> napi::Result<Object<'e>> {
+    let mut obj = Object::new(env)?;
+    for (k, v) in m.fields() {
+        match v {
+            FieldValue::Count(n) => obj.set(camel(k), n as f64)?,
+            FieldValue::Number(x) => obj.set(camel(k), x)?,
+        }
+    }
+    Ok(obj)
+}
+
+impl TypeName for AllMetrics {
+    fn type_name() -> &'static str {
+        "AllMetrics"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+// `ToNapiValue` is an unsafe trait method by napi's signature (its caller vouches for `env`); the body is safe code.
+#[allow(unsafe_code)]
+impl ToNapiValue for AllMetrics {
+    unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> napi::Result<napi::sys::napi_value> {
+        let env = Env::from_raw(env);
+        Ok(metrics_object(&env, &val.0)?.raw())
     }
 }
 
 /// Every metric of `returns` (and against `factorReturns`) in one call.
-#[napi]
+#[napi(ts_return_type = "AllMetrics")]
 pub fn metrics(returns: Returns, factor_returns: Option<Returns>, opts: Option<MetricOptions>) -> Result<AllMetrics> {
     let opts = o(opts).core()?;
-    let m = Metrics::compute(values(&returns), factor_returns.as_ref().map(values), &opts).or_throw()?;
-    Ok(all(m))
+    Ok(AllMetrics(Metrics::compute(values(&returns), factor_returns.as_ref().map(values), &opts).or_throw()?))
 }
 
 /// The work of `metricsAsync`, run on the libuv thread pool. It owns copies of the series: a `Float64Array` is
@@ -335,7 +318,7 @@ impl Task for MetricsTask {
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<AllMetrics> {
-        output.map(all).map_err(TaskError::into_js)
+        output.map(AllMetrics).map_err(TaskError::into_js)
     }
 }
 

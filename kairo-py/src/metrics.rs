@@ -1,7 +1,7 @@
 //! The metric functions: conversion of arguments and results only; every formula is kairo-core's
 //! ([`kairo_core::metrics`]).
 
-use kairo_core::metrics::{self as m, annualization_factor, Metrics, MetricsOptions, Period};
+use kairo_core::metrics::{self as m, annualization_factor, FieldValue, Metrics, MetricsOptions, Period};
 use numpy::{IntoPyArray, PyReadonlyArrayDyn};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -321,47 +321,14 @@ fn metrics<'py>(
     metrics_dict(py, &all)
 }
 
-/// The dict form of [`Metrics`] (benchmark metrics flattened in).
+/// The dict form of [`Metrics`]: kairo-core's list of its fields ([`Metrics::fields`]), benchmark metrics
+/// flattened in.
 pub fn metrics_dict<'py>(py: Python<'py>, all: &Metrics) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    d.set_item("periods", all.periods)?;
-    d.set_item("observations", all.observations)?;
-    let values = [
-        ("cum_returns_final", all.cum_returns_final),
-        ("annual_return", all.annual_return),
-        ("annual_volatility", all.annual_volatility),
-        ("sharpe_ratio", all.sharpe_ratio),
-        ("sortino_ratio", all.sortino_ratio),
-        ("downside_risk", all.downside_risk),
-        ("max_drawdown", all.max_drawdown),
-        ("calmar_ratio", all.calmar_ratio),
-        ("omega_ratio", all.omega_ratio),
-        ("tail_ratio", all.tail_ratio),
-        ("stability_of_timeseries", all.stability_of_timeseries),
-        ("value_at_risk", all.value_at_risk),
-        ("conditional_value_at_risk", all.conditional_value_at_risk),
-        ("parametric_var", all.parametric_var),
-        ("cornish_fisher_var", all.cornish_fisher_var),
-        ("skew", all.skew),
-        ("kurtosis", all.kurtosis),
-        ("probabilistic_sharpe_ratio", all.probabilistic_sharpe_ratio),
-    ];
-    for (k, v) in values {
-        d.set_item(k, v)?;
-    }
-    if let Some(b) = &all.benchmark {
-        let values = [
-            ("alpha", b.alpha),
-            ("beta", b.beta),
-            ("correlation", b.correlation),
-            ("up_capture", b.up_capture),
-            ("down_capture", b.down_capture),
-            ("up_down_capture", b.up_down_capture),
-            ("excess_sharpe", b.excess_sharpe),
-            ("tracking_error", b.tracking_error),
-        ];
-        for (k, v) in values {
-            d.set_item(k, v)?;
+    for (k, v) in all.fields() {
+        match v {
+            FieldValue::Count(n) => d.set_item(k, n)?,
+            FieldValue::Number(x) => d.set_item(k, x)?,
         }
     }
     Ok(d)

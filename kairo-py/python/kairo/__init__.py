@@ -27,6 +27,18 @@ from ._kairo import (
     Trade,
 )
 from ._trades import trade_records
+from .types import (
+    ClosedLot,
+    DrawdownPeriod,
+    LotReport,
+    OpenLot,
+    Period,
+    Position,
+    Prices,
+    Returns,
+    Scalar,
+    Trades,
+)
 
 __version__: str = _kairo.__version__
 
@@ -354,7 +366,7 @@ def compare(
     return Comparison(**out)
 
 
-from . import compliance, frame  # noqa: E402  (submodules use the names above)
+from . import compliance, frame, types  # noqa: E402  (submodules use the names above)
 
 __all__ = [
     "DAILY", "WEEKLY", "MONTHLY", "QUARTERLY", "YEARLY",
@@ -366,5 +378,6 @@ __all__ = [
     "drawdown_periods", "rolling_sharpe", "rolling_volatility", "rolling_beta", "metrics",
     "Trade", "lots", "realized_pnl", "twr", "compare", "Comparison",
     "KairoError", "InvalidTradeError", "ConfigError", "ParameterError", "InputError", "MarketDataError",
-    "OutOfOrderError", "compliance", "frame",
+    "OutOfOrderError", "compliance", "frame", "types", "Period", "Returns", "Scalar", "Trades", "Prices",
+    "DrawdownPeriod", "ClosedLot", "OpenLot", "Position", "LotReport",
 ]

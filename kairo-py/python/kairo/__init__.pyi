@@ -7,6 +7,19 @@ import numpy as np
 
 from . import compliance as compliance
 from . import frame as frame
+from . import types as types
+from .types import (
+    ClosedLot as ClosedLot,
+    DrawdownPeriod as DrawdownPeriod,
+    LotReport as LotReport,
+    OpenLot as OpenLot,
+    Period as Period,
+    Position as Position,
+    Prices as Prices,
+    Returns as Returns,
+    Scalar as Scalar,
+    Trades as Trades,
+)
 from ._kairo import (
     ConfigError as ConfigError,
     InputError as InputError,
@@ -20,17 +33,12 @@ from ._kairo import (
 
 __version__: str
 
-Period = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
 DAILY: Literal["daily"]
 WEEKLY: Literal["weekly"]
 MONTHLY: Literal["monthly"]
 QUARTERLY: Literal["quarterly"]
 YEARLY: Literal["yearly"]
 
-# A return series: a list/tuple of floats, a numpy array (1-D, or 2-D per column), a pandas Series/DataFrame or a
-# polars Series/DataFrame. Scalar metrics give a float for 1-D input and one value per column for 2-D input.
-Returns = Any
-Scalar = Any
 
 def cum_returns(returns: Returns, starting_value: float = 0) -> Any: ...
 def cum_returns_final(returns: Returns, starting_value: float = 0) -> Scalar: ...
@@ -90,15 +98,6 @@ def deflated_sharpe_ratio(returns: Returns, trials: int, sharpe_variance: float)
 def cornish_fisher_var(returns: Returns, cutoff: float = 0.05) -> Scalar: ...
 def parametric_var(returns: Returns, cutoff: float = 0.05) -> Scalar: ...
 
-class DrawdownPeriod(TypedDict):
-    peak: Optional[int]
-    valley: int
-    recovery: Optional[int]
-    depth: float
-    decline_periods: int
-    recovery_periods: Optional[int]
-    total_periods: int
-
 def drawdown_periods(returns: Returns, top: int = 10) -> List[DrawdownPeriod]: ...
 def rolling_sharpe(
     returns: Returns, window: int, risk_free: float = 0.0, period: str = "daily", annualization: Optional[float] = None
@@ -118,51 +117,6 @@ def metrics(
     cutoff: float = 0.05,
 ) -> Dict[str, float]: ...
 
-# Trades: a sequence of kairo.Trade or dicts with the JSON model's names, or a pandas/polars DataFrame.
-Trades = Any
-Prices = Any
-
-class ClosedLot(TypedDict):
-    user_id: str
-    symbol: str
-    direction: Literal["long", "short"]
-    open_trade_id: str
-    close_trade_id: str
-    qty: Decimal
-    proceeds: Decimal
-    basis: Decimal
-    realized_pnl: Decimal
-    opened_at: dt.datetime
-    closed_at: dt.datetime
-    open_date: dt.date
-    close_date: dt.date
-    holding_period_days: int
-    term: Literal["short_term", "long_term"]
-
-class OpenLot(TypedDict):
-    user_id: str
-    symbol: str
-    trade_id: str
-    direction: Literal["long", "short"]
-    qty: Decimal
-    basis: Decimal
-    unit_cost: Decimal
-    opened_at: dt.datetime
-    open_date: dt.date
-
-class Position(TypedDict):
-    user_id: str
-    symbol: str
-    qty: Decimal
-    basis: Decimal
-    average_cost: Decimal
-
-class LotReport(TypedDict):
-    method: str
-    open_lots: List[OpenLot]
-    closed_lots: List[ClosedLot]
-    positions: List[Position]
-    realized_pnl: Decimal
 
 def lots(trades: Trades, method: str = "fifo") -> LotReport: ...
 def realized_pnl(trades: Trades, method: str = "fifo", prices: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]: ...
@@ -201,3 +155,17 @@ def compare(
     end: Any = None,
     lot_method: str = "fifo",
 ) -> Comparison: ...
+
+__all__ = [
+    "DAILY", "WEEKLY", "MONTHLY", "QUARTERLY", "YEARLY",
+    "cum_returns", "cum_returns_final", "annual_return", "cagr", "annual_volatility", "sharpe_ratio",
+    "sortino_ratio", "downside_risk", "max_drawdown", "calmar_ratio", "omega_ratio", "tail_ratio",
+    "stability_of_timeseries", "value_at_risk", "conditional_value_at_risk", "alpha", "beta", "alpha_beta",
+    "up_capture", "down_capture", "up_down_capture", "excess_sharpe", "tracking_error",
+    "probabilistic_sharpe_ratio", "deflated_sharpe_ratio", "cornish_fisher_var", "parametric_var",
+    "drawdown_periods", "rolling_sharpe", "rolling_volatility", "rolling_beta", "metrics",
+    "Trade", "lots", "realized_pnl", "twr", "compare", "Comparison",
+    "KairoError", "InvalidTradeError", "ConfigError", "ParameterError", "InputError", "MarketDataError",
+    "OutOfOrderError", "compliance", "frame", "types", "Period", "Returns", "Scalar", "Trades", "Prices",
+    "DrawdownPeriod", "ClosedLot", "OpenLot", "Position", "LotReport",
+]

@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from . import _kairo
 from ._kairo import AccountContext, Engine
 from ._trades import trade_records
+from .types import CheckResult, DayTrade, Decision, LossSale, PdtStatus, WashSaleMatch, WashSaleReport
 
 CHECK_NAMES: List[str] = _kairo.check_names()
 
@@ -54,5 +55,5 @@ def _names(checks: Optional[Sequence[str]]) -> Optional[List[str]]:
 
 __all__ = [
     "AccountContext", "Engine", "CHECK_NAMES", "check_history", "check_order", "wash_sales", "day_trades",
-    "pdt_status",
+    "pdt_status", "CheckResult", "Decision", "WashSaleMatch", "LossSale", "WashSaleReport", "DayTrade", "PdtStatus",
 ]

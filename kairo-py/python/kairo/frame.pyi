@@ -10,3 +10,5 @@ def metrics_by_user(
     annualization: Optional[float] = None,
     cutoff: float = 0.05,
 ) -> Any: ...
+
+__all__ = ["realized_pnl_by_user", "positions_by_user", "metrics_by_user"]
