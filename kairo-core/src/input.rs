@@ -32,7 +32,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::error::TradeError;
+use crate::compare::Benchmark;
+use crate::error::{ReturnsError, TradeError};
 use crate::trade::{decimal_from_f64, parse_decimal, synthetic_id, validate_symbol, Side, Trade};
 
 /// An amount as a surface received it: text, an integer or a float (any other JSON value is kept to be refused
@@ -177,5 +178,42 @@ impl TryFrom<TradeInput> for Trade {
 
     fn try_from(input: TradeInput) -> Result<Self, Self::Error> {
         input.into_trade()
+    }
+}
+
+/// A benchmark as a surface received it: a symbol or a blend's text (`SPY`, `SPY:0.6,AGG:0.4`), or weights by
+/// symbol with each weight an [`Amount`] (read under the trades' policy: text exact, a float from its shortest
+/// text). Python's `str` or `dict`, Node's `string` or object, and HTTP's query all become one.
+///
+/// ```
+/// use kairo_core::input::{Amount, BenchmarkInput};
+/// let blend = BenchmarkInput::Weights(vec![("SPY".into(), Amount::Float(0.6)), ("AGG".into(), Amount::Text("0.4".into()))]);
+/// assert_eq!(blend.into_benchmark().unwrap().to_string(), "SPY:0.6,AGG:0.4");
+/// assert!(BenchmarkInput::Weights(vec![("SPY".into(), Amount::Text("x".into()))]).into_benchmark().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum BenchmarkInput {
+    /// A symbol or a blend's text.
+    Text(String),
+    /// Weights by symbol, in order.
+    Weights(Vec<(String, Amount)>),
+}
+
+impl BenchmarkInput {
+    /// The benchmark; an unreadable weight or a malformed blend is [`ReturnsError::InvalidBenchmark`].
+    pub fn into_benchmark(self) -> Result<Benchmark, ReturnsError> {
+        match self {
+            BenchmarkInput::Text(s) => s.parse(),
+            BenchmarkInput::Weights(weights) => {
+                let mut parts = Vec::with_capacity(weights.len());
+                for (symbol, w) in weights {
+                    let w = w
+                        .decimal("weight")
+                        .map_err(|e| ReturnsError::InvalidBenchmark { reason: format!("{symbol}: {e}") })?;
+                    parts.push((symbol, w));
+                }
+                Benchmark::blend(parts)
+            }
+        }
     }
 }

@@ -29,6 +29,8 @@ test('twr and compare', () => {
   const blend = k.compare([buy], { ...prices, AGG: { '2024-01-02': '100', '2024-01-03': '100' } }, { SPY: 0.6, AGG: '0.4' })
   assert.match(blend.benchmark, /SPY/)
   assert.throws(() => k.compare([buy], prices, 'QQQ'), (e) => e.code === 'KAIRO_MARKET_DATA')
+  assert.throws(() => k.compare([buy], prices, { SPY: 'x' }),
+    (e) => e.code === 'KAIRO_INVALID_ARGUMENT' && e.field === 'benchmark' && e.kind === 'invalid_benchmark')
 })
 
 test('bad trades give KAIRO_INVALID_TRADE naming the field', () => {

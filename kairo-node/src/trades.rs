@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use kairo_core::compare::{compare as core_compare, Benchmark, CompareOptions, Comparison as CoreComparison};
+use kairo_core::compare::{compare as core_compare, CompareOptions, Comparison as CoreComparison};
+use kairo_core::input::{Amount, BenchmarkInput};
 use kairo_core::lots::{match_lots, LotMethod};
 use kairo_core::returns::twr as core_twr;
 use napi::bindgen_prelude::{Either, Object};
@@ -329,17 +330,22 @@ pub fn compare(
     opts: Option<CompareOpts>,
 ) -> Result<Comparison> {
     let bench = match benchmark {
-        Either::A(s) => s.parse::<Benchmark>().or_throw()?,
-        Either::B(weights) => {
-            let mut parts = Vec::new();
-            for (symbol, w) in weights {
-                let w = decimal("weight", &w)
-                    .map_err(|e| error(Code::InvalidArgument, "benchmark", format!("benchmark.{symbol}: {e}")))?;
-                parts.push((symbol, w));
-            }
-            Benchmark::blend(parts).or_throw()?
-        }
-    };
+        Either::A(s) => BenchmarkInput::Text(s),
+        Either::B(weights) => BenchmarkInput::Weights(
+            weights
+                .into_iter()
+                .map(|(symbol, w)| {
+                    let w = match w {
+                        Either::A(s) => Amount::Text(s),
+                        Either::B(f) => Amount::Float(f),
+                    };
+                    (symbol, w)
+                })
+                .collect(),
+        ),
+    }
+    .into_benchmark()
+    .or_throw()?;
     let opts = opts.unwrap_or(CompareOpts { start: None, end: None, lot_method: None });
     let options = CompareOptions {
         start: opts.start.map(|s| date("start", &s)).transpose()?,

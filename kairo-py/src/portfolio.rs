@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use kairo_core::compare::{compare as core_compare, Benchmark, CompareOptions, Comparison};
+use kairo_core::input::BenchmarkInput;
 use kairo_core::lots::{match_lots, ClosedLot, LotMethod, LotReport, OpenLot};
 use kairo_core::returns::twr as core_twr;
 use pyo3::prelude::*;
@@ -11,7 +12,7 @@ use pyo3::types::{PyDict, PyList, PyMapping, PyString};
 use crate::convert;
 use crate::dict::dict;
 use crate::errors::{parameter, OrRaise};
-use crate::scalars::{date, decimal};
+use crate::scalars::{amount, date, decimal};
 
 fn method(name: &str) -> PyResult<LotMethod> {
     name.parse().or_raise()
@@ -132,9 +133,10 @@ fn twr<'py>(
     Ok(dict!(py, "dates" => series.dates, "returns" => series.returns))
 }
 
+/// A benchmark from a symbol (or a blend's text) or a dict `{symbol: weight}`, through kairo-core's input path.
 fn benchmark(obj: &Bound<'_, PyAny>) -> PyResult<Benchmark> {
     if let Ok(s) = obj.cast::<PyString>() {
-        return s.to_cow()?.parse().or_raise();
+        return BenchmarkInput::Text(s.to_cow()?.into_owned()).into_benchmark().or_raise();
     }
     let weights = obj
         .cast::<PyMapping>()
@@ -142,9 +144,9 @@ fn benchmark(obj: &Bound<'_, PyAny>) -> PyResult<Benchmark> {
     let mut parts = Vec::new();
     for item in weights.items()?.iter() {
         let (symbol, weight): (String, Bound<'_, PyAny>) = item.extract()?;
-        parts.push((symbol, decimal("weight", &weight)?));
+        parts.push((symbol, amount(&weight)?));
     }
-    Benchmark::blend(parts).or_raise()
+    BenchmarkInput::Weights(parts).into_benchmark().or_raise()
 }
 
 /// The comparison of the trades' portfolio with a benchmark (default SPY), as a dict of kairo-core's `Comparison` fields.

@@ -69,6 +69,9 @@ def test_twr_and_compare():
     assert c.shadow["pnl"] == Decimal(10)  # $1,000 in SPY at 400, +1 %
     assert c.to_dict()["benchmark"] == "SPY"
     blend = kairo.compare([BUY], dict(PRICES, AGG={"2024-01-02": "100", "2024-01-03": "100"}), {"SPY": 0.6, "AGG": 0.4})
+    with pytest.raises(kairo.ParameterError) as err:
+        kairo.compare([BUY], PRICES, {"SPY": "x"})
+    assert (err.value.field, err.value.kind) == ("benchmark", "invalid_benchmark")
     assert "SPY" in blend.benchmark and "AGG" in blend.benchmark
     rows = [("AAPL", dt.date(2024, 1, 2), 100), ("AAPL", "2024-01-03", Decimal(120)), ("SPY", "2024-01-02", 400), ("SPY", "2024-01-03", 404)]
     assert kairo.compare([BUY], rows).portfolio_pnl == c.portfolio_pnl

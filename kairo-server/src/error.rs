@@ -3,6 +3,7 @@
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use kairo_core::{ErrorCode, ErrorInfo};
 use serde_json::json;
 
 use crate::store::StoreError;
@@ -135,34 +136,38 @@ fn body_field(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     None
 }
 
-impl From<kairo_core::TradeError> for ApiError {
-    fn from(e: kairo_core::TradeError) -> Self {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_trade", e.to_string())
-            .with_details(json!({ "field": e.field(), "kind": e.kind() }))
-    }
+/// kairo-core's errors over HTTP: the one mapping of its taxonomy ([`ErrorInfo`]) to a 422 with a code and
+/// `details` `{ field, kind, trade_id }`. Codes: `invalid_trade`; `invalid_compliance_input` (a context, a rule
+/// configuration, an out-of-order trade); `missing_prices` (no prices, or no date in common with the benchmark);
+/// `invalid_request` (an argument or a price that is wrong).
+pub fn core_error<E: ErrorInfo>(e: &E) -> ApiError {
+    let code = match e.code() {
+        ErrorCode::InvalidTrade => "invalid_trade",
+        ErrorCode::InvalidConfig | ErrorCode::OutOfOrder => "invalid_compliance_input",
+        ErrorCode::MarketData if matches!(e.kind(), "no_prices" | "no_common_dates") => "missing_prices",
+        ErrorCode::MarketData | ErrorCode::InvalidArgument | ErrorCode::InvalidInput => "invalid_request",
+    };
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
+        .with_details(json!({ "field": e.field(), "kind": e.kind(), "trade_id": e.trade_id() }))
 }
 
-impl From<kairo_core::ComplianceError> for ApiError {
-    fn from(e: kairo_core::ComplianceError) -> Self {
-        ApiError::invalid("invalid_compliance_input", e.field(), e.to_string())
-    }
+macro_rules! from_core {
+    ($($t:ty),*) => {$(
+        impl From<$t> for ApiError {
+            fn from(e: $t) -> Self {
+                core_error(&e)
+            }
+        }
+    )*};
 }
 
-impl From<kairo_core::ReturnsError> for ApiError {
-    fn from(e: kairo_core::ReturnsError) -> Self {
-        let code = match e {
-            kairo_core::ReturnsError::NoPrices { .. } | kairo_core::ReturnsError::NoCommonDates => "missing_prices",
-            _ => "invalid_request",
-        };
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
-    }
-}
-
-impl From<kairo_core::LotError> for ApiError {
-    fn from(e: kairo_core::LotError) -> Self {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", e.to_string())
-    }
-}
+from_core!(
+    kairo_core::TradeError,
+    kairo_core::InvalidTrade,
+    kairo_core::ComplianceError,
+    kairo_core::ReturnsError,
+    kairo_core::LotError
+);
 
 /// A handler result.
 pub type ApiResult<T> = Result<T, ApiError>;
