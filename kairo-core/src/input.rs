@@ -11,6 +11,7 @@
 //! | `qty`, `price`, `fees` | a decimal string (exact), an integer (exact), or a float | a `Decimal`; a float is read from its shortest round-trip text (`0.1` → `0.1`), so a value computed in floating point (`0.1 + 0.2`) arrives as that float prints (`0.30000000000000004`): send strings for amounts that must be exact |
 //! | `executed_at` | RFC 3339 with an offset, or an ISO 8601 date-time without one (read as UTC) | UTC |
 //! | `external_id` | optional text, at most 256 bytes, no control character | the text |
+//! | any other key | over HTTP, refused (a misspelt field of an API call is an error, not a default); in Python's dicts and Node's objects, not read (a database row's `created_at`, an ORM's extra properties) | — |
 //!
 //! A missing required field, a value of the wrong kind, and every bound of [`Trade::validate`] give a
 //! [`TradeError`] naming the field ([`TradeError::field`]) with a stable [`TradeError::kind`]. The shared vectors
