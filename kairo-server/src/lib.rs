@@ -62,12 +62,32 @@ impl Server {
     }
 }
 
+/// Why the server did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database cannot be reached or migrated.
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    /// The address cannot be listened on.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// `host:port`.
+        addr: String,
+        /// The failure.
+        source: std::io::Error,
+    },
+    /// The market-data client cannot be built from its configuration.
+    #[error(transparent)]
+    Market(#[from] alpaca::AlpacaError),
+}
+
 /// Connects, migrates, starts the workers and the HTTP server. `token` is the service token callers present.
-pub async fn start(config: Config, token: String) -> Result<Server, Box<dyn std::error::Error + Send + Sync>> {
+pub async fn start(config: Config, token: String) -> Result<Server, StartError> {
     let store = Store::connect(&config.database_url, config.pool_min, config.pool_max).await?;
     store.migrate().await?;
-    let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
-    let addr = listener.local_addr()?;
+    let listen = |source| StartError::Listen { addr: format!("{}:{}", config.host, config.port), source };
+    let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await.map_err(listen)?;
+    let addr = listener.local_addr().map_err(listen)?;
     let (tx, rx) = watch::channel(false);
     let wake = Arc::new(Notify::new());
     let market = Arc::new(market::MarketData::new(store.clone(), &config)?);

@@ -15,7 +15,93 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::store::market::PriceSource;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
+
+/// Where a bad record is: a CSV line (2 = the first data line) or a table's row (1 = the first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// A line of a CSV file.
+    Line(usize),
+    /// A row of a Parquet file.
+    Row(usize),
+}
+
+impl std::fmt::Display for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            At::Line(n) => write!(f, "line {n}"),
+            At::Row(n) => write!(f, "row {n}"),
+        }
+    }
+}
+
+/// What is wrong with a record.
+#[derive(Debug, thiserror::Error)]
+pub enum Problem {
+    /// The CSV line cannot be read into the columns.
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    /// A field of the trade, as kairo-core's input path reads it.
+    #[error(transparent)]
+    Trade(#[from] kairo_core::TradeError),
+    /// A close's date.
+    #[error("date must be YYYY-MM-DD, got {0:?}")]
+    Date(String),
+    /// A close that is zero or negative.
+    #[error("close must be greater than zero, got {0}")]
+    Close(Decimal),
+    /// A user id that is not a UUID.
+    #[error("user_id must be a UUID, got {0:?}")]
+    UserId(String),
+    /// A required cell that is empty.
+    #[error("{0} is missing")]
+    Missing(String),
+    /// Another fault of a table's row.
+    #[error("{0}")]
+    Table(String),
+}
+
+/// A bad record and where it is.
+#[derive(Debug, thiserror::Error)]
+#[error("{at}: {problem}")]
+pub struct RecordError {
+    /// Where.
+    pub at: At,
+    /// What.
+    pub problem: Problem,
+}
+
+/// Why a load stopped; nothing was stored.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file cannot be opened or read.
+    #[error("{path}: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// The failure.
+        source: std::io::Error,
+    },
+    /// Records are bad: all of them, each with its place.
+    #[error("{} bad row(s), nothing imported:\n  {}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
+    BadRecords(Vec<RecordError>),
+    /// A Parquet file that cannot be read as a table of trades.
+    #[error("{0}")]
+    Table(String),
+    /// This build has no Parquet reader.
+    #[error("this build reads CSV only (build with the `parquet` feature for Parquet)")]
+    NoParquet,
+    /// A trade of a user the database does not have.
+    #[error("no user {0}: create the users first (POST /users)")]
+    UnknownUser(Uuid),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn bad(errors: Vec<RecordError>) -> LoadError {
+    LoadError::BadRecords(errors)
+}
 
 /// A CSV row of `import`: the trade model's columns (`id` and `fees`, `external_id` optional).
 #[derive(Deserialize)]
@@ -33,7 +119,7 @@ struct Row {
 }
 
 /// The row through kairo-core's input path (the columns are the trade model's, as text).
-fn trade_of(r: &Row, id: String) -> Result<Trade, String> {
+fn trade_of(r: &Row, id: String) -> Result<Trade, kairo_core::TradeError> {
     let text = |v: &Option<String>| v.as_deref().filter(|v| !v.is_empty()).map(str::to_owned);
     TradeInput {
         id: Some(id),
@@ -47,36 +133,36 @@ fn trade_of(r: &Row, id: String) -> Result<Trade, String> {
         fees: text(&r.fees).map(Amount::Text),
     }
     .into_trade()
-    .map_err(|e| e.to_string())
 }
 
 /// Reads and validates every row; all errors are returned with their line numbers.
-pub fn read_trades(input: impl Read) -> Result<BTreeMap<Uuid, Vec<Trade>>, Vec<String>> {
+pub fn read_trades(input: impl Read) -> Result<BTreeMap<Uuid, Vec<Trade>>, LoadError> {
     let mut reader = csv::Reader::from_reader(input);
     let mut by_user: BTreeMap<Uuid, Vec<Trade>> = BTreeMap::new();
     let mut errors = Vec::new();
     for (i, row) in reader.deserialize::<Row>().enumerate() {
         let line = i + 2;
-        match row
-            .map_err(|e| e.to_string())
-            .and_then(|r| trade_of(&r, Uuid::new_v4().to_string()).map(|t| (r.user_id, t)))
-        {
+        let parsed = row.map_err(Problem::from).and_then(|r| {
+            let t = trade_of(&r, Uuid::new_v4().to_string())?;
+            Ok((r.user_id, t))
+        });
+        match parsed {
             Ok((user, t)) => by_user.entry(user).or_default().push(t),
-            Err(e) => errors.push(format!("line {line}: {e}")),
+            Err(problem) => errors.push(RecordError { at: At::Line(line), problem }),
         }
     }
     if errors.is_empty() {
         Ok(by_user)
     } else {
-        Err(errors)
+        Err(bad(errors))
     }
 }
 
 /// Imports validated trades, showing progress; returns how many were stored.
-pub async fn import(store: &Store, by_user: BTreeMap<Uuid, Vec<Trade>>) -> Result<usize, String> {
+pub async fn import(store: &Store, by_user: BTreeMap<Uuid, Vec<Trade>>) -> Result<usize, LoadError> {
     for user in by_user.keys() {
-        if store.user(*user).await.map_err(|e| e.to_string())?.is_none() {
-            return Err(format!("no user {user}: create the users first (POST /users)"));
+        if store.user(*user).await?.is_none() {
+            return Err(LoadError::UnknownUser(*user));
         }
     }
     let total: usize = by_user.values().map(Vec::len).sum();
@@ -90,8 +176,7 @@ pub async fn import(store: &Store, by_user: BTreeMap<Uuid, Vec<Trade>>) -> Resul
     let progress = bar.clone();
     let stored = store
         .insert_many_with_progress(&batches, &mut move |n| progress.inc(n as u64))
-        .await
-        .map_err(|e| e.to_string())?
+        .await?
         .iter()
         .filter(|s| s.created)
         .count();
@@ -114,7 +199,7 @@ struct DemoTrade {
 
 /// Reads and validates a CSV of daily closes (`symbol,date,close`: a valid symbol, `YYYY-MM-DD`, a positive
 /// decimal); every error is returned with its line number.
-pub fn read_prices(input: impl Read) -> Result<Vec<(String, NaiveDate, Decimal)>, Vec<String>> {
+pub fn read_prices(input: impl Read) -> Result<Vec<(String, NaiveDate, Decimal)>, LoadError> {
     #[derive(Deserialize)]
     struct Raw {
         symbol: String,
@@ -125,31 +210,30 @@ pub fn read_prices(input: impl Read) -> Result<Vec<(String, NaiveDate, Decimal)>
     let mut errors = Vec::new();
     for (i, row) in csv::Reader::from_reader(input).deserialize::<Raw>().enumerate() {
         let line = i + 2;
-        let parsed = row.map_err(|e| e.to_string()).and_then(|r| {
-            kairo_core::trade::validate_symbol(r.symbol.trim()).map_err(|e| e.to_string())?;
-            let date =
-                r.date.trim().parse::<NaiveDate>().map_err(|_| format!("date must be YYYY-MM-DD, got {:?}", r.date))?;
-            let close = kairo_core::trade::parse_decimal("close", &r.close).map_err(|e| e.to_string())?;
+        let parsed = row.map_err(Problem::from).and_then(|r| {
+            kairo_core::trade::validate_symbol(r.symbol.trim())?;
+            let date = r.date.trim().parse::<NaiveDate>().map_err(|_| Problem::Date(r.date.clone()))?;
+            let close = kairo_core::trade::parse_decimal("close", &r.close)?;
             if close <= Decimal::ZERO {
-                return Err(format!("close must be greater than zero, got {close}"));
+                return Err(Problem::Close(close));
             }
             Ok((r.symbol.trim().to_owned(), date, close))
         });
         match parsed {
             Ok(r) => rows.push(r),
-            Err(e) => errors.push(format!("line {line}: {e}")),
+            Err(problem) => errors.push(RecordError { at: At::Line(line), problem }),
         }
     }
     if errors.is_empty() {
         Ok(rows)
     } else {
-        Err(errors)
+        Err(bad(errors))
     }
 }
 
 /// Stores validated closes as imported (source `csv`, fresh from now); returns how many were stored.
-pub async fn import_prices(store: &Store, rows: &[(String, NaiveDate, Decimal)]) -> Result<usize, String> {
-    store.load_prices(rows, PriceSource::Csv).await.map_err(|e| e.to_string())?;
+pub async fn import_prices(store: &Store, rows: &[(String, NaiveDate, Decimal)]) -> Result<usize, LoadError> {
+    store.load_prices(rows, PriceSource::Csv).await?;
     Ok(rows.len())
 }
 
@@ -157,14 +241,14 @@ pub async fn import_prices(store: &Store, rows: &[(String, NaiveDate, Decimal)])
 /// generated closes of SPY, AGG and the traded symbols; returns the user's id. The closes are stored with source
 /// `synthetic` (responses say so in `market_data`) and the user is named "Demo Trader (synthetic data)": none of
 /// it is market data.
-pub async fn demo(store: &Store) -> Result<Uuid, String> {
-    let user =
-        store.create_user(None, Some("Demo Trader (synthetic data)"), "margin").await.map_err(|e| e.to_string())?;
-    let prices = read_prices(DEMO_PRICES.as_bytes()).map_err(|e| e.join("; "))?;
-    store.load_prices(&prices, PriceSource::Synthetic).await.map_err(|e| e.to_string())?;
+pub async fn demo(store: &Store) -> Result<Uuid, LoadError> {
+    let user = store.create_user(None, Some("Demo Trader (synthetic data)"), "margin").await?;
+    let prices = read_prices(DEMO_PRICES.as_bytes())?;
+    store.load_prices(&prices, PriceSource::Synthetic).await?;
     let mut trades = Vec::new();
-    for row in csv::Reader::from_reader(DEMO_TRADES.as_bytes()).deserialize::<DemoTrade>() {
-        let d = row.map_err(|e| e.to_string())?;
+    for (i, row) in csv::Reader::from_reader(DEMO_TRADES.as_bytes()).deserialize::<DemoTrade>().enumerate() {
+        let at = At::Line(i + 2);
+        let d = row.map_err(|e| bad(vec![RecordError { at, problem: e.into() }]))?;
         let r = Row {
             user_id: user.id,
             symbol: d.symbol,
@@ -175,9 +259,11 @@ pub async fn demo(store: &Store) -> Result<Uuid, String> {
             external_id: None,
             fees: d.fees,
         };
-        trades.push(trade_of(&r, Uuid::new_v4().to_string())?);
+        let t =
+            trade_of(&r, Uuid::new_v4().to_string()).map_err(|e| bad(vec![RecordError { at, problem: e.into() }]))?;
+        trades.push(t);
     }
-    store.insert_trades(user.id, &trades).await.map_err(|e| e.to_string())?;
+    store.insert_trades(user.id, &trades).await?;
     Ok(user.id)
 }
 
@@ -185,24 +271,26 @@ pub async fn demo(store: &Store) -> Result<Uuid, String> {
 /// a UUID string, `qty`/`price`/`fees` decimal strings, integers or floats, `executed_at` a timestamp or RFC 3339
 /// string). The first invalid row stops the read, named by its row number (1 = the first data row).
 #[cfg(feature = "parquet")]
-pub fn read_parquet(path: &std::path::Path) -> Result<BTreeMap<Uuid, Vec<Trade>>, Vec<String>> {
+pub fn read_parquet(path: &std::path::Path) -> Result<BTreeMap<Uuid, Vec<Trade>>, LoadError> {
     use kairo_core::FrameError;
     use polars::prelude::{ParquetReader, SerReader};
-    let file = std::fs::File::open(path).map_err(|e| vec![format!("{}: {e}", path.display())])?;
-    let df = ParquetReader::new(file).finish().map_err(|e| vec![format!("{}: {e}", path.display())])?;
-    let rows = kairo_core::frame::trade_rows(&df).map_err(|e| vec![format!("{}: {e}", path.display())])?;
+    let file =
+        std::fs::File::open(path).map_err(|source| LoadError::File { path: path.display().to_string(), source })?;
+    let table = |e: &dyn std::fmt::Display| LoadError::Table(format!("{}: {e}", path.display()));
+    let df = ParquetReader::new(file).finish().map_err(|e| table(&e))?;
+    let rows = kairo_core::frame::trade_rows(&df).map_err(|e| table(&e))?;
     let mut by_user: BTreeMap<Uuid, Vec<Trade>> = BTreeMap::new();
     let mut errors = Vec::new();
     for (row, t) in rows.into_iter().enumerate() {
         let mut t = match t {
             Ok(t) => t,
             Err(e) => {
-                let what = match e {
-                    FrameError::InvalidValue { source, .. } => source.to_string(),
-                    FrameError::Null { column, .. } => format!("{column} is missing"),
-                    other => other.to_string(),
+                let problem = match e {
+                    FrameError::InvalidValue { source, .. } => Problem::Trade(source),
+                    FrameError::Null { column, .. } => Problem::Missing(column),
+                    other => Problem::Table(other.to_string()),
                 };
-                errors.push(format!("row {}: {what}", row + 1));
+                errors.push(RecordError { at: At::Row(row + 1), problem });
                 continue;
             }
         };
@@ -212,12 +300,12 @@ pub fn read_parquet(path: &std::path::Path) -> Result<BTreeMap<Uuid, Vec<Trade>>
                 t.user_id = user.to_string();
                 by_user.entry(user).or_default().push(t);
             }
-            Err(_) => errors.push(format!("row {}: user_id must be a UUID, got {:?}", row + 1, t.user_id)),
+            Err(_) => errors.push(RecordError { at: At::Row(row + 1), problem: Problem::UserId(t.user_id) }),
         }
     }
     if errors.is_empty() {
         Ok(by_user)
     } else {
-        Err(errors)
+        Err(bad(errors))
     }
 }

@@ -2,7 +2,8 @@
 
 use clap::{Parser, Subcommand};
 use kairo_server::config::Config;
-use kairo_server::store::Store;
+use kairo_server::load::LoadError;
+use kairo_server::store::{Store, StoreError};
 
 /// mimalloc: the service allocates many small, short-lived objects (results, JSON) on several threads.
 #[global_allocator]
@@ -65,11 +66,11 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let result: Result<(), String> = async {
+    let result: Result<(), CliError> = async {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => {
                 let token = token(&config);
-                let server = kairo_server::start(config, token).await.map_err(|e| e.to_string())?;
+                let server = kairo_server::start(config, token).await?;
                 println!("kairo-server listening on http://{} (docs at /docs)", server.addr);
                 kairo_server::run_until_signal(server).await;
                 Ok(())
@@ -80,15 +81,16 @@ async fn main() {
                 Ok(())
             }
             Command::Import { path } => {
-                let trades = read(&path).map_err(|errors| bad_rows(&path, &errors))?;
+                let trades = read(&path).map_err(|e| in_file(&path, e))?;
                 let store = connect(&config).await?;
                 let n = kairo_server::load::import(&store, trades).await?;
                 println!("imported {n} trade(s)");
                 Ok(())
             }
             Command::ImportPrices { path } => {
-                let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-                let rows = kairo_server::load::read_prices(file).map_err(|errors| bad_rows(&path, &errors))?;
+                let file = std::fs::File::open(&path)
+                    .map_err(|source| LoadError::File { path: path.display().to_string(), source })?;
+                let rows = kairo_server::load::read_prices(file).map_err(|e| in_file(&path, e))?;
                 let store = connect(&config).await?;
                 let n = kairo_server::load::import_prices(&store, &rows).await?;
                 println!("imported {n} close(s)");
@@ -123,26 +125,51 @@ fn logging(dev: bool) {
     }
 }
 
-/// The refusal of an import: the file, how many rows were bad, and each one.
-fn bad_rows(path: &std::path::Path, errors: &[String]) -> String {
-    format!("{}: {} bad row(s), nothing imported:\n  {}", path.display(), errors.len(), errors.join("\n  "))
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    /// The server did not start.
+    #[error(transparent)]
+    Start(#[from] kairo_server::StartError),
+    /// A load failed, nothing stored.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// A load of a file failed, nothing stored.
+    #[error("{path}: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// The failure.
+        source: LoadError,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A load's failure, naming the file (which a file's own open error already does).
+fn in_file(path: &std::path::Path, e: LoadError) -> CliError {
+    match e {
+        LoadError::File { .. } => CliError::Load(e),
+        source => CliError::File { path: path.display().to_string(), source },
+    }
 }
 
 /// Trades of a CSV file, or of a Parquet file (`.parquet`, with the `parquet` feature).
-fn read(path: &std::path::Path) -> Result<std::collections::BTreeMap<uuid::Uuid, Vec<kairo_core::Trade>>, Vec<String>> {
+fn read(path: &std::path::Path) -> Result<std::collections::BTreeMap<uuid::Uuid, Vec<kairo_core::Trade>>, LoadError> {
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) {
         #[cfg(feature = "parquet")]
         return kairo_server::load::read_parquet(path);
         #[cfg(not(feature = "parquet"))]
-        return Err(vec!["this build reads CSV only (build with the `parquet` feature for Parquet)".into()]);
+        return Err(LoadError::NoParquet);
     }
-    let file = std::fs::File::open(path).map_err(|e| vec![format!("{}: {e}", path.display())])?;
+    let file =
+        std::fs::File::open(path).map_err(|source| LoadError::File { path: path.display().to_string(), source })?;
     kairo_server::load::read_trades(file)
 }
 
-async fn connect(config: &Config) -> Result<Store, String> {
-    let store =
-        Store::connect(&config.database_url, config.pool_min, config.pool_max).await.map_err(|e| e.to_string())?;
-    store.migrate().await.map_err(|e| e.to_string())?;
+async fn connect(config: &Config) -> Result<Store, StoreError> {
+    let store = Store::connect(&config.database_url, config.pool_min, config.pool_max).await?;
+    store.migrate().await?;
     Ok(store)
 }
