@@ -1,5 +1,5 @@
-//! Writing reasons without the formatting machinery: the checks write millions of sentences in a batch run, so
-//! amounts and lists are appended directly.
+//! The one way a rule writes a reason ([`Reason`]): the checks write millions of sentences in a batch run, so
+//! amounts, dates and lists are appended directly, without the formatting machinery.
 
 use std::sync::Arc;
 
@@ -30,6 +30,15 @@ impl Reason {
     /// Appends a decimal as its `Display` writes it ([`push_decimal`]).
     pub fn decimal(mut self, d: Decimal) -> Self {
         push_decimal(&mut self.0, d);
+        self
+    }
+
+    /// Appends a signed count.
+    pub fn signed(mut self, n: i64) -> Self {
+        if n < 0 {
+            self.0.push('-');
+        }
+        push_digits(&mut self.0, u128::from(n.unsigned_abs()));
         self
     }
 
@@ -165,17 +174,6 @@ fn digits(buf: &mut [u8; 40], n: u128) -> &str {
     std::str::from_utf8(&buf[i..]).unwrap_or("")
 }
 
-/// An amount shown in a reason: rounded to cents, always two decimals.
-pub(crate) struct Money(pub Decimal);
-
-impl std::fmt::Display for Money {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut s = String::with_capacity(24);
-        push_money(&mut s, self.0);
-        f.write_str(&s)
-    }
-}
-
 /// Appends ids separated by ", ".
 pub(crate) fn push_ids(out: &mut String, ids: &[Arc<str>]) {
     for (i, id) in ids.iter().enumerate() {
@@ -213,6 +211,14 @@ mod tests {
             let expected = if expected == "-0.00" { "0.00".to_owned() } else { expected };
             assert_eq!(s, expected, "{text}");
         }
+    }
+
+    #[test]
+    fn counts_match_display() {
+        for n in [0_i64, 7, -7, 60, i64::MAX, i64::MIN] {
+            assert_eq!(Reason::new(0).signed(n).done(), n.to_string());
+        }
+        assert_eq!(Reason::new(0).int(u64::MAX).done(), u64::MAX.to_string());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! `limits.max_notional.action` says. A firm's fat-finger and credit control (SEC Rule 15c3-5, the market access
 //! rule, requires pre-set credit and capital thresholds on orders). Applies to every trade when a maximum is set.
 
-use crate::compliance::text::Money;
+use crate::compliance::text::Reason;
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
 use crate::decimal_cmp as dc;
 
@@ -34,11 +34,13 @@ impl RuleState for MaxNotionalRule {
         let status = limit.action.status();
         Some(Verdict::new(
             status,
-            format!(
-                "The order value ${} is above this account's maximum of ${} per order.",
-                Money(notional),
-                limit.max
-            ),
+            Reason::new(96)
+                .s("The order value $")
+                .money(notional)
+                .s(" is above this account's maximum of $")
+                .decimal(limit.max)
+                .s(" per order.")
+                .done(),
             meta,
         ))
     }

@@ -2,6 +2,7 @@
 //! a penny stock as an equity security priced under $5, and Rules 15g-1 to 15g-9 add disclosure duties for them).
 //! Applies to every trade.
 
+use crate::compliance::text::Reason;
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
 use crate::decimal_cmp as dc;
 
@@ -30,10 +31,14 @@ impl RuleState for PennyStockRule {
         let meta =
             Metadata::with_capacity(3).with("price", ev.trade.price).with("threshold", below).with("rule", REFERENCE);
         Some(Verdict::flag(
-            format!(
-                "{} traded at ${}, below ${below}: a low-priced (penny) stock, which carries extra risk and disclosure requirements.",
-                ev.trade.symbol, ev.trade.price
-            ),
+            Reason::new(140)
+                .s(&ev.trade.symbol)
+                .s(" traded at $")
+                .decimal(ev.trade.price)
+                .s(", below $")
+                .decimal(below)
+                .s(": a low-priced (penny) stock, which carries extra risk and disclosure requirements.")
+                .done(),
             meta,
         ))
     }

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::compliance::text::Reason;
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
 
 /// The `price_band` rule.
@@ -57,11 +58,17 @@ impl RuleState for PriceBandState {
             .with("deviation_percent", deviation.round_dp(4))
             .with("rule", REFERENCE);
         Some(Verdict::flag(
-            format!(
-                "The price ${} is {}% away from the reference price ${reference}, more than the {max}% band: check for a mistyped price.",
-                ev.trade.price,
-                deviation.round_dp(1)
-            ),
+            Reason::new(140)
+                .s("The price $")
+                .decimal(ev.trade.price)
+                .s(" is ")
+                .decimal(deviation.round_dp(1))
+                .s("% away from the reference price $")
+                .decimal(reference)
+                .s(", more than the ")
+                .decimal(max)
+                .s("% band: check for a mistyped price.")
+                .done(),
             meta,
         ))
     }

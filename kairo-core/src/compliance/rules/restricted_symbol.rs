@@ -1,6 +1,7 @@
 //! `restricted_symbol`: fails a trade in a symbol on the account's restricted list (a firm's restricted or watch
 //! list, an employee's blackout list, a security under a trading halt). Applies to every trade.
 
+use crate::compliance::text::Reason;
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
 
 /// The `restricted_symbol` rule.
@@ -27,7 +28,8 @@ impl RuleState for RestrictedSymbolRule {
                 .with("symbol", symbol.clone())
                 .with("restricted", true)
                 .with("rule", REFERENCE);
-            Some(Verdict::fail(format!("{symbol} is on this account's restricted list and cannot be traded."), meta))
+            let reason = Reason::new(72).s(symbol).s(" is on this account's restricted list and cannot be traded.");
+            Some(Verdict::fail(reason.done(), meta))
         } else {
             Some(Verdict::pass("The symbol is not on this account's restricted list.", Metadata::new()))
         }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use rust_decimal::Decimal;
 
+use crate::compliance::text::Reason;
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
 use crate::decimal_cmp as dc;
 use crate::trade::Side;
@@ -47,6 +48,14 @@ struct SelfMatchState {
     recent: Vec<VecDeque<Recent>>,
 }
 
+/// `buy` or `sell`.
+fn lower(side: Side) -> &'static str {
+    match side {
+        Side::Buy => "buy",
+        Side::Sell => "sell",
+    }
+}
+
 impl RuleState for SelfMatchState {
     fn check(&self, ev: &Event<'_>, _ctx: &AccountContext) -> Option<Verdict> {
         let t = ev.trade;
@@ -64,14 +73,21 @@ impl RuleState for SelfMatchState {
             .with("window_seconds", self.window.num_seconds())
             .with("rule", REFERENCE);
         Some(Verdict::flag(
-            format!(
-                "This {} of {} at ${} comes {seconds} s after a {} at the same price in the same account (trade {}): a possible wash trade.",
-                t.side.as_str().to_lowercase(),
-                t.symbol,
-                t.price,
-                hit.side.as_str().to_lowercase(),
-                hit.id
-            ),
+            Reason::new(160)
+                .s("This ")
+                .s(lower(t.side))
+                .s(" of ")
+                .s(&t.symbol)
+                .s(" at $")
+                .decimal(t.price)
+                .s(" comes ")
+                .signed(seconds)
+                .s(" s after a ")
+                .s(lower(hit.side))
+                .s(" at the same price in the same account (trade ")
+                .s(&hit.id)
+                .s("): a possible wash trade.")
+                .done(),
             meta,
         ))
     }

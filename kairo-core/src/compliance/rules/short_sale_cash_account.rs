@@ -3,6 +3,7 @@
 //! settlement), and §220.12 (FINRA Rule 4210(c)) sets the margin a short sale needs. Applies to sells in cash
 //! accounts.
 
+use crate::compliance::text::Reason;
 use crate::compliance::{AccountContext, AccountType, Event, Metadata, Rule, RuleState, Verdict};
 use crate::decimal_cmp as dc;
 use crate::trade::Side;
@@ -35,10 +36,15 @@ impl RuleState for ShortSaleCashAccountRule {
         }
         meta.insert("rule", REFERENCE);
         Some(Verdict::fail(
-            format!(
-                "Selling {} {} while holding {held} would be a short sale, which a cash account cannot make.",
-                ev.trade.qty, ev.trade.symbol
-            ),
+            Reason::new(120)
+                .s("Selling ")
+                .decimal(ev.trade.qty)
+                .s(" ")
+                .s(&ev.trade.symbol)
+                .s(" while holding ")
+                .decimal(held)
+                .s(" would be a short sale, which a cash account cannot make.")
+                .done(),
             meta,
         ))
     }

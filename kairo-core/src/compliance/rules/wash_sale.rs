@@ -7,7 +7,7 @@
 use chrono::Duration;
 use rust_decimal::Decimal;
 
-use crate::compliance::text::{push_ids, push_money};
+use crate::compliance::text::Reason;
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
 use crate::lots::{BuyPlan, SalePlan, SymbolLots, WASH_WINDOW_DAYS};
 use crate::trade::Side;
@@ -94,16 +94,17 @@ fn sale_verdict(book: &SymbolLots, plan: &SalePlan, ev: &Event<'_>) -> Verdict {
         .with("disallowed_loss", disallowed)
         .with("allowed_loss", loss - disallowed)
         .with("window_end", window_end);
-    let mut reason = String::with_capacity(220);
-    reason.push_str("Wash sale: $");
-    push_money(&mut reason, disallowed);
-    reason.push_str(" of this sale's $");
-    push_money(&mut reason, loss);
-    reason.push_str(" loss is disallowed because ");
-    reason.push_str(&t.symbol);
-    reason.push_str(" shares bought within 30 days before it are still held (trade ");
-    push_ids(&mut reason, &ids);
-    reason.push_str("); the disallowed loss is added to their cost basis.");
+    let reason = Reason::new(220)
+        .s("Wash sale: $")
+        .money(disallowed)
+        .s(" of this sale's $")
+        .money(loss)
+        .s(" loss is disallowed because ")
+        .s(&t.symbol)
+        .s(" shares bought within 30 days before it are still held (trade ")
+        .ids(&ids)
+        .s("); the disallowed loss is added to their cost basis.")
+        .done();
     Verdict::flag(reason, meta.with("replacement_trade_ids", ids).with("rule", REFERENCE))
 }
 
@@ -114,14 +115,15 @@ fn buy_verdict(book: &SymbolLots, plan: &BuyPlan, ev: &Event<'_>) -> Verdict {
         return Verdict::pass("This purchase does not replace shares sold at a loss.", Metadata::new());
     }
     let ids = book.pending_ids(plan);
-    let mut reason = String::with_capacity(200);
-    reason.push_str("Wash sale: this purchase comes within 30 days after a sale of ");
-    reason.push_str(&t.symbol);
-    reason.push_str(" at a loss (trade ");
-    push_ids(&mut reason, &ids);
-    reason.push_str("); $");
-    push_money(&mut reason, disallowed);
-    reason.push_str(" of that loss is disallowed and added to the cost basis of these shares.");
+    let reason = Reason::new(200)
+        .s("Wash sale: this purchase comes within 30 days after a sale of ")
+        .s(&t.symbol)
+        .s(" at a loss (trade ")
+        .ids(&ids)
+        .s("); $")
+        .money(disallowed)
+        .s(" of that loss is disallowed and added to the cost basis of these shares.")
+        .done();
     let meta = Metadata::with_capacity(3)
         .with("disallowed_loss", disallowed)
         .with("loss_trade_ids", ids)
