@@ -238,9 +238,17 @@ impl ErrorInfo for crate::error::FrameError {
     fn kind(&self) -> &'static str {
         use crate::error::FrameError as F;
         match self {
-            F::MissingColumn { .. } => "missing_column",
-            F::WrongType { .. } => "wrong_type",
-            F::Null { .. } => "null",
+            // A column or a cell that is absent is a missing field of every row, or of one.
+            F::MissingColumn { .. } | F::Null { .. } => "missing",
+            // A column of a type that cannot hold its field: the fault the field's reader names.
+            F::WrongType { column, .. } => match column.as_str() {
+                "qty" | "price" | "fees" | "close" => "not_a_number",
+                "executed_at" => "invalid_timestamp",
+                "date" => "invalid_date",
+                "side" => "invalid_side",
+                "symbol" => "invalid_symbol",
+                _ => "invalid_text",
+            },
             F::InvalidValue { source, .. } => source.kind(),
             F::InvalidDate { .. } => "invalid_date",
             F::Lots(e) => e.kind(),

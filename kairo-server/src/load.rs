@@ -103,15 +103,21 @@ fn bad(errors: Vec<RecordError>) -> LoadError {
     LoadError::BadRecords(errors)
 }
 
-/// A CSV row of `import`: the trade model's columns (`id` and `fees`, `external_id` optional).
+/// A CSV row of `import`: the trade model's columns (`id` and `fees`, `external_id` optional). An empty cell, or a
+/// column the file does not have, is an absent field: kairo-core then names it `missing`.
 #[derive(Deserialize)]
 struct Row {
     user_id: Uuid,
-    symbol: String,
-    side: String,
-    qty: String,
-    price: String,
-    executed_at: String,
+    #[serde(default)]
+    symbol: Option<String>,
+    #[serde(default)]
+    side: Option<String>,
+    #[serde(default)]
+    qty: Option<String>,
+    #[serde(default)]
+    price: Option<String>,
+    #[serde(default)]
+    executed_at: Option<String>,
     #[serde(default)]
     external_id: Option<String>,
     #[serde(default)]
@@ -124,11 +130,11 @@ fn trade_of(r: &Row, id: String) -> Result<Trade, kairo_core::TradeError> {
     TradeInput {
         id: Some(id),
         user_id: Some(r.user_id.to_string()),
-        symbol: Some(r.symbol.clone()),
-        side: Some(r.side.clone()),
-        qty: Some(Amount::Text(r.qty.clone())),
-        price: Some(Amount::Text(r.price.clone())),
-        executed_at: Some(Timestamp::Text(r.executed_at.clone())),
+        symbol: text(&r.symbol),
+        side: text(&r.side),
+        qty: text(&r.qty).map(Amount::Text),
+        price: text(&r.price).map(Amount::Text),
+        executed_at: text(&r.executed_at).map(Timestamp::Text),
         external_id: text(&r.external_id),
         fees: text(&r.fees).map(Amount::Text),
     }
@@ -251,11 +257,11 @@ pub async fn demo(store: &Store) -> Result<Uuid, LoadError> {
         let d = row.map_err(|e| bad(vec![RecordError { at, problem: e.into() }]))?;
         let r = Row {
             user_id: user.id,
-            symbol: d.symbol,
-            side: d.side,
-            qty: d.qty,
-            price: d.price,
-            executed_at: d.executed_at,
+            symbol: Some(d.symbol),
+            side: Some(d.side),
+            qty: Some(d.qty),
+            price: Some(d.price),
+            executed_at: Some(d.executed_at),
             external_id: None,
             fees: d.fees,
         };
