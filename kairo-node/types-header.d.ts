@@ -72,6 +72,56 @@ export type KairoErrorCode =
   | 'KAIRO_INVALID_TRADE' | 'KAIRO_INVALID_CONFIG' | 'KAIRO_INVALID_ARGUMENT' | 'KAIRO_INVALID_INPUT'
   | 'KAIRO_MARKET_DATA' | 'KAIRO_OUT_OF_ORDER'
 
+/** An open tax lot. */
+export interface OpenLot {
+  userId: string
+  symbol: string
+  tradeId: string
+  direction: string
+  qty: string
+  basis: string
+  unitCost: string
+  openedAt: string
+  openDate: string
+}
+
+/** A closed tax lot. */
+export interface ClosedLot {
+  userId: string
+  symbol: string
+  direction: string
+  openTradeId: string
+  closeTradeId: string
+  qty: string
+  proceeds: string
+  basis: string
+  realizedPnl: string
+  openedAt: string
+  closedAt: string
+  openDate: string
+  closeDate: string
+  holdingPeriodDays: number
+  term: string
+}
+
+/** An open position. */
+export interface Position {
+  userId: string
+  symbol: string
+  qty: string
+  basis: string
+  averageCost: string
+}
+
+/** Tax lots (kairo-core's `LotReport::fields`, in camelCase). */
+export interface LotReport {
+  method: string
+  openLots: Array<OpenLot>
+  closedLots: Array<ClosedLot>
+  positions: Array<Position>
+  realizedPnl: string
+}
+
 /** Every metric at once (kairo-core's `Metrics::fields`, in camelCase); the benchmark's with `factorReturns`. */
 export interface AllMetrics {
   periods: number

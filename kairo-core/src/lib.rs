@@ -44,6 +44,7 @@ pub mod history;
 pub mod input;
 pub mod lots;
 pub mod metrics;
+pub mod report;
 pub mod returns;
 pub mod trade;
 

@@ -89,3 +89,23 @@ test('a long list of results (read in chunks) keeps every row, in order, with th
   }
   assert.deepEqual(new Set(rows.map((r) => r.tradeId)).size, 1500)
 })
+
+test('lots have exactly the fields the .d.ts declares, in kairo-core\'s order', () => {
+  const dts = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'index.d.ts'), 'utf8')
+  const declared = (name) => {
+    const start = dts.indexOf(`export interface ${name} {`)
+    return [...dts.slice(start, dts.indexOf('\n}', start)).matchAll(/^\s+(\w+)\??:/gm)].map((m) => m[1])
+  }
+  const at = (d) => new Date(`${d}T15:00:00Z`)
+  const r = k.lots([
+    { id: 'b1', userId: 'u', symbol: 'X', side: 'BUY', qty: '10', price: '10', executedAt: at('2024-01-02') },
+    { id: 's1', userId: 'u', symbol: 'X', side: 'SELL', qty: '4', price: '12', executedAt: at('2024-01-03') },
+  ])
+  assert.deepEqual(Object.keys(r), declared('LotReport'))
+  assert.deepEqual(Object.keys(r.openLots[0]), declared('OpenLot'))
+  assert.deepEqual(Object.keys(r.closedLots[0]), declared('ClosedLot'))
+  assert.deepEqual(Object.keys(r.positions[0]), declared('Position'))
+  assert.equal(r.closedLots[0].realizedPnl, '8')
+  assert.equal(r.closedLots[0].openedAt, '2024-01-02T15:00:00Z')
+  assert.equal(r.openLots[0].openDate, '2024-01-02')
+})

@@ -5,5 +5,6 @@ mod compliance;
 mod errors;
 mod input;
 mod metrics;
+mod report;
 mod results;
 mod trades;

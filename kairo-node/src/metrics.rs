@@ -7,6 +7,7 @@ use napi_derive::napi;
 
 use crate::errors::{OrThrow, Result, TaskError};
 use crate::input::{values, Returns};
+use crate::report::camel;
 
 /// Options of the metric functions, with empyrical's defaults.
 #[napi(object)]
@@ -234,23 +235,6 @@ pub fn rolling_beta(returns: Returns, factor_returns: Returns, window: u32) -> R
 /// Every metric at once (`AllMetrics` in JavaScript): kairo-core's list of the report's fields
 /// ([`Metrics::fields`]) in camelCase, the benchmark's set when `factorReturns` is given.
 pub struct AllMetrics(Metrics);
-
-/// `snake_case` as `camelCase`.
-fn camel(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 fn metrics_object<'e>(env: &'e Env, m: &Metrics) -> napi::Result<Object<'e>> {
     let mut obj = Object::new(env)?;

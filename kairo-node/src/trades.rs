@@ -12,6 +12,7 @@ use napi_derive::napi;
 
 use crate::errors::{error, Code, OrThrow, Result};
 use crate::input::{date, decimal, prices as price_table, trades as read_trades};
+use crate::report::JsLotReport;
 
 /// Closing prices: `{ SYMBOL: { 'YYYY-MM-DD': close } }`.
 pub type Prices = HashMap<String, HashMap<String, Either<String, f64>>>;
@@ -20,113 +21,14 @@ fn method(name: Option<String>) -> Result<LotMethod> {
     name.as_deref().unwrap_or("fifo").parse().or_throw()
 }
 
-#[napi(object)]
-pub struct OpenLot {
-    pub user_id: String,
-    pub symbol: String,
-    pub trade_id: String,
-    pub direction: String,
-    pub qty: String,
-    pub basis: String,
-    pub unit_cost: String,
-    pub opened_at: String,
-    pub open_date: String,
-}
-
-#[napi(object)]
-pub struct ClosedLot {
-    pub user_id: String,
-    pub symbol: String,
-    pub direction: String,
-    pub open_trade_id: String,
-    pub close_trade_id: String,
-    pub qty: String,
-    pub proceeds: String,
-    pub basis: String,
-    pub realized_pnl: String,
-    pub opened_at: String,
-    pub closed_at: String,
-    pub open_date: String,
-    pub close_date: String,
-    pub holding_period_days: i64,
-    pub term: String,
-}
-
-#[napi(object)]
-pub struct Position {
-    pub user_id: String,
-    pub symbol: String,
-    pub qty: String,
-    pub basis: String,
-    pub average_cost: String,
-}
-
-#[napi(object)]
-pub struct LotReport {
-    pub method: String,
-    pub open_lots: Vec<OpenLot>,
-    pub closed_lots: Vec<ClosedLot>,
-    pub positions: Vec<Position>,
-    pub realized_pnl: String,
-}
-
 /// Tax lots (`fifo`, `lifo`, `highest_cost`, `average_cost`).
-#[napi(ts_args_type = "trades: TradeInput[], method?: 'fifo' | 'lifo' | 'highest_cost' | 'average_cost' | null")]
-pub fn lots(trades: Vec<Object>, method: Option<String>) -> Result<LotReport> {
+#[napi(
+    ts_args_type = "trades: TradeInput[], method?: 'fifo' | 'lifo' | 'highest_cost' | 'average_cost' | null",
+    ts_return_type = "LotReport"
+)]
+pub fn lots(trades: Vec<Object>, method: Option<String>) -> Result<JsLotReport> {
     let m = self::method(method)?;
-    let r = match_lots(&read_trades(&trades)?, m).or_throw()?;
-    let ts = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
-    Ok(LotReport {
-        method: r.method.as_str().into(),
-        open_lots: r
-            .open_lots
-            .iter()
-            .map(|l| OpenLot {
-                user_id: l.user_id.to_string(),
-                symbol: l.symbol.to_string(),
-                trade_id: l.trade_id.to_string(),
-                direction: l.direction.as_str().into(),
-                qty: l.qty.to_string(),
-                basis: l.basis.to_string(),
-                unit_cost: l.unit_cost.to_string(),
-                opened_at: ts(l.opened_at),
-                open_date: l.open_date.to_string(),
-            })
-            .collect(),
-        closed_lots: r
-            .closed_lots
-            .iter()
-            .map(|l| ClosedLot {
-                user_id: l.user_id.to_string(),
-                symbol: l.symbol.to_string(),
-                direction: l.direction.as_str().into(),
-                open_trade_id: l.open_trade_id.to_string(),
-                close_trade_id: l.close_trade_id.to_string(),
-                qty: l.qty.to_string(),
-                proceeds: l.proceeds.to_string(),
-                basis: l.basis.to_string(),
-                realized_pnl: l.realized_pnl.to_string(),
-                opened_at: ts(l.opened_at),
-                closed_at: ts(l.closed_at),
-                open_date: l.open_date.to_string(),
-                close_date: l.close_date.to_string(),
-                holding_period_days: l.holding_period_days,
-                term: l.term.as_str().into(),
-            })
-            .collect(),
-        positions: r
-            .positions()
-            .iter()
-            .map(|p| Position {
-                user_id: p.user_id.to_string(),
-                symbol: p.symbol.to_string(),
-                qty: p.qty.to_string(),
-                basis: p.basis.to_string(),
-                average_cost: p.average_cost.to_string(),
-            })
-            .collect(),
-        realized_pnl: r.realized_pnl.to_string(),
-    })
+    Ok(JsLotReport(match_lots(&read_trades(&trades)?, m).or_throw()?))
 }
 
 #[napi(object)]

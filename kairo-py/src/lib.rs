@@ -12,6 +12,7 @@ mod errors;
 mod frame;
 mod metrics;
 mod portfolio;
+mod report;
 mod scalars;
 mod trade;
 

@@ -4,52 +4,19 @@ use std::collections::HashMap;
 
 use kairo_core::compare::{compare as core_compare, Benchmark, CompareOptions, Comparison};
 use kairo_core::input::BenchmarkInput;
-use kairo_core::lots::{match_lots, ClosedLot, LotMethod, LotReport, OpenLot};
+use kairo_core::lots::{match_lots, LotMethod, LotReport};
 use kairo_core::returns::twr as core_twr;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyMapping, PyString};
+use pyo3::types::{PyDict, PyMapping, PyString};
 
 use crate::convert;
 use crate::dict::dict;
 use crate::errors::{parameter, OrRaise};
+use crate::report::record;
 use crate::scalars::{amount, date, decimal};
 
 fn method(name: &str) -> PyResult<LotMethod> {
     name.parse().or_raise()
-}
-
-fn open_lot<'py>(py: Python<'py>, l: &OpenLot) -> PyResult<Bound<'py, PyDict>> {
-    Ok(dict!(py,
-        "user_id" => &*l.user_id,
-        "symbol" => &*l.symbol,
-        "trade_id" => &*l.trade_id,
-        "direction" => l.direction.as_str(),
-        "qty" => l.qty,
-        "basis" => l.basis,
-        "unit_cost" => l.unit_cost,
-        "opened_at" => l.opened_at,
-        "open_date" => l.open_date,
-    ))
-}
-
-fn closed_lot<'py>(py: Python<'py>, l: &ClosedLot) -> PyResult<Bound<'py, PyDict>> {
-    Ok(dict!(py,
-        "user_id" => &*l.user_id,
-        "symbol" => &*l.symbol,
-        "direction" => l.direction.as_str(),
-        "open_trade_id" => &*l.open_trade_id,
-        "close_trade_id" => &*l.close_trade_id,
-        "qty" => l.qty,
-        "proceeds" => l.proceeds,
-        "basis" => l.basis,
-        "realized_pnl" => l.realized_pnl,
-        "opened_at" => l.opened_at,
-        "closed_at" => l.closed_at,
-        "open_date" => l.open_date,
-        "close_date" => l.close_date,
-        "holding_period_days" => l.holding_period_days,
-        "term" => l.term.as_str(),
-    ))
 }
 
 fn lot_report(trades_obj: &Bound<'_, PyAny>, method_name: &str) -> PyResult<LotReport> {
@@ -64,28 +31,7 @@ fn lot_report(trades_obj: &Bound<'_, PyAny>, method_name: &str) -> PyResult<LotR
 #[pyo3(signature = (trades, method="fifo"))]
 fn lots<'py>(py: Python<'py>, trades: &Bound<'py, PyAny>, method: &str) -> PyResult<Bound<'py, PyDict>> {
     let report = lot_report(trades, method)?;
-    let open = PyList::new(py, report.open_lots.iter().map(|l| open_lot(py, l)).collect::<PyResult<Vec<_>>>()?)?;
-    let closed = PyList::new(py, report.closed_lots.iter().map(|l| closed_lot(py, l)).collect::<PyResult<Vec<_>>>()?)?;
-    let positions = report
-        .positions()
-        .iter()
-        .map(|p| {
-            Ok(dict!(py,
-                "user_id" => &*p.user_id,
-                "symbol" => &*p.symbol,
-                "qty" => p.qty,
-                "basis" => p.basis,
-                "average_cost" => p.average_cost,
-            ))
-        })
-        .collect::<PyResult<Vec<_>>>()?;
-    Ok(dict!(py,
-        "method" => report.method.as_str(),
-        "open_lots" => open,
-        "closed_lots" => closed,
-        "positions" => positions,
-        "realized_pnl" => report.realized_pnl,
-    ))
+    record(py, &report.fields())
 }
 
 /// Realized P&L: `{"total", "by_symbol"}`, plus `{"unrealized", "unrealized_by_symbol", "market_value"}` when

@@ -8,6 +8,7 @@
 //!
 //! [`match_lots`] runs a whole history; [`LotBook`] takes one trade at a time for streaming use.
 
+mod fields;
 mod method;
 mod pnl;
 mod pro_rata;

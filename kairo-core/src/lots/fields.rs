@@ -1,0 +1,98 @@
+//! The lot reports as lists of named values ([`Value`]): what Python's dicts and Node's objects are built from,
+//! so that a field added to a report reaches both (a test holds each list to the report's JSON).
+
+use crate::report::Value;
+
+use super::pnl::{ClosedLot, LotReport, OpenLot, Position};
+
+impl OpenLot {
+    /// Every field by name, in the order of its JSON.
+    pub fn fields(&self) -> Vec<(&'static str, Value<'_>)> {
+        vec![
+            ("user_id", Value::text(&self.user_id)),
+            ("symbol", Value::text(&self.symbol)),
+            ("trade_id", Value::text(&self.trade_id)),
+            ("direction", Value::text(self.direction.as_str())),
+            ("qty", Value::Decimal(self.qty)),
+            ("basis", Value::Decimal(self.basis)),
+            ("unit_cost", Value::Decimal(self.unit_cost)),
+            ("opened_at", Value::Time(self.opened_at)),
+            ("open_date", Value::Date(self.open_date)),
+        ]
+    }
+}
+
+impl ClosedLot {
+    /// Every field by name, in the order of its JSON.
+    pub fn fields(&self) -> Vec<(&'static str, Value<'_>)> {
+        vec![
+            ("user_id", Value::text(&self.user_id)),
+            ("symbol", Value::text(&self.symbol)),
+            ("direction", Value::text(self.direction.as_str())),
+            ("open_trade_id", Value::text(&self.open_trade_id)),
+            ("close_trade_id", Value::text(&self.close_trade_id)),
+            ("qty", Value::Decimal(self.qty)),
+            ("proceeds", Value::Decimal(self.proceeds)),
+            ("basis", Value::Decimal(self.basis)),
+            ("realized_pnl", Value::Decimal(self.realized_pnl)),
+            ("opened_at", Value::Time(self.opened_at)),
+            ("closed_at", Value::Time(self.closed_at)),
+            ("open_date", Value::Date(self.open_date)),
+            ("close_date", Value::Date(self.close_date)),
+            ("holding_period_days", Value::Int(self.holding_period_days)),
+            ("term", Value::text(self.term.as_str())),
+        ]
+    }
+}
+
+impl Position {
+    /// Every field by name, in the order of its JSON.
+    pub fn fields(&self) -> Vec<(&'static str, Value<'static>)> {
+        vec![
+            ("user_id", Value::owned(self.user_id.to_string())),
+            ("symbol", Value::owned(self.symbol.to_string())),
+            ("qty", Value::Decimal(self.qty)),
+            ("basis", Value::Decimal(self.basis)),
+            ("average_cost", Value::Decimal(self.average_cost)),
+        ]
+    }
+}
+
+impl LotReport {
+    /// Every field by name: those of its JSON, in order, with the open positions ([`LotReport::positions`]) before
+    /// `realized_pnl`.
+    pub fn fields(&self) -> Vec<(&'static str, Value<'_>)> {
+        vec![
+            ("method", Value::text(self.method.as_str())),
+            ("open_lots", Value::List(self.open_lots.iter().map(|l| Value::Record(l.fields())).collect())),
+            ("closed_lots", Value::List(self.closed_lots.iter().map(|l| Value::Record(l.fields())).collect())),
+            ("positions", Value::List(self.positions().iter().map(|p| Value::Record(p.fields())).collect())),
+            ("realized_pnl", Value::Decimal(self.realized_pnl)),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lots::{match_lots, LotMethod};
+    use crate::report::tests::same_as_json;
+    use crate::{Side, Trade};
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn the_lists_are_the_json() {
+        let at = |s: &str| s.parse().unwrap();
+        let trades = [
+            Trade::new("b1", "u", "X", Side::Buy, dec!(10), dec!(10), at("2024-01-02T15:00:00Z")).unwrap(),
+            Trade::new("s1", "u", "X", Side::Sell, dec!(4), dec!(12), at("2024-01-03T15:00:00Z")).unwrap(),
+        ];
+        let r = match_lots(&trades, LotMethod::Fifo).unwrap();
+        same_as_json(&r.open_lots[0], &r.open_lots[0].fields());
+        same_as_json(&r.closed_lots[0], &r.closed_lots[0].fields());
+        let p = &r.positions()[0];
+        same_as_json(p, &p.fields());
+        let mut fields = r.fields();
+        fields.retain(|(k, _)| *k != "positions");
+        same_as_json(&r, &fields);
+    }
+}

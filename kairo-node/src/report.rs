@@ -1,0 +1,76 @@
+//! kairo-core's reports ([`kairo_core::report::Value`] lists) as JavaScript objects: the one conversion of every
+//! report defined that way (camelCase keys, amounts as decimal strings, dates `YYYY-MM-DD`, instants RFC 3339 in
+//! UTC).
+
+use kairo_core::lots::LotReport;
+use kairo_core::report::Value;
+use napi::bindgen_prelude::{Null, Object, ToNapiValue, TypeName, Unknown, ValueType};
+use napi::{Env, JsValue};
+
+/// `snake_case` as `camelCase`.
+pub fn camel(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn value<'e>(env: &'e Env, v: &Value<'_>) -> napi::Result<Unknown<'e>> {
+    Ok(match v {
+        Value::Null => Null.into_unknown(env)?,
+        Value::Int(i) => (*i as f64).into_unknown(env)?,
+        Value::Float(f) => f.into_unknown(env)?,
+        Value::Decimal(d) => d.to_string().into_unknown(env)?,
+        Value::Text(s) => s.as_ref().into_unknown(env)?,
+        Value::Date(d) => d.to_string().into_unknown(env)?,
+        Value::Time(t) => t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true).into_unknown(env)?,
+        Value::List(items) => {
+            let mut arr = env.create_array(items.len() as u32)?;
+            for (i, item) in items.iter().enumerate() {
+                arr.set(i as u32, value(env, item)?)?;
+            }
+            arr.to_unknown()
+        }
+        Value::Record(fields) => record(env, fields)?.to_unknown(),
+    })
+}
+
+/// A report as an object, keys in camelCase in the report's order.
+pub fn record<'e>(env: &'e Env, fields: &[(&'static str, Value<'_>)]) -> napi::Result<Object<'e>> {
+    let mut obj = Object::new(env)?;
+    for (k, v) in fields {
+        obj.set(camel(k), value(env, v)?)?;
+    }
+    Ok(obj)
+}
+
+/// A lot report (`LotReport` in JavaScript).
+pub struct JsLotReport(pub LotReport);
+
+impl TypeName for JsLotReport {
+    fn type_name() -> &'static str {
+        "LotReport"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+// `ToNapiValue` is an unsafe trait method by napi's signature (its caller vouches for `env`); the body is safe code.
+#[allow(unsafe_code)]
+impl ToNapiValue for JsLotReport {
+    unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> napi::Result<napi::sys::napi_value> {
+        let env = Env::from_raw(env);
+        Ok(record(&env, &val.0.fields())?.raw())
+    }
+}
