@@ -72,6 +72,50 @@ export type KairoErrorCode =
   | 'KAIRO_INVALID_TRADE' | 'KAIRO_INVALID_CONFIG' | 'KAIRO_INVALID_ARGUMENT' | 'KAIRO_INVALID_INPUT'
   | 'KAIRO_MARKET_DATA' | 'KAIRO_OUT_OF_ORDER'
 
+export interface WashSaleMatch {
+  lossTradeId: string
+  replacementTradeId: string
+  qty: string
+  disallowedLoss: string
+  basisAdjustment: string
+  holdingPeriodDaysAdded: number
+}
+
+export interface LossSale {
+  tradeId: string
+  symbol: string
+  date: string
+  qty: string
+  loss: string
+  disallowedLoss: string
+  allowedLoss: string
+}
+
+export interface WashSaleReport {
+  matches: Array<WashSaleMatch>
+  losses: Array<LossSale>
+  realizedPnl: string
+  disallowedLoss: string
+  realizedBySymbol: Record<string, string>
+  deferredBySymbol: Record<string, string>
+}
+
+export interface DayTrade {
+  date: string
+  symbol: string
+  qty: string
+  openTradeId: string
+  closeTradeId: string
+}
+
+export interface PdtStatus {
+  dayTradesInWindow: number
+  totalTradesInWindow: number
+  windowStart: string
+  windowEnd: string
+  isPatternDayTrader: boolean
+}
+
 /** An open tax lot. */
 export interface OpenLot {
   userId: string

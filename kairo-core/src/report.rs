@@ -13,6 +13,8 @@ use rust_decimal::Decimal;
 pub enum Value<'a> {
     /// Nothing (`None`, `null`).
     Null,
+    /// Yes or no.
+    Bool(bool),
     /// A count or a number of days.
     Int(i64),
     /// A statistic.
@@ -29,6 +31,8 @@ pub enum Value<'a> {
     List(Vec<Value<'a>>),
     /// A nested report.
     Record(Vec<(&'static str, Value<'a>)>),
+    /// A map whose keys are data (symbols), kept as they are by every surface.
+    Map(Vec<(Cow<'a, str>, Value<'a>)>),
 }
 
 impl<'a> Value<'a> {
@@ -51,6 +55,7 @@ pub(crate) mod tests {
     fn json(v: &Value<'_>) -> serde_json::Value {
         match v {
             Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => (*b).into(),
             Value::Int(i) => (*i).into(),
             Value::Float(f) => serde_json::json!(f),
             Value::Decimal(d) => serde_json::to_value(d).unwrap(),
@@ -59,6 +64,9 @@ pub(crate) mod tests {
             Value::Time(t) => serde_json::to_value(t).unwrap(),
             Value::List(items) => items.iter().map(json).collect(),
             Value::Record(fields) => record(fields),
+            Value::Map(entries) => {
+                entries.iter().map(|(k, v)| (k.to_string(), json(v))).collect::<serde_json::Map<_, _>>().into()
+            }
         }
     }
 

@@ -90,7 +90,7 @@ test('a long list of results (read in chunks) keeps every row, in order, with th
   assert.deepEqual(new Set(rows.map((r) => r.tradeId)).size, 1500)
 })
 
-test('lots have exactly the fields the .d.ts declares, in kairo-core\'s order', () => {
+test('lots, wash sales and day trades have exactly the fields the .d.ts declares, in kairo-core\'s order', () => {
   const dts = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'index.d.ts'), 'utf8')
   const declared = (name) => {
     const start = dts.indexOf(`export interface ${name} {`)
@@ -106,6 +106,23 @@ test('lots have exactly the fields the .d.ts declares, in kairo-core\'s order', 
   assert.deepEqual(Object.keys(r.closedLots[0]), declared('ClosedLot'))
   assert.deepEqual(Object.keys(r.positions[0]), declared('Position'))
   assert.equal(r.closedLots[0].realizedPnl, '8')
+  const w = k.washSales([
+    { id: 'b1', userId: 'u', symbol: 'X', side: 'BUY', qty: '10', price: '10', executedAt: at('2024-01-02') },
+    { id: 's1', userId: 'u', symbol: 'X', side: 'SELL', qty: '10', price: '8', executedAt: at('2024-01-03') },
+    { id: 'b2', userId: 'u', symbol: 'X', side: 'BUY', qty: '10', price: '9', executedAt: at('2024-01-04') },
+  ])
+  assert.deepEqual(Object.keys(w), declared('WashSaleReport'))
+  assert.deepEqual(Object.keys(w.matches[0]), declared('WashSaleMatch'))
+  assert.deepEqual(Object.keys(w.losses[0]), declared('LossSale'))
+  assert.deepEqual(w.deferredBySymbol, { X: '20' })
+  const day = [
+    { id: 'd1', userId: 'u', symbol: 'X', side: 'BUY', qty: '1', price: '10', executedAt: new Date('2024-06-03T14:00:00Z') },
+    { id: 'd2', userId: 'u', symbol: 'X', side: 'SELL', qty: '1', price: '11', executedAt: new Date('2024-06-03T15:00:00Z') },
+  ]
+  assert.deepEqual(Object.keys(k.dayTrades(day)[0]), declared('DayTrade'))
+  const pdt = k.pdtStatus(day, '2024-06-03')
+  assert.deepEqual(Object.keys(pdt), declared('PdtStatus'))
+  assert.equal(pdt.isPatternDayTrader, false)
   assert.equal(r.closedLots[0].openedAt, '2024-01-02T15:00:00Z')
   assert.equal(r.openLots[0].openDate, '2024-01-02')
 })

@@ -2,8 +2,6 @@
 //! `ComplianceEngine`, and the wash-sale, day-trade and PDT records. Results are the `compliance_audit` rows
 //! `{ tradeId, checkName, status, reason, metadata }`; metadata is kairo-core's JSON (decimal strings, ISO dates).
 
-use std::collections::HashMap;
-
 use kairo_core::compliance::{
     check_history as core_check_history, check_order as core_check_order, day_trades as core_day_trades,
     pdt_status as core_pdt_status, AccountContext, CheckResult as CoreResult, DayTradeCounting, Engine, RuleSet,
@@ -17,6 +15,7 @@ use serde_json::Value;
 
 use crate::errors::{OrThrow, Result, TaskError};
 use crate::input::{context, date, trade, trades as read_trades};
+use crate::report::Js;
 use crate::results::{JsDecision, Results};
 
 /// The rule set for `checks` (every built-in check when `None`); the context was validated when it was read.
@@ -138,127 +137,34 @@ impl ComplianceEngine {
     }
 }
 
-#[napi(object)]
-pub struct WashSaleMatch {
-    pub loss_trade_id: String,
-    pub replacement_trade_id: String,
-    pub qty: String,
-    pub disallowed_loss: String,
-    pub basis_adjustment: String,
-    pub holding_period_days_added: i64,
-}
-
-#[napi(object)]
-pub struct LossSale {
-    pub trade_id: String,
-    pub symbol: String,
-    pub date: String,
-    pub qty: String,
-    pub loss: String,
-    pub disallowed_loss: String,
-    pub allowed_loss: String,
-}
-
-#[napi(object)]
-pub struct WashSaleReport {
-    pub matches: Vec<WashSaleMatch>,
-    pub losses: Vec<LossSale>,
-    pub realized_pnl: String,
-    pub disallowed_loss: String,
-    pub realized_by_symbol: HashMap<String, String>,
-    pub deferred_by_symbol: HashMap<String, String>,
-}
-
 /// Wash sales (IRC §1091): one match per (loss sale, replacement lot), one entry per loss sale, and the
 /// wash-sale-adjusted realized P&L.
-#[napi(ts_args_type = "trades: TradeInput[]")]
-pub fn wash_sales(trades: Vec<Object>) -> Result<WashSaleReport> {
-    let r = core_wash_sales(&read_trades(&trades)?).or_throw()?;
-    let strings = |m: &std::collections::BTreeMap<String, rust_decimal::Decimal>| {
-        m.iter().map(|(k, v)| (k.clone(), v.to_string())).collect::<HashMap<_, _>>()
-    };
-    Ok(WashSaleReport {
-        matches: r
-            .matches
-            .iter()
-            .map(|m| WashSaleMatch {
-                loss_trade_id: m.loss_trade_id.to_string(),
-                replacement_trade_id: m.replacement_trade_id.to_string(),
-                qty: m.qty.to_string(),
-                disallowed_loss: m.disallowed_loss.to_string(),
-                basis_adjustment: m.basis_adjustment.to_string(),
-                holding_period_days_added: m.holding_period_days_added,
-            })
-            .collect(),
-        losses: r
-            .losses
-            .iter()
-            .map(|l| LossSale {
-                trade_id: l.trade_id.to_string(),
-                symbol: l.symbol.clone(),
-                date: l.date.to_string(),
-                qty: l.qty.to_string(),
-                loss: l.loss.to_string(),
-                disallowed_loss: l.disallowed_loss.to_string(),
-                allowed_loss: l.allowed_loss.to_string(),
-            })
-            .collect(),
-        realized_pnl: r.realized_pnl().to_string(),
-        disallowed_loss: r.disallowed_loss().to_string(),
-        realized_by_symbol: strings(&r.realized_by_symbol),
-        deferred_by_symbol: strings(&r.deferred_by_symbol),
-    })
-}
-
-#[napi(object)]
-pub struct DayTrade {
-    pub date: String,
-    pub symbol: String,
-    pub qty: String,
-    pub open_trade_id: String,
-    pub close_trade_id: String,
+#[napi(ts_args_type = "trades: TradeInput[]", ts_return_type = "WashSaleReport")]
+pub fn wash_sales(trades: Vec<Object>) -> Result<Js<kairo_core::lots::WashSaleReport>> {
+    Ok(Js(core_wash_sales(&read_trades(&trades)?).or_throw()?))
 }
 
 /// Day trades (FINRA 4210(f)(8)(B)); `counting` is `'transitions'` (FINRA's FAQ, default) or `'pairs'`.
-#[napi(ts_args_type = "trades: TradeInput[], counting?: 'transitions' | 'pairs' | null")]
-pub fn day_trades(trades: Vec<Object>, counting: Option<String>) -> Result<Vec<DayTrade>> {
+#[napi(
+    ts_args_type = "trades: TradeInput[], counting?: 'transitions' | 'pairs' | null",
+    ts_return_type = "Array<DayTrade>"
+)]
+pub fn day_trades(trades: Vec<Object>, counting: Option<String>) -> Result<Js<Vec<kairo_core::compliance::DayTrade>>> {
     let counting = counting.unwrap_or_else(|| "transitions".into());
     let c: DayTradeCounting = counting.parse().or_throw()?;
-    let out = core_day_trades(&read_trades(&trades)?, c).or_throw()?;
-    Ok(out
-        .iter()
-        .map(|d| DayTrade {
-            date: d.date.to_string(),
-            symbol: d.symbol.clone(),
-            qty: d.qty.to_string(),
-            open_trade_id: d.open_trade_id.to_string(),
-            close_trade_id: d.close_trade_id.to_string(),
-        })
-        .collect())
-}
-
-#[napi(object)]
-pub struct PdtStatus {
-    pub day_trades_in_window: u32,
-    pub total_trades_in_window: u32,
-    pub window_start: String,
-    pub window_end: String,
-    pub is_pattern_day_trader: bool,
+    Ok(Js(core_day_trades(&read_trades(&trades)?, c).or_throw()?))
 }
 
 /// The pattern-day-trader test for the window of business days ending on `asOf` (`YYYY-MM-DD`).
-#[napi(ts_args_type = "trades: TradeInput[], asOf: string, ctx?: AccountContext | null")]
-pub fn pdt_status(trades: Vec<Object>, as_of: String, ctx: Option<Value>) -> Result<PdtStatus> {
+#[napi(ts_args_type = "trades: TradeInput[], asOf: string, ctx?: AccountContext | null", ts_return_type = "PdtStatus")]
+pub fn pdt_status(
+    trades: Vec<Object>,
+    as_of: String,
+    ctx: Option<Value>,
+) -> Result<Js<kairo_core::compliance::PdtStatus>> {
     let ctx = context(ctx)?;
     let as_of = date("asOf", &as_of)?;
-    let s = core_pdt_status(&read_trades(&trades)?, &ctx.limits.pattern_day_trading, as_of).or_throw()?;
-    Ok(PdtStatus {
-        day_trades_in_window: s.day_trades_in_window,
-        total_trades_in_window: s.total_trades_in_window,
-        window_start: s.window_start.to_string(),
-        window_end: s.window_end.to_string(),
-        is_pattern_day_trader: s.is_pattern_day_trader,
-    })
+    Ok(Js(core_pdt_status(&read_trades(&trades)?, &ctx.limits.pattern_day_trading, as_of).or_throw()?))
 }
 
 /// The names of the built-in checks, in their default order.

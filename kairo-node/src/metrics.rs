@@ -1,13 +1,13 @@
 //! The metric functions (`sharpeRatio`, `maxDrawdown`, ...): conversion only, every formula is kairo-core's.
 
-use kairo_core::metrics::{self as m, annualization_factor, FieldValue, Metrics, MetricsOptions, Period};
-use napi::bindgen_prelude::{AsyncTask, Object, ToNapiValue, TypeName, ValueType};
-use napi::{Env, JsValue, Task};
+use kairo_core::metrics::{self as m, annualization_factor, Metrics, MetricsOptions, Period};
+use napi::bindgen_prelude::AsyncTask;
+use napi::{Env, Task};
 use napi_derive::napi;
 
 use crate::errors::{OrThrow, Result, TaskError};
 use crate::input::{values, Returns};
-use crate::report::camel;
+use crate::report::Js;
 
 /// Options of the metric functions, with empyrical's defaults.
 #[napi(object)]
@@ -232,45 +232,11 @@ pub fn rolling_beta(returns: Returns, factor_returns: Returns, window: u32) -> R
     m::rolling_beta(values(&returns), values(&factor_returns), window as usize).or_throw()
 }
 
-/// Every metric at once (`AllMetrics` in JavaScript): kairo-core's list of the report's fields
-/// ([`Metrics::fields`]) in camelCase, the benchmark's set when `factorReturns` is given.
-pub struct AllMetrics(Metrics);
-
-fn metrics_object<'e>(env: &'e Env, m: &Metrics) -> napi::Result<Object<'e>> {
-    let mut obj = Object::new(env)?;
-    for (k, v) in m.fields() {
-        match v {
-            FieldValue::Count(n) => obj.set(camel(k), n as f64)?,
-            FieldValue::Number(x) => obj.set(camel(k), x)?,
-        }
-    }
-    Ok(obj)
-}
-
-impl TypeName for AllMetrics {
-    fn type_name() -> &'static str {
-        "AllMetrics"
-    }
-
-    fn value_type() -> ValueType {
-        ValueType::Object
-    }
-}
-
-// `ToNapiValue` is an unsafe trait method by napi's signature (its caller vouches for `env`); the body is safe code.
-#[allow(unsafe_code)]
-impl ToNapiValue for AllMetrics {
-    unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> napi::Result<napi::sys::napi_value> {
-        let env = Env::from_raw(env);
-        Ok(metrics_object(&env, &val.0)?.raw())
-    }
-}
-
 /// Every metric of `returns` (and against `factorReturns`) in one call.
 #[napi(ts_return_type = "AllMetrics")]
-pub fn metrics(returns: Returns, factor_returns: Option<Returns>, opts: Option<MetricOptions>) -> Result<AllMetrics> {
+pub fn metrics(returns: Returns, factor_returns: Option<Returns>, opts: Option<MetricOptions>) -> Result<Js<Metrics>> {
     let opts = o(opts).core()?;
-    Ok(AllMetrics(Metrics::compute(values(&returns), factor_returns.as_ref().map(values), &opts).or_throw()?))
+    Ok(Js(Metrics::compute(values(&returns), factor_returns.as_ref().map(values), &opts).or_throw()?))
 }
 
 /// The work of `metricsAsync`, run on the libuv thread pool. It owns copies of the series: a `Float64Array` is
@@ -284,7 +250,7 @@ pub struct MetricsTask {
 
 impl Task for MetricsTask {
     type Output = std::result::Result<Metrics, TaskError<kairo_core::MetricsError>>;
-    type JsValue = AllMetrics;
+    type JsValue = Js<Metrics>;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         let options = match self.options.take() {
@@ -301,8 +267,8 @@ impl Task for MetricsTask {
         Ok(Metrics::compute(&self.returns, self.factor_returns.as_deref(), &options).map_err(TaskError::Core))
     }
 
-    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<AllMetrics> {
-        output.map(AllMetrics).map_err(TaskError::into_js)
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Js<Metrics>> {
+        output.map(Js).map_err(TaskError::into_js)
     }
 }
 

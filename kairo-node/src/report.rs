@@ -2,7 +2,9 @@
 //! report defined that way (camelCase keys, amounts as decimal strings, dates `YYYY-MM-DD`, instants RFC 3339 in
 //! UTC).
 
-use kairo_core::lots::LotReport;
+use kairo_core::compliance::{DayTrade, PdtStatus};
+use kairo_core::lots::{LotReport, WashSaleReport};
+use kairo_core::metrics::Metrics;
 use kairo_core::report::Value;
 use napi::bindgen_prelude::{Null, Object, ToNapiValue, TypeName, Unknown, ValueType};
 use napi::{Env, JsValue};
@@ -27,6 +29,7 @@ pub fn camel(name: &str) -> String {
 fn value<'e>(env: &'e Env, v: &Value<'_>) -> napi::Result<Unknown<'e>> {
     Ok(match v {
         Value::Null => Null.into_unknown(env)?,
+        Value::Bool(b) => b.into_unknown(env)?,
         Value::Int(i) => (*i as f64).into_unknown(env)?,
         Value::Float(f) => f.into_unknown(env)?,
         Value::Decimal(d) => d.to_string().into_unknown(env)?,
@@ -41,6 +44,13 @@ fn value<'e>(env: &'e Env, v: &Value<'_>) -> napi::Result<Unknown<'e>> {
             arr.to_unknown()
         }
         Value::Record(fields) => record(env, fields)?.to_unknown(),
+        Value::Map(entries) => {
+            let mut obj = Object::new(env)?;
+            for (k, v) in entries {
+                obj.set(k.as_ref(), value(env, v)?)?;
+            }
+            obj.to_unknown()
+        }
     })
 }
 
@@ -53,12 +63,30 @@ pub fn record<'e>(env: &'e Env, fields: &[(&'static str, Value<'_>)]) -> napi::R
     Ok(obj)
 }
 
-/// A lot report (`LotReport` in JavaScript).
-pub struct JsLotReport(pub LotReport);
+/// A report of kairo-core as a JavaScript object (or, for a list, an array of them): `T` gives its fields.
+pub struct Js<T>(pub T);
 
-impl TypeName for JsLotReport {
+/// What has a field list.
+pub trait Fields {
+    /// The fields, as kairo-core lists them.
+    fn fields(&self) -> Vec<(&'static str, Value<'_>)>;
+}
+
+macro_rules! fields {
+    ($($t:ty),*) => {$(
+        impl Fields for $t {
+            fn fields(&self) -> Vec<(&'static str, Value<'_>)> {
+                <$t>::fields(self)
+            }
+        }
+    )*};
+}
+
+fields!(LotReport, WashSaleReport, DayTrade, PdtStatus, Metrics);
+
+impl<T> TypeName for Js<T> {
     fn type_name() -> &'static str {
-        "LotReport"
+        "object"
     }
 
     fn value_type() -> ValueType {
@@ -66,11 +94,24 @@ impl TypeName for JsLotReport {
     }
 }
 
-// `ToNapiValue` is an unsafe trait method by napi's signature (its caller vouches for `env`); the body is safe code.
+// `ToNapiValue` is an unsafe trait method by napi's signature (its caller vouches for `env`); the bodies are safe
+// code.
 #[allow(unsafe_code)]
-impl ToNapiValue for JsLotReport {
+impl<T: Fields> ToNapiValue for Js<T> {
     unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> napi::Result<napi::sys::napi_value> {
         let env = Env::from_raw(env);
         Ok(record(&env, &val.0.fields())?.raw())
+    }
+}
+
+#[allow(unsafe_code)]
+impl<T: Fields> ToNapiValue for Js<Vec<T>> {
+    unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> napi::Result<napi::sys::napi_value> {
+        let env = Env::from_raw(env);
+        let mut arr = env.create_array(val.0.len() as u32)?;
+        for (i, item) in val.0.iter().enumerate() {
+            arr.set(i as u32, record(&env, &item.fields())?)?;
+        }
+        Ok(arr.raw())
     }
 }

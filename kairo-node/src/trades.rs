@@ -12,7 +12,7 @@ use napi_derive::napi;
 
 use crate::errors::{error, Code, OrThrow, Result};
 use crate::input::{date, decimal, prices as price_table, trades as read_trades};
-use crate::report::JsLotReport;
+use crate::report::Js;
 
 /// Closing prices: `{ SYMBOL: { 'YYYY-MM-DD': close } }`.
 pub type Prices = HashMap<String, HashMap<String, Either<String, f64>>>;
@@ -26,9 +26,9 @@ fn method(name: Option<String>) -> Result<LotMethod> {
     ts_args_type = "trades: TradeInput[], method?: 'fifo' | 'lifo' | 'highest_cost' | 'average_cost' | null",
     ts_return_type = "LotReport"
 )]
-pub fn lots(trades: Vec<Object>, method: Option<String>) -> Result<JsLotReport> {
+pub fn lots(trades: Vec<Object>, method: Option<String>) -> Result<Js<kairo_core::lots::LotReport>> {
     let m = self::method(method)?;
-    Ok(JsLotReport(match_lots(&read_trades(&trades)?, m).or_throw()?))
+    Ok(Js(match_lots(&read_trades(&trades)?, m).or_throw()?))
 }
 
 #[napi(object)]

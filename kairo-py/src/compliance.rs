@@ -16,6 +16,7 @@ use serde_json::Value;
 use crate::convert::{json, trade, trades};
 use crate::dict::dict;
 use crate::errors::{config, OrRaise};
+use crate::report::record;
 use crate::scalars::date;
 
 /// An account and its limits (`kairo.compliance.AccountContext`), built from a dict with the keys of the
@@ -227,43 +228,7 @@ impl PyEngine {
 fn wash_sales<'py>(py: Python<'py>, trades: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
     let ts = self::trades(trades)?;
     let report = py.detach(|| core_wash_sales(&ts)).or_raise()?;
-    let matches = report
-        .matches
-        .iter()
-        .map(|m| {
-            Ok(dict!(py,
-                "loss_trade_id" => &*m.loss_trade_id,
-                "replacement_trade_id" => &*m.replacement_trade_id,
-                "qty" => m.qty,
-                "disallowed_loss" => m.disallowed_loss,
-                "basis_adjustment" => m.basis_adjustment,
-                "holding_period_days_added" => m.holding_period_days_added,
-            ))
-        })
-        .collect::<PyResult<Vec<_>>>()?;
-    let losses = report
-        .losses
-        .iter()
-        .map(|l| {
-            Ok(dict!(py,
-                "trade_id" => &*l.trade_id,
-                "symbol" => &l.symbol,
-                "date" => l.date,
-                "qty" => l.qty,
-                "loss" => l.loss,
-                "disallowed_loss" => l.disallowed_loss,
-                "allowed_loss" => l.allowed_loss,
-            ))
-        })
-        .collect::<PyResult<Vec<_>>>()?;
-    Ok(dict!(py,
-        "matches" => matches,
-        "losses" => losses,
-        "realized_pnl" => report.realized_pnl(),
-        "disallowed_loss" => report.disallowed_loss(),
-        "realized_by_symbol" => &report.realized_by_symbol,
-        "deferred_by_symbol" => &report.deferred_by_symbol,
-    ))
+    record(py, &report.fields())
 }
 
 fn counting(name: &str) -> PyResult<DayTradeCounting> {
@@ -277,19 +242,7 @@ fn day_trades<'py>(py: Python<'py>, trades: &Bound<'py, PyAny>, counting: &str) 
     let c = self::counting(counting)?;
     let ts = self::trades(trades)?;
     let out = py.detach(|| core_day_trades(&ts, c)).or_raise()?;
-    let rows = out
-        .iter()
-        .map(|d| {
-            Ok(dict!(py,
-                "date" => d.date,
-                "symbol" => &d.symbol,
-                "qty" => d.qty,
-                "open_trade_id" => &*d.open_trade_id,
-                "close_trade_id" => &*d.close_trade_id,
-            ))
-        })
-        .collect::<PyResult<Vec<_>>>()?;
-    PyList::new(py, rows)
+    PyList::new(py, out.iter().map(|d| record(py, &d.fields())).collect::<PyResult<Vec<_>>>()?)
 }
 
 /// The pattern-day-trader test for the window ending on `as_of`, with the context's PDT limits:
@@ -306,13 +259,7 @@ fn pdt_status<'py>(
     let as_of = date("as_of", as_of)?;
     let ts = self::trades(trades)?;
     let s = py.detach(|| core_pdt_status(&ts, &ctx.limits.pattern_day_trading, as_of)).or_raise()?;
-    Ok(dict!(py,
-        "day_trades_in_window" => s.day_trades_in_window,
-        "total_trades_in_window" => s.total_trades_in_window,
-        "window_start" => s.window_start,
-        "window_end" => s.window_end,
-        "is_pattern_day_trader" => s.is_pattern_day_trader,
-    ))
+    record(py, &s.fields())
 }
 
 /// The names of the built-in checks, in their default order.

@@ -1,7 +1,7 @@
 //! The metric functions: conversion of arguments and results only; every formula is kairo-core's
 //! ([`kairo_core::metrics`]).
 
-use kairo_core::metrics::{self as m, annualization_factor, FieldValue, Metrics, MetricsOptions, Period};
+use kairo_core::metrics::{self as m, annualization_factor, Metrics, MetricsOptions, Period};
 use numpy::{IntoPyArray, PyReadonlyArrayDyn};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -324,14 +324,7 @@ fn metrics<'py>(
 /// The dict form of [`Metrics`]: kairo-core's list of its fields ([`Metrics::fields`]), benchmark metrics
 /// flattened in.
 pub fn metrics_dict<'py>(py: Python<'py>, all: &Metrics) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    for (k, v) in all.fields() {
-        match v {
-            FieldValue::Count(n) => d.set_item(k, n)?,
-            FieldValue::Number(x) => d.set_item(k, x)?,
-        }
-    }
-    Ok(d)
+    crate::report::record(py, &all.fields())
 }
 
 /// Registers the metric functions.

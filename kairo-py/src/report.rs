@@ -9,6 +9,7 @@ use pyo3::types::{PyDict, PyList};
 pub fn value<'py>(py: Python<'py>, v: &Value<'_>) -> PyResult<Bound<'py, PyAny>> {
     Ok(match v {
         Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => pyo3::types::PyBool::new(py, *b).to_owned().into_any(),
         Value::Int(i) => i.into_pyobject(py)?.into_any(),
         Value::Float(f) => f.into_pyobject(py)?.into_any(),
         Value::Decimal(d) => d.into_pyobject(py)?.into_any(),
@@ -19,6 +20,13 @@ pub fn value<'py>(py: Python<'py>, v: &Value<'_>) -> PyResult<Bound<'py, PyAny>>
             PyList::new(py, items.iter().map(|i| value(py, i)).collect::<PyResult<Vec<_>>>()?)?.into_any()
         }
         Value::Record(fields) => record(py, fields)?.into_any(),
+        Value::Map(entries) => {
+            let d = PyDict::new(py);
+            for (k, v) in entries {
+                d.set_item(k.as_ref(), value(py, v)?)?;
+            }
+            d.into_any()
+        }
     })
 }
 

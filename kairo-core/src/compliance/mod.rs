@@ -18,6 +18,7 @@ mod config;
 mod context;
 pub mod day_trades;
 mod engine;
+mod fields;
 mod metadata;
 mod result;
 mod rule;

@@ -3,7 +3,13 @@
 
 use crate::report::Value;
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
 use super::pnl::{ClosedLot, LotReport, OpenLot, Position};
+use super::wash_sale::{LossSale, WashSaleMatch, WashSaleReport};
 
 impl OpenLot {
     /// Every field by name, in the order of its JSON.
@@ -72,6 +78,54 @@ impl LotReport {
     }
 }
 
+impl WashSaleMatch {
+    /// Every field by name, in the order of its JSON.
+    pub fn fields(&self) -> Vec<(&'static str, Value<'_>)> {
+        vec![
+            ("loss_trade_id", Value::text(&self.loss_trade_id)),
+            ("replacement_trade_id", Value::text(&self.replacement_trade_id)),
+            ("qty", Value::Decimal(self.qty)),
+            ("disallowed_loss", Value::Decimal(self.disallowed_loss)),
+            ("basis_adjustment", Value::Decimal(self.basis_adjustment)),
+            ("holding_period_days_added", Value::Int(self.holding_period_days_added)),
+        ]
+    }
+}
+
+impl LossSale {
+    /// Every field by name, in the order of its JSON.
+    pub fn fields(&self) -> Vec<(&'static str, Value<'_>)> {
+        vec![
+            ("trade_id", Value::text(&self.trade_id)),
+            ("symbol", Value::text(&self.symbol)),
+            ("date", Value::Date(self.date)),
+            ("qty", Value::Decimal(self.qty)),
+            ("loss", Value::Decimal(self.loss)),
+            ("disallowed_loss", Value::Decimal(self.disallowed_loss)),
+            ("allowed_loss", Value::Decimal(self.allowed_loss)),
+        ]
+    }
+}
+
+fn amounts(m: &BTreeMap<String, Decimal>) -> Value<'_> {
+    Value::Map(m.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Value::Decimal(*v))).collect())
+}
+
+impl WashSaleReport {
+    /// Every field by name: those of its JSON, with the totals ([`WashSaleReport::realized_pnl`],
+    /// [`WashSaleReport::disallowed_loss`]) after the lists.
+    pub fn fields(&self) -> Vec<(&'static str, Value<'_>)> {
+        vec![
+            ("matches", Value::List(self.matches.iter().map(|m| Value::Record(m.fields())).collect())),
+            ("losses", Value::List(self.losses.iter().map(|l| Value::Record(l.fields())).collect())),
+            ("realized_pnl", Value::Decimal(self.realized_pnl())),
+            ("disallowed_loss", Value::Decimal(self.disallowed_loss())),
+            ("realized_by_symbol", amounts(&self.realized_by_symbol)),
+            ("deferred_by_symbol", amounts(&self.deferred_by_symbol)),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::lots::{match_lots, LotMethod};
@@ -93,6 +147,23 @@ mod tests {
         same_as_json(p, &p.fields());
         let mut fields = r.fields();
         fields.retain(|(k, _)| *k != "positions");
+        same_as_json(&r, &fields);
+    }
+
+    #[test]
+    fn the_wash_sale_lists_are_the_json() {
+        use crate::lots::wash_sales;
+        let at = |s: &str| s.parse().unwrap();
+        let trades = [
+            Trade::new("b1", "u", "X", Side::Buy, dec!(10), dec!(10), at("2024-01-02T15:00:00Z")).unwrap(),
+            Trade::new("s1", "u", "X", Side::Sell, dec!(10), dec!(8), at("2024-01-03T15:00:00Z")).unwrap(),
+            Trade::new("b2", "u", "X", Side::Buy, dec!(10), dec!(9), at("2024-01-04T15:00:00Z")).unwrap(),
+        ];
+        let r = wash_sales(&trades).unwrap();
+        same_as_json(&r.matches[0], &r.matches[0].fields());
+        same_as_json(&r.losses[0], &r.losses[0].fields());
+        let mut fields = r.fields();
+        fields.retain(|(k, _)| !matches!(*k, "realized_pnl" | "disallowed_loss"));
         same_as_json(&r, &fields);
     }
 }

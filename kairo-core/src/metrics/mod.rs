@@ -18,13 +18,13 @@ mod capture;
 mod checks;
 mod cumulative;
 mod drawdown;
+mod fields;
 mod kernels;
 mod long_series;
 mod period;
 mod quantile;
 mod ratios;
 mod regression;
-mod report;
 mod rolling;
 mod sharpe_inference;
 mod stability;
@@ -41,7 +41,6 @@ pub use ratios::{
     sortino_ratio, tracking_error,
 };
 pub use regression::{alpha, alpha_beta, beta, correlation};
-pub use report::FieldValue;
 pub use rolling::{rolling_beta, rolling_sharpe, rolling_volatility};
 pub use sharpe_inference::{deflated_sharpe_ratio, probabilistic_sharpe_ratio};
 pub use stability::stability_of_timeseries;

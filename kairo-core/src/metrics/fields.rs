@@ -1,16 +1,8 @@
-//! A [`Metrics`] report as one list of named fields: what Python's dict, Node's object and the HTTP JSON are built
-//! from, so that a metric added to the report reaches every surface.
+//! A [`Metrics`] report as one list of named values ([`Value`]): what Python's dict and Node's object are built
+//! from, and what its JSON holds (a test), so that a metric added to the report reaches every surface.
 
 use super::summary::{BenchmarkMetrics, Metrics};
-
-/// The value of a report field: a count or a number.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum FieldValue {
-    /// A count (`periods`, `observations`).
-    Count(usize),
-    /// A metric.
-    Number(f64),
-}
+use crate::report::Value;
 
 impl Metrics {
     /// Every field by name, in order: `periods`, `observations`, the metrics of the series, then (with a benchmark)
@@ -18,17 +10,19 @@ impl Metrics {
     /// are nested under `benchmark`; Python's dict has them flattened in, Node's object too, in camelCase.
     ///
     /// ```
-    /// use kairo_core::metrics::{FieldValue, Metrics, MetricsOptions};
+    /// use kairo_core::metrics::{Metrics, MetricsOptions};
+    /// use kairo_core::report::Value;
     /// let m = Metrics::compute(&[0.01, -0.02, 0.03], None, &MetricsOptions::default()).unwrap();
     /// let fields = m.fields();
-    /// assert_eq!(fields[0], ("periods", FieldValue::Count(3)));
+    /// assert_eq!(fields[0], ("periods", Value::Int(3)));
     /// assert_eq!(fields.len(), 20); // 8 more with a benchmark
     /// ```
-    pub fn fields(&self) -> Vec<(&'static str, FieldValue)> {
-        use FieldValue::{Count, Number};
+    pub fn fields(&self) -> Vec<(&'static str, Value<'static>)> {
+        use Value::Float as Number;
+        let count = |n: usize| Value::Int(i64::try_from(n).unwrap_or(i64::MAX));
         let mut out = vec![
-            ("periods", Count(self.periods)),
-            ("observations", Count(self.observations)),
+            ("periods", count(self.periods)),
+            ("observations", count(self.observations)),
             ("cum_returns_final", Number(self.cum_returns_final)),
             ("annual_return", Number(self.annual_return)),
             ("annual_volatility", Number(self.annual_volatility)),
@@ -99,10 +93,11 @@ mod tests {
         for (k, v) in m.fields() {
             let j = json.get(k).or_else(|| json["benchmark"].get(k)).unwrap();
             match v {
-                FieldValue::Count(n) => assert_eq!(j.as_u64(), Some(n as u64)),
-                FieldValue::Number(x) => {
+                Value::Int(n) => assert_eq!(j.as_i64(), Some(n)),
+                Value::Float(x) => {
                     assert_eq!(j.as_f64().map(f64::to_bits), Some(x).filter(|x| x.is_finite()).map(f64::to_bits))
                 }
+                other => panic!("{k}: {other:?}"),
             }
         }
     }
