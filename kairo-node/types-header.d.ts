@@ -116,6 +116,60 @@ export interface PdtStatus {
   isPatternDayTrader: boolean
 }
 
+export interface MonthlyRow {
+  year: number
+  month: number
+  portfolio: number
+  benchmark: number
+  excess: number
+}
+
+export interface EquityPoint {
+  date: string
+  portfolioValue: string
+  shadowValue: string
+  portfolioGrowth: number
+  benchmarkGrowth: number
+}
+
+export interface Shadow {
+  contributions: string
+  withdrawals: string
+  units: string
+  finalValue: string
+  pnl: string
+}
+
+export interface PortfolioPnl {
+  realized: string
+  unrealized: string
+  total: string
+}
+
+export interface Comparison {
+  benchmark: string
+  dates: Array<string>
+  portfolioReturns: Array<number>
+  benchmarkReturns: Array<number>
+  portfolioTotalReturn: number
+  benchmarkTotalReturn: number
+  portfolioAnnualReturn: number
+  benchmarkAnnualReturn: number
+  excessReturn: number
+  excessAnnualReturn: number
+  alpha: number
+  beta: number
+  correlation: number
+  trackingError: number
+  informationRatio: number
+  upCapture: number
+  downCapture: number
+  monthly: Array<MonthlyRow>
+  equityCurve: Array<EquityPoint>
+  shadow: Shadow
+  portfolioPnl: PortfolioPnl
+}
+
 /** An open tax lot. */
 export interface OpenLot {
   userId: string

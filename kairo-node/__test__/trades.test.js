@@ -126,3 +126,17 @@ test('lots, wash sales and day trades have exactly the fields the .d.ts declares
   assert.equal(r.closedLots[0].openedAt, '2024-01-02T15:00:00Z')
   assert.equal(r.openLots[0].openDate, '2024-01-02')
 })
+
+test('the comparison has exactly the fields the .d.ts declares, in kairo-core\'s order', () => {
+  const dts = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'index.d.ts'), 'utf8')
+  const declared = (name) => {
+    const start = dts.indexOf(`export interface ${name} {`)
+    return [...dts.slice(start, dts.indexOf('\n}', start)).matchAll(/^\s+(\w+)\??:/gm)].map((m) => m[1])
+  }
+  const c = k.compare([buy], prices, 'SPY')
+  assert.deepEqual(Object.keys(c), declared('Comparison'))
+  assert.deepEqual(Object.keys(c.shadow), declared('Shadow'))
+  assert.deepEqual(Object.keys(c.portfolioPnl), declared('PortfolioPnl'))
+  assert.deepEqual(Object.keys(c.equityCurve[0]), declared('EquityPoint'))
+  if (c.monthly.length) assert.deepEqual(Object.keys(c.monthly[0]), declared('MonthlyRow'))
+})

@@ -2,6 +2,7 @@
 //! report defined that way (camelCase keys, amounts as decimal strings, dates `YYYY-MM-DD`, instants RFC 3339 in
 //! UTC).
 
+use kairo_core::compare::Comparison;
 use kairo_core::compliance::{DayTrade, PdtStatus};
 use kairo_core::lots::{LotReport, WashSaleReport};
 use kairo_core::metrics::Metrics;
@@ -82,7 +83,7 @@ macro_rules! fields {
     )*};
 }
 
-fields!(LotReport, WashSaleReport, DayTrade, PdtStatus, Metrics);
+fields!(LotReport, WashSaleReport, DayTrade, PdtStatus, Metrics, Comparison);
 
 impl<T> TypeName for Js<T> {
     fn type_name() -> &'static str {

@@ -106,131 +106,17 @@ pub struct CompareOpts {
     pub lot_method: Option<String>,
 }
 
-#[napi(object)]
-pub struct MonthlyRow {
-    pub year: i32,
-    pub month: u32,
-    pub portfolio: f64,
-    pub benchmark: f64,
-    pub excess: f64,
-}
-
-#[napi(object)]
-pub struct EquityPoint {
-    pub date: String,
-    pub portfolio_value: String,
-    pub shadow_value: String,
-    pub portfolio_growth: f64,
-    pub benchmark_growth: f64,
-}
-
-#[napi(object)]
-pub struct Shadow {
-    pub contributions: String,
-    pub withdrawals: String,
-    pub units: String,
-    pub final_value: String,
-    pub pnl: String,
-}
-
-#[napi(object)]
-pub struct PortfolioPnl {
-    pub realized: String,
-    pub unrealized: String,
-    pub total: String,
-}
-
-#[napi(object)]
-pub struct Comparison {
-    pub benchmark: String,
-    pub dates: Vec<String>,
-    pub portfolio_returns: Vec<f64>,
-    pub benchmark_returns: Vec<f64>,
-    pub portfolio_total_return: f64,
-    pub benchmark_total_return: f64,
-    pub portfolio_annual_return: f64,
-    pub benchmark_annual_return: f64,
-    pub excess_return: f64,
-    pub excess_annual_return: f64,
-    pub alpha: f64,
-    pub beta: f64,
-    pub correlation: f64,
-    pub tracking_error: f64,
-    pub information_ratio: f64,
-    pub up_capture: f64,
-    pub down_capture: f64,
-    pub monthly: Vec<MonthlyRow>,
-    pub equity_curve: Vec<EquityPoint>,
-    pub shadow: Shadow,
-    pub portfolio_pnl: PortfolioPnl,
-}
-
-fn comparison(c: CoreComparison) -> Comparison {
-    Comparison {
-        benchmark: c.benchmark,
-        dates: c.dates.iter().map(|d| d.to_string()).collect(),
-        portfolio_returns: c.portfolio_returns,
-        benchmark_returns: c.benchmark_returns,
-        portfolio_total_return: c.portfolio_total_return,
-        benchmark_total_return: c.benchmark_total_return,
-        portfolio_annual_return: c.portfolio_annual_return,
-        benchmark_annual_return: c.benchmark_annual_return,
-        excess_return: c.excess_return,
-        excess_annual_return: c.excess_annual_return,
-        alpha: c.alpha,
-        beta: c.beta,
-        correlation: c.correlation,
-        tracking_error: c.tracking_error,
-        information_ratio: c.information_ratio,
-        up_capture: c.up_capture,
-        down_capture: c.down_capture,
-        monthly: c
-            .monthly
-            .iter()
-            .map(|m| MonthlyRow {
-                year: m.year,
-                month: m.month,
-                portfolio: m.portfolio,
-                benchmark: m.benchmark,
-                excess: m.excess,
-            })
-            .collect(),
-        equity_curve: c
-            .equity_curve
-            .iter()
-            .map(|p| EquityPoint {
-                date: p.date.to_string(),
-                portfolio_value: p.portfolio_value.to_string(),
-                shadow_value: p.shadow_value.to_string(),
-                portfolio_growth: p.portfolio_growth,
-                benchmark_growth: p.benchmark_growth,
-            })
-            .collect(),
-        shadow: Shadow {
-            contributions: c.shadow.contributions.to_string(),
-            withdrawals: c.shadow.withdrawals.to_string(),
-            units: c.shadow.units.to_string(),
-            final_value: c.shadow.final_value.to_string(),
-            pnl: c.shadow.pnl.to_string(),
-        },
-        portfolio_pnl: PortfolioPnl {
-            realized: c.portfolio_pnl.realized.to_string(),
-            unrealized: c.portfolio_pnl.unrealized.to_string(),
-            total: c.portfolio_pnl.total.to_string(),
-        },
-    }
-}
-
 /// The trades' portfolio against `benchmark`: a symbol (`'SPY'`), `'SPY:0.6,AGG:0.4'`, or `{ SPY: 0.6, AGG: 0.4 }`.
 #[napi(
-    ts_args_type = "trades: TradeInput[], prices: Prices, benchmark: string | Record<string, DecimalInput>, opts?: CompareOpts | null"
+    ts_args_type = "trades: TradeInput[], prices: Prices, benchmark: string | Record<string, DecimalInput>, opts?: CompareOpts | null",
+    ts_return_type = "Comparison"
 )]
 pub fn compare(
     trades: Vec<Object>,
     prices: Prices,
     benchmark: Either<String, HashMap<String, Either<String, f64>>>,
     opts: Option<CompareOpts>,
-) -> Result<Comparison> {
+) -> Result<Js<CoreComparison>> {
     let bench = match benchmark {
         Either::A(s) => BenchmarkInput::Text(s),
         Either::B(weights) => BenchmarkInput::Weights(
@@ -255,5 +141,5 @@ pub fn compare(
         lot_method: method(opts.lot_method)?,
     };
     let c = core_compare(&read_trades(&trades)?, &price_table(&prices)?, &bench, &options).or_throw()?;
-    Ok(comparison(c))
+    Ok(Js(c))
 }

@@ -124,50 +124,7 @@ fn compare<'py>(
 }
 
 fn comparison_dict<'py>(py: Python<'py>, c: &Comparison) -> PyResult<Bound<'py, PyDict>> {
-    let monthly = c
-        .monthly
-        .iter()
-        .map(|m| {
-            Ok(dict!(py, "year" => m.year, "month" => m.month, "portfolio" => m.portfolio,
-                "benchmark" => m.benchmark, "excess" => m.excess))
-        })
-        .collect::<PyResult<Vec<_>>>()?;
-    let equity = c
-        .equity_curve
-        .iter()
-        .map(|p| {
-            Ok(dict!(py, "date" => p.date, "portfolio_value" => p.portfolio_value, "shadow_value" => p.shadow_value,
-                "portfolio_growth" => p.portfolio_growth, "benchmark_growth" => p.benchmark_growth))
-        })
-        .collect::<PyResult<Vec<_>>>()?;
-    let s = &c.shadow;
-    let shadow = dict!(py, "contributions" => s.contributions, "withdrawals" => s.withdrawals, "units" => s.units,
-        "final_value" => s.final_value, "pnl" => s.pnl);
-    let p = &c.portfolio_pnl;
-    let pnl = dict!(py, "realized" => p.realized, "unrealized" => p.unrealized, "total" => p.total);
-    Ok(dict!(py,
-        "benchmark" => &c.benchmark,
-        "dates" => &c.dates,
-        "portfolio_returns" => &c.portfolio_returns,
-        "benchmark_returns" => &c.benchmark_returns,
-        "portfolio_total_return" => c.portfolio_total_return,
-        "benchmark_total_return" => c.benchmark_total_return,
-        "portfolio_annual_return" => c.portfolio_annual_return,
-        "benchmark_annual_return" => c.benchmark_annual_return,
-        "excess_return" => c.excess_return,
-        "excess_annual_return" => c.excess_annual_return,
-        "alpha" => c.alpha,
-        "beta" => c.beta,
-        "correlation" => c.correlation,
-        "tracking_error" => c.tracking_error,
-        "information_ratio" => c.information_ratio,
-        "up_capture" => c.up_capture,
-        "down_capture" => c.down_capture,
-        "monthly" => monthly,
-        "equity_curve" => equity,
-        "shadow" => shadow,
-        "portfolio_pnl" => pnl,
-    ))
+    record(py, &c.fields())
 }
 
 /// Registers the trade functions.

@@ -2,6 +2,7 @@
 //! the same-dollar shadow benchmark.
 
 mod benchmark;
+mod fields;
 mod shadow;
 
 pub use benchmark::{Benchmark, DEFAULT_BENCHMARK};
