@@ -5,15 +5,12 @@
 #![cfg(feature = "polars")]
 
 use kairo_core::frame::trades_from_frame;
-use kairo_core::{ErrorInfo, Trade};
+use kairo_core::ErrorInfo;
 use polars::prelude::*;
 use serde_json::Value;
 
-fn vectors() -> Value {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/trade_inputs.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
+mod vectors;
+use vectors::{as_vector, vectors};
 
 /// A one-row frame of `record`, a column per field, typed as its JSON value.
 fn frame(record: &Value) -> DataFrame {
@@ -34,15 +31,6 @@ fn frame(record: &Value) -> DataFrame {
         })
         .collect();
     DataFrame::new_infer_height(columns).unwrap()
-}
-
-fn as_vector(t: &Trade) -> Value {
-    serde_json::json!({
-        "symbol": t.symbol, "side": t.side.as_str(), "qty": t.qty.to_string(), "price": t.price.to_string(),
-        "fees": t.fees.to_string(),
-        "executed_at": t.executed_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-        "external_id": t.external_id,
-    })
 }
 
 #[test]
