@@ -20,6 +20,9 @@ pub struct Config {
     pub service_token: Option<String>,
     /// Secret of the HS256 user JWTs (`KAIRO_JWT_SECRET`).
     pub jwt_secret: Option<String>,
+    /// The JWT claim holding the user id (`KAIRO_JWT_USER_CLAIM`, default `sub`; `userId` for tokens made by
+    /// `jwt.sign({ userId }, secret)`).
+    pub jwt_user_claim: String,
     /// Alpaca market data credentials and base URL.
     pub alpaca_api_key: Option<String>,
     /// Alpaca secret.
@@ -96,6 +99,7 @@ impl Default for Config {
             pool_max: 10,
             service_token: None,
             jwt_secret: None,
+            jwt_user_claim: "sub".into(),
             alpaca_api_key: None,
             alpaca_secret_key: None,
             alpaca_data_url: "https://data.alpaca.markets".into(),
@@ -192,6 +196,9 @@ impl Config {
             if let Some(v) = text(name) {
                 *slot = Some(v);
             }
+        }
+        if let Some(v) = text("KAIRO_JWT_USER_CLAIM") {
+            c.jwt_user_claim = v;
         }
         if let Some(v) = text("STRIPE_PRICE_TIERS") {
             c.stripe_price_tiers.extend(pairs("STRIPE_PRICE_TIERS", &v)?);

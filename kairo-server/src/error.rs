@@ -74,6 +74,10 @@ impl From<StoreError> for ApiError {
             return ApiError::new(StatusCode::CONFLICT, "external_id_conflict", e.to_string())
                 .with_details(json!({ "field": "external_id", "external_id": id }));
         }
+        if let StoreError::TradeIdTaken(id) = &e {
+            return ApiError::new(StatusCode::CONFLICT, "trade_id_conflict", e.to_string())
+                .with_details(json!({ "field": "id", "id": id }));
+        }
         if let StoreError::Corrupt(what) = &e {
             // A row another program wrote (the seed's backend shares the tables) that kairo cannot read: the request
             // cannot be answered from it, which is not a fault of this service.
@@ -114,22 +118,42 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+/// A JSON value (a posted trade read as JSON first, to keep its payload) that does not deserialize: 422
+/// `invalid_body` naming the field, as a body that fails to deserialize.
+pub fn json_value_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let error = ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_body",
+        format!("Failed to deserialize the JSON body into the target type: {e}"),
+    );
+    match path_field(e) {
+        Some(field) => error.with_details(json!({ "field": field })),
+        None => error,
+    }
+}
+
+/// The field a deserialization error names: where the parser stopped (an unknown field included), or, for a
+/// missing field, that field's name under it.
+fn path_field(p: &serde_path_to_error::Error<serde_json::Error>) -> Option<String> {
+    let path = p.path().to_string();
+    let message = p.inner().to_string();
+    // (an unknown field is already the last step of the path; a missing one is not)
+    let named = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
+    match (named, path.as_str()) {
+        (Some(name), ".") => Some(name.to_owned()),
+        (Some(name), parent) => Some(format!("{parent}.{name}")),
+        (None, ".") => None,
+        (None, _) => Some(path),
+    }
+}
+
 /// The field of a JSON body that failed to deserialize, as a path (`email`, `[3].qty`): where the parser stopped
 /// (an unknown field included), or, for a missing field, that field's name under it.
 fn body_field(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     let mut current = Some(e);
     while let Some(err) = current {
         if let Some(p) = err.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
-            let path = p.path().to_string();
-            let message = p.inner().to_string();
-            // (an unknown field is already the last step of the path; a missing one is not)
-            let named = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
-            return match (named, path.as_str()) {
-                (Some(name), ".") => Some(name.to_owned()),
-                (Some(name), parent) => Some(format!("{parent}.{name}")),
-                (None, ".") => None,
-                (None, _) => Some(path),
-            };
+            return path_field(p);
         }
         current = err.source();
     }

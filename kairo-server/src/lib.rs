@@ -96,7 +96,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
         store: store.clone(),
         config: Arc::new(config.clone()),
         token: token.into(),
-        jwt: config.jwt_secret.as_deref().map(api::auth::JwtVerifier::new),
+        jwt: config.jwt_secret.as_deref().map(|secret| api::auth::JwtVerifier::new(secret, &config.jwt_user_claim)),
         limits: api::limits::Limits::new(&config),
         wake: wake.clone(),
         market: market.clone(),

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::store::market::PriceSource;
-use crate::store::{Store, StoreError};
+use crate::store::{NewTrade, NewUserRow, Store, StoreError};
 
 /// Where a bad record is: a CSV line (2 = the first data line) or a table's row (1 = the first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,7 +178,10 @@ pub async fn import(store: &Store, by_user: BTreeMap<Uuid, Vec<Trade>>) -> Resul
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     // One transaction for the whole file: a failure leaves nothing behind.
-    let batches: Vec<(Uuid, &[Trade])> = by_user.iter().map(|(u, ts)| (*u, ts.as_slice())).collect();
+    // (a file's records are not JSON payloads: `raw` stays NULL)
+    let by_user: BTreeMap<Uuid, Vec<NewTrade>> =
+        by_user.into_iter().map(|(u, ts)| (u, ts.into_iter().map(NewTrade::from).collect())).collect();
+    let batches: Vec<(Uuid, &[NewTrade])> = by_user.iter().map(|(u, ts)| (*u, ts.as_slice())).collect();
     let progress = bar.clone();
     let stored = store
         .insert_many_with_progress(&batches, &mut move |n| progress.inc(n as u64))
@@ -245,10 +248,14 @@ pub async fn import_prices(store: &Store, rows: &[(String, NaiveDate, Decimal)])
 
 /// Creates a demo user (margin account) with a few months of the bundled generated trades and the bundled
 /// generated closes of SPY, AGG and the traded symbols; returns the user's id. The closes are stored with source
-/// `synthetic` (responses say so in `market_data`) and the user is named "Demo Trader (synthetic data)": none of
-/// it is market data.
+/// `synthetic` (responses say so in `market_data`) and the user is named `demo-trader-synthetic-data-<id>`: none
+/// of it is market data.
 pub async fn demo(store: &Store) -> Result<Uuid, LoadError> {
-    let user = store.create_user(None, Some("Demo Trader (synthetic data)"), "margin").await?;
+    let id = Uuid::new_v4();
+    let username = format!("demo-trader-synthetic-data-{id}");
+    let email = format!("{username}@kairo.invalid");
+    let user =
+        store.create_user(&NewUserRow { id, email: &email, username: &username, account_type: "margin" }).await?;
     let prices = read_prices(DEMO_PRICES.as_bytes())?;
     store.load_prices(&prices, PriceSource::Synthetic).await?;
     let mut trades = Vec::new();
@@ -267,7 +274,7 @@ pub async fn demo(store: &Store) -> Result<Uuid, LoadError> {
         };
         let t =
             trade_of(&r, Uuid::new_v4().to_string()).map_err(|e| bad(vec![RecordError { at, problem: e.into() }]))?;
-        trades.push(t);
+        trades.push(NewTrade::from(t));
     }
     store.insert_trades(user.id, &trades).await?;
     Ok(user.id)

@@ -93,8 +93,9 @@ pub struct EventData {
 pub enum Change {
     /// A completed checkout: the user (`client_reference_id`) is linked to the customer and subscription.
     Link {
-        /// The kairo user.
-        user: Uuid,
+        /// The kairo user: `client_reference_id`, else `metadata.user_id` (see [`USER_METADATA_KEY`]); none when
+        /// the checkout names neither (the customer may be linked through `users."stripeCustomerId"`).
+        user: Option<Uuid>,
         /// `cus_...`.
         customer: String,
         /// `sub_...`, for a subscription checkout.
@@ -115,15 +116,48 @@ pub enum Change {
         /// End of the paid period (unix s).
         period_end: Option<i64>,
     },
-    /// An invoice paid or failed: the subscription becomes `active` or `past_due`.
+    /// An invoice of a subscription paid or failed: the subscription becomes `active` or `past_due`. (An invoice
+    /// without a subscription, a one-off charge, is [`Change::Ignored`]: it never touches a subscription.)
     Invoice {
         /// `cus_...`.
         customer: String,
+        /// `sub_...`: the invoice's `subscription` (older API versions) or
+        /// `parent.subscription_details.subscription` (2025 versions).
+        subscription: String,
         /// The subscription's new status.
         status: &'static str,
     },
     /// An event kairo does not act on.
     Ignored,
+}
+
+/// The key of a checkout's (and a subscription's) `metadata` naming the kairo user when the checkout has no
+/// `client_reference_id`.
+pub const USER_METADATA_KEY: &str = "user_id";
+
+/// The customer an event concerns, when it names one.
+pub fn customer(change: &Change) -> Option<&str> {
+    match change {
+        Change::Link { customer, .. } | Change::Subscription { customer, .. } | Change::Invoice { customer, .. } => {
+            Some(customer)
+        }
+        Change::Ignored => None,
+    }
+}
+
+/// The order of a subscription's statuses within one second: Stripe stamps events to the second, and two events
+/// of one second may arrive in either order (`customer.subscription.created` with `incomplete` after
+/// `customer.subscription.updated` with `active`). A subscription only moves forward through these ranks within a
+/// second (incomplete → trialing → active/past_due/unpaid/paused → canceled/incomplete_expired), so of two events
+/// of one second the one of the higher rank is the later state.
+pub fn status_rank(status: &str) -> u8 {
+    match status {
+        "incomplete" => 0,
+        "trialing" => 1,
+        "active" | "past_due" | "unpaid" | "paused" => 2,
+        "canceled" | "incomplete_expired" => 3,
+        _ => 2,
+    }
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -146,8 +180,8 @@ pub enum EventError {
         /// The field of `data.object`.
         key: &'static str,
     },
-    /// A checkout's `client_reference_id` is not a kairo user id.
-    #[error("client_reference_id must be a kairo user id (UUID), got {0:?}")]
+    /// A checkout's user reference is not a kairo user id.
+    #[error("client_reference_id (or metadata.user_id) must be a kairo user id (UUID), got {0:?}")]
     NotAUserId(String),
 }
 
@@ -157,8 +191,9 @@ pub fn change(event: &Event) -> Result<Change, EventError> {
     let need = |key: &'static str| text(o, key).ok_or_else(|| EventError::Missing { event: event.kind.clone(), key });
     Ok(match event.kind.as_str() {
         "checkout.session.completed" => {
-            let reference = need("client_reference_id")?;
-            let user = reference.parse().map_err(|_| EventError::NotAUserId(reference.clone()))?;
+            let reference = text(o, "client_reference_id")
+                .or_else(|| o.pointer(&format!("/metadata/{USER_METADATA_KEY}")).and_then(Value::as_str).map(str::to_owned));
+            let user = reference.map(|r| r.parse().map_err(|_| EventError::NotAUserId(r.clone()))).transpose()?;
             Change::Link { user, customer: need("customer")?, subscription: text(o, "subscription") }
         }
         "customer.subscription.created" | "customer.subscription.updated" | "customer.subscription.deleted" => {
@@ -177,8 +212,19 @@ pub fn change(event: &Event) -> Result<Change, EventError> {
                     .or_else(|| item.and_then(|i| i.get("current_period_end")).and_then(Value::as_i64)),
             }
         }
-        "invoice.paid" => Change::Invoice { customer: need("customer")?, status: "active" },
-        "invoice.payment_failed" => Change::Invoice { customer: need("customer")?, status: "past_due" },
+        "invoice.paid" | "invoice.payment_failed" => {
+            let subscription = text(o, "subscription").or_else(|| {
+                o.pointer("/parent/subscription_details/subscription").and_then(Value::as_str).map(str::to_owned)
+            });
+            match subscription {
+                Some(subscription) => Change::Invoice {
+                    customer: need("customer")?,
+                    subscription,
+                    status: if event.kind == "invoice.paid" { "active" } else { "past_due" },
+                },
+                None => Change::Ignored,
+            }
+        }
         _ => Change::Ignored,
     })
 }

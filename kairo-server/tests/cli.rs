@@ -19,7 +19,7 @@ async fn import_is_all_or_nothing_and_names_bad_lines() {
     let out = bin().args(["migrate"]).env("DATABASE_URL", &url).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let store = kairo_server::store::Store::connect(&url, 1, 1).await.unwrap();
-    let user = store.create_user(None, None, "cash").await.unwrap();
+    let user = store.create_user_of_type("cash").await.unwrap();
     let csv = dir.0.join("trades.csv");
     let header = "user_id,symbol,side,qty,price,executed_at,external_id,fees\n";
     std::fs::write(
@@ -65,7 +65,7 @@ async fn demo_creates_a_user_with_trades() {
     let states = store.price_states(None).await.unwrap();
     assert!(!states.is_empty());
     assert!(states.iter().all(|s| s.source == kairo_server::store::market::PriceSource::Synthetic), "{states:?}");
-    assert_eq!(store.user(id).await.unwrap().unwrap().full_name.as_deref(), Some("Demo Trader (synthetic data)"));
+    assert!(store.user(id).await.unwrap().unwrap().username.is_some_and(|n| n.starts_with("demo-trader-synthetic-data-")));
     store.close().await;
 }
 
@@ -170,7 +170,7 @@ async fn import_reads_parquet() {
     let out = bin().args(["migrate"]).env("DATABASE_URL", &url).output().unwrap();
     assert!(out.status.success());
     let store = kairo_server::store::Store::connect(&url, 1, 1).await.unwrap();
-    let user = store.create_user(None, None, "cash").await.unwrap().id.to_string();
+    let user = store.create_user_of_type("cash").await.unwrap().id.to_string();
     let write = |qty: [&str; 2], name: &str| {
         let mut frame = df!(
             "user_id" => [user.as_str(), user.as_str()],

@@ -5,7 +5,7 @@
 mod common;
 
 use kairo_core::{Side, Trade};
-use kairo_server::store::Store;
+use kairo_server::store::{NewTrade, Store};
 use rust_decimal::Decimal;
 
 fn trade(user: uuid::Uuid, minute: i64) -> Trade {
@@ -49,7 +49,7 @@ async fn wait_until_due(store: &Store) {
 
 async fn concurrent_requests_fail_alone(backend: common::Backend) {
     let Some((store, _dir)) = fresh_store(backend).await else { return };
-    let user = store.create_user(None, None, "cash").await.unwrap().id;
+    let user = store.create_user_of_type("cash").await.unwrap().id;
     let mut tasks = Vec::new();
     for i in 0..64 {
         let store = store.clone();
@@ -64,7 +64,9 @@ async fn concurrent_requests_fail_alone(backend: common::Backend) {
                 1 | 5 => vec![(user, vec![trade(user, i), trade(user, i + 100)])],
                 _ => vec![(user, vec![trade(user, i)])],
             };
-            let refs: Vec<(uuid::Uuid, &[Trade])> = batches.iter().map(|(u, t)| (*u, &t[..])).collect();
+            let batches: Vec<(uuid::Uuid, Vec<NewTrade>)> =
+                batches.into_iter().map(|(u, t)| (u, t.into_iter().map(NewTrade::from).collect())).collect();
+            let refs: Vec<(uuid::Uuid, &[NewTrade])> = batches.iter().map(|(u, t)| (*u, &t[..])).collect();
             (i, store.insert_many(&refs).await.map(|s| s.len()))
         }));
     }
@@ -100,9 +102,9 @@ on_both_backends!(concurrent_requests_fail_alone);
 async fn next_job_at_follows_the_queue(backend: common::Backend) {
     let Some((store, _dir)) = fresh_store(backend).await else { return };
     assert_eq!(store.next_job_at().await.unwrap(), None, "an empty queue");
-    let user = store.create_user(None, None, "cash").await.unwrap().id;
+    let user = store.create_user_of_type("cash").await.unwrap().id;
     let stored = chrono::Utc::now();
-    store.insert_trades(user, &[trade(user, 0)]).await.unwrap();
+    store.insert_trades(user, &[trade(user, 0).into()]).await.unwrap();
     let due = store.next_job_at().await.unwrap().expect("the trade queued a job");
     let debounce = kairo_server::store::JOB_DEBOUNCE;
     assert!(due >= stored + debounce - chrono::Duration::milliseconds(50), "due {due}, stored {stored}");
@@ -124,13 +126,13 @@ on_both_backends!(next_job_at_follows_the_queue);
 /// job, whose range covers both; without another, the failed job comes back due after its delay.
 async fn failed_job_folds_into_the_pending_one(backend: common::Backend) {
     let Some((store, _dir)) = fresh_store(backend).await else { return };
-    let user = store.create_user(None, None, "cash").await.unwrap().id;
+    let user = store.create_user_of_type("cash").await.unwrap().id;
     let early = trade(user, 5);
-    store.insert_trades(user, std::slice::from_ref(&early)).await.unwrap();
+    store.insert_trades(user, &[early.clone().into()]).await.unwrap();
     wait_until_due(&store).await;
     let first = store.claim_job().await.unwrap().expect("due now");
     assert_eq!(first.dirty_from, Some(early.executed_at));
-    store.insert_trades(user, &[trade(user, 10)]).await.unwrap(); // queues a second job: the first is claimed
+    store.insert_trades(user, &[trade(user, 10).into()]).await.unwrap(); // queues a second job: the first is claimed
     store.retry_job(first.id, "failed", std::time::Duration::from_secs(1)).await.unwrap();
     wait_until_due(&store).await;
     let job = store.claim_job().await.unwrap().expect("the pending job");
@@ -153,12 +155,12 @@ on_both_backends!(failed_job_folds_into_the_pending_one);
 /// running), whatever the length of the history.
 async fn cached_metrics_are_stale_while_a_job_is_queued_or_running(backend: common::Backend) {
     let Some((store, _dir)) = fresh_store(backend).await else { return };
-    let user = store.create_user(None, None, "cash").await.unwrap().id;
+    let user = store.create_user_of_type("cash").await.unwrap().id;
     let stale = |store: Store| async move { store.cached_metrics(user).await.unwrap().expect("cached").stale };
     assert!(store.cached_metrics(user).await.unwrap().is_none(), "nothing cached yet");
     store.put_metrics(user, 0, &serde_json::json!({ "trades": 0 })).await.unwrap();
     assert!(!stale(store.clone()).await, "no trade since");
-    store.insert_trades(user, &[trade(user, 0)]).await.unwrap();
+    store.insert_trades(user, &[trade(user, 0).into()]).await.unwrap();
     assert!(stale(store.clone()).await, "a trade is stored, its job queued");
     wait_until_due(&store).await;
     let job = store.claim_job().await.unwrap().expect("due now");
@@ -177,8 +179,8 @@ on_both_backends!(cached_metrics_are_stale_while_a_job_is_queued_or_running);
 /// user's next trade; its range covers the new trade.
 async fn a_trade_rearms_a_parked_job(backend: common::Backend) {
     let Some((store, _dir)) = fresh_store(backend).await else { return };
-    let user = store.create_user(None, None, "cash").await.unwrap().id;
-    store.insert_trades(user, &[trade(user, 10)]).await.unwrap();
+    let user = store.create_user_of_type("cash").await.unwrap().id;
+    store.insert_trades(user, &[trade(user, 10).into()]).await.unwrap();
     wait_until_due(&store).await;
     let job = store.claim_job().await.unwrap().expect("the trade's job");
     store.retry_job(job.id, "cannot read the history", kairo_server::jobs::PARKED).await.unwrap();
@@ -187,7 +189,7 @@ async fn a_trade_rearms_a_parked_job(backend: common::Backend) {
     assert_eq!(store.queue().await.unwrap().2, 1, "the parked job counts as failing");
     // the user's next trade, executed before the job's range started, widens it and makes it due again
     let before = chrono::Utc::now();
-    store.insert_trades(user, &[trade(user, 5)]).await.unwrap();
+    store.insert_trades(user, &[trade(user, 5).into()]).await.unwrap();
     let due = store.next_job_at().await.unwrap().unwrap();
     assert!(due <= before + kairo_server::store::JOB_DEBOUNCE + chrono::Duration::seconds(1), "due at {due}");
     wait_until_due(&store).await;

@@ -29,22 +29,26 @@ pub enum Principal {
 pub struct JwtVerifier {
     key: Arc<DecodingKey>,
     validation: Arc<Validation>,
+    claim: Arc<str>,
 }
 
 #[derive(Deserialize)]
-struct Claims {
-    sub: String,
-}
+struct Claims(serde_json::Map<String, serde_json::Value>);
 
 impl JwtVerifier {
-    /// A verifier for HS256 tokens signed with `secret`; `exp` is required and checked (no leeway).
-    pub fn new(secret: &str) -> Self {
+    /// A verifier for HS256 tokens signed with `secret` whose claim `claim` holds the user id; `exp` is required
+    /// and checked (no leeway).
+    pub fn new(secret: &str, claim: &str) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
-        validation.set_required_spec_claims(&["exp", "sub"]);
+        validation.set_required_spec_claims(&["exp"]);
         // A token is refused before its `nbf` (not before) time, when it carries one.
         validation.validate_nbf = true;
-        JwtVerifier { key: Arc::new(DecodingKey::from_secret(secret.as_bytes())), validation: Arc::new(validation) }
+        JwtVerifier {
+            key: Arc::new(DecodingKey::from_secret(secret.as_bytes())),
+            validation: Arc::new(validation),
+            claim: claim.into(),
+        }
     }
 
     /// The user a token speaks for, or why it is refused.
@@ -55,7 +59,14 @@ impl JwtVerifier {
             jsonwebtoken::errors::ErrorKind::InvalidSignature => TokenError::Signature,
             _ => TokenError::Invalid(e),
         })?;
-        data.claims.sub.parse().map_err(|_| TokenError::Subject(data.claims.sub))
+        let claims = data.claims.0;
+        match claims.get(&*self.claim) {
+            Some(serde_json::Value::String(id)) => {
+                id.parse().map_err(|_| TokenError::Subject(self.claim.to_string(), id.clone()))
+            }
+            Some(other) => Err(TokenError::Subject(self.claim.to_string(), other.to_string())),
+            None => Err(TokenError::MissingClaim(self.claim.to_string())),
+        }
     }
 }
 
@@ -74,9 +85,12 @@ pub enum TokenError {
     /// Malformed, or without a required claim.
     #[error("the token is not valid: {0}")]
     Invalid(jsonwebtoken::errors::Error),
-    /// Its `sub` is not a user id.
-    #[error("the token's sub must be a user id (UUID), got {0:?}")]
-    Subject(String),
+    /// Its user claim is not a user id.
+    #[error("the token's {0} must be a user id (UUID), got {1}")]
+    Subject(String, String),
+    /// It has no user claim.
+    #[error("the token has no {0} claim (the user id; the claim is set by jwt_user_claim)")]
+    MissingClaim(String),
 }
 
 fn unauthorized(message: impl Into<String>) -> ApiError {
@@ -98,8 +112,7 @@ pub async fn require(State(state): State<AppState>, req: Request, next: Next) ->
 }
 
 async fn authorize(state: &AppState, mut req: Request, next: Next) -> Result<Response, ApiError> {
-    let presented =
-        req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let presented = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer_token);
     let Some(token) = presented else {
         return Err(unauthorized("an Authorization: Bearer token is required"));
     };
@@ -111,6 +124,13 @@ async fn authorize(state: &AppState, mut req: Request, next: Next) -> Result<Res
         return Err(unauthorized("the bearer token is not valid"));
     };
     if let Principal::User(user) = principal {
+        if req.method() == axum::http::Method::PATCH {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "a user token cannot change an account; the service token can",
+            ));
+        }
         if path_user(req.uri().path()) != Some(user) {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
@@ -127,6 +147,14 @@ async fn authorize(state: &AppState, mut req: Request, next: Next) -> Result<Res
     // for the audit log, which runs outside this layer
     response.extensions_mut().insert(principal);
     Ok(response)
+}
+
+/// The token of an `Authorization` value with the `Bearer` scheme in any letter case (one or more spaces between
+/// scheme and token).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim_start_matches(' ');
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// The user id of a `/users/{id}` or `/users/{id}/...` path.
@@ -151,6 +179,12 @@ mod tests {
         assert_eq!(path_user("/users/6f1c2a52-3e3b-4c53-9a55-0e5f0a4c2b11/metrics"), Some(id));
         assert_eq!(path_user("/users/6F1C2A52-3E3B-4C53-9A55-0E5F0A4C2B11/compliance"), Some(id));
         assert_eq!(path_user("/users"), None);
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("BEARER  abc"), Some("abc"));
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearer "), None);
+        assert_eq!(bearer_token("Bearerabc"), None);
         assert_eq!(path_user("/trades"), None);
         assert_eq!(path_user("/users/not-a-uuid/metrics"), None);
         assert_eq!(path_user("/users/6f1c2a52-3e3b-4c53-9a55-0e5f0a4c2b11x/metrics"), None);

@@ -149,11 +149,11 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestP
 #[openapi(
     info(title = "kairo", description = "Trading analytics and compliance service (kairo-core over HTTP)."),
     paths(
-        users::create_user, users::get_user, trades::create_trade, trades::create_trades_batch,
+        users::create_user, users::get_user, users::update_user, trades::create_trade, trades::create_trades_batch,
         compliance::list, compliance::check, analytics::metrics, analytics::comparative, ops::health,
         webhooks::stripe, benchmarks::list, benchmarks::update, audit_log::list
     ),
-    components(schemas(crate::store::User, crate::store::AuditRow, users::NewUser, trades::TradeIn, trades::TradeOut,
+    components(schemas(crate::store::User, crate::store::AuditRow, users::NewUser, users::AccountUpdate, trades::TradeIn, trades::TradeOut,
         compliance::OrderIn, crate::error_schema::ErrorBody, webhooks::Received,
         crate::market::Freshness, crate::market::Outcome, crate::store::market::PriceSource, benchmarks::UpdateIn,
         crate::store::audit_log::AuditEntry)),
@@ -403,7 +403,7 @@ async fn anonymous(State(state): State<AppState>, req: Request, next: Next) -> R
 pub fn router(state: AppState) -> Router {
     let protected = Router::new()
         .route("/users", post(users::create_user))
-        .route("/users/{id}", get(users::get_user))
+        .route("/users/{id}", get(users::get_user).patch(users::update_user))
         .route("/trades", post(trades::create_trade))
         .route("/trades/batch", post(trades::create_trades_batch))
         .route("/users/{id}/compliance", get(compliance::list))
@@ -437,7 +437,7 @@ pub fn router(state: AppState) -> Router {
 fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
     use tower_http::cors::{AllowOrigin, CorsLayer};
     let layer = CorsLayer::new()
-        .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+        .allow_methods([axum::http::Method::GET, axum::http::Method::POST, axum::http::Method::PATCH])
         .allow_headers([axum::http::header::AUTHORIZATION, axum::http::header::CONTENT_TYPE]);
     if origins.iter().any(|o| o == "*") {
         return layer.allow_origin(AllowOrigin::any());

@@ -16,14 +16,15 @@ use axum::extract::rejection::JsonRejection;
 use super::{users, AppState};
 use crate::audit::AuditDetail;
 use crate::error::{ApiError, ApiResult};
+use crate::store::NewTrade;
 use axum::Extension;
 
 /// The largest batch.
 pub const MAX_BATCH: usize = 10_000;
 
 /// The documented shape of a posted trade: kairo-core's [`TradeInput`], the one input path of every surface (its
-/// module documentation states the policy of each field). `id` is refused here: the service assigns trade ids (the
-/// broker's id goes in `external_id`).
+/// module documentation states the policy of each field). `id` is the trade's UUID when the caller stored the trade
+/// first (the Node backend's flow: store, then send); without one the service assigns a new UUID.
 pub struct TradeIn;
 
 impl utoipa::PartialSchema for TradeIn {
@@ -33,6 +34,11 @@ impl utoipa::PartialSchema for TradeIn {
         let decimal = "A decimal string (exact) or a number (read from its shortest round-trip text)";
         ObjectBuilder::new()
             .description(Some("A trade as posted (the seed's JSON names); unknown fields are refused."))
+            .property(
+                "id",
+                field(Type::String, "The trade's id in `trades`, when the caller stored it first; a repeat returns the stored trade")
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
+            )
             .property(
                 "user_id",
                 field(Type::String, "The owner's id").format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
@@ -102,22 +108,30 @@ impl From<&Trade> for TradeOut {
     }
 }
 
-/// A validated trade of `input` with a new UUID, and its owner: kairo-core's input path, then the two things the
-/// store adds (trade ids are the service's, owners are UUIDs).
+/// A validated trade of `input` (with a new UUID when it has no id) and its owner: kairo-core's input path, then
+/// the two things the store adds (trade ids and owners are UUIDs).
 pub fn validate(mut input: TradeInput) -> ApiResult<(Uuid, Trade)> {
-    if input.id.is_some() {
-        return Err(ApiError::invalid(
-            "invalid_trade",
-            "id",
-            "the service assigns trade ids; send the broker's id as external_id",
-        ));
+    match input.id.as_deref() {
+        Some(id) => {
+            let parsed: Uuid = id
+                .parse()
+                .map_err(|_| ApiError::invalid("invalid_trade", "id", format!("id must be a UUID, got {id:?}")))?;
+            input.id = Some(parsed.to_string());
+        }
+        None => input.id = Some(Uuid::new_v4().to_string()),
     }
-    input.id = Some(Uuid::new_v4().to_string());
     let trade = input.into_trade()?;
     let user = trade.user_id.parse().map_err(|_| {
         ApiError::invalid("invalid_trade", "user_id", format!("user_id must be a UUID, got {:?}", trade.user_id))
     })?;
     Ok((user, trade))
+}
+
+/// A posted trade: its payload as sent (kept in `trades.raw`) and the input read from it.
+fn read(value: serde_json::Value) -> ApiResult<(TradeInput, String)> {
+    let raw = value.to_string();
+    let input: TradeInput = serde_path_to_error::deserialize(value).map_err(|e| crate::error::json_value_error(&e))?;
+    Ok((input, raw))
 }
 
 /// Stores one trade: 201 with the stored trade, or 200 with the existing one for a repeated `external_id`.
@@ -127,11 +141,13 @@ pub fn validate(mut input: TradeInput) -> ApiResult<(Uuid, Trade)> {
         (status = 409, description = "The external_id belongs to another user's trade", body = crate::error_schema::ErrorBody)))]
 pub async fn create_trade(
     State(s): State<AppState>,
-    body: Result<axum::Json<TradeInput>, JsonRejection>,
+    body: Result<axum::Json<serde_json::Value>, JsonRejection>,
 ) -> ApiResult<(StatusCode, Extension<AuditDetail>, axum::Json<TradeOut>)> {
-    let (user_id, trade) = validate(body?.0)?;
+    let (input, raw) = read(body?.0)?;
+    let (user_id, trade) = validate(input)?;
     // No lookup of the user first: the foreign key rejects an unknown one (one query less on the hot path).
-    let stored = s.store.insert_trades(user_id, std::slice::from_ref(&trade)).await.map_err(|e| {
+    let new = NewTrade { trade, raw: Some(raw) };
+    let stored = s.store.insert_trades(user_id, std::slice::from_ref(&new)).await.map_err(|e| {
         if e.is_foreign_key_violation() {
             ApiError::not_found(format!("no user {user_id}"))
         } else {
@@ -158,7 +174,7 @@ pub async fn create_trade(
         (status = 409, description = "An external_id belongs to another user's trade; nothing stored", body = crate::error_schema::ErrorBody)))]
 pub async fn create_trades_batch(
     State(s): State<AppState>,
-    body: Result<axum::Json<Vec<TradeInput>>, JsonRejection>,
+    body: Result<axum::Json<Vec<serde_json::Value>>, JsonRejection>,
 ) -> ApiResult<(StatusCode, Extension<AuditDetail>, axum::Json<Vec<TradeOut>>)> {
     let list = body?.0;
     if list.len() > MAX_BATCH {
@@ -168,11 +184,21 @@ pub async fn create_trades_batch(
             format!("at most {MAX_BATCH} trades per batch, got {}", list.len()),
         ));
     }
+    // A record that is not a trade's shape fails the body, as a body that does not deserialize (`[i].field`).
+    let mut inputs = Vec::with_capacity(list.len());
+    for (i, value) in list.into_iter().enumerate() {
+        let (input, raw) = read(value).map_err(|mut e| {
+            let field = e.details["field"].as_str().map_or_else(|| format!("[{i}]"), |f| format!("[{i}].{f}"));
+            e.details = json!({ "field": field });
+            e
+        })?;
+        inputs.push((input, raw));
+    }
     let mut errors = Vec::new();
-    let mut trades = Vec::with_capacity(list.len());
-    for (i, t) in list.into_iter().enumerate() {
-        match validate(t) {
-            Ok(v) => trades.push(v),
+    let mut trades = Vec::with_capacity(inputs.len());
+    for (i, (input, raw)) in inputs.into_iter().enumerate() {
+        match validate(input) {
+            Ok((user, trade)) => trades.push((user, NewTrade { trade, raw: Some(raw) })),
             Err(e) => {
                 let mut error = e.details.clone();
                 error["index"] = json!(i);
@@ -189,14 +215,14 @@ pub async fn create_trades_batch(
         )
         .with_details(json!({ "errors": errors })));
     }
-    let mut by_user: std::collections::BTreeMap<Uuid, Vec<Trade>> = std::collections::BTreeMap::new();
+    let mut by_user: std::collections::BTreeMap<Uuid, Vec<NewTrade>> = std::collections::BTreeMap::new();
     for (user_id, t) in trades {
         by_user.entry(user_id).or_default().push(t);
     }
     for id in by_user.keys() {
         users::load(&s, *id).await?;
     }
-    let batches: Vec<(Uuid, &[Trade])> = by_user.iter().map(|(id, ts)| (*id, ts.as_slice())).collect();
+    let batches: Vec<(Uuid, &[NewTrade])> = by_user.iter().map(|(id, ts)| (*id, ts.as_slice())).collect();
     let stored = s.store.insert_many(&batches).await?;
     let created = stored.iter().filter(|st| st.created).count();
     let out: Vec<TradeOut> = stored.iter().map(|st| TradeOut::from(&st.trade)).collect();

@@ -18,7 +18,8 @@ use crate::stripe::{self, Event};
 pub struct Received {
     /// Always true.
     pub received: bool,
-    /// `applied`, `duplicate` (seen before), `stale` (older than the state applied), `ignored`, or `conflict` (the
+    /// `applied`, `duplicate` (seen before), `stale` (older than the state applied), `ignored`, `parked` (the
+    /// customer is not linked to a user yet: kept, and applied when its checkout arrives), or `conflict` (the
     /// customer or subscription is linked to another user: recorded in the audit log, not applied).
     pub outcome: &'static str,
 }
@@ -35,7 +36,6 @@ fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
     responses(
         (status = 200, body = Received),
         (status = 400, description = "Bad or stale signature, or not an event", body = crate::error_schema::ErrorBody),
-        (status = 409, description = "The customer is not linked to a user yet; Stripe retries later", body = crate::error_schema::ErrorBody),
         (status = 503, description = "STRIPE_WEBHOOK_SECRET is not set", body = crate::error_schema::ErrorBody)))]
 pub async fn stripe(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let mut detail = serde_json::json!({});
@@ -73,7 +73,8 @@ async fn receive(
         serde_json::from_slice(body).map_err(|e| bad("invalid_event", format!("not a Stripe event: {e}")))?;
     *detail = serde_json::json!({ "event_id": event.id, "type": event.kind });
     let change = stripe::change(&event).map_err(|e| bad("invalid_event", e.to_string()))?;
-    let applied = billing::apply(&state.store, &event, &change, &state.config.stripe_price_tiers).await?;
+    let text = std::str::from_utf8(body).map_err(|_| bad("invalid_event", "the event is not UTF-8"))?;
+    let applied = billing::apply(&state.store, &event, text, &change, &state.config.stripe_price_tiers).await?;
     if let Some(price) = &applied.unmapped_price {
         // A price with no tier grants nothing: the delivery's audit row and a counter say which price was not
         // mapped.
@@ -88,12 +89,8 @@ async fn receive(
     metrics::counter!("kairo_stripe_events_total", "type" => event.kind.clone(), "outcome" => format!("{outcome:?}"))
         .increment(1);
     detail["outcome"] = serde_json::json!(outcome.as_str());
-    if outcome == Outcome::UnknownCustomer {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "unknown_customer",
-            format!("{}: the customer is not linked to a kairo user yet (no checkout.session.completed)", event.id),
-        ));
+    if applied.unparked > 0 {
+        detail["unparked"] = serde_json::json!(applied.unparked);
     }
     let outcome = outcome.as_str();
     Ok(axum::Json(Received { received: true, outcome }))

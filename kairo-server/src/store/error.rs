@@ -21,6 +21,9 @@ pub enum StoreError {
     /// A trade's `external_id` is already stored for another user (nothing of the request is written).
     #[error("external_id {0:?} is already used by a trade of another user")]
     ExternalIdTaken(String),
+    /// A trade's `id` is already stored as a trade of another user (nothing of the request is written).
+    #[error("trade id {0:?} is already a trade of another user")]
+    TradeIdTaken(String),
     /// A group commit failed (every request of the group gets this error).
     #[error("commit: {0}")]
     Failed(String),

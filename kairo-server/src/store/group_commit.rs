@@ -6,19 +6,18 @@
 
 use std::sync::Arc;
 
-use kairo_core::Trade;
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot, Mutex};
 use uuid::Uuid;
 
-use super::{StoreError, StoreResult, StoredTrade};
+use super::{NewTrade, StoreError, StoreResult, StoredTrade};
 
 /// Most requests in one commit.
 pub const MAX_GROUP: usize = 256;
 
 /// One request: trades of one or more users, and where to send the outcome.
 pub(super) struct Request {
-    pub batches: Vec<(Uuid, Vec<Trade>)>,
+    pub batches: Vec<(Uuid, Vec<NewTrade>)>,
     pub reply: oneshot::Sender<StoreResult<Vec<StoredTrade>>>,
 }
 
@@ -154,7 +153,7 @@ fn undone_alone(e: &StoreError) -> bool {
         StoreError::Database(_) | StoreError::Failed(_) | StoreError::Unavailable(_) | StoreError::Migration(_) => {
             false
         }
-        StoreError::Corrupt(_) | StoreError::ExternalIdTaken(_) => true,
+        StoreError::Corrupt(_) | StoreError::ExternalIdTaken(_) | StoreError::TradeIdTaken(_) => true,
     }
 }
 

@@ -104,9 +104,10 @@ impl Store {
             Store::Postgres(p) => {
                 let mut tx = p.begin().await?;
                 for chunk in rows.chunks(10_000) {
-                    let mut q = QueryBuilder::new("INSERT INTO benchmarks (symbol, date, close) ");
+                    // (the seed's `benchmarks.id` has no default)
+                    let mut q = QueryBuilder::new("INSERT INTO benchmarks (id, symbol, date, close) ");
                     q.push_values(chunk, |mut b, (s, d, c)| {
-                        b.push_bind(s).push_bind(*d).push_bind(*c);
+                        b.push("gen_random_uuid()").push_bind(s).push_bind(*d).push_bind(*c);
                     });
                     q.push(" ON CONFLICT (symbol, date) DO UPDATE SET close = excluded.close");
                     q.build().execute(&mut *tx).await?;

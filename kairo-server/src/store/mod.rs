@@ -27,37 +27,72 @@ pub use error::{StoreError, StoreResult};
 pub struct User {
     /// The user's id.
     pub id: Uuid,
-    /// E-mail, when known.
+    /// E-mail (the seed's column is NOT NULL; a user created without one has none on SQLite).
     pub email: Option<String>,
-    /// Display name, when known.
-    pub full_name: Option<String>,
+    /// User name (unique).
+    pub username: Option<String>,
     /// `cash` or `margin`.
     pub account_type: String,
-    /// The plan of the user's subscription (`free`, or the tier of the Stripe price paid for).
+    /// The plan of the user's subscription (`free`, or the tier of the Stripe price paid for); a NULL
+    /// `"subscriptionPlan"` (the seed allows it) reads as `free`.
     pub subscription_plan: String,
-    /// The subscription's Stripe status (`inactive` without one).
+    /// The subscription's Stripe status; a NULL `"subscriptionStatus"` reads as `inactive`.
     pub subscription_status: String,
-    /// Creation time.
-    pub created_at: DateTime<Utc>,
+    /// Creation time (NULL is allowed by the seed's schema).
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// The plan of a user without a paid subscription.
+pub const FREE_PLAN: &str = "free";
+
+/// The subscription status of a user who never had a subscription.
+pub const NO_SUBSCRIPTION: &str = "inactive";
+
+/// A user to create.
+#[derive(Debug, Clone, Copy)]
+pub struct NewUserRow<'a> {
+    /// The id (the caller's, or a new one).
+    pub id: Uuid,
+    /// E-mail (unique).
+    pub email: &'a str,
+    /// User name (unique).
+    pub username: &'a str,
+    /// `cash` or `margin`.
+    pub account_type: &'a str,
+}
+
+/// A trade to store, with the payload it came in (written to the seed's `trades.raw`).
+#[derive(Debug, Clone)]
+pub struct NewTrade {
+    /// The validated trade.
+    pub trade: Trade,
+    /// The original payload as JSON text (the posted object, the CSV record), when there is one.
+    pub raw: Option<String>,
+}
+
+impl From<Trade> for NewTrade {
+    fn from(trade: Trade) -> Self {
+        NewTrade { trade, raw: None }
+    }
 }
 
 /// One stored audit row.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditRow {
-    /// The row id.
-    pub id: i64,
+    /// The row id (a UUID on PostgreSQL, as the seed's table has it; an integer's text on SQLite).
+    pub id: String,
     /// The trade checked.
     pub trade_id: Uuid,
     /// The check (`pattern_day_trading`, `wash_sale`, ...).
     pub check_name: String,
-    /// `pass`, `fail` or `flag`.
-    pub status: String,
+    /// `pass`, `fail` or `flag` (NULL is allowed by the seed's schema, in rows kairo did not write).
+    pub status: Option<String>,
     /// The reason, for a support agent.
-    pub reason: String,
-    /// The numbers behind the decision.
+    pub reason: Option<String>,
+    /// The numbers behind the decision (`null` when the row has none).
     pub metadata: serde_json::Value,
     /// When the row was written.
-    pub created_at: DateTime<Utc>,
+    pub created_at: Option<DateTime<Utc>>,
     /// When the trade was executed.
     pub executed_at: DateTime<Utc>,
 }
@@ -274,20 +309,33 @@ impl Store {
         }
     }
 
-    /// Creates a user.
-    pub async fn create_user(
-        &self,
-        email: Option<&str>,
-        full_name: Option<&str>,
-        account_type: &str,
-    ) -> StoreResult<User> {
-        let id = Uuid::new_v4();
+    /// Creates a user (in the seed's `users`, with its account type).
+    pub async fn create_user(&self, u: &NewUserRow<'_>) -> StoreResult<User> {
         match self {
             Store::Sqlite(p) => {
                 let _writer = p.writer.lock().await;
-                sqlite::create_user(&p.pool, id, email, full_name, account_type).await
+                sqlite::create_user(&p.pool, u).await
             }
-            Store::Postgres(p) => postgres::create_user(p, id, email, full_name, account_type).await,
+            Store::Postgres(p) => postgres::create_user(p, u).await,
+        }
+    }
+
+    /// A new user of `account_type` with a new id, its e-mail and user name made from the id (standalone use, the
+    /// demo and tests): `user-<id>` at `kairo.invalid`, a domain reserved never to resolve (RFC 2606).
+    pub async fn create_user_of_type(&self, account_type: &str) -> StoreResult<User> {
+        let id = Uuid::new_v4();
+        let (email, username) = placeholder_identity(id);
+        self.create_user(&NewUserRow { id, email: &email, username: &username, account_type }).await
+    }
+
+    /// Sets the account type of a user (`cash` or `margin`).
+    pub async fn set_account_type(&self, id: Uuid, account_type: &str) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(p) => {
+                let _writer = p.writer.lock().await;
+                sqlite::set_account_type(&p.pool, id, account_type).await
+            }
+            Store::Postgres(p) => postgres::set_account_type(p, id, account_type).await,
         }
     }
 
@@ -300,14 +348,15 @@ impl Store {
     }
 
     /// Stores `trades` of `user_id` in one transaction and enqueues the user's recomputation in the same
-    /// transaction. A trade whose `external_id` is already stored is not inserted again; the stored one is
-    /// returned with `created: false`.
-    pub async fn insert_trades(&self, user_id: Uuid, trades: &[Trade]) -> StoreResult<Vec<StoredTrade>> {
+    /// transaction. A trade whose id or `external_id` is already stored is not inserted again; the stored one is
+    /// returned with `created: false` (and its user's recomputation is enqueued when it has no audit rows yet:
+    /// the backend stored it first, then sent it).
+    pub async fn insert_trades(&self, user_id: Uuid, trades: &[NewTrade]) -> StoreResult<Vec<StoredTrade>> {
         self.insert_many(&[(user_id, trades)]).await
     }
 
     /// [`Store::insert_trades`] for several users in one transaction: all stored, or nothing.
-    pub async fn insert_many(&self, batches: &[(Uuid, &[Trade])]) -> StoreResult<Vec<StoredTrade>> {
+    pub async fn insert_many(&self, batches: &[(Uuid, &[NewTrade])]) -> StoreResult<Vec<StoredTrade>> {
         match self {
             Store::Sqlite(p) => {
                 let (reply, answer) = tokio::sync::oneshot::channel();
@@ -325,7 +374,7 @@ impl Store {
     /// [`Store::insert_many`], calling `progress` with the number of trades written after each chunk.
     pub async fn insert_many_with_progress(
         &self,
-        batches: &[(Uuid, &[Trade])],
+        batches: &[(Uuid, &[NewTrade])],
         progress: &mut (dyn FnMut(usize) + Send),
     ) -> StoreResult<Vec<StoredTrade>> {
         match self {
@@ -353,7 +402,6 @@ impl Store {
         Ok(n)
     }
 
-    /// The user's trades in execution order.
     /// The user's trades, validated once and in execution order.
     pub async fn trades(&self, user_id: Uuid) -> StoreResult<History> {
         history(match self {
@@ -572,6 +620,12 @@ impl TradeRow {
         t.validate().map_err(|e| StoreError::Corrupt(format!("trade {}: {e}", t.id)))?;
         Ok(t)
     }
+}
+
+/// The e-mail and user name of a user created without them: `user-<id>@kairo.invalid` and `user-<id>`.
+pub fn placeholder_identity(id: Uuid) -> (String, String) {
+    let name = format!("user-{id}");
+    (format!("{name}@kairo.invalid"), name)
 }
 
 /// The rows of a user's trades (in execution order, as the queries read them) as a validated history.

@@ -11,48 +11,60 @@ use sqlx::{PgPool, Row};
 use uuid::Uuid;
 
 use super::{
+    NewTrade, NewUserRow, FREE_PLAN, NO_SUBSCRIPTION,
     AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, AUDIT_CHUNK,
     AUDIT_PAUSE, JOB_DEBOUNCE, JOB_LEASE,
 };
 
 fn user_row(r: &sqlx::postgres::PgRow) -> StoreResult<User> {
+    let plan: Option<String> = r.try_get("subscriptionPlan")?;
+    let status: Option<String> = r.try_get("subscriptionStatus")?;
     Ok(User {
         id: r.try_get("id")?,
         email: r.try_get("email")?,
-        full_name: r.try_get("fullName")?,
-        account_type: r.try_get("accountType")?,
-        subscription_plan: r.try_get("subscriptionPlan")?,
-        subscription_status: r.try_get("subscriptionStatus")?,
-        created_at: r.try_get("createdAt")?,
+        username: r.try_get("username")?,
+        account_type: r.try_get("account_type")?,
+        subscription_plan: plan.unwrap_or_else(|| FREE_PLAN.to_owned()),
+        subscription_status: status.unwrap_or_else(|| NO_SUBSCRIPTION.to_owned()),
+        created_at: r.try_get("created_at")?,
     })
 }
 
-pub(super) async fn create_user(
-    p: &PgPool,
-    id: Uuid,
-    email: Option<&str>,
-    full_name: Option<&str>,
-    account_type: &str,
-) -> StoreResult<User> {
-    let row = sqlx::query(
-        r#"INSERT INTO users (id, email, "fullName", "accountType") VALUES ($1, $2, $3, $4)
-           RETURNING id, email, "fullName", "accountType", "subscriptionPlan", "subscriptionStatus", "createdAt""#,
+/// The columns of a user: the seed's, and the account type from `kairo_accounts` (cash without a row).
+const USER_SELECT: &str = r#"SELECT u.id, u.email, u.username, COALESCE(a.account_type, 'cash') AS account_type,
+    u."subscriptionPlan", u."subscriptionStatus", u.created_at
+    FROM users u LEFT JOIN kairo_accounts a ON a.user_id = u.id"#;
+
+pub(super) async fn create_user(p: &PgPool, u: &NewUserRow<'_>) -> StoreResult<User> {
+    sqlx::query(
+        "WITH u AS (INSERT INTO users (id, email, username) VALUES ($1, $2, $3) RETURNING id)
+         INSERT INTO kairo_accounts (user_id, account_type) SELECT id, $4 FROM u",
     )
-    .bind(id)
-    .bind(email)
-    .bind(full_name)
-    .bind(account_type)
-    .fetch_one(p)
+    .bind(u.id)
+    .bind(u.email)
+    .bind(u.username)
+    .bind(u.account_type)
+    .execute(p)
     .await?;
-    user_row(&row)
+    user(p, u.id).await?.ok_or_else(|| StoreError::Failed(format!("user {} vanished after its insert", u.id)))
 }
 
 pub(super) async fn user(p: &PgPool, id: Uuid) -> StoreResult<Option<User>> {
-    let row = sqlx::query(r#"SELECT id, email, "fullName", "accountType", "subscriptionPlan", "subscriptionStatus", "createdAt" FROM users WHERE id = $1"#)
-        .bind(id)
-        .fetch_optional(p)
-        .await?;
+    let row = sqlx::query(&format!("{USER_SELECT} WHERE u.id = $1")).bind(id).fetch_optional(p).await?;
     row.as_ref().map(user_row).transpose()
+}
+
+/// Sets the account type of a user (a row of `kairo_accounts`).
+pub(super) async fn set_account_type(p: &PgPool, id: Uuid, account_type: &str) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO kairo_accounts (user_id, account_type) VALUES ($1, $2)
+         ON CONFLICT (user_id) DO UPDATE SET account_type = excluded.account_type, updated_at = now()",
+    )
+    .bind(id)
+    .bind(account_type)
+    .execute(p)
+    .await?;
+    Ok(())
 }
 
 fn trade_row(r: &sqlx::postgres::PgRow) -> StoreResult<Trade> {
@@ -61,12 +73,13 @@ fn trade_row(r: &sqlx::postgres::PgRow) -> StoreResult<Trade> {
 
 fn trade_fields(r: &sqlx::postgres::PgRow) -> StoreResult<TradeRow> {
     let id: Uuid = r.try_get("id")?;
-    let user: Uuid = r.try_get("user_id")?;
+    let user: Option<Uuid> = r.try_get("user_id")?;
+    let side: Option<String> = r.try_get("side")?;
     Ok(TradeRow {
         id: id.to_string(),
-        user_id: user.to_string(),
+        user_id: user.map(|u| u.to_string()).unwrap_or_default(),
         symbol: r.try_get("symbol")?,
-        side: r.try_get("side")?,
+        side: side.unwrap_or_default(),
         qty: r.try_get("qty")?,
         price: r.try_get("price")?,
         fees: r.try_get("fees")?,
@@ -75,7 +88,9 @@ fn trade_fields(r: &sqlx::postgres::PgRow) -> StoreResult<TradeRow> {
     })
 }
 
-const TRADE_COLUMNS: &str = "id, user_id, symbol, side, qty, price, fees, executed_at, external_id";
+/// A trade's columns: the seed's, and its fees from `kairo_trade_fees` (none without a row).
+const TRADE_SELECT: &str = "SELECT t.id, t.user_id, t.symbol, t.side, t.qty, t.price, COALESCE(f.fees, 0) AS fees,
+    t.executed_at, t.external_id FROM trades t LEFT JOIN kairo_trade_fees f ON f.trade_id = t.id";
 
 fn uuid_of(id: &str) -> StoreResult<Uuid> {
     id.parse().map_err(|e| StoreError::Corrupt(format!("trade id {id:?} is not a UUID: {e}")))
@@ -83,7 +98,7 @@ fn uuid_of(id: &str) -> StoreResult<Uuid> {
 
 pub(super) async fn insert_trades(
     p: &PgPool,
-    batches: &[(Uuid, &[Trade])],
+    batches: &[(Uuid, &[NewTrade])],
     progress: &mut (dyn FnMut(usize) + Send),
 ) -> StoreResult<Vec<StoredTrade>> {
     if let [(user_id, [trade])] = batches {
@@ -97,19 +112,21 @@ pub(super) async fn insert_trades(
     // instead of each waiting for the other (a deadlock). The answer keeps the request's order.
     let mut order: Vec<(usize, usize)> =
         batches.iter().enumerate().flat_map(|(b, (_, ts))| (0..ts.len()).map(move |i| (b, i))).collect();
-    order.sort_by(|&(b1, i1), &(b2, i2)| batches[b1].1[i1].external_id.cmp(&batches[b2].1[i2].external_id));
+    order.sort_by(|&(b1, i1), &(b2, i2)| {
+        batches[b1].1[i1].trade.external_id.cmp(&batches[b2].1[i2].trade.external_id)
+    });
     let mut slots: Vec<Vec<Option<StoredTrade>>> = batches.iter().map(|(_, ts)| vec![None; ts.len()]).collect();
     let mut tx = p.begin().await?;
     // The earliest new trade of each user, for the user's recompute job.
     let mut dirty: BTreeMap<Uuid, DateTime<Utc>> = BTreeMap::new();
     for (n, &(b, i)) in order.iter().enumerate() {
         let user_id = batches[b].0;
-        let stored = insert_user_trade(&mut tx, user_id, &batches[b].1[i]).await?;
-        if stored.created {
-            let e = dirty.entry(user_id).or_insert(stored.trade.executed_at);
-            *e = (*e).min(stored.trade.executed_at);
+        let stored = store_trade(&mut *tx, user_id, &batches[b].1[i], None).await?;
+        if stored.stored.created || stored.unaudited {
+            let e = dirty.entry(user_id).or_insert(stored.stored.trade.executed_at);
+            *e = (*e).min(stored.stored.trade.executed_at);
         }
-        slots[b][i] = Some(stored);
+        slots[b][i] = Some(stored.stored);
         if (n + 1) % 1000 == 0 {
             progress(1000);
         } else if n + 1 == order.len() {
@@ -126,10 +143,10 @@ pub(super) async fn insert_trades(
     Ok(out)
 }
 
-/// The conflict clause of a job upsert: the user's pending job (unique per kind and user: migration 0005) widens its
-/// range down to the new one (a NULL range, every trade, stays) and is due no later than the new one would be (a
-/// job parked after failing again and again, due in the far future, is tried once more when a trade arrives; an
-/// ordinary pending job is due earlier already).
+/// The conflict clause of a job upsert: the user's pending job (unique per kind and user) widens its range down to
+/// the new one (a NULL range, every trade, stays) and is due no later than the new one would be (a job parked after
+/// failing again and again, due in the far future, is tried once more when a trade arrives; an ordinary pending
+/// job is due earlier already).
 macro_rules! widen_pending_job {
     () => {
         "ON CONFLICT (kind, user_id) WHERE locked_until IS NULL
@@ -140,14 +157,33 @@ macro_rules! widen_pending_job {
     };
 }
 
-/// Stores trade `$1` .. `$9` (id, user, symbol, side, qty, price, fees, executed at, external id) unless its
-/// external id is stored already; returns its id when stored.
-macro_rules! insert_trade {
-    () => {
-        "INSERT INTO trades (id, user_id, symbol, side, qty, price, fees, executed_at, external_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (external_id) DO NOTHING RETURNING id"
-    };
-}
+/// Stores trade `$1` .. `$10` (id, user, symbol, side, qty, price, fees, executed at, external id, raw payload) in
+/// the seed's `trades` (its fees in `kairo_trade_fees`), unless a trade with its id or its external id is stored
+/// already, and with `$11` not NULL enqueues its user's recompute due at `$11` (or widens the pending one) when the
+/// trade is new or not audited yet (stored by another program). One statement: one round trip, its own
+/// transaction. Answers whether the trade was inserted and whether the trade of that id has audit rows.
+///
+/// A broker id is claimed in `kairo_external_ids` first: its primary key makes two concurrent stores of one id
+/// wait for each other (the seed's `trades` has no unique constraint on `external_id`); an id in `trades` that
+/// kairo did not claim (another program stored it) counts as stored too.
+const STORE_TRADE: &str = concat!(
+    "WITH x AS (
+        INSERT INTO kairo_external_ids (external_id, trade_id)
+        SELECT $9, $1 WHERE $9::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM trades WHERE external_id = $9)
+        ON CONFLICT (external_id) DO NOTHING RETURNING trade_id),
+     t AS (
+        INSERT INTO trades (id, user_id, symbol, side, qty, price, executed_at, external_id, raw)
+        SELECT $1, $2, $3, $4, $5, $6, $8, $9, $10::jsonb WHERE $9::text IS NULL OR EXISTS (SELECT 1 FROM x)
+        ON CONFLICT (id) DO NOTHING RETURNING id),
+     f AS (INSERT INTO kairo_trade_fees (trade_id, fees) SELECT id, $7 FROM t WHERE $7 > 0),
+     audited AS (SELECT EXISTS (SELECT 1 FROM compliance_audit WHERE trade_id = $1) AS yes),
+     j AS (INSERT INTO kairo_jobs (kind, user_id, run_at, dirty_from)
+        SELECT 'recompute', $2, $11, $8 FROM audited
+         WHERE $11::timestamptz IS NOT NULL AND (EXISTS (SELECT 1 FROM t) OR NOT audited.yes) ",
+    widen_pending_job!(),
+    ")
+     SELECT EXISTS (SELECT 1 FROM t) AS created, (SELECT yes FROM audited) AS audited"
+);
 
 /// Enqueues a recompute of user `$1` due at `$2` from the trades executed at `$3` on, or widens the user's pending
 /// one.
@@ -185,66 +221,73 @@ pub(super) async fn retry_job(p: &PgPool, id: i64, error: &str, at: DateTime<Utc
     Ok(())
 }
 
-/// One trade ([`insert_trade!`]'s parameters) and its user's recompute, due at `$10` (as [`ENQUEUE`]), in one
-/// statement.
-const INSERT_ONE: &str = concat!(
-    "WITH t AS (",
-    insert_trade!(),
-    "), j AS (INSERT INTO kairo_jobs (kind, user_id, run_at, dirty_from) SELECT 'recompute', $2, $10, $8 FROM t ",
-    widen_pending_job!(),
-    ") SELECT id FROM t"
-);
-
-/// One trade of `user_id` with its user's recompute, in one statement (its own transaction): one round trip.
-async fn insert_one(p: &PgPool, user_id: Uuid, t: &Trade) -> StoreResult<StoredTrade> {
-    let inserted =
-        bind_trade(sqlx::query(INSERT_ONE), user_id, t)?.bind(Utc::now() + JOB_DEBOUNCE).fetch_optional(p).await?;
-    match inserted {
-        Some(_) => Ok(StoredTrade { trade: t.clone(), created: true }),
-        None => stored_by_external_id(p, user_id, t).await,
-    }
+/// One trade with its user's recompute, in one statement (its own transaction): one round trip.
+async fn insert_one(p: &PgPool, user_id: Uuid, t: &NewTrade) -> StoreResult<StoredTrade> {
+    let mut c = p.acquire().await?;
+    Ok(store_trade(&mut c, user_id, t, Some(Utc::now() + JOB_DEBOUNCE)).await?.stored)
 }
 
-/// Binds trade `t` of `user_id` as [`insert_trade!`]'s parameters `$1` .. `$9`.
-fn bind_trade<'q>(
-    q: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+/// What [`STORE_TRADE`] did with a trade.
+struct Outcome {
+    stored: StoredTrade,
+    /// The trade of that id is stored but has no audit rows (another program stored it).
+    unaudited: bool,
+}
+
+/// Runs [`STORE_TRADE`] for `t` of `user_id` (enqueueing its recompute due at `job_at` when given), and reads the
+/// stored trade back when it was stored before.
+async fn store_trade(
+    c: &mut sqlx::PgConnection,
     user_id: Uuid,
-    t: &'q Trade,
-) -> StoreResult<sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>> {
-    Ok(q.bind(uuid_of(&t.id)?)
+    t: &NewTrade,
+    job_at: Option<DateTime<Utc>>,
+) -> StoreResult<Outcome> {
+    let trade = &t.trade;
+    let id = uuid_of(&trade.id)?;
+    let (created, audited): (bool, bool) = sqlx::query_as(STORE_TRADE)
+        .bind(id)
         .bind(user_id)
-        .bind(&t.symbol)
-        .bind(t.side.as_str())
-        .bind(t.qty)
-        .bind(t.price)
-        .bind(t.fees)
-        .bind(t.executed_at)
-        .bind(&t.external_id))
-}
-
-/// The stored trade with the `external_id` of `t` (whose insert did nothing), which must be `user_id`'s.
-async fn stored_by_external_id<'c>(e: impl sqlx::PgExecutor<'c>, user_id: Uuid, t: &Trade) -> StoreResult<StoredTrade> {
-    let row = sqlx::query(&format!("SELECT {TRADE_COLUMNS} FROM trades WHERE external_id = $1"))
-        .bind(&t.external_id)
-        .fetch_one(e)
+        .bind(&trade.symbol)
+        .bind(trade.side.as_str())
+        .bind(trade.qty)
+        .bind(trade.price)
+        .bind(trade.fees)
+        .bind(trade.executed_at)
+        .bind(&trade.external_id)
+        .bind(t.raw.as_deref())
+        .bind(job_at)
+        .fetch_one(&mut *c)
         .await?;
+    if created {
+        return Ok(Outcome { stored: StoredTrade { trade: trade.clone(), created: true }, unaudited: false });
+    }
+    // Stored before: under the external id (when the new trade's id is not in `trades`), else under the id.
+    let by_id = sqlx::query(&format!("{TRADE_SELECT} WHERE t.id = $1")).bind(id).fetch_optional(&mut *c).await?;
+    let (row, same_id) = match by_id {
+        Some(row) => (row, true),
+        None => {
+            let row = sqlx::query(&format!(
+                "{TRADE_SELECT} WHERE t.id = COALESCE((SELECT trade_id FROM kairo_external_ids WHERE external_id = $1),
+                    (SELECT id FROM trades WHERE external_id = $1 ORDER BY created_at NULLS LAST, id LIMIT 1))"
+            ))
+            .bind(&trade.external_id)
+            .fetch_one(&mut *c)
+            .await?;
+            (row, false)
+        }
+    };
     let stored = trade_row(&row)?;
     if stored.user_id != user_id.to_string() {
-        return Err(StoreError::ExternalIdTaken(t.external_id.clone().unwrap_or_default()));
+        return Err(match (&trade.external_id, same_id) {
+            (Some(e), false) => StoreError::ExternalIdTaken(e.clone()),
+            _ => StoreError::TradeIdTaken(trade.id.clone()),
+        });
     }
-    Ok(StoredTrade { trade: stored, created: false })
-}
-
-async fn insert_user_trade(tx: &mut sqlx::PgConnection, user_id: Uuid, t: &Trade) -> StoreResult<StoredTrade> {
-    let inserted = bind_trade(sqlx::query(insert_trade!()), user_id, t)?.fetch_optional(&mut *tx).await?;
-    Ok(match inserted {
-        Some(_) => StoredTrade { trade: t.clone(), created: true },
-        None => stored_by_external_id(&mut *tx, user_id, t).await?,
-    })
+    Ok(Outcome { stored: StoredTrade { trade: stored, created: false }, unaudited: same_id && !audited })
 }
 
 pub(super) async fn trades(p: &PgPool, user_id: Uuid) -> StoreResult<Vec<Trade>> {
-    let rows = sqlx::query(&format!("SELECT {TRADE_COLUMNS} FROM trades WHERE user_id = $1 ORDER BY executed_at, id"))
+    let rows = sqlx::query(&format!("{TRADE_SELECT} WHERE t.user_id = $1 ORDER BY t.executed_at, t.id"))
         .bind(user_id)
         .fetch_all(p)
         .await?;
@@ -253,9 +296,16 @@ pub(super) async fn trades(p: &PgPool, user_id: Uuid) -> StoreResult<Vec<Trade>>
 
 /// Writes a job's audit rows in one transaction, [`AUDIT_CHUNK`] rows per statement with a pause between two,
 /// the columns bound as arrays (`UNNEST`), so that every chunk runs the same prepared statement whatever its
-/// length (a `VALUES` list of each length would be parsed and planned anew).
+/// length (a `VALUES` list of each length would be parsed and planned anew). Each chunk replaces the rows of its
+/// (trade, check) pairs: the seed's `compliance_audit` has no unique constraint to upsert on, so the user's
+/// writers take turns on a transaction lock of the user, and one row per trade and check holds whoever wrote the
+/// table before (rows another service left twice are replaced by one). Row ids are new UUIDs.
 pub(super) async fn upsert_audit(p: &PgPool, user_id: Uuid, rows: &[CheckResult]) -> StoreResult<()> {
     let mut tx = p.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('kairo.audit:' || $1::text, 0))")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     for (i, chunk) in rows.chunks(AUDIT_CHUNK).enumerate() {
         if i > 0 {
             tokio::time::sleep(AUDIT_PAUSE).await;
@@ -270,13 +320,20 @@ pub(super) async fn upsert_audit(p: &PgPool, user_id: Uuid, rows: &[CheckResult]
             reasons.push(&*r.reason);
             metadata.push(r.metadata.to_json().to_string());
         }
+        // Two statements: within one, a DELETE and an INSERT of the same key run in no set order.
         sqlx::query(
-            "INSERT INTO compliance_audit (trade_id, user_id, check_name, status, reason, metadata)
-             SELECT u.trade_id, $1, u.check_name, u.status, u.reason, u.metadata::jsonb
+            "DELETE FROM compliance_audit a USING UNNEST($1::uuid[], $2::text[]) AS u (trade_id, check_name)
+              WHERE a.trade_id = u.trade_id AND a.check_name = u.check_name",
+        )
+        .bind(&ids)
+        .bind(&checks)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO compliance_audit (id, trade_id, user_id, check_name, status, reason, metadata)
+             SELECT gen_random_uuid(), u.trade_id, $1, u.check_name, u.status, u.reason, u.metadata::jsonb
                FROM UNNEST($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])
-                    AS u (trade_id, check_name, status, reason, metadata)
-             ON CONFLICT (trade_id, check_name) DO UPDATE SET status = excluded.status, reason = excluded.reason,
-                metadata = excluded.metadata",
+                    AS u (trade_id, check_name, status, reason, metadata)",
         )
         .bind(user_id)
         .bind(&ids)
@@ -334,9 +391,11 @@ pub(super) async fn audit(p: &PgPool, user_id: Uuid, q: &AuditQuery) -> StoreRes
     let rows = rows
         .iter()
         .map(|r| {
-            let metadata: sqlx::types::Json<serde_json::Value> = r.try_get("metadata")?;
+            let metadata: Option<sqlx::types::Json<serde_json::Value>> = r.try_get("metadata")?;
+            let id: Uuid = r.try_get("id")?;
+            let metadata = metadata.unwrap_or_default();
             Ok(AuditRow {
-                id: r.try_get("id")?,
+                id: id.to_string(),
                 trade_id: r.try_get("trade_id")?,
                 check_name: r.try_get("check_name")?,
                 status: r.try_get("status")?,
@@ -399,7 +458,9 @@ pub(super) async fn put_metrics(p: &PgPool, user_id: Uuid, trades: i64, body: &s
 }
 
 pub(super) async fn prices(p: &PgPool, symbols: &[String]) -> StoreResult<Vec<(String, NaiveDate, Decimal)>> {
-    let rows = sqlx::query("SELECT symbol, date, close FROM benchmarks WHERE symbol = ANY($1) ORDER BY symbol, date")
+    let rows = sqlx::query(
+        "SELECT symbol, date, close FROM benchmarks WHERE symbol = ANY($1) AND close IS NOT NULL ORDER BY symbol, date",
+    )
         .bind(symbols)
         .fetch_all(p)
         .await?;

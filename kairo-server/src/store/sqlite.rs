@@ -10,7 +10,7 @@ use sqlx::{QueryBuilder, Row, SqlitePool};
 use uuid::Uuid;
 
 use super::{
-    AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, AUDIT_CHUNK,
+    NewTrade, NewUserRow, AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, AUDIT_CHUNK,
     AUDIT_PAUSE, JOB_LEASE,
 };
 
@@ -34,33 +34,31 @@ fn parse_uuid(s: &str) -> StoreResult<Uuid> {
 }
 
 fn user_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<User> {
+    let created: Option<String> = r.try_get("createdAt")?;
     Ok(User {
         id: parse_uuid(r.try_get("id")?)?,
         email: r.try_get("email")?,
-        full_name: r.try_get("fullName")?,
+        username: r.try_get("username")?,
         account_type: r.try_get("accountType")?,
         subscription_plan: r.try_get("subscriptionPlan")?,
         subscription_status: r.try_get("subscriptionStatus")?,
-        created_at: parse_ts(r.try_get("createdAt")?)?,
+        created_at: created.as_deref().map(parse_ts).transpose()?,
     })
 }
 
-pub(super) async fn create_user(
-    p: &SqlitePool,
-    id: Uuid,
-    email: Option<&str>,
-    full_name: Option<&str>,
-    account_type: &str,
-) -> StoreResult<User> {
+const USER_COLUMNS: &str =
+    r#"id, email, username, "accountType", "subscriptionPlan", "subscriptionStatus", "createdAt""#;
+
+pub(super) async fn create_user(p: &SqlitePool, u: &NewUserRow<'_>) -> StoreResult<User> {
     let now = ts(Utc::now());
-    let row = sqlx::query(
-        r#"INSERT INTO users (id, email, "fullName", "accountType", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?)
-           RETURNING id, email, "fullName", "accountType", "subscriptionPlan", "subscriptionStatus", "createdAt""#,
-    )
-    .bind(id.to_string())
-    .bind(email)
-    .bind(full_name)
-    .bind(account_type)
+    let row = sqlx::query(&format!(
+        r#"INSERT INTO users (id, email, username, "accountType", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?)
+           RETURNING {USER_COLUMNS}"#
+    ))
+    .bind(u.id.to_string())
+    .bind(u.email)
+    .bind(u.username)
+    .bind(u.account_type)
     .bind(&now)
     .bind(&now)
     .fetch_all(p) // to the statement's end, so that a failed commit is reported (see `insert_user_trades`)
@@ -70,11 +68,21 @@ pub(super) async fn create_user(
 }
 
 pub(super) async fn user(p: &SqlitePool, id: Uuid) -> StoreResult<Option<User>> {
-    let row = sqlx::query(r#"SELECT id, email, "fullName", "accountType", "subscriptionPlan", "subscriptionStatus", "createdAt" FROM users WHERE id = ?"#)
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
         .bind(id.to_string())
         .fetch_optional(p)
         .await?;
     row.as_ref().map(user_row).transpose()
+}
+
+pub(super) async fn set_account_type(p: &SqlitePool, id: Uuid, account_type: &str) -> StoreResult<()> {
+    sqlx::query(r#"UPDATE users SET "accountType" = ?, "updatedAt" = ? WHERE id = ?"#)
+        .bind(account_type)
+        .bind(ts(Utc::now()))
+        .bind(id.to_string())
+        .fetch_all(p)
+        .await?;
+    Ok(())
 }
 
 fn trade_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Trade> {
@@ -99,7 +107,7 @@ const TRADE_COLUMNS: &str = "id, user_id, symbol, side, qty, price, fees, execut
 
 pub(super) async fn insert_trades(
     p: &SqlitePool,
-    batches: &[(Uuid, &[Trade])],
+    batches: &[(Uuid, &[NewTrade])],
     progress: &mut (dyn FnMut(usize) + Send),
 ) -> StoreResult<Vec<StoredTrade>> {
     let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
@@ -115,17 +123,20 @@ pub(super) async fn insert_trades(
 }
 
 /// Inserts `trades` of `user_id`, one statement each: the trigger of `trades` (migration 0005) queues the user's
-/// recompute, or widens the pending one, inside the statement that stores the trade.
+/// recompute, or widens the pending one, inside the statement that stores the trade. A trade whose id or external
+/// id is stored already is not inserted; the stored one is returned, and a stored trade of that id without audit
+/// rows gets its user's recompute queued as the trigger would.
 pub(super) async fn insert_user_trades(
     tx: &mut sqlx::SqliteConnection,
     user_id: Uuid,
-    trades: &[Trade],
+    trades: &[NewTrade],
 ) -> StoreResult<Vec<StoredTrade>> {
     let mut out = Vec::with_capacity(trades.len());
-    for t in trades {
+    for new in trades {
+        let t = &new.trade;
         let inserted = sqlx::query(
-            "INSERT INTO trades (id, user_id, symbol, side, qty, price, fees, executed_at, external_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING RETURNING id",
+            "INSERT INTO trades (id, user_id, symbol, side, qty, price, fees, executed_at, external_id, raw)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
         )
         .bind(&t.id)
         .bind(user_id.to_string())
@@ -136,25 +147,70 @@ pub(super) async fn insert_user_trades(
         .bind(t.fees.to_string())
         .bind(ts(t.executed_at))
         .bind(&t.external_id)
+        .bind(new.raw.as_deref())
         // Every row is fetched, never only the first: in autocommit the statement commits when it runs to its end,
         // and a commit that fails there (disk full) must be reported, not lost in the statement's reset.
         .fetch_all(&mut *tx)
         .await?;
         if !inserted.is_empty() {
             out.push(StoredTrade { trade: t.clone(), created: true });
-        } else {
-            let row = sqlx::query(&format!("SELECT {TRADE_COLUMNS} FROM trades WHERE external_id = ?"))
-                .bind(&t.external_id)
-                .fetch_one(&mut *tx)
-                .await?;
-            let stored = trade_row(&row)?;
-            if stored.user_id != user_id.to_string() {
-                return Err(StoreError::ExternalIdTaken(t.external_id.clone().unwrap_or_default()));
-            }
-            out.push(StoredTrade { trade: stored, created: false });
+            continue;
         }
+        let by_id = sqlx::query(&format!("SELECT {TRADE_COLUMNS} FROM trades WHERE id = ?"))
+            .bind(&t.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let same_id = by_id.is_some();
+        let row = match by_id {
+            Some(row) => row,
+            None => {
+                sqlx::query(&format!("SELECT {TRADE_COLUMNS} FROM trades WHERE external_id = ?"))
+                    .bind(&t.external_id)
+                    .fetch_one(&mut *tx)
+                    .await?
+            }
+        };
+        let stored = trade_row(&row)?;
+        if stored.user_id != user_id.to_string() {
+            return Err(match (&t.external_id, same_id) {
+                (Some(e), false) => StoreError::ExternalIdTaken(e.clone()),
+                _ => StoreError::TradeIdTaken(t.id.clone()),
+            });
+        }
+        if same_id {
+            enqueue_unaudited(&mut *tx, &stored).await?;
+        }
+        out.push(StoredTrade { trade: stored, created: false });
     }
     Ok(out)
+}
+
+/// Queues the recompute of a stored trade's user when the trade has no audit rows (what the insert trigger does
+/// for a new trade).
+async fn enqueue_unaudited(tx: &mut sqlx::SqliteConnection, t: &Trade) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO kairo_jobs (kind, user_id, run_at, dirty_from)
+         SELECT 'recompute', ?1, ?2, ?3
+          WHERE NOT EXISTS (SELECT 1 FROM compliance_audit WHERE trade_id = ?4)
+            AND NOT EXISTS (SELECT 1 FROM kairo_jobs WHERE user_id = ?1 AND locked_until IS NULL)",
+    )
+    .bind(&t.user_id)
+    .bind(ts(Utc::now() + super::JOB_DEBOUNCE))
+    .bind(ts(t.executed_at))
+    .bind(&t.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE kairo_jobs SET dirty_from = min(dirty_from, ?2)
+          WHERE user_id = ?1 AND locked_until IS NULL AND dirty_from > ?2
+            AND NOT EXISTS (SELECT 1 FROM compliance_audit WHERE trade_id = ?3)",
+    )
+    .bind(&t.user_id)
+    .bind(ts(t.executed_at))
+    .bind(&t.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 pub(super) async fn trades(p: &SqlitePool, user_id: Uuid) -> StoreResult<Vec<Trade>> {
@@ -250,15 +306,16 @@ pub(super) async fn audit(p: &SqlitePool, user_id: Uuid, q: &AuditQuery) -> Stor
     let rows = rows
         .iter()
         .map(|r| {
+            let id: i64 = r.try_get("id")?;
             Ok(AuditRow {
-                id: r.try_get("id")?,
+                id: id.to_string(),
                 trade_id: parse_uuid(r.try_get("trade_id")?)?,
                 check_name: r.try_get("check_name")?,
                 status: r.try_get("status")?,
                 reason: r.try_get("reason")?,
                 metadata: serde_json::from_str(r.try_get("metadata")?)
                     .map_err(|e| StoreError::Corrupt(format!("audit metadata: {e}")))?,
-                created_at: parse_ts(r.try_get("created_at")?)?,
+                created_at: Some(parse_ts(r.try_get("created_at")?)?),
                 executed_at: parse_ts(r.try_get("executed_at")?)?,
             })
         })
