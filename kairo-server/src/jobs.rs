@@ -152,3 +152,36 @@ pub async fn worker(store: Store, wake: Arc<Notify>, mut shutdown: watch::Receiv
         }
     }
 }
+
+/// How often [`sweeper`] looks for trades another program stored.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// Queues the recompute of the users whose trades another program stored ([`Store::sweep_unaudited`]) every
+/// [`SWEEP_EVERY`], so that such a trade is audited within about ten seconds (the sweep, the debounce, the job);
+/// wakes the workers when it queued any. Runs until `shutdown` turns true.
+///
+/// A sweep rather than a trigger on the backend's `trades`: a trigger would run kairo's code inside the backend's
+/// insert (a failure there would fail the backend's write, and its cost would be paid in the backend's
+/// transaction), and a LISTEN connection would lose the notifications sent while kairo is down. The sweep reads
+/// an index of recent trades and never touches the backend's writes; a trade stored while kairo was down is found
+/// by the first sweep after it starts (which looks at every trade).
+pub async fn sweeper(store: Store, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        match store.sweep_unaudited().await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(users = n, "queued the recompute of trades stored by another program");
+                metrics::counter!("kairo_swept_users_total").increment(n);
+                wake.notify_waiters();
+            }
+            Err(e) => tracing::warn!(error = %e, "the sweep for trades without audit rows failed; retrying"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(SWEEP_EVERY) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+}

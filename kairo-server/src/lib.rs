@@ -84,7 +84,16 @@ pub enum StartError {
 /// Connects, migrates, starts the workers and the HTTP server. `token` is the service token callers present.
 pub async fn start(config: Config, token: String) -> Result<Server, StartError> {
     let store = Store::connect(&config.database_url, config.pool_min, config.pool_max).await?;
-    store.migrate().await?;
+    // Tables that do not fit are named at once, and the service starts anyway so that `/health` says what is wrong
+    // (503) rather than each request failing on its own.
+    let schema = match store.migrate().await {
+        Ok(()) => Vec::new(),
+        Err(store::StoreError::Schema(problems)) => {
+            tracing::error!(problems = %problems.join("; "), "the database's tables do not fit kairo; nothing migrated");
+            problems
+        }
+        Err(e) => return Err(e.into()),
+    };
     let listen = |source| StartError::Listen { addr: format!("{}:{}", config.host, config.port), source };
     let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await.map_err(listen)?;
     let addr = listener.local_addr().map_err(listen)?;
@@ -102,10 +111,14 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
         market: market.clone(),
         audit,
         prometheus: prometheus(),
+        schema: Arc::new(schema),
     };
     let mut workers = Vec::new();
     for _ in 0..config.workers.max(1) {
         workers.push(tokio::spawn(jobs::worker(store.clone(), wake.clone(), rx.clone())));
+    }
+    if state.schema.is_empty() && store.backend() == "postgres" {
+        workers.push(tokio::spawn(jobs::sweeper(store.clone(), wake.clone(), rx.clone())));
     }
     if market.configured() && config.benchmark_refresh_seconds > 0 {
         let every = std::time::Duration::from_secs(config.benchmark_refresh_seconds);

@@ -191,8 +191,9 @@ pub fn change(event: &Event) -> Result<Change, EventError> {
     let need = |key: &'static str| text(o, key).ok_or_else(|| EventError::Missing { event: event.kind.clone(), key });
     Ok(match event.kind.as_str() {
         "checkout.session.completed" => {
-            let reference = text(o, "client_reference_id")
-                .or_else(|| o.pointer(&format!("/metadata/{USER_METADATA_KEY}")).and_then(Value::as_str).map(str::to_owned));
+            let reference = text(o, "client_reference_id").or_else(|| {
+                o.pointer(&format!("/metadata/{USER_METADATA_KEY}")).and_then(Value::as_str).map(str::to_owned)
+            });
             let user = reference.map(|r| r.parse().map_err(|_| EventError::NotAUserId(r.clone()))).transpose()?;
             Change::Link { user, customer: need("customer")?, subscription: text(o, "subscription") }
         }

@@ -65,7 +65,13 @@ async fn demo_creates_a_user_with_trades() {
     let states = store.price_states(None).await.unwrap();
     assert!(!states.is_empty());
     assert!(states.iter().all(|s| s.source == kairo_server::store::market::PriceSource::Synthetic), "{states:?}");
-    assert!(store.user(id).await.unwrap().unwrap().username.is_some_and(|n| n.starts_with("demo-trader-synthetic-data-")));
+    assert!(store
+        .user(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .username
+        .is_some_and(|n| n.starts_with("demo-trader-synthetic-data-")));
     store.close().await;
 }
 

@@ -49,6 +49,9 @@ pub struct AppState {
     pub audit: crate::audit::AuditLog,
     /// The Prometheus registry.
     pub prometheus: PrometheusHandle,
+    /// The incompatibilities of the database's tables found at start-up (nothing was migrated; `/health` answers
+    /// 503 naming them).
+    pub schema: Arc<Vec<String>>,
 }
 
 /// A JSON body whose rejections use the API's error shape.

@@ -12,8 +12,19 @@ use crate::error::ApiError;
 /// market-data cache (Alpaca configured or not, symbols loaded, stale, failing, oldest load).
 #[utoipa::path(get, path = "/health", security(()),
     responses((status = 200, description = "{ status: ok, database, jobs: { queued, oldest_age_seconds }, pool: { open, idle }, market_data }"),
-        (status = 503, description = "database unreachable")))]
+        (status = 503, description = "database unreachable, or its tables do not fit kairo (`schema_incompatible`, every problem named in `details.problems`)")))]
 pub async fn health(State(s): State<AppState>) -> impl IntoResponse {
+    if !s.schema.is_empty() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({ "error": {
+                "code": "schema_incompatible",
+                "message": format!("the database's tables do not fit kairo: {}", s.schema.join("; ")),
+                "details": { "problems": *s.schema },
+            } })),
+        )
+            .into_response();
+    }
     // Answered within a second whatever the database does: a database that does not answer in time is down.
     let probe = async {
         let queue = s.store.queue().await?;

@@ -36,8 +36,11 @@ impl utoipa::PartialSchema for TradeIn {
             .description(Some("A trade as posted (the seed's JSON names); unknown fields are refused."))
             .property(
                 "id",
-                field(Type::String, "The trade's id in `trades`, when the caller stored it first; a repeat returns the stored trade")
-                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
+                field(
+                    Type::String,
+                    "The trade's id in `trades`, when the caller stored it first; a repeat returns the stored trade",
+                )
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
             )
             .property(
                 "user_id",

@@ -57,7 +57,9 @@ pub async fn create_user(
 ) -> ApiResult<(StatusCode, Extension<AuditDetail>, axum::Json<User>)> {
     let account_type = account_type(u.account_type.as_deref().unwrap_or("cash"))?;
     let id = match u.id.as_deref() {
-        Some(raw) => raw.parse().map_err(|_| ApiError::invalid("invalid_user", "id", format!("id must be a UUID, got {raw:?}")))?,
+        Some(raw) => raw
+            .parse()
+            .map_err(|_| ApiError::invalid("invalid_user", "id", format!("id must be a UUID, got {raw:?}")))?,
         None => Uuid::new_v4(),
     };
     if let Some(email) = u.email.as_deref() {

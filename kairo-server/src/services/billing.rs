@@ -72,9 +72,7 @@ pub fn plan<'a>(status: &str, price: Option<&str>, tiers: &'a BTreeMap<String, S
 /// Whether an event created at `created` setting `status` comes before the last one applied: Stripe's `created`
 /// first, then, within one second, the status's place in the subscription's life ([`status_rank`]).
 pub fn is_stale(last: Option<&LastEvent>, created: i64, status: &str) -> bool {
-    last.is_some_and(|l| {
-        created < l.created || (created == l.created && status_rank(status) < status_rank(&l.status))
-    })
+    last.is_some_and(|l| created < l.created || (created == l.created && status_rank(status) < status_rank(&l.status)))
 }
 
 /// Applies a verified Stripe event: recorded once; a subscription's events applied in the order Stripe created

@@ -15,6 +15,9 @@ pub enum StoreError {
     /// A migration failed.
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// The seed's tables differ from what kairo needs (every difference found, each named): nothing was migrated.
+    #[error("the database's tables do not fit kairo: {}", .0.join("; "))]
+    Schema(Vec<String>),
     /// A stored row does not hold a valid value.
     #[error("stored data: {0}")]
     Corrupt(String),

@@ -150,9 +150,11 @@ fn clone_error(e: &StoreError) -> StoreError {
 fn undone_alone(e: &StoreError) -> bool {
     match e {
         StoreError::Database(sqlx::Error::Database(db)) => !matches!(db.kind(), sqlx::error::ErrorKind::Other),
-        StoreError::Database(_) | StoreError::Failed(_) | StoreError::Unavailable(_) | StoreError::Migration(_) => {
-            false
-        }
+        StoreError::Database(_)
+        | StoreError::Failed(_)
+        | StoreError::Unavailable(_)
+        | StoreError::Migration(_)
+        | StoreError::Schema(_) => false,
         StoreError::Corrupt(_) | StoreError::ExternalIdTaken(_) | StoreError::TradeIdTaken(_) => true,
     }
 }

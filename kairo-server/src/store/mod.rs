@@ -6,6 +6,7 @@ mod error;
 mod group_commit;
 pub mod market;
 mod postgres;
+pub mod schema;
 mod sqlite;
 pub mod subscriptions;
 
@@ -268,13 +269,33 @@ impl Store {
         Ok(Store::Sqlite(SqliteStore { pool, writer, ingest, derived }))
     }
 
-    /// Applies the migrations of the backend.
+    /// Applies the migrations of the backend. On PostgreSQL the seed's tables are checked first
+    /// ([`schema::problems`]): with any incompatibility, nothing is migrated and every one is named
+    /// ([`StoreError::Schema`]).
     pub async fn migrate(&self) -> StoreResult<()> {
         match self {
             Store::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(&p.pool).await?,
-            Store::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+            Store::Postgres(p) => {
+                let problems = schema::problems(p).await?;
+                if !problems.is_empty() {
+                    return Err(StoreError::Schema(problems));
+                }
+                sqlx::migrate!("./migrations/postgres").run(p).await?
+            }
         }
         Ok(())
+    }
+
+    /// Queues the recompute of every user with trades stored by another program (on PostgreSQL, the Node
+    /// backend's inserts into `trades`) that have no audit rows: those created since ten minutes before the last
+    /// sweep (every trade at the first), of users without a running job (whose job may be writing their rows; the
+    /// next sweep looks again). A user's pending job widens to the trades found. Returns the users queued. On
+    /// SQLite, the insert trigger of `trades` queues every stored trade's user already, whoever inserts it.
+    pub async fn sweep_unaudited(&self) -> StoreResult<u64> {
+        match self {
+            Store::Sqlite(_) => Ok(0),
+            Store::Postgres(p) => postgres::sweep_unaudited(p).await,
+        }
     }
 
     /// `sqlite` or `postgres`.

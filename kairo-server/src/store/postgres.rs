@@ -11,9 +11,8 @@ use sqlx::{PgPool, Row};
 use uuid::Uuid;
 
 use super::{
-    NewTrade, NewUserRow, FREE_PLAN, NO_SUBSCRIPTION,
-    AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, AUDIT_CHUNK,
-    AUDIT_PAUSE, JOB_DEBOUNCE, JOB_LEASE,
+    AuditQuery, AuditRow, CachedMetrics, Job, NewTrade, NewUserRow, StoreError, StoreResult, StoredTrade, TradeRow,
+    User, AUDIT_CHUNK, AUDIT_PAUSE, FREE_PLAN, JOB_DEBOUNCE, JOB_LEASE, NO_SUBSCRIPTION,
 };
 
 fn user_row(r: &sqlx::postgres::PgRow) -> StoreResult<User> {
@@ -112,16 +111,14 @@ pub(super) async fn insert_trades(
     // instead of each waiting for the other (a deadlock). The answer keeps the request's order.
     let mut order: Vec<(usize, usize)> =
         batches.iter().enumerate().flat_map(|(b, (_, ts))| (0..ts.len()).map(move |i| (b, i))).collect();
-    order.sort_by(|&(b1, i1), &(b2, i2)| {
-        batches[b1].1[i1].trade.external_id.cmp(&batches[b2].1[i2].trade.external_id)
-    });
+    order.sort_by(|&(b1, i1), &(b2, i2)| batches[b1].1[i1].trade.external_id.cmp(&batches[b2].1[i2].trade.external_id));
     let mut slots: Vec<Vec<Option<StoredTrade>>> = batches.iter().map(|(_, ts)| vec![None; ts.len()]).collect();
     let mut tx = p.begin().await?;
     // The earliest new trade of each user, for the user's recompute job.
     let mut dirty: BTreeMap<Uuid, DateTime<Utc>> = BTreeMap::new();
     for (n, &(b, i)) in order.iter().enumerate() {
         let user_id = batches[b].0;
-        let stored = store_trade(&mut *tx, user_id, &batches[b].1[i], None).await?;
+        let stored = store_trade(&mut tx, user_id, &batches[b].1[i], None).await?;
         if stored.stored.created || stored.unaudited {
             let e = dirty.entry(user_id).or_insert(stored.stored.trade.executed_at);
             *e = (*e).min(stored.stored.trade.executed_at);
@@ -219,6 +216,32 @@ pub(super) async fn retry_job(p: &PgPool, id: i64, error: &str, at: DateTime<Utc
     .execute(p)
     .await?;
     Ok(())
+}
+
+/// See [`Store::sweep_unaudited`](super::Store::sweep_unaudited): one statement, which also moves the sweep's
+/// mark; due one debounce interval after the sweep (a pending job due earlier stays so).
+pub(super) async fn sweep_unaudited(p: &PgPool) -> StoreResult<u64> {
+    let queued: i64 = sqlx::query_scalar(concat!(
+        "WITH w AS (SELECT COALESCE((SELECT swept_to FROM kairo_sweep), '-infinity') - interval '10 minutes' AS since,
+                           now() AS upto),
+              found AS (
+                SELECT t.user_id, min(t.executed_at) AS dirty_from FROM trades t, w
+                 WHERE t.created_at >= w.since AND t.user_id IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM compliance_audit a WHERE a.trade_id = t.id)
+                   AND NOT EXISTS (SELECT 1 FROM kairo_jobs j WHERE j.user_id = t.user_id AND j.locked_until IS NOT NULL)
+                 GROUP BY t.user_id),
+              j AS (INSERT INTO kairo_jobs (kind, user_id, run_at, dirty_from)
+                    SELECT 'recompute', user_id, $1, dirty_from FROM found ",
+        widen_pending_job!(),
+        " RETURNING 1),
+              s AS (INSERT INTO kairo_sweep (id, swept_to) SELECT true, upto FROM w
+                    ON CONFLICT (id) DO UPDATE SET swept_to = excluded.swept_to)
+         SELECT count(*) FROM j"
+    ))
+    .bind(Utc::now() + JOB_DEBOUNCE)
+    .fetch_one(p)
+    .await?;
+    Ok(queued.max(0) as u64)
 }
 
 /// One trade with its user's recompute, in one statement (its own transaction): one round trip.
@@ -461,8 +484,8 @@ pub(super) async fn prices(p: &PgPool, symbols: &[String]) -> StoreResult<Vec<(S
     let rows = sqlx::query(
         "SELECT symbol, date, close FROM benchmarks WHERE symbol = ANY($1) AND close IS NOT NULL ORDER BY symbol, date",
     )
-        .bind(symbols)
-        .fetch_all(p)
-        .await?;
+    .bind(symbols)
+    .fetch_all(p)
+    .await?;
     rows.iter().map(|r| Ok((r.try_get("symbol")?, r.try_get("date")?, r.try_get("close")?))).collect()
 }

@@ -10,8 +10,8 @@ use sqlx::{QueryBuilder, Row, SqlitePool};
 use uuid::Uuid;
 
 use super::{
-    NewTrade, NewUserRow, AuditQuery, AuditRow, CachedMetrics, Job, StoreError, StoreResult, StoredTrade, TradeRow, User, AUDIT_CHUNK,
-    AUDIT_PAUSE, JOB_LEASE,
+    AuditQuery, AuditRow, CachedMetrics, Job, NewTrade, NewUserRow, StoreError, StoreResult, StoredTrade, TradeRow,
+    User, AUDIT_CHUNK, AUDIT_PAUSE, JOB_LEASE,
 };
 
 /// A time as stored: RFC 3339, UTC, nanoseconds, fixed width.

@@ -89,9 +89,7 @@ impl BillingTx<'_> {
     pub async fn record_event(&mut self, id: &str, kind: &str) -> StoreResult<bool> {
         const SQL: &str = "INSERT INTO kairo_webhook_events (id, kind) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING";
         let done = match &mut self.0 {
-            Inner::Sqlite { tx, .. } => {
-                sqlx::query(SQL).bind(id).bind(kind).execute(&mut **tx).await?.rows_affected()
-            }
+            Inner::Sqlite { tx, .. } => sqlx::query(SQL).bind(id).bind(kind).execute(&mut **tx).await?.rows_affected(),
             Inner::Postgres(tx) => sqlx::query(SQL).bind(id).bind(kind).execute(&mut **tx).await?.rows_affected(),
         };
         Ok(done > 0)
@@ -346,12 +344,10 @@ impl BillingTx<'_> {
     pub async fn take_parked(&mut self, customer: &str) -> StoreResult<Vec<String>> {
         Ok(match &mut self.0 {
             Inner::Sqlite { tx, .. } => {
-                sqlx::query_scalar(
-                    "DELETE FROM kairo_stripe_parked WHERE customer_id = ? RETURNING body",
-                )
-                .bind(customer)
-                .fetch_all(&mut **tx)
-                .await?
+                sqlx::query_scalar("DELETE FROM kairo_stripe_parked WHERE customer_id = ? RETURNING body")
+                    .bind(customer)
+                    .fetch_all(&mut **tx)
+                    .await?
             }
             Inner::Postgres(tx) => {
                 sqlx::query_scalar("DELETE FROM kairo_stripe_parked WHERE customer_id = $1 RETURNING body::text")

@@ -103,7 +103,7 @@ pub async fn app_with(backend: Backend, edit: impl FnOnce(&mut Config)) -> Optio
     Some(app_configured(c, dir).await)
 }
 
-async fn app_configured(c: Config, dir: Option<TempDir>) -> App {
+pub async fn app_configured(c: Config, dir: Option<TempDir>) -> App {
     let url = c.database_url.clone();
     let server = kairo_server::start(c, TOKEN.into()).await.unwrap();
     let base = format!("http://{}", server.addr);
