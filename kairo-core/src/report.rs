@@ -1,7 +1,12 @@
 //! A report as a list of named values: the one definition of a report's fields that the bindings build their
 //! dicts and objects from (Python: `Decimal`, `date` and `datetime` values, snake_case keys; Node: decimal strings,
-//! ISO dates and times, camelCase keys). Each report's list is held to its JSON by a test, so the HTTP JSON, the
-//! Python dict and the Node object cannot drift apart.
+//! ISO dates and times, camelCase keys) and the HTTP service its JSON ([`to_json`]). Each report's list is held to
+//! its serde JSON by a test, so the HTTP JSON, the Python dict and the Node object cannot drift apart.
+//!
+//! Amounts of money are [`Value::Money`], apart from quantities, prices and unit costs ([`Value::Decimal`]): every
+//! surface keeps them exact, except that [`to_json`] can write them at a scale (the HTTP service writes cents,
+//! [`MONEY_SCALE`]), so that a response shows `"30331.34"` where the exact sum of a split cost basis is
+//! `30331.340522645677812392036737`.
 
 use std::borrow::Cow;
 
@@ -19,8 +24,10 @@ pub enum Value<'a> {
     Int(i64),
     /// A statistic.
     Float(f64),
-    /// An amount or a quantity.
+    /// A quantity, a price or a unit cost: exact everywhere.
     Decimal(Decimal),
+    /// An amount of money (a P&L, a cost basis, proceeds, a value): exact, or at a scale in [`to_json`].
+    Money(Decimal),
     /// Text (an id, a symbol, a name).
     Text(Cow<'a, str>),
     /// A calendar date.
@@ -47,31 +54,58 @@ impl<'a> Value<'a> {
     }
 }
 
+/// The scale of money in the HTTP service's responses: cents.
+pub const MONEY_SCALE: u32 = 2;
+
+/// `amount` at `scale` decimal places, a midpoint to the even neighbour (banker's rounding, which adds no bias
+/// over many amounts; the convention of IEEE 754 and of GAAP-reporting ledgers): `2.345` → `2.34`,
+/// `2.355` → `2.36`, `-2.345` → `-2.34`. Amounts with fewer places are unchanged (`5` stays `5`).
+///
+/// ```
+/// use kairo_core::report::round_money;
+/// use rust_decimal_macros::dec;
+/// assert_eq!(round_money(dec!(30331.340522645677812392036737), 2), dec!(30331.34));
+/// assert_eq!(round_money(dec!(2.345), 2), dec!(2.34));
+/// assert_eq!(round_money(dec!(2.355), 2), dec!(2.36));
+/// ```
+pub fn round_money(amount: Decimal, scale: u32) -> Decimal {
+    amount.round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::MidpointNearestEven)
+}
+
+/// A report's JSON: a record's fields as an object in their order, decimals as strings (serde's form), money exact
+/// or, with `money_scale`, at that scale ([`round_money`]).
+pub fn to_json(fields: &[(&'static str, Value<'_>)], money_scale: Option<u32>) -> serde_json::Value {
+    fields.iter().map(|(k, v)| ((*k).to_owned(), value_json(v, money_scale))).collect::<serde_json::Map<_, _>>().into()
+}
+
+/// One value's JSON (see [`to_json`]).
+pub fn value_json(v: &Value<'_>, money_scale: Option<u32>) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => (*b).into(),
+        Value::Int(i) => (*i).into(),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::Decimal(d) => d.to_string().into(),
+        Value::Money(d) => money_scale.map_or(*d, |s| round_money(*d, s)).to_string().into(),
+        Value::Text(s) => s.as_ref().into(),
+        Value::Date(d) => d.to_string().into(),
+        Value::Time(t) => serde_json::to_value(t).unwrap_or(serde_json::Value::Null),
+        Value::List(items) => items.iter().map(|i| value_json(i, money_scale)).collect(),
+        Value::Record(fields) => to_json(fields, money_scale),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| (k.to_string(), value_json(v, money_scale)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
-    use super::Value;
-
-    /// The JSON a report's field list stands for, written as serde writes the report's own fields.
-    fn json(v: &Value<'_>) -> serde_json::Value {
-        match v {
-            Value::Null => serde_json::Value::Null,
-            Value::Bool(b) => (*b).into(),
-            Value::Int(i) => (*i).into(),
-            Value::Float(f) => serde_json::json!(f),
-            Value::Decimal(d) => serde_json::to_value(d).unwrap(),
-            Value::Text(s) => s.as_ref().into(),
-            Value::Date(d) => serde_json::to_value(d).unwrap(),
-            Value::Time(t) => serde_json::to_value(t).unwrap(),
-            Value::List(items) => items.iter().map(json).collect(),
-            Value::Record(fields) => record(fields),
-            Value::Map(entries) => {
-                entries.iter().map(|(k, v)| (k.to_string(), json(v))).collect::<serde_json::Map<_, _>>().into()
-            }
-        }
-    }
+    use super::{to_json, Value};
 
     fn record(fields: &[(&'static str, Value<'_>)]) -> serde_json::Value {
-        fields.iter().map(|(k, v)| ((*k).to_owned(), json(v))).collect::<serde_json::Map<_, _>>().into()
+        to_json(fields, None)
     }
 
     /// Asserts that `fields` are the fields of `report`'s JSON, with the same values and in the same order.

@@ -33,7 +33,7 @@ fn value<'e>(env: &'e Env, v: &Value<'_>) -> napi::Result<Unknown<'e>> {
         Value::Bool(b) => b.into_unknown(env)?,
         Value::Int(i) => (*i as f64).into_unknown(env)?,
         Value::Float(f) => f.into_unknown(env)?,
-        Value::Decimal(d) => d.to_string().into_unknown(env)?,
+        Value::Decimal(d) | Value::Money(d) => d.to_string().into_unknown(env)?,
         Value::Text(s) => s.as_ref().into_unknown(env)?,
         Value::Date(d) => d.to_string().into_unknown(env)?,
         Value::Time(t) => t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true).into_unknown(env)?,

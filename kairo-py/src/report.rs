@@ -12,7 +12,7 @@ pub fn value<'py>(py: Python<'py>, v: &Value<'_>) -> PyResult<Bound<'py, PyAny>>
         Value::Bool(b) => pyo3::types::PyBool::new(py, *b).to_owned().into_any(),
         Value::Int(i) => i.into_pyobject(py)?.into_any(),
         Value::Float(f) => f.into_pyobject(py)?.into_any(),
-        Value::Decimal(d) => d.into_pyobject(py)?.into_any(),
+        Value::Decimal(d) | Value::Money(d) => d.into_pyobject(py)?.into_any(),
         Value::Text(s) => s.as_ref().into_pyobject(py)?.into_any(),
         Value::Date(d) => d.into_pyobject(py)?.into_any(),
         Value::Time(t) => t.into_pyobject(py)?.into_any(),

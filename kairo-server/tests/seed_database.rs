@@ -326,6 +326,14 @@ async fn backend_calls(url: String, pool: PgPool, brownfield: bool) {
     let status = r.status().as_u16();
     let cmp: Value = r.json().await.unwrap();
     assert_eq!(status, 200, "{cmp}");
+    // money at cents (half to even), whatever the exact amounts' scale
+    let cents = |v: &Value| v.as_str().is_some_and(|t| t.split_once('.').is_none_or(|(_, f)| f.len() <= 2));
+    for point in cmp["equity_curve"].as_array().unwrap() {
+        assert!(cents(&point["portfolio_value"]) && cents(&point["shadow_value"]), "{point}");
+    }
+    assert!(cents(&cmp["shadow"]["final_value"]), "{}", cmp["shadow"]);
+    let (_, m) = app.get(&format!("/users/{alice}/metrics")).await;
+    assert!(cents(&m["pnl"]["realized"]) && cents(&m["trade_stats"]["gross_profit"]), "{m}");
 
     // An end user's token as `jwt.sign({ userId }, secret)` makes it.
     let claims = json!({ "userId": alice, "exp": chrono::Utc::now().timestamp() + 600 });

@@ -24,8 +24,8 @@ impl EquityPoint {
     pub fn fields(&self) -> Vec<(&'static str, Value<'static>)> {
         vec![
             ("date", Value::Date(self.date)),
-            ("portfolio_value", Value::Decimal(self.portfolio_value)),
-            ("shadow_value", Value::Decimal(self.shadow_value)),
+            ("portfolio_value", Value::Money(self.portfolio_value)),
+            ("shadow_value", Value::Money(self.shadow_value)),
             ("portfolio_growth", Value::Float(self.portfolio_growth)),
             ("benchmark_growth", Value::Float(self.benchmark_growth)),
         ]
@@ -36,11 +36,11 @@ impl ShadowBenchmark {
     /// Every field by name, in the order of its JSON.
     pub fn fields(&self) -> Vec<(&'static str, Value<'static>)> {
         vec![
-            ("contributions", Value::Decimal(self.contributions)),
-            ("withdrawals", Value::Decimal(self.withdrawals)),
+            ("contributions", Value::Money(self.contributions)),
+            ("withdrawals", Value::Money(self.withdrawals)),
             ("units", Value::Decimal(self.units)),
-            ("final_value", Value::Decimal(self.final_value)),
-            ("pnl", Value::Decimal(self.pnl)),
+            ("final_value", Value::Money(self.final_value)),
+            ("pnl", Value::Money(self.pnl)),
         ]
     }
 }
@@ -49,9 +49,9 @@ impl PortfolioPnl {
     /// Every field by name, in the order of its JSON.
     pub fn fields(&self) -> Vec<(&'static str, Value<'static>)> {
         vec![
-            ("realized", Value::Decimal(self.realized)),
-            ("unrealized", Value::Decimal(self.unrealized)),
-            ("total", Value::Decimal(self.total)),
+            ("realized", Value::Money(self.realized)),
+            ("unrealized", Value::Money(self.unrealized)),
+            ("total", Value::Money(self.total)),
         ]
     }
 }

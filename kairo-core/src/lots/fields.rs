@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::pnl::{ClosedLot, LotReport, OpenLot, Position};
+use super::pnl::{ClosedLot, LotReport, OpenLot, Position, TradeStats};
 use super::wash_sale::{LossSale, WashSaleMatch, WashSaleReport};
 
 impl OpenLot {
@@ -20,7 +20,7 @@ impl OpenLot {
             ("trade_id", Value::text(&self.trade_id)),
             ("direction", Value::text(self.direction.as_str())),
             ("qty", Value::Decimal(self.qty)),
-            ("basis", Value::Decimal(self.basis)),
+            ("basis", Value::Money(self.basis)),
             ("unit_cost", Value::Decimal(self.unit_cost)),
             ("opened_at", Value::Time(self.opened_at)),
             ("open_date", Value::Date(self.open_date)),
@@ -38,9 +38,9 @@ impl ClosedLot {
             ("open_trade_id", Value::text(&self.open_trade_id)),
             ("close_trade_id", Value::text(&self.close_trade_id)),
             ("qty", Value::Decimal(self.qty)),
-            ("proceeds", Value::Decimal(self.proceeds)),
-            ("basis", Value::Decimal(self.basis)),
-            ("realized_pnl", Value::Decimal(self.realized_pnl)),
+            ("proceeds", Value::Money(self.proceeds)),
+            ("basis", Value::Money(self.basis)),
+            ("realized_pnl", Value::Money(self.realized_pnl)),
             ("opened_at", Value::Time(self.opened_at)),
             ("closed_at", Value::Time(self.closed_at)),
             ("open_date", Value::Date(self.open_date)),
@@ -58,7 +58,7 @@ impl Position {
             ("user_id", Value::owned(self.user_id.to_string())),
             ("symbol", Value::owned(self.symbol.to_string())),
             ("qty", Value::Decimal(self.qty)),
-            ("basis", Value::Decimal(self.basis)),
+            ("basis", Value::Money(self.basis)),
             ("average_cost", Value::Decimal(self.average_cost)),
         ]
     }
@@ -73,7 +73,7 @@ impl LotReport {
             ("open_lots", Value::List(self.open_lots.iter().map(|l| Value::Record(l.fields())).collect())),
             ("closed_lots", Value::List(self.closed_lots.iter().map(|l| Value::Record(l.fields())).collect())),
             ("positions", Value::List(self.positions().iter().map(|p| Value::Record(p.fields())).collect())),
-            ("realized_pnl", Value::Decimal(self.realized_pnl)),
+            ("realized_pnl", Value::Money(self.realized_pnl)),
         ]
     }
 }
@@ -85,8 +85,8 @@ impl WashSaleMatch {
             ("loss_trade_id", Value::text(&self.loss_trade_id)),
             ("replacement_trade_id", Value::text(&self.replacement_trade_id)),
             ("qty", Value::Decimal(self.qty)),
-            ("disallowed_loss", Value::Decimal(self.disallowed_loss)),
-            ("basis_adjustment", Value::Decimal(self.basis_adjustment)),
+            ("disallowed_loss", Value::Money(self.disallowed_loss)),
+            ("basis_adjustment", Value::Money(self.basis_adjustment)),
             ("holding_period_days_added", Value::Int(self.holding_period_days_added)),
         ]
     }
@@ -100,15 +100,31 @@ impl LossSale {
             ("symbol", Value::text(&self.symbol)),
             ("date", Value::Date(self.date)),
             ("qty", Value::Decimal(self.qty)),
-            ("loss", Value::Decimal(self.loss)),
-            ("disallowed_loss", Value::Decimal(self.disallowed_loss)),
-            ("allowed_loss", Value::Decimal(self.allowed_loss)),
+            ("loss", Value::Money(self.loss)),
+            ("disallowed_loss", Value::Money(self.disallowed_loss)),
+            ("allowed_loss", Value::Money(self.allowed_loss)),
+        ]
+    }
+}
+
+impl TradeStats {
+    /// Every field by name, in the order of its JSON.
+    pub fn fields(&self) -> Vec<(&'static str, Value<'static>)> {
+        let count = |n: usize| Value::Int(i64::try_from(n).unwrap_or(i64::MAX));
+        vec![
+            ("closed_lots", count(self.closed_lots)),
+            ("winners", count(self.winners)),
+            ("losers", count(self.losers)),
+            ("win_rate", Value::Float(self.win_rate)),
+            ("gross_profit", Value::Money(self.gross_profit)),
+            ("gross_loss", Value::Money(self.gross_loss)),
+            ("profit_factor", Value::Float(self.profit_factor)),
         ]
     }
 }
 
 fn amounts(m: &BTreeMap<String, Decimal>) -> Value<'_> {
-    Value::Map(m.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Value::Decimal(*v))).collect())
+    Value::Map(m.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Value::Money(*v))).collect())
 }
 
 impl WashSaleReport {
@@ -118,8 +134,8 @@ impl WashSaleReport {
         vec![
             ("matches", Value::List(self.matches.iter().map(|m| Value::Record(m.fields())).collect())),
             ("losses", Value::List(self.losses.iter().map(|l| Value::Record(l.fields())).collect())),
-            ("realized_pnl", Value::Decimal(self.realized_pnl())),
-            ("disallowed_loss", Value::Decimal(self.disallowed_loss())),
+            ("realized_pnl", Value::Money(self.realized_pnl())),
+            ("disallowed_loss", Value::Money(self.disallowed_loss())),
             ("realized_by_symbol", amounts(&self.realized_by_symbol)),
             ("deferred_by_symbol", amounts(&self.deferred_by_symbol)),
         ]
@@ -143,6 +159,8 @@ mod tests {
         let r = match_lots(&trades, LotMethod::Fifo).unwrap();
         same_as_json(&r.open_lots[0], &r.open_lots[0].fields());
         same_as_json(&r.closed_lots[0], &r.closed_lots[0].fields());
+        let stats = r.trade_stats();
+        same_as_json(&stats, &stats.fields());
         let p = &r.positions()[0];
         same_as_json(p, &p.fields());
         let mut fields = r.fields();

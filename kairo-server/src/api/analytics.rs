@@ -9,6 +9,8 @@ use kairo_core::compare::{compare, Benchmark, CompareOptions};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use kairo_core::report;
+
 use super::auth::Principal;
 use super::{plans, users, AppState, Query};
 use crate::error::{ApiError, ApiResult};
@@ -156,7 +158,8 @@ pub async fn comparative(
     }
     let options = CompareOptions { start: p.start, end: p.end, ..CompareOptions::default() };
     let c = compare(&trades, &prices, &bench, &options)?;
-    let mut body = serde_json::to_value(&c).unwrap_or(Value::Null);
+    // Money at cents (report::MONEY_SCALE); returns and statistics as computed.
+    let mut body = report::to_json(&c.fields(), Some(report::MONEY_SCALE));
     body["market_data"] = json!({
         "stale": freshness.iter().any(|f| f.stale),
         "symbols": freshness,

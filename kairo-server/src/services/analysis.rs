@@ -8,6 +8,7 @@ use kairo_core::compliance::{
 };
 use kairo_core::lots::{match_lots, wash_sales, LotMethod};
 use kairo_core::metrics::{Metrics, MetricsOptions};
+use kairo_core::report::MONEY_SCALE;
 use kairo_core::returns::{twr, PriceTable};
 use kairo_core::{History, Trade};
 use serde_json::{json, Value};
@@ -54,6 +55,12 @@ pub fn audit_rows(
     }
 }
 
+/// An amount of money as the service answers it: at cents, half to even (kairo-core's
+/// [`round_money`](kairo_core::report::round_money) at [`MONEY_SCALE`]); stored values and quantities stay exact.
+fn money(amount: rust_decimal::Decimal) -> rust_decimal::Decimal {
+    kairo_core::report::round_money(amount, MONEY_SCALE)
+}
+
 /// The metrics document of a user: P&L (realized, unrealized at the last stored closes, wash-sale adjusted),
 /// win rate and profit factor, and the risk metrics of the daily time-weighted return.
 pub fn metrics_body(trades: &History, prices: &PriceTable) -> Value {
@@ -68,17 +75,19 @@ pub fn metrics_body(trades: &History, prices: &PriceTable) -> Value {
     let risk = twr(trades, prices, None)
         .ok()
         .and_then(|s| Metrics::compute(&s.returns, None, &MetricsOptions::default()).ok());
+    let by_symbol: serde_json::Map<String, Value> =
+        report.realized_by_symbol().into_iter().map(|(s, d)| (s, json!(money(d)))).collect();
     json!({
         "trades": trades.len(),
         "pnl": {
-            "realized": report.realized_pnl,
-            "unrealized": unrealized.as_ref().map(|u| u.total),
-            "market_value": unrealized.as_ref().map(|u| u.market_value),
-            "realized_by_symbol": report.realized_by_symbol(),
-            "wash_sale_adjusted_realized": wash.as_ref().map(|w| w.realized_pnl()),
-            "wash_sale_disallowed_loss": wash.as_ref().map(|w| w.disallowed_loss()),
+            "realized": money(report.realized_pnl),
+            "unrealized": unrealized.as_ref().map(|u| money(u.total)),
+            "market_value": unrealized.as_ref().map(|u| money(u.market_value)),
+            "realized_by_symbol": by_symbol,
+            "wash_sale_adjusted_realized": wash.as_ref().map(|w| money(w.realized_pnl())),
+            "wash_sale_disallowed_loss": wash.as_ref().map(|w| money(w.disallowed_loss())),
         },
-        "trade_stats": report.trade_stats(),
+        "trade_stats": kairo_core::report::to_json(&report.trade_stats().fields(), Some(MONEY_SCALE)),
         "risk": risk,
     })
 }
@@ -92,8 +101,9 @@ pub fn compliance_summary(user: &User, trades: &History) -> Value {
         "pattern_day_trading": pdt,
         "wash_sales": wash.as_ref().map(|w| json!({
             "loss_sales": w.losses.len(),
-            "disallowed_loss": w.disallowed_loss(),
-            "deferred_by_symbol": w.deferred_by_symbol,
+            "disallowed_loss": money(w.disallowed_loss()),
+            "deferred_by_symbol": w.deferred_by_symbol.iter().map(|(s, d)| (s.clone(), json!(money(*d))))
+                .collect::<serde_json::Map<_, _>>(),
         })),
     })
 }
