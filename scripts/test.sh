@@ -53,6 +53,9 @@ step "kairo-server tests (SQLite, and PostgreSQL on a throwaway cluster)"
 step "kairo-server: schema-driven fuzzing of every endpoint (schemathesis; no 500s, statuses and bodies as documented)"
 EXAMPLES=100 ./scripts/fuzz-server.sh
 
+step "kairo-server's OpenAPI document types a TypeScript client (openapi-typescript, tsc)"
+./scripts/test-openapi-ts.sh
+
 step "the server walk-through (examples/server/walkthrough.sh, curl against a fresh server)"
 ./examples/server/walkthrough.sh >/dev/null
 

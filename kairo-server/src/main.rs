@@ -40,6 +40,8 @@ enum Command {
     /// Creates a demo user with a few months of generated (synthetic, not market) trades and prices, and prints
     /// its id.
     Demo,
+    /// Prints the OpenAPI document (what `/openapi.json` serves), e.g. for `openapi-typescript`.
+    Openapi,
 }
 
 fn token(config: &Config) -> String {
@@ -73,6 +75,10 @@ async fn main() {
                 let server = kairo_server::start(config, token).await?;
                 println!("kairo-server listening on http://{} (docs at /docs)", server.addr);
                 kairo_server::run_until_signal(server).await;
+                Ok(())
+            }
+            Command::Openapi => {
+                println!("{}", kairo_server::api::openapi_json());
                 Ok(())
             }
             Command::Migrate => {

@@ -23,7 +23,7 @@ pub struct AuditLogParams {
 
 /// Who did what, when: every state-changing request (method, route, path, status, request id, the caller) and
 /// every Stripe delivery (event id, type, outcome). Entries are written within a fraction of a second.
-#[utoipa::path(get, path = "/audit-log", params(AuditLogParams),
+#[utoipa::path(get, path = "/audit-log", operation_id = "list_audit_log", params(AuditLogParams),
     responses((status = 200, description = "{ entries: [AuditEntry] }"),
         (status = 422, body = crate::error_schema::ErrorBody)))]
 pub async fn list(State(s): State<AppState>, Query(p): Query<AuditLogParams>) -> ApiResult<axum::Json<Value>> {

@@ -10,7 +10,7 @@ use super::AppState;
 use crate::error::{ApiError, ApiResult};
 
 /// Every symbol with closes (or a failed load), with its source, last load and freshness.
-#[utoipa::path(get, path = "/benchmarks",
+#[utoipa::path(get, path = "/benchmarks", operation_id = "list_benchmarks",
     responses((status = 200, description = "{ alpaca, symbols: [Freshness] }")))]
 pub async fn list(State(s): State<AppState>) -> ApiResult<axum::Json<Value>> {
     let mut symbols: Vec<String> = s.store.price_states(None).await?.into_iter().map(|st| st.symbol).collect();
@@ -39,7 +39,7 @@ pub struct UpdateIn {
 /// Refreshes the configured benchmark symbols and the traded symbols (or `symbols`) from Alpaca, the stale ones
 /// unless `force`; retries 429 and 5xx with backoff. 200 when every symbol is fresh or refreshed, 502 with the
 /// outcomes when some failed (their stored closes stay and are served as stale), 503 without Alpaca keys.
-#[utoipa::path(post, path = "/benchmarks/update", request_body(content = Option<UpdateIn>),
+#[utoipa::path(post, path = "/benchmarks/update", operation_id = "update_benchmarks", request_body(content = Option<UpdateIn>),
     responses((status = 200, description = "{ outcomes: [Outcome] }"),
         (status = 502, description = "Alpaca failed for some symbols", body = crate::error_schema::ErrorBody),
         (status = 503, description = "Alpaca is not configured", body = crate::error_schema::ErrorBody)))]

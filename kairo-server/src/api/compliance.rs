@@ -31,7 +31,7 @@ pub struct AuditParams {
 }
 
 /// The audit rows of a user (newest trades first) and the compliance summary.
-#[utoipa::path(get, path = "/users/{id}/compliance", params(("id" = String, Path), AuditParams),
+#[utoipa::path(get, path = "/users/{id}/compliance", operation_id = "list_compliance", params(("id" = String, Path), AuditParams),
     responses((status = 200, description = "{ rows, total, limit, offset, summary }"), (status = 404, body = crate::error_schema::ErrorBody)))]
 pub async fn list(
     State(s): State<AppState>,
@@ -79,7 +79,7 @@ pub struct OrderIn {
 }
 
 /// Would the order break a rule, given the stored history? `{ allowed, results }`; nothing is written.
-#[utoipa::path(post, path = "/users/{id}/compliance/check", params(("id" = String, Path)), request_body = OrderIn,
+#[utoipa::path(post, path = "/users/{id}/compliance/check", operation_id = "check_order", params(("id" = String, Path)), request_body = OrderIn,
     responses((status = 200, description = "{ allowed, results }"), (status = 422, body = crate::error_schema::ErrorBody)))]
 pub async fn check(
     State(s): State<AppState>,

@@ -8,6 +8,8 @@ mod compliance;
 pub mod limits;
 mod ops;
 mod plans;
+mod schemas;
+use schemas::ResponseSchemas;
 mod trades;
 mod users;
 mod webhooks;
@@ -160,10 +162,15 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestP
         compliance::OrderIn, crate::error_schema::ErrorBody, webhooks::Received,
         crate::market::Freshness, crate::market::Outcome, crate::store::market::PriceSource, benchmarks::UpdateIn,
         crate::store::audit_log::AuditEntry)),
-    modifiers(&BearerAuth, &CommonErrors),
+    modifiers(&BearerAuth, &CommonErrors, &ResponseSchemas),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
+
+/// The OpenAPI document as JSON text (pretty-printed).
+pub fn openapi_json() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+}
 
 struct BearerAuth;
 
@@ -201,7 +208,7 @@ impl utoipa::Modify for CommonErrors {
                 .build()
         };
         for item in openapi.paths.paths.values_mut() {
-            for op in [&mut item.get, &mut item.post].into_iter().flatten() {
+            for op in [&mut item.get, &mut item.post, &mut item.patch].into_iter().flatten() {
                 let public = op.security.as_ref().is_some_and(|s| s.iter().all(|r| r == &Default::default()));
                 let mut common = vec![
                     ("400", "Malformed JSON or parameters"),
