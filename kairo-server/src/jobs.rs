@@ -99,6 +99,7 @@ pub async fn worker(store: Store, wake: Arc<Notify>, mut shutdown: watch::Receiv
                         if let Err(e) = store.finish_job(job.id).await {
                             tracing::error!(job = job.id, error = %e, "could not delete a finished job");
                         }
+                        tracing::debug!(job = job.id, user = %job.user_id, "job done");
                         metrics::counter!("kairo_jobs_done_total").increment(1);
                         metrics::histogram!("kairo_job_seconds").record(started.elapsed().as_secs_f64());
                     }

@@ -32,18 +32,31 @@ impl Drop for Server {
 
 /// Starts `kairo-server serve` on `url`, listening on `port`.
 pub fn spawn(url: &str, port: u16) -> Server {
+    Server(command(url, port).env("RUST_LOG", "warn").spawn().unwrap())
+}
+
+/// [`spawn`] with the jobs' log (each finished job's id) written to `log`.
+pub fn spawn_logged(url: &str, port: u16, log: &std::path::Path) -> Server {
+    let file = std::fs::File::create(log).unwrap();
     Server(
-        Command::new(env!("CARGO_BIN_EXE_kairo-server"))
-            .arg("serve")
-            .env("DATABASE_URL", url)
-            .env("PORT", port.to_string())
-            .env("HOST", "127.0.0.1")
-            .env("KAIRO_SERVICE_TOKEN", super::TOKEN)
-            .env("KAIRO_JWT_SECRET", super::JWT_SECRET)
-            .env("RUST_LOG", "warn")
+        command(url, port)
+            .env("RUST_LOG", "warn,kairo_server::jobs=debug")
+            .stdout(file.try_clone().unwrap())
+            .stderr(file)
             .spawn()
             .unwrap(),
     )
+}
+
+fn command(url: &str, port: u16) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kairo-server"));
+    c.arg("serve")
+        .env("DATABASE_URL", url)
+        .env("PORT", port.to_string())
+        .env("HOST", "127.0.0.1")
+        .env("KAIRO_SERVICE_TOKEN", super::TOKEN)
+        .env("KAIRO_JWT_SECRET", super::JWT_SECRET);
+    c
 }
 
 pub async fn wait_up(client: &reqwest::Client, base: &str) {
@@ -95,10 +108,21 @@ impl Lanes {
     /// `n` lanes sending trades of `user` to `base`. With `tolerate_no_answer`, a connection that fails (the
     /// server is being killed) ends the lane instead of counting as an unexpected answer.
     pub fn start(client: &reqwest::Client, base: &str, user: &str, n: i64, tolerate_no_answer: bool) -> Lanes {
+        Lanes::start_lanes(client, base, user, 0..n, tolerate_no_answer)
+    }
+
+    /// [`Lanes::start`] with the lanes numbered `lanes` (lanes of different numbers send different trades).
+    pub fn start_lanes(
+        client: &reqwest::Client,
+        base: &str,
+        user: &str,
+        lanes: std::ops::Range<i64>,
+        tolerate_no_answer: bool,
+    ) -> Lanes {
         let tally = Arc::new(Mutex::new(Tally::default()));
         let stop = Arc::new(AtomicBool::new(false));
         let mut tasks = Vec::new();
-        for lane in 0..n {
+        for lane in lanes {
             let (client, base, user) = (client.clone(), base.to_owned(), user.to_owned());
             let (tally, stop) = (tally.clone(), stop.clone());
             tasks.push(tokio::spawn(async move {
