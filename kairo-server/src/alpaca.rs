@@ -85,13 +85,21 @@ pub struct AlpacaConfig {
     pub timeout: Duration,
 }
 
-/// One daily close.
+/// One daily bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Close {
     /// The trading day (New York date of the bar's start).
     pub date: NaiveDate,
     /// The close, adjusted as configured.
     pub close: Decimal,
+    /// The open, adjusted as configured (when Alpaca sends it).
+    pub open: Option<Decimal>,
+    /// The high.
+    pub high: Option<Decimal>,
+    /// The low.
+    pub low: Option<Decimal>,
+    /// The volume (shares; adjusted for splits with `split` or `all` adjustment).
+    pub volume: Option<Decimal>,
 }
 
 #[derive(Deserialize)]
@@ -106,6 +114,19 @@ struct BarsPage {
 struct Bar {
     t: DateTime<Utc>,
     c: serde_json::Number,
+    #[serde(default)]
+    o: Option<serde_json::Number>,
+    #[serde(default)]
+    h: Option<serde_json::Number>,
+    #[serde(default)]
+    l: Option<serde_json::Number>,
+    #[serde(default)]
+    v: Option<serde_json::Number>,
+}
+
+/// A number of a bar as the decimal it prints as (`472.65` stays `472.65`); `None` for one that does not read.
+fn decimal(n: &Option<serde_json::Number>) -> Option<Decimal> {
+    n.as_ref().and_then(|n| n.to_string().parse().ok())
 }
 
 #[derive(Deserialize)]
@@ -175,7 +196,14 @@ impl Alpaca {
                     let close: Decimal = b.c.to_string().parse().map_err(|_| {
                         AlpacaError::Format(format!("{symbol} close {} at {} is not a decimal", b.c, b.t))
                     })?;
-                    closes.push(Close { date: b.t.with_timezone(&New_York).date_naive(), close });
+                    closes.push(Close {
+                        date: b.t.with_timezone(&New_York).date_naive(),
+                        close,
+                        open: decimal(&b.o),
+                        high: decimal(&b.h),
+                        low: decimal(&b.l),
+                        volume: decimal(&b.v),
+                    });
                 }
             }
             match page.next_page_token.filter(|t| !t.is_empty()) {

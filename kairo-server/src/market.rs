@@ -17,7 +17,7 @@ use tokio::sync::{watch, Mutex};
 
 use crate::alpaca::{Alpaca, AlpacaConfig, AlpacaError, RetryPolicy};
 use crate::config::Config;
-use crate::store::market::{PriceSource, SymbolState};
+use crate::store::market::{DailyBar, PriceSource, SymbolState};
 use crate::store::{Store, StoreResult};
 
 /// How long a read waits before trying Alpaca again for a symbol whose last refresh failed.
@@ -208,11 +208,19 @@ impl MarketData {
                             closes: closes.len(),
                             error: None,
                         });
-                        rows.extend(closes.into_iter().map(|c| (s.clone(), c.date, c.close)));
+                        rows.extend(closes.into_iter().map(|c| DailyBar {
+                            symbol: s.clone(),
+                            date: c.date,
+                            close: c.close,
+                            open: c.open,
+                            high: c.high,
+                            low: c.low,
+                            volume: c.volume,
+                        }));
                     }
-                    self.store.load_prices(&rows, PriceSource::Alpaca).await?;
+                    self.store.load_bars(&rows, PriceSource::Alpaca).await?;
                     let missing: Vec<String> =
-                        chunk.iter().filter(|s| !rows.iter().any(|(r, _, _)| r == *s)).cloned().collect();
+                        chunk.iter().filter(|s| !rows.iter().any(|r| &r.symbol == *s)).cloned().collect();
                     if !missing.is_empty() {
                         self.store.price_refresh_failed(&missing, "Alpaca has no daily bars for this symbol").await?;
                     }

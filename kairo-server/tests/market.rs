@@ -106,6 +106,19 @@ with_fake!(update_pages_through_every_bar, 25, |_| {}, |app: common::App, fake: 
     for ((d, c), (wd, wc)) in spy.iter().zip(want) {
         assert_eq!((d, c), (wd, &wc.parse().unwrap()), "the stored close is Alpaca's decimal, dated in New York");
     }
+    // on PostgreSQL the seed's `benchmarks` holds the whole bar: open, high, low, close and volume
+    if app.database_url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(&app.database_url).await.unwrap();
+        let (whole, rows): (i64, i64) = sqlx::query_as(
+            "SELECT count(*) FILTER (WHERE open = close AND high = close AND low = close AND volume = 1000000),
+                    count(*) FROM benchmarks WHERE symbol = 'SPY'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!((whole, rows), (63, 63));
+        pool.close().await;
+    }
     // fresh now: a second update leaves them alone and asks Alpaca nothing
     let (s, body) = app.post("/benchmarks/update", &json!({})).await;
     assert_eq!(s, 200);

@@ -393,6 +393,8 @@ async fn backend_calls(url: String, pool: PgPool, brownfield: bool) {
     assert_eq!((s, b["outcome"].as_str()), (200, Some("applied")), "{b}");
     let (_, u) = app.get(&format!("/users/{alice}")).await;
     assert_eq!(u["subscription_plan"].as_str(), Some("free"));
+    let (_, h) = app.get("/health").await;
+    assert_eq!(h["stripe"]["unmapped_prices"][0]["price"], "price_unknown", "{h}");
     // a checkout without client_reference_id for a customer nobody knows: acknowledged, not a 400 Stripe retries
     let checkout =
         json!({ "id": "cs_x", "object": "checkout.session", "customer": "cus_nobody", "subscription": "sub_x" });

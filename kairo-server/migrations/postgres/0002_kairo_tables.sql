@@ -93,9 +93,11 @@ CREATE TABLE IF NOT EXISTS kairo_sweep (
 -- `users."stripeCustomerId"`, which links them too), the order of each subscription's events, and events that
 -- came before their customer was linked to a user (applied when the link appears).
 CREATE TABLE IF NOT EXISTS kairo_webhook_events (
-    id          TEXT PRIMARY KEY,
-    kind        TEXT NOT NULL,
-    received_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    id             TEXT PRIMARY KEY,
+    kind           TEXT NOT NULL,
+    received_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+    -- a Stripe price the event named that no tier maps (it granted the free plan; /health lists them)
+    unmapped_price TEXT
 );
 CREATE TABLE IF NOT EXISTS kairo_stripe_customers (
     customer_id TEXT PRIMARY KEY,

@@ -16,3 +16,5 @@ CREATE TABLE IF NOT EXISTS kairo_stripe_parked (
 CREATE INDEX IF NOT EXISTS kairo_stripe_parked_customer ON kairo_stripe_parked (customer_id, created);
 -- The status of the last event applied to a subscription (events of one second are ordered by it).
 ALTER TABLE user_subscriptions ADD COLUMN last_status TEXT;
+-- A Stripe price an event named that no tier maps (it granted the free plan; /health lists them).
+ALTER TABLE kairo_webhook_events ADD COLUMN unmapped_price TEXT;

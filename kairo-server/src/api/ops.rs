@@ -11,7 +11,7 @@ use crate::error::ApiError;
 /// Liveness, a database round trip, the job queue (length, age of the oldest job), the connection pool and the
 /// market-data cache (Alpaca configured or not, symbols loaded, stale, failing, oldest load).
 #[utoipa::path(get, path = "/health", security(()),
-    responses((status = 200, description = "{ status: ok, database, jobs: { queued, oldest_age_seconds }, pool: { open, idle }, market_data }"),
+    responses((status = 200, description = "{ status: ok, database, jobs: { queued, oldest_age_seconds }, pool: { open, idle }, market_data, stripe: { unmapped_prices: [{ price, events, last_received_at }] } }"),
         (status = 503, description = "database unreachable, or its tables do not fit kairo (`schema_incompatible`, every problem named in `details.problems`)")))]
 pub async fn health(State(s): State<AppState>) -> impl IntoResponse {
     if !s.schema.is_empty() {
@@ -29,7 +29,8 @@ pub async fn health(State(s): State<AppState>) -> impl IntoResponse {
     let probe = async {
         let queue = s.store.queue().await?;
         let market = s.market.health().await.ok();
-        Ok::<_, crate::store::StoreError>((queue, market))
+        let unmapped = s.store.unmapped_prices().await?;
+        Ok::<_, crate::store::StoreError>((queue, market, unmapped))
     };
     let outcome = match tokio::time::timeout(HEALTH_DEADLINE, probe).await {
         Ok(outcome) => outcome,
@@ -38,7 +39,11 @@ pub async fn health(State(s): State<AppState>) -> impl IntoResponse {
         }
     };
     match outcome {
-        Ok(((queued, oldest, failing), market)) => {
+        Ok(((queued, oldest, failing), market, unmapped)) => {
+            let unmapped: Vec<_> = unmapped
+                .into_iter()
+                .map(|(price, events, last)| json!({ "price": price, "events": events, "last_received_at": last }))
+                .collect();
             let (open, idle) = s.store.pool();
             (
                 StatusCode::OK,
@@ -48,6 +53,8 @@ pub async fn health(State(s): State<AppState>) -> impl IntoResponse {
                     "jobs": { "queued": queued, "oldest_age_seconds": oldest.map(age_seconds), "failing": failing },
                     "pool": { "open": open, "idle": idle },
                     "market_data": market,
+                    // Stripe prices with no tier in STRIPE_PRICE_TIERS: their subscribers got the free plan
+                    "stripe": { "unmapped_prices": unmapped },
                 })),
             )
                 .into_response()

@@ -162,6 +162,9 @@ async fn apply_in_tx(
             }
         }
     };
+    if let Some(price) = &outcome.unmapped_price {
+        tx.note_unmapped_price(&event.id, price).await?;
+    }
     tx.commit().await?;
     Ok(outcome)
 }

@@ -67,11 +67,49 @@ pub struct PriceSummary {
     pub oldest_refresh: Option<DateTime<Utc>>,
 }
 
+/// One day of a symbol as `benchmarks` stores it: the close, and on PostgreSQL (the seed's table has the columns)
+/// the open, high, low and volume when the source gives them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DailyBar {
+    /// The symbol.
+    pub symbol: String,
+    /// The trading day.
+    pub date: NaiveDate,
+    /// The close.
+    pub close: Decimal,
+    /// The open.
+    pub open: Option<Decimal>,
+    /// The high.
+    pub high: Option<Decimal>,
+    /// The low.
+    pub low: Option<Decimal>,
+    /// The volume.
+    pub volume: Option<Decimal>,
+}
+
 impl Store {
     /// Stores closes (replacing those of the same symbol and date) and marks each symbol loaded from `source`
     /// now, in one transaction.
     pub async fn load_prices(&self, rows: &[(String, NaiveDate, Decimal)], source: PriceSource) -> StoreResult<()> {
-        let mut symbols: Vec<&str> = rows.iter().map(|(s, _, _)| s.as_str()).collect();
+        let bars: Vec<DailyBar> = rows
+            .iter()
+            .map(|(symbol, date, close)| DailyBar {
+                symbol: symbol.clone(),
+                date: *date,
+                close: *close,
+                open: None,
+                high: None,
+                low: None,
+                volume: None,
+            })
+            .collect();
+        self.load_bars(&bars, source).await
+    }
+
+    /// Stores daily bars (replacing those of the same symbol and date: a row is the bar as last loaded) and marks
+    /// each symbol loaded from `source` now, in one transaction.
+    pub async fn load_bars(&self, rows: &[DailyBar], source: PriceSource) -> StoreResult<()> {
+        let mut symbols: Vec<&str> = rows.iter().map(|b| b.symbol.as_str()).collect();
         symbols.sort_unstable();
         symbols.dedup();
         let now = Utc::now();
@@ -81,8 +119,8 @@ impl Store {
                 let mut tx = p.pool.begin_with("BEGIN IMMEDIATE").await?;
                 for chunk in rows.chunks(5000) {
                     let mut q = QueryBuilder::new("INSERT INTO benchmarks (symbol, date, close) ");
-                    q.push_values(chunk, |mut b, (s, d, c)| {
-                        b.push_bind(s).push_bind(d.to_string()).push_bind(c.to_string());
+                    q.push_values(chunk, |mut b, bar| {
+                        b.push_bind(&bar.symbol).push_bind(bar.date.to_string()).push_bind(bar.close.to_string());
                     });
                     q.push(" ON CONFLICT (symbol, date) DO UPDATE SET close = excluded.close");
                     q.build().execute(&mut *tx).await?;
@@ -105,11 +143,22 @@ impl Store {
                 let mut tx = p.begin().await?;
                 for chunk in rows.chunks(10_000) {
                     // (the seed's `benchmarks.id` has no default)
-                    let mut q = QueryBuilder::new("INSERT INTO benchmarks (id, symbol, date, close) ");
-                    q.push_values(chunk, |mut b, (s, d, c)| {
-                        b.push("gen_random_uuid()").push_bind(s).push_bind(*d).push_bind(*c);
+                    let mut q =
+                        QueryBuilder::new("INSERT INTO benchmarks (id, symbol, date, open, high, low, close, volume) ");
+                    q.push_values(chunk, |mut b, bar| {
+                        b.push("gen_random_uuid()")
+                            .push_bind(&bar.symbol)
+                            .push_bind(bar.date)
+                            .push_bind(bar.open)
+                            .push_bind(bar.high)
+                            .push_bind(bar.low)
+                            .push_bind(bar.close)
+                            .push_bind(bar.volume);
                     });
-                    q.push(" ON CONFLICT (symbol, date) DO UPDATE SET close = excluded.close");
+                    q.push(
+                        " ON CONFLICT (symbol, date) DO UPDATE SET open = excluded.open, high = excluded.high, \
+                         low = excluded.low, close = excluded.close, volume = excluded.volume",
+                    );
                     q.build().execute(&mut *tx).await?;
                 }
                 sqlx::query(

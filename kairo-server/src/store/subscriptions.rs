@@ -61,6 +61,30 @@ enum Inner<'a> {
 pub struct BillingTx<'a>(Inner<'a>);
 
 impl Store {
+    /// The Stripe prices events named that no tier maps, with how many events named each and the last time one
+    /// arrived (RFC 3339), most recent first.
+    pub async fn unmapped_prices(&self) -> StoreResult<Vec<(String, i64, String)>> {
+        Ok(match self {
+            Store::Sqlite(p) => {
+                sqlx::query_as(
+                    "SELECT unmapped_price, count(*), max(received_at) FROM kairo_webhook_events
+                      WHERE unmapped_price IS NOT NULL GROUP BY unmapped_price ORDER BY 3 DESC LIMIT 20",
+                )
+                .fetch_all(&p.pool)
+                .await?
+            }
+            Store::Postgres(p) => {
+                let rows: Vec<(String, i64, DateTime<Utc>)> = sqlx::query_as(
+                    "SELECT unmapped_price, count(*), max(received_at) FROM kairo_webhook_events
+                      WHERE unmapped_price IS NOT NULL GROUP BY unmapped_price ORDER BY 3 DESC LIMIT 20",
+                )
+                .fetch_all(p)
+                .await?;
+                rows.into_iter().map(|(p, n, at)| (p, n, at.to_rfc3339())).collect()
+            }
+        })
+    }
+
     /// Begins the transaction of a Stripe event for `customer` (on SQLite, in turn with the other writers; on
     /// PostgreSQL, in turn with the other events of the customer, so that a link and the customer's parked events,
     /// or two events of one subscription, never interleave).
@@ -93,6 +117,20 @@ impl BillingTx<'_> {
             Inner::Postgres(tx) => sqlx::query(SQL).bind(id).bind(kind).execute(&mut **tx).await?.rows_affected(),
         };
         Ok(done > 0)
+    }
+
+    /// Notes on event `id` a price no tier maps.
+    pub async fn note_unmapped_price(&mut self, id: &str, price: &str) -> StoreResult<()> {
+        const SQL: &str = "UPDATE kairo_webhook_events SET unmapped_price = $2 WHERE id = $1";
+        match &mut self.0 {
+            Inner::Sqlite { tx, .. } => {
+                sqlx::query(SQL).bind(id).bind(price).execute(&mut **tx).await?;
+            }
+            Inner::Postgres(tx) => {
+                sqlx::query(SQL).bind(id).bind(price).execute(&mut **tx).await?;
+            }
+        }
+        Ok(())
     }
 
     /// `user` when such a user exists.
