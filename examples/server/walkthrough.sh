@@ -34,7 +34,7 @@ say "the service is up"
 api GET /health | jq '{status, database, jobs, market_data: .market_data.alpaca}'
 
 say "a margin account"
-user="$(api POST /users '{"full_name": "Walkthrough Trader", "account_type": "margin"}' | jq -r .id)"
+user="$(api POST /users '{"username": "walkthrough-trader", "account_type": "margin"}' | jq -r .id)"
 echo "user $user"
 
 say "three AAPL round trips on two days (three day trades), a purchase of MSFT, and an AAPL purchase"
