@@ -183,3 +183,72 @@ fn margin_accounts_and_accounts_without_settled_cash_are_not_checked() {
         assert!(r.iter().all(|r| !["good_faith_violation", "freeriding", "cash_liquidation"].contains(&r.check_name)));
     }
 }
+
+#[test]
+fn proceeds_settle_on_settlement_days_not_trading_days() {
+    // Friday 8 November 2024 (T+1): the proceeds of a sale settle Tuesday 12 November, not Monday the 11th:
+    // Veterans Day is a trading day on which the Federal Reserve Banks, and so DTC's settlement, are closed. A
+    // stock bought with them on Friday and sold on Monday is sold before they settle: a good-faith violation.
+    let trades = |last: &str| {
+        vec![
+            holding("h", "XYZ", dec!(100)),
+            sell("s1", "XYZ", dec!(100), dec!(100), "2024-11-08 10:00"),
+            buy("b1", "ABC", dec!(10), dec!(100), "2024-11-08 11:00"),
+            sell("s2", "ABC", dec!(10), dec!(100), last),
+        ]
+    };
+    let gfv = |last: &str| {
+        let r = check_history(&trades(last), &default_rules(), &cash("10000")).unwrap();
+        let row = result(&r, "s2", "good_faith_violation").clone();
+        row
+    };
+    let monday = gfv("2024-11-11 10:00");
+    assert_eq!(monday.status, Status::Flag, "{}", monday.reason);
+    assert_eq!(meta(&monday, "funds_settle_on"), "2024-11-12");
+    assert_eq!(gfv("2024-11-12 10:00").status, Status::Pass);
+    // Columbus Day 2024 (Monday 14 October) likewise: Friday's proceeds settle Tuesday the 15th.
+    let columbus = vec![
+        holding("h", "XYZ", dec!(100)),
+        sell("s1", "XYZ", dec!(100), dec!(100), "2024-10-11 10:00"),
+        buy("b1", "ABC", dec!(10), dec!(100), "2024-10-11 11:00"),
+        sell("s2", "ABC", dec!(10), dec!(100), "2024-10-14 10:00"),
+    ];
+    let r = check_history(&columbus, &default_rules(), &cash("10000")).unwrap();
+    assert_eq!(result(&r, "s2", "good_faith_violation").status, Status::Flag);
+}
+
+#[test]
+fn cash_liquidation_compares_settlement_dates_across_the_t_plus_one_change() {
+    // With no cash, buy ABC on Friday 24 May 2024 (T+2: settles Wednesday 29 May, over Memorial Day) and pay for
+    // it by selling XYZ on Tuesday 28 May (the first T+1 day: settles Wednesday 29 May too). The sale's proceeds
+    // arrive when the purchase settles: no liquidation, though the sale's trade date is later.
+    let ctx = cash("10000"); // pays for the holding; $0 left
+    let same_settlement = vec![
+        holding("h", "XYZ", dec!(100)),
+        buy("b1", "ABC", dec!(10), dec!(100), "2024-05-24 10:00"),
+        sell("s1", "XYZ", dec!(10), dec!(100), "2024-05-28 10:00"),
+    ];
+    let r = check_history(&same_settlement, &default_rules(), &ctx).unwrap();
+    let row = result(&r, "s1", "cash_liquidation");
+    assert_eq!(row.status, Status::Pass, "{}", row.reason);
+    // Bought Thursday 23 May (T+2: settles Tuesday 28 May) and paid by the same sale (settling the 29th): the
+    // proceeds come after the purchase settles, a cash liquidation.
+    let later_settlement = vec![
+        holding("h", "XYZ", dec!(100)),
+        buy("b1", "ABC", dec!(10), dec!(100), "2024-05-23 10:00"),
+        sell("s1", "XYZ", dec!(10), dec!(100), "2024-05-28 10:00"),
+    ];
+    let r = check_history(&later_settlement, &default_rules(), &ctx).unwrap();
+    let row = result(&r, "s1", "cash_liquidation");
+    assert_eq!(row.status, Status::Flag, "{}", row.reason);
+    assert_eq!(meta(row, "liquidation_amount"), "1000");
+    // The other direction: bought Tuesday 28 May (T+1: settles the 29th), paid by a sale on Wednesday the 29th
+    // (settles the 30th): a liquidation under T+1 as well.
+    let after_change = vec![
+        holding("h", "XYZ", dec!(100)),
+        buy("b1", "ABC", dec!(10), dec!(100), "2024-05-28 10:00"),
+        sell("s1", "XYZ", dec!(10), dec!(100), "2024-05-29 10:00"),
+    ];
+    let r = check_history(&after_change, &default_rules(), &ctx).unwrap();
+    assert_eq!(result(&r, "s1", "cash_liquidation").status, Status::Flag);
+}

@@ -10,4 +10,6 @@ pub use nyse::{
     add_trading_days, easter_sunday, holiday_on, holidays, is_early_close, is_regular_hours, is_trading_day,
     next_trading_day, previous_trading_day, session, Holiday,
 };
-pub use settlement::SettlementCycle;
+pub use settlement::{
+    add_settlement_days, is_federal_reserve_holiday, is_settlement_day, next_settlement_day, SettlementCycle,
+};

@@ -29,12 +29,12 @@ use serde::{Deserialize, Serialize};
 /// Special closures announced by the exchange outside its holiday rules (national days of mourning).
 const SPECIAL_CLOSURES: [(i32, u32, u32); 2] = [(2018, 12, 5), (2025, 1, 9)];
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+pub(super) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
 /// The `n`-th (1-based) `weekday` of a month.
-fn nth_weekday(year: i32, month: u32, weekday: Weekday, n: u32) -> NaiveDate {
+pub(super) fn nth_weekday(year: i32, month: u32, weekday: Weekday, n: u32) -> NaiveDate {
     NaiveDate::from_weekday_of_month_opt(year, month, weekday, n as u8).unwrap_or(NaiveDate::MIN)
 }
 

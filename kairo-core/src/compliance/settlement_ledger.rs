@@ -8,14 +8,17 @@
 //! - **Good-faith violation**: a security bought with unsettled sale proceeds is sold before those proceeds settle.
 //! - **FreeridingRule**: a security bought without funds (neither settled cash nor unsettled proceeds) is sold before
 //!   the purchase is paid for, so the sale pays for it; Regulation T §220.8(c) requires a 90-day freeze.
-//! - **Cash liquidation**: a purchase made without funds is paid for by selling other securities after the
-//!   purchase date (their proceeds settle after the purchase does).
+//! - **Cash liquidation**: a purchase made without funds is paid for by selling other securities whose proceeds
+//!   settle after the purchase does (settlement dates compared, not trade dates: across the 28 May 2024 change to
+//!   T+1, a T+2 purchase on Friday 24 May and a T+1 sale on Tuesday 28 May both settle on Wednesday 29 May).
 //!
 //! The ledger starts from the context's `settled_cash`. A purchase is funded at its trade date from settled cash
 //! first, then from unsettled sale proceeds (earliest settling first); the rest is unfunded. A sale's proceeds
-//! settle on its settlement date (T+1 from 28 May 2024, T+2 before, over NYSE business days); they pay first for
-//! the unfunded part of the lots it sells, then for other unfunded purchases not yet settled (oldest first: a same
-//! day purchase is simply funded, an earlier one is a cash liquidation), and the rest waits to settle. Lots are sold
+//! settle on its settlement date (T+1 from 28 May 2024, T+2 before, over settlement days: NYSE trading days on
+//! which the Federal Reserve Banks are open, [`is_settlement_day`](crate::calendar::is_settlement_day)); they pay
+//! first for the unfunded part of the lots it sells, then for other unfunded purchases not yet settled (oldest
+//! first: one settling on or after the sale's settlement date is simply funded, one settling before it is a cash
+//! liquidation), and the rest waits to settle. Lots are sold
 //! first in, first out. Deposits and withdrawals are not trades and are not seen: an unfunded purchase reaching its
 //! settlement date is taken as paid by a deposit.
 
@@ -43,7 +46,6 @@ struct CashLot {
     seq: u64,
     trade_id: Arc<str>,
     qty: Decimal,
-    trade_date: NaiveDate,
     settles: NaiveDate,
     /// The latest settlement date of the unsettled proceeds that paid for part of the lot.
     unsettled_until: Option<NaiveDate>,
@@ -152,7 +154,6 @@ impl CashLedger {
             seq,
             trade_id: id.clone(),
             qty: trade.qty,
-            trade_date: date,
             settles,
             unsettled_until,
             unfunded: rest,
@@ -188,6 +189,10 @@ impl CashLedger {
             }
         }
         let mut proceeds = ev.notional - trade.fees - effect.unpaid;
+        let sale_settles = match self.settles {
+            Some((d, s)) if d == date => s,
+            _ => self.cycle.settlement_date(date),
+        };
         for &(s, seq) in &self.unfunded {
             if proceeds <= Decimal::ZERO {
                 break;
@@ -201,7 +206,7 @@ impl CashLedger {
             }
             let paid = dc::min(proceeds, lot.unfunded);
             proceeds -= paid;
-            if lot.trade_date < date {
+            if lot.settles < sale_settles {
                 effect.liquidated.push(lot.trade_id.clone());
                 effect.liquidation_amount += paid;
             }
