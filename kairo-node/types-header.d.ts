@@ -79,6 +79,8 @@ export interface WashSaleMatch {
   disallowedLoss: string
   basisAdjustment: string
   holdingPeriodDaysAdded: number
+  /** `long`: a sale at a loss replaced by a purchase; `short`: a cover at a loss replaced by a short sale. */
+  direction: 'long' | 'short'
 }
 
 export interface LossSale {
@@ -89,6 +91,8 @@ export interface LossSale {
   loss: string
   disallowedLoss: string
   allowedLoss: string
+  /** `long`: a sale of shares held; `short`: a purchase covering a short position. */
+  direction: 'long' | 'short'
 }
 
 export interface WashSaleReport {

@@ -201,6 +201,110 @@ fn fees_are_in_the_basis_and_out_of_the_proceeds() {
     assert_eq!(r.losses[0].disallowed_loss, dec!(10));
 }
 
+#[test]
+fn a_loss_on_covering_a_short_is_washed_by_a_short_sale_in_the_30_days_after() {
+    // IRC §1091(e) and Treas. Reg. 1.1091-1(g): sell 100 shares short at $50, cover at $55 (a $500 loss), sell 100
+    // short again within 30 days at $52: the $500 loss is disallowed and reduces the new short's proceeds
+    // ($5,200 − $500 = $4,700); covering it at $50 realizes $4,700 − $5,000 = −$300, the economic total.
+    let mut trades = vec![
+        sell("s1", "X", dec!(100), dec!(50), "2024-03-01 10:00"),
+        buy("c1", "X", dec!(100), dec!(55), "2024-03-11 10:00"),
+        sell("s2", "X", dec!(100), dec!(52), "2024-03-25 10:00"),
+    ];
+    let r = wash_sales(&trades).unwrap();
+    assert_eq!(r.losses.len(), 1);
+    let loss = &r.losses[0];
+    assert_eq!((&*loss.trade_id, loss.direction.as_str()), ("c1", "short"));
+    assert_eq!((loss.loss, loss.disallowed_loss, loss.allowed_loss), (dec!(500), dec!(500), dec!(0)));
+    let m = &r.matches[0];
+    assert_eq!(
+        (&*m.loss_trade_id, &*m.replacement_trade_id, m.qty, m.disallowed_loss),
+        ("c1", "s2", dec!(100), dec!(500))
+    );
+    assert_eq!(m.direction.as_str(), "short");
+    // Short from 1 March to 11 March: 10 days carried over.
+    assert_eq!(m.holding_period_days_added, 10);
+    assert_eq!(r.deferred_by_symbol["X"], dec!(500));
+    assert_eq!(r.realized_by_symbol["X"], dec!(0));
+    trades.push(buy("c2", "X", dec!(100), dec!(50), "2024-05-01 10:00"));
+    let r = wash_sales(&trades).unwrap();
+    assert_eq!(r.realized_by_symbol["X"], dec!(-300));
+    assert!(r.deferred_by_symbol.is_empty());
+    // The checks: the short sale is flagged as the replacement, with the disallowed loss.
+    let margin: AccountContext = serde_json::from_str(r#"{"account_type": "margin"}"#).unwrap();
+    let rows = check_history(&trades, &default_rules(), &margin).unwrap();
+    let cover = result(&rows, "c1", "wash_sale");
+    assert_eq!(cover.status, Status::Pass, "{}", cover.reason);
+    assert_eq!(meta(cover, "loss"), "500");
+    assert_eq!(meta(cover, "window_end"), "2024-04-10");
+    let short = result(&rows, "s2", "wash_sale");
+    assert_eq!(short.status, Status::Flag, "{}", short.reason);
+    assert_eq!(meta(short, "disallowed_loss"), "500");
+    assert_eq!(meta(short, "loss_trade_ids"), serde_json::json!(["c1"]));
+    assert_eq!(meta(short, "direction"), "short");
+}
+
+#[test]
+fn a_short_opened_in_the_30_days_before_a_cover_at_a_loss_is_its_replacement() {
+    // Short 100 at $50 (1 March) and 100 more at $54 (11 March); cover 100 at $55 on 15 March: first in, first out
+    // the first short is covered at a $500 loss, and the second, opened four days before and still open, replaces
+    // it. Thirty-one days later a short sale replaces nothing.
+    let trades = vec![
+        sell("s1", "X", dec!(100), dec!(50), "2024-03-01 10:00"),
+        sell("s2", "X", dec!(100), dec!(54), "2024-03-11 10:00"),
+        buy("c1", "X", dec!(100), dec!(55), "2024-03-15 10:00"),
+    ];
+    let r = wash_sales(&trades).unwrap();
+    assert_eq!((r.losses[0].loss, r.losses[0].disallowed_loss), (dec!(500), dec!(500)));
+    assert_eq!(&*r.matches[0].replacement_trade_id, "s2");
+    let margin: AccountContext = serde_json::from_str(r#"{"account_type": "margin"}"#).unwrap();
+    let rows = check_history(&trades, &default_rules(), &margin).unwrap();
+    let cover = result(&rows, "c1", "wash_sale");
+    assert_eq!(cover.status, Status::Flag, "{}", cover.reason);
+    assert_eq!(meta(cover, "replacement_trade_ids"), serde_json::json!(["s2"]));
+    assert_eq!(meta(cover, "allowed_loss"), "0");
+
+    let late = vec![
+        sell("s1", "X", dec!(100), dec!(50), "2024-03-01 10:00"),
+        buy("c1", "X", dec!(100), dec!(55), "2024-03-11 10:00"),
+        sell("s2", "X", dec!(100), dec!(52), "2024-04-11 10:00"),
+    ];
+    let r = wash_sales(&late).unwrap();
+    assert_eq!((r.losses[0].loss, r.losses[0].disallowed_loss), (dec!(500), dec!(0)));
+    assert!(r.matches.is_empty());
+}
+
+#[test]
+fn substantially_identical_symbols_are_the_account_holders_groups() {
+    // A loss on GOOGL washed by GOOG bought 14 days later, only when the account lists them as one security
+    // (the default is the same symbol only).
+    let trades = vec![
+        buy("b1", "GOOGL", dec!(10), dec!(180), "2024-03-01 10:00"),
+        sell("s1", "GOOGL", dec!(10), dec!(160), "2024-04-01 10:00"),
+        buy("b2", "GOOG", dec!(10), dec!(162), "2024-04-15 10:00"),
+    ];
+    let plain: AccountContext = serde_json::from_str(r#"{"account_type": "margin"}"#).unwrap();
+    let rows = check_history(&trades, &default_rules(), &plain).unwrap();
+    assert_eq!(result(&rows, "b2", "wash_sale").status, Status::Pass);
+    let grouped: AccountContext =
+        serde_json::from_str(r#"{"account_type": "margin", "substantially_identical": [["GOOG", "GOOGL"]]}"#).unwrap();
+    let rows = check_history(&trades, &default_rules(), &grouped).unwrap();
+    let b2 = result(&rows, "b2", "wash_sale");
+    assert_eq!(b2.status, Status::Flag, "{}", b2.reason);
+    assert_eq!(meta(b2, "disallowed_loss"), "200");
+    let groups = vec![["GOOG", "GOOGL"].map(String::from).into_iter().collect()];
+    let r = kairo_core::lots::wash_sales_with(&trades, &kairo_core::lots::IdenticalSecurities::from_groups(&groups))
+        .unwrap();
+    assert_eq!((r.losses[0].disallowed_loss, &*r.matches[0].replacement_trade_id), (dec!(200), "b2"));
+    assert_eq!(r.deferred_by_symbol["GOOG"], dec!(200)); // by the group's key
+                                                         // A group of one, a lower-case symbol, a symbol in two groups: refused, naming the field.
+    for bad in [r#"[["GOOG"]]"#, r#"[["goog", "GOOGL"]]"#, r#"[["GOOG", "GOOGL"], ["GOOG", "X"]]"#] {
+        let e =
+            serde_json::from_str::<AccountContext>(&format!(r#"{{"substantially_identical": {bad}}}"#)).unwrap_err();
+        assert!(e.to_string().contains("substantially_identical"), "{e}");
+    }
+}
+
 fn arb_trades() -> impl Strategy<Value = Vec<Trade>> {
     prop::collection::vec((0usize..2, any::<bool>(), 1i64..6, 50i64..150, 0i64..120, 0i64..3), 1..40).prop_map(|rows| {
         rows.into_iter()

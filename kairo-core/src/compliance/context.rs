@@ -55,6 +55,10 @@ pub struct AccountContext {
     /// market data before a pre-trade check). They apply to every trade checked, so leave them empty when checking
     /// a history: the band then uses each day's earlier fills.
     pub reference_prices: BTreeMap<String, Decimal>,
+    /// Groups of symbols the wash-sale rule treats as one security (share classes such as `GOOG` and `GOOGL`, a
+    /// renamed symbol): the account holder's own judgement of "substantially identical" (IRC §1091(a)); none by
+    /// default, each symbol identical only to itself. See [`IdenticalSecurities`](crate::lots::IdenticalSecurities).
+    pub substantially_identical: Vec<BTreeSet<String>>,
     /// Per-rule limits.
     pub limits: Limits,
 }
@@ -98,6 +102,20 @@ impl AccountContext {
         let bad = |field: &'static str, reason: &str| {
             Err(ComplianceError::InvalidConfig { field, reason: reason.to_owned() })
         };
+        let mut grouped = BTreeSet::new();
+        for group in &self.substantially_identical {
+            if group.len() < 2 {
+                return bad("substantially_identical", "each group lists at least two symbols");
+            }
+            for symbol in group {
+                if symbol.is_empty() || symbol.len() > 32 || *symbol != symbol.to_uppercase() {
+                    return bad("substantially_identical", "symbols are 1 to 32 characters, in upper case");
+                }
+                if !grouped.insert(symbol.as_str()) {
+                    return bad("substantially_identical", "a symbol belongs to one group only");
+                }
+            }
+        }
         let amount_bound = Decimal::from(MAX_AMOUNT);
         if self.equity.is_some_and(|e| e < Decimal::ZERO || e > amount_bound) {
             return bad("equity", "must be between 0 and 10^18");

@@ -88,6 +88,7 @@ impl WashSaleMatch {
             ("disallowed_loss", Value::Money(self.disallowed_loss)),
             ("basis_adjustment", Value::Money(self.basis_adjustment)),
             ("holding_period_days_added", Value::Int(self.holding_period_days_added)),
+            ("direction", Value::text(self.direction.as_str())),
         ]
     }
 }
@@ -103,6 +104,7 @@ impl LossSale {
             ("loss", Value::Money(self.loss)),
             ("disallowed_loss", Value::Money(self.disallowed_loss)),
             ("allowed_loss", Value::Money(self.allowed_loss)),
+            ("direction", Value::text(self.direction.as_str())),
         ]
     }
 }

@@ -9,18 +9,20 @@
 //! [`match_lots`] runs a whole history; [`LotBook`] takes one trade at a time for streaming use.
 
 mod fields;
+mod identical;
 mod method;
 mod pnl;
 mod pro_rata;
 mod wash_plan;
 mod wash_sale;
 
+pub use identical::IdenticalSecurities;
 pub use method::LotMethod;
 pub use pnl::{ClosedLot, Direction, LotReport, OpenLot, Position, Term, TradeStats, UnrealizedPnl};
 pub(crate) use pro_rata::pro_rata;
 pub(crate) use wash_plan::{BuyPlan, SalePlan};
 pub(crate) use wash_sale::SymbolLots;
-pub use wash_sale::{wash_sales, LossSale, WashSaleMatch, WashSaleReport, WASH_WINDOW_DAYS};
+pub use wash_sale::{wash_sales, wash_sales_with, LossSale, WashSaleMatch, WashSaleReport, WASH_WINDOW_DAYS};
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;

@@ -15,8 +15,12 @@
 //!   matches it.
 //! - The disallowed loss is added to the basis of the replacement shares, and the holding period of the shares sold
 //!   is added to theirs (their holding period starts that many days before their purchase).
-//! - Short sales are tracked so that positions and realized P&L are right, but the wash-sale rule is applied to
-//!   long stock only: losses on closing short positions are not tested.
+//! - Short sales (IRC §1091(e), Treas. Reg. 1.1091-1(g)): a loss on covering a short position is disallowed when a
+//!   short sale of the same stock is opened within 30 days before the cover (and still open after it) or within
+//!   30 days after it; the disallowed loss reduces the proceeds of the replacement short (so its own gain or loss
+//!   carries it), and the covered position's holding period is added to the replacement's, as for long stock.
+//!   A long sale within the window, which §1091(e) also counts, is not matched. Records say which kind
+//!   (`direction`: `long` or `short`).
 //!
 //! Amounts keep full decimal precision; a split's last piece takes the remainder, so basis, proceeds and losses are
 //! conserved exactly. Adjusted realized P&L = raw realized P&L + disallowed loss still deferred in open lots.
@@ -28,6 +32,7 @@ use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
+use super::identical::IdenticalSecurities;
 use super::pro_rata::pro_rata as share;
 use super::wash_plan::{BuyPlan, LossPiece, SalePlan};
 use rustc_hash::FxHashMap;
@@ -37,6 +42,8 @@ use crate::decimal_cmp as dc;
 use crate::error::LotError;
 use crate::history::Trades;
 use crate::trade::Side;
+
+use super::pnl::Direction;
 
 /// Days before and after a loss sale in which a purchase washes it.
 pub const WASH_WINDOW_DAYS: i64 = 30;
@@ -56,6 +63,8 @@ pub struct WashSaleMatch {
     pub basis_adjustment: Decimal,
     /// Days of the sold shares' holding period added to the replacement shares'.
     pub holding_period_days_added: i64,
+    /// `long`: a sale at a loss replaced by a purchase; `short`: a cover at a loss replaced by a short sale.
+    pub direction: Direction,
 }
 
 /// One sale at a loss.
@@ -75,6 +84,8 @@ pub struct LossSale {
     pub disallowed_loss: Decimal,
     /// The part of the loss that remains deductible.
     pub allowed_loss: Decimal,
+    /// `long`: a sale of shares held; `short`: a purchase covering a short position.
+    pub direction: Direction,
 }
 
 /// Everything the wash-sale rule changes in a history.
@@ -129,13 +140,31 @@ struct Pending {
     holding_days: i64,
 }
 
+/// A short lot as the wash-sale rule sees it.
+#[derive(Debug, Clone)]
+struct ShortLot {
+    trade_id: Arc<str>,
+    qty: Decimal,
+    /// Proceeds net of fees, less wash-sale adjustments.
+    proceeds: Decimal,
+    /// Disallowed loss taken out of `proceeds`.
+    deferred: Decimal,
+    opened: NaiveDate,
+    /// Start of the holding period (earlier than `opened` after a wash sale).
+    holding_from: NaiveDate,
+    /// Whether these shares can still absorb a wash sale.
+    can_replace: bool,
+}
+
 /// One symbol's lots in one account.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SymbolLots {
     lots: VecDeque<Lot>,
-    /// Open short quantity and its proceeds, first in first out.
-    shorts: VecDeque<(Decimal, Decimal)>,
+    /// Open short lots, first in first out.
+    shorts: VecDeque<ShortLot>,
     pending: VecDeque<Pending>,
+    /// Covers at a loss waiting for a short sale in the 30 days after them.
+    pending_short: VecDeque<Pending>,
 }
 
 impl SymbolLots {
@@ -180,6 +209,20 @@ impl SymbolLots {
         }
         plan.short_qty = left;
         plan.short_proceeds = proceeds_left;
+        if left > Decimal::ZERO {
+            // The short this sale opens replaces shares of covers at a loss in the 30 days before it.
+            let latest_cover = date - Duration::days(WASH_WINDOW_DAYS);
+            plan.short_expired = self.pending_short.iter().take_while(|p| p.date < latest_cover).count();
+            let mut open = left;
+            for (i, p) in (plan.short_expired..).zip(self.pending_short.range(plan.short_expired..)) {
+                if open.is_zero() {
+                    break;
+                }
+                let m = dc::min(open, p.qty);
+                plan.short_matches.push((i, m, share(p.loss, m, p.qty)));
+                open -= m;
+            }
+        }
         if plan.pieces.is_empty() {
             return;
         }
@@ -232,7 +275,7 @@ impl SymbolLots {
             }
         }
         if plan.short_qty > Decimal::ZERO {
-            self.shorts.push_back((plan.short_qty, plan.short_proceeds));
+            self.open_short(plan, trade_id, date, out.as_deref_mut());
         }
         if plan.pieces.is_empty() {
             return;
@@ -251,6 +294,7 @@ impl SymbolLots {
                 loss,
                 disallowed_loss: disallowed,
                 allowed_loss: loss - disallowed,
+                direction: Direction::Long,
             });
         }
         // Split the replacement lots in order: the matched shares of a lot become a lot of their own, inserted
@@ -274,6 +318,7 @@ impl SymbolLots {
                     disallowed_loss: d,
                     basis_adjustment: d,
                     holding_period_days_added: days,
+                    direction: Direction::Long,
                 });
             }
         }
@@ -328,16 +373,35 @@ impl SymbolLots {
         plan.clear();
         let mut left = qty;
         let mut cost_left = cost;
-        for &(short_qty, proceeds) in &self.shorts {
+        for lot in &self.shorts {
             if left.is_zero() {
                 break;
             }
-            let take = dc::min(left, short_qty);
+            let take = dc::min(left, lot.qty);
             let piece_cost = share(cost_left, take, left);
+            let proceeds = share(lot.proceeds, take, lot.qty);
             cost_left -= piece_cost;
             left -= take;
             plan.cover_qty += take;
-            plan.realized += share(proceeds, take, short_qty) - piece_cost;
+            plan.cover_cost += piece_cost;
+            plan.realized += proceeds - piece_cost;
+            if dc::lt(proceeds, piece_cost) {
+                plan.short_pieces.push(LossPiece {
+                    qty: take,
+                    loss: piece_cost - proceeds,
+                    holding_days: (date - lot.holding_from).num_days(),
+                });
+            }
+            if dc::eq(take, lot.qty) {
+                plan.consumed_shorts += 1;
+            } else {
+                plan.partial_short_qty = take;
+                plan.partial_short_proceeds = proceeds;
+                plan.partial_short_deferred = share(lot.deferred, take, lot.qty);
+            }
+        }
+        if !plan.short_pieces.is_empty() {
+            self.plan_short_replacements(date, plan);
         }
         let latest_sale = date - Duration::days(WASH_WINDOW_DAYS);
         plan.expired = self.pending.iter().take_while(|p| p.date < latest_sale).count();
@@ -352,32 +416,20 @@ impl SymbolLots {
     }
 
     /// Applies a planned purchase.
+    #[allow(clippy::too_many_arguments)] // the trade's parts, as `apply_sale` takes them
     pub fn apply_buy(
         &mut self,
         plan: &BuyPlan,
         trade_id: &Arc<str>,
+        symbol: &str,
         qty: Decimal,
         cost: Decimal,
         date: NaiveDate,
         mut out: Option<&mut WashSaleReport>,
     ) {
-        let mut left = plan.cover_qty;
-        let mut cost_left = cost;
-        let mut qty_left = qty;
-        while left > Decimal::ZERO {
-            let Some(front) = self.shorts.front_mut() else { break };
-            let take = dc::min(left, front.0);
-            let piece_cost = share(cost_left, take, qty_left);
-            cost_left -= piece_cost;
-            qty_left -= take;
-            left -= take;
-            let proceeds = share(front.1, take, front.0);
-            front.0 -= take;
-            front.1 -= proceeds;
-            if front.0.is_zero() {
-                self.shorts.pop_front();
-            }
-        }
+        self.cover(plan, trade_id, symbol, date, out.as_deref_mut());
+        let qty_left = qty - plan.cover_qty;
+        let cost_left = cost - plan.cover_cost;
         if qty_left.is_zero() {
             self.pending.drain(..plan.expired);
             return;
@@ -406,6 +458,7 @@ impl SymbolLots {
                     disallowed_loss: d,
                     basis_adjustment: d,
                     holding_period_days_added: p.holding_days,
+                    direction: Direction::Long,
                 });
                 if let Some(loss) = out.losses.get_mut(p.loss_index) {
                     loss.disallowed_loss = (loss.disallowed_loss + d).min(loss.loss);
@@ -432,6 +485,225 @@ impl SymbolLots {
         }
     }
 
+    /// Matches a cover's loss pieces to the short lots opened in the 30 days before it and still open after it,
+    /// in the order they were opened (the unsold rest of a lot the cover drew on included).
+    fn plan_short_replacements(&self, date: NaiveDate, plan: &mut BuyPlan) {
+        let earliest = date - Duration::days(WASH_WINDOW_DAYS);
+        let mut piece = 0;
+        let mut piece_left = plan.short_pieces.first().map_or(Decimal::ZERO, |p| p.qty);
+        let mut piece_loss_left = plan.short_pieces.first().map_or(Decimal::ZERO, |p| p.loss);
+        let first =
+            self.shorts.partition_point(|lot| lot.opened < earliest).max(plan.consumed_shorts).min(self.shorts.len());
+        for (i, lot) in (first..).zip(self.shorts.range(first..)) {
+            if piece >= plan.short_pieces.len() {
+                break;
+            }
+            let mut free = if i == plan.consumed_shorts { lot.qty - plan.partial_short_qty } else { lot.qty };
+            if !lot.can_replace || lot.opened > date {
+                continue;
+            }
+            while free > Decimal::ZERO && piece < plan.short_pieces.len() {
+                let m = dc::min(free, piece_left);
+                let disallowed = share(piece_loss_left, m, piece_left);
+                plan.short_matches.push((i - plan.consumed_shorts, m, piece, disallowed));
+                free -= m;
+                piece_left -= m;
+                piece_loss_left -= disallowed;
+                if piece_left.is_zero() {
+                    piece += 1;
+                    piece_left = plan.short_pieces.get(piece).map_or(Decimal::ZERO, |p| p.qty);
+                    piece_loss_left = plan.short_pieces.get(piece).map_or(Decimal::ZERO, |p| p.loss);
+                }
+            }
+        }
+    }
+
+    /// Applies the cover part of a planned purchase: the short lots it closes, its losses and their matches to
+    /// open shorts, the rest of the losses waiting for a short sale in the 30 days after.
+    fn cover(
+        &mut self,
+        plan: &BuyPlan,
+        trade_id: &Arc<str>,
+        symbol: &str,
+        date: NaiveDate,
+        mut out: Option<&mut WashSaleReport>,
+    ) {
+        self.shorts.drain(..plan.consumed_shorts.min(self.shorts.len()));
+        if plan.partial_short_qty > Decimal::ZERO {
+            if let Some(lot) = self.shorts.front_mut() {
+                lot.proceeds -= plan.partial_short_proceeds;
+                lot.deferred -= plan.partial_short_deferred;
+                lot.qty -= plan.partial_short_qty;
+            }
+        }
+        if plan.short_pieces.is_empty() {
+            return;
+        }
+        let loss_index = out.as_ref().map_or(0, |o| o.losses.len());
+        if let Some(out) = out.as_deref_mut() {
+            let loss = plan.short_loss();
+            let disallowed = dc::min(plan.short_disallowed(), loss);
+            out.losses.push(LossSale {
+                trade_id: trade_id.clone(),
+                symbol: symbol.to_owned(),
+                date,
+                qty: plan.short_loss_qty(),
+                loss,
+                disallowed_loss: disallowed,
+                allowed_loss: loss - disallowed,
+                direction: Direction::Short,
+            });
+        }
+        let mut unmatched: SmallVec<[(Decimal, Decimal); 2]> =
+            plan.short_pieces.iter().map(|p| (p.qty, p.loss)).collect();
+        let mut offset = 0;
+        for &(lot_index, m, piece, d) in &plan.short_matches {
+            let days = plan.short_pieces[piece].holding_days;
+            let Some(lot) = self.shorts.get(lot_index + offset) else { continue };
+            let replacement = lot.trade_id.clone();
+            if self.absorb_short(lot_index + offset, m, d, days) {
+                offset += 1;
+            }
+            unmatched[piece].0 -= m;
+            unmatched[piece].1 -= d;
+            if let Some(out) = out.as_deref_mut() {
+                out.matches.push(WashSaleMatch {
+                    loss_trade_id: trade_id.clone(),
+                    replacement_trade_id: replacement,
+                    qty: m,
+                    disallowed_loss: d,
+                    basis_adjustment: d,
+                    holding_period_days_added: days,
+                    direction: Direction::Short,
+                });
+            }
+        }
+        for (piece, (qty, loss)) in plan.short_pieces.iter().zip(unmatched) {
+            if qty > Decimal::ZERO {
+                self.pending_short.push_back(Pending {
+                    loss_index,
+                    trade_id: trade_id.clone(),
+                    date,
+                    qty,
+                    loss,
+                    holding_days: piece.holding_days,
+                });
+            }
+        }
+    }
+
+    /// Splits `m` shares off short lot `index` (front part), takes a disallowed loss out of their proceeds and adds
+    /// a holding period to them; whether the lot was split in two.
+    fn absorb_short(&mut self, index: usize, m: Decimal, disallowed: Decimal, holding_days: i64) -> bool {
+        let Some(lot) = self.shorts.get_mut(index) else { return false };
+        let moved = share(lot.proceeds, m, lot.qty);
+        let moved_deferred = share(lot.deferred, m, lot.qty);
+        let mut part = ShortLot {
+            trade_id: lot.trade_id.clone(),
+            qty: m,
+            proceeds: moved - disallowed,
+            deferred: moved_deferred + disallowed,
+            opened: lot.opened,
+            holding_from: lot.holding_from - Duration::days(holding_days),
+            can_replace: false,
+        };
+        if dc::eq(m, lot.qty) {
+            std::mem::swap(lot, &mut part);
+            return false;
+        }
+        lot.proceeds -= moved;
+        lot.deferred -= moved_deferred;
+        lot.qty -= m;
+        self.shorts.insert(index, part);
+        true
+    }
+
+    /// Opens the short position of a planned sale: shares replacing earlier covers at a loss first (their
+    /// proceeds less the disallowed loss, their holding period carried over), the rest as a lot of its own.
+    fn open_short(
+        &mut self,
+        plan: &SalePlan,
+        trade_id: &Arc<str>,
+        date: NaiveDate,
+        mut out: Option<&mut WashSaleReport>,
+    ) {
+        let mut qty_left = plan.short_qty;
+        let mut proceeds_left = plan.short_proceeds;
+        for &(i, m, d) in &plan.short_matches {
+            let Some(p) = self.pending_short.get_mut(i) else { continue };
+            let proceeds = share(proceeds_left, m, qty_left);
+            proceeds_left -= proceeds;
+            qty_left -= m;
+            self.shorts.push_back(ShortLot {
+                trade_id: trade_id.clone(),
+                qty: m,
+                proceeds: proceeds - d,
+                deferred: d,
+                opened: date,
+                holding_from: date - Duration::days(p.holding_days),
+                can_replace: false,
+            });
+            if let Some(out) = out.as_deref_mut() {
+                out.matches.push(WashSaleMatch {
+                    loss_trade_id: p.trade_id.clone(),
+                    replacement_trade_id: trade_id.clone(),
+                    qty: m,
+                    disallowed_loss: d,
+                    basis_adjustment: d,
+                    holding_period_days_added: p.holding_days,
+                    direction: Direction::Short,
+                });
+                if let Some(loss) = out.losses.get_mut(p.loss_index) {
+                    loss.disallowed_loss = (loss.disallowed_loss + d).min(loss.loss);
+                    loss.allowed_loss = loss.loss - loss.disallowed_loss;
+                }
+            }
+            p.qty -= m;
+            p.loss -= d;
+        }
+        if qty_left > Decimal::ZERO {
+            self.shorts.push_back(ShortLot {
+                trade_id: trade_id.clone(),
+                qty: qty_left,
+                proceeds: proceeds_left,
+                deferred: Decimal::ZERO,
+                opened: date,
+                holding_from: date,
+                can_replace: true,
+            });
+        }
+        self.pending_short.drain(..plan.short_expired.min(self.pending_short.len()));
+        while self.pending_short.front().is_some_and(|p| p.qty.is_zero()) {
+            self.pending_short.pop_front();
+        }
+    }
+
+    /// Trade ids of the open shorts a planned cover's loss is matched to.
+    pub fn short_replacement_ids(&self, plan: &BuyPlan) -> Vec<Arc<str>> {
+        let mut ids: Vec<Arc<str>> = Vec::with_capacity(plan.short_matches.len());
+        for &(i, _, _, _) in &plan.short_matches {
+            if let Some(lot) = self.shorts.get(plan.consumed_shorts + i) {
+                if ids.last() != Some(&lot.trade_id) {
+                    ids.push(lot.trade_id.clone());
+                }
+            }
+        }
+        ids
+    }
+
+    /// Trade ids of the covers at a loss a planned short sale replaces.
+    pub fn pending_short_ids(&self, plan: &SalePlan) -> Vec<Arc<str>> {
+        let mut ids: Vec<Arc<str>> = Vec::with_capacity(plan.short_matches.len());
+        for &(i, _, _) in &plan.short_matches {
+            if let Some(p) = self.pending_short.get(i) {
+                if ids.last() != Some(&p.trade_id) {
+                    ids.push(p.trade_id.clone());
+                }
+            }
+        }
+        ids
+    }
+
     /// Loss shares of earlier sales still waiting for a replacement, and their trade ids.
     pub fn pending_ids(&self, plan: &BuyPlan) -> Vec<Arc<str>> {
         let mut ids: Vec<Arc<str>> = Vec::with_capacity(plan.matches.len());
@@ -444,9 +716,9 @@ impl SymbolLots {
         ids
     }
 
-    /// Disallowed loss deferred in the basis of open lots.
+    /// Disallowed loss deferred in the basis of open lots and the proceeds of open short lots.
     pub fn deferred(&self) -> Decimal {
-        self.lots.iter().map(|l| l.deferred).sum()
+        self.lots.iter().map(|l| l.deferred).sum::<Decimal>() + self.shorts.iter().map(|l| l.deferred).sum::<Decimal>()
     }
 
     /// Trade ids of the replacement lots a planned sale matches.
@@ -482,12 +754,37 @@ impl SymbolLots {
 /// assert_eq!(report.realized_pnl(), dec!(0));
 /// ```
 pub fn wash_sales<T: Trades + ?Sized>(trades: &T) -> Result<WashSaleReport, LotError> {
+    wash_sales_with(trades, &IdenticalSecurities::default())
+}
+
+/// [`wash_sales`] with groups of symbols that count as one security ([`IdenticalSecurities`]): a sale of one at a
+/// loss is washed by a purchase of another of its group. Realized P&L and losses stay by the traded symbol;
+/// `deferred_by_symbol` is by the group's key.
+///
+/// ```
+/// use kairo_core::lots::{wash_sales_with, IdenticalSecurities};
+/// use kairo_core::{Side, Trade};
+/// use rust_decimal_macros::dec;
+/// let at = |d: &str| format!("{d}T15:00:00Z").parse().unwrap();
+/// let trades = [
+///     Trade::new("b1", "u", "GOOGL", Side::Buy, dec!(10), dec!(180), at("2024-03-01")).unwrap(),
+///     Trade::new("s1", "u", "GOOGL", Side::Sell, dec!(10), dec!(160), at("2024-04-01")).unwrap(),
+///     Trade::new("b2", "u", "GOOG", Side::Buy, dec!(10), dec!(162), at("2024-04-15")).unwrap(),
+/// ];
+/// let groups = [["GOOG", "GOOGL"].map(String::from).into_iter().collect()];
+/// let report = wash_sales_with(&trades, &IdenticalSecurities::from_groups(&groups)).unwrap();
+/// assert_eq!(report.losses[0].disallowed_loss, dec!(200));
+/// ```
+pub fn wash_sales_with<T: Trades + ?Sized>(
+    trades: &T,
+    identical: &IdenticalSecurities,
+) -> Result<WashSaleReport, LotError> {
     let ordered = trades.ordered()?;
     let mut books: FxHashMap<(&str, &str), SymbolLots> = FxHashMap::default();
     let mut report = WashSaleReport::default();
     let mut realized: BTreeMap<String, Decimal> = BTreeMap::new();
     for t in ordered.iter() {
-        let book = books.entry((t.user_id.as_str(), t.symbol.as_str())).or_default();
+        let book = books.entry((t.user_id.as_str(), identical.key(&t.symbol))).or_default();
         let id: Arc<str> = Arc::from(t.id.as_str());
         let date = t.trade_date();
         let pnl = match t.side {
@@ -499,7 +796,7 @@ pub fn wash_sales<T: Trades + ?Sized>(trades: &T) -> Result<WashSaleReport, LotE
             Side::Buy => {
                 let cost = t.notional() + t.fees;
                 let plan = book.plan_buy(t.qty, cost, date);
-                book.apply_buy(&plan, &id, t.qty, cost, date, Some(&mut report));
+                book.apply_buy(&plan, &id, &t.symbol, t.qty, cost, date, Some(&mut report));
                 plan.realized
             }
         };

@@ -100,6 +100,7 @@ class WashSaleMatch(TypedDict):
     disallowed_loss: Decimal
     basis_adjustment: Decimal
     holding_period_days_added: int
+    direction: Literal["long", "short"]
 
 
 class LossSale(TypedDict):
@@ -110,6 +111,7 @@ class LossSale(TypedDict):
     loss: Decimal
     disallowed_loss: Decimal
     allowed_loss: Decimal
+    direction: Literal["long", "short"]
 
 
 class WashSaleReport(TypedDict):
