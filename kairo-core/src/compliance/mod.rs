@@ -12,7 +12,8 @@
 //! `concentration`, `short_sale_cash_account`, `penny_stock`, `price_band`, `self_match`. Each file under
 //! [`rules`] documents its regulation and when it applies. A rule may answer several checks that share state
 //! ([`Rule::checks`]): the three settlement checks read one cash ledger ([`rules::SettlementViolationsRule`]). Day trades ([`day_trades()`], [`pdt_status`]) and wash
-//! sales ([`wash_sales`](crate::lots::wash_sales)) are also available as records.
+//! sales ([`wash_sales`](crate::lots::wash_sales)) are also available as records. Where each rule comes from, the
+//! worked examples its tests reproduce and the conventions chosen where sources differ: [`sources`].
 
 mod config;
 mod context;
@@ -24,6 +25,8 @@ mod result;
 mod rule;
 pub mod rules;
 pub mod settlement_ledger;
+#[doc = include_str!("../../docs/compliance-sources.md")]
+pub mod sources {}
 mod text;
 
 pub use config::ComplianceConfig;

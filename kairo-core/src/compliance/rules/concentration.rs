@@ -2,6 +2,8 @@
 //! equity fails or is flagged (`action`). Position value after the trade = |position| × trade price; equity is the
 //! context's `equity`. Trades that reduce the position always pass: they lower the concentration. Applies to every
 //! trade when a limit and the equity are set.
+//!
+//! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
 use rust_decimal::Decimal;
 

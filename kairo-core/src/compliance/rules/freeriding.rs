@@ -3,6 +3,8 @@
 //! purchase. Regulation T requires a 90-day freeze after one: with `limits.cash_account.freeriding` = 1 (the
 //! default) every freeriding sale fails. The ledger is described in [`settlement_ledger`](crate::compliance::settlement_ledger). Applies to
 //! sells in cash accounts whose `settled_cash` is given.
+//!
+//! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
 use crate::compliance::settlement_ledger::{start, Violation};
 use crate::compliance::{AccountContext, Rule, RuleState};

@@ -3,6 +3,8 @@
 //! `limits.cash_account.good_faith_violations` (3) within `lookback_months` (12) fails, since brokers then restrict
 //! the account to settled-cash purchases for `restriction_days` (90). The ledger is described in
 //! [`settlement_ledger`](crate::compliance::settlement_ledger). Applies to sells in cash accounts whose `settled_cash` is given.
+//!
+//! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
 use crate::compliance::settlement_ledger::{start, Violation};
 use crate::compliance::{AccountContext, Rule, RuleState};

@@ -1,6 +1,8 @@
 //! `market_hours`: flags a trade executed outside the NYSE regular session (09:30–16:00 New York time, 13:00 on
 //! early-close days) or on a day the exchange is closed. Extended-hours trading is legal but carries the risks
 //! FINRA Rule 2265 requires brokers to disclose, so the result is a flag, not a failure. Applies to every trade.
+//!
+//! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
 use chrono::NaiveTime;
 

@@ -1,6 +1,8 @@
 //! `max_notional`: an order's value (quantity × price) above the configured maximum fails or is flagged, as
 //! `limits.max_notional.action` says. A firm's fat-finger and credit control (SEC Rule 15c3-5, the market access
 //! rule, requires pre-set credit and capital thresholds on orders). Applies to every trade when a maximum is set.
+//!
+//! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
 use crate::compliance::text::Reason;
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};

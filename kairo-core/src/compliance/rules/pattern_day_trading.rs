@@ -12,6 +12,8 @@
 //! `good_faith_violation`). FINRA's amendments to Rule 4210 replace the pattern-day-trader designation with
 //! intraday margin standards; brokers moved over in 2026 on their own dates, so an operator sets
 //! `in_force_until` to the broker's last PDT date, and the rule keeps answering for history before it.
+//!
+//! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
 use std::fmt::Write as _;
 

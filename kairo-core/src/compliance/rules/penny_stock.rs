@@ -1,6 +1,8 @@
 //! `penny_stock`: flags a trade at a price below `limits.penny_stock.below` ($5 by default: SEC Rule 3a51-1 defines
 //! a penny stock as an equity security priced under $5, and Rules 15g-1 to 15g-9 add disclosure duties for them).
 //! Applies to every trade.
+//!
+//! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
 use crate::compliance::text::Reason;
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};

@@ -3,6 +3,8 @@
 //! orders "that exceed appropriate price ... parameters"). The reference is the context's `reference_prices` entry
 //! for the symbol (the current market price a service supplies), or else the account's previous trade in the
 //! symbol on the same trading day. With neither, the rule does not apply.
+//!
+//! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

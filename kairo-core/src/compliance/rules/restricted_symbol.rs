@@ -1,5 +1,7 @@
 //! `restricted_symbol`: fails a trade in a symbol on the account's restricted list (a firm's restricted or watch
 //! list, an employee's blackout list, a security under a trading halt). Applies to every trade.
+//!
+//! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
 use crate::compliance::text::Reason;
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};

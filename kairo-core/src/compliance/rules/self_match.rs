@@ -2,6 +2,8 @@
 //! `limits.self_match.window_seconds` (60 by default) in the same account, the footprint of a wash trade or
 //! self-match: trading with oneself, which creates no change in beneficial ownership (Securities Exchange Act
 //! §9(a)(1); FINRA Rule 6140(b) and Rule 5210 Supplementary Material .02 on self-trades). Applies to every trade.
+//!
+//! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
 use std::collections::VecDeque;
 use std::sync::Arc;

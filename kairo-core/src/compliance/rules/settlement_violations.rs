@@ -2,6 +2,8 @@
 //! is documented in its own file; this rule is what [`all`](super::all) and [`by_names`](super::by_names) use when
 //! the checks are configured next to each other, so that the ledger is kept once per account, not once per check.
 //! The results are the same as those of the three separate rules.
+//!
+//! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
 use crate::compliance::settlement_ledger::{start, Violation};
 use crate::compliance::{AccountContext, Rule, RuleState};

@@ -2,6 +2,8 @@
 //! account: Regulation T §220.8(a) lets a cash account sell only a security it holds (or will deliver by
 //! settlement), and §220.12 (FINRA Rule 4210(c)) sets the margin a short sale needs. Applies to sells in cash
 //! accounts.
+//!
+//! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
 use crate::compliance::text::Reason;
 use crate::compliance::{AccountContext, AccountType, Event, Metadata, Rule, RuleState, Verdict};

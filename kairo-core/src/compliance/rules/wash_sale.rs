@@ -5,6 +5,8 @@
 //! the 30 days before it. A loss not (yet) washed passes, with the date until which a trade would wash it. The matching
 //! rules are those of [`wash_sales`](crate::lots::wash_sales), which reports the full (loss sale, replacement)
 //! records and the adjusted P&L. Applies to every trade, cash and margin accounts alike.
+//!
+//! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
 use chrono::Duration;
 use rust_decimal::Decimal;
