@@ -124,6 +124,7 @@ impl Engine {
         self.finish(trade, symbol, ev.position_after());
     }
 
+    #[inline]
     fn symbol_index(&mut self, symbol: &str) -> usize {
         match self.symbols.get(symbol) {
             Some(&i) => i,

@@ -528,6 +528,9 @@ impl SymbolLots {
         date: NaiveDate,
         mut out: Option<&mut WashSaleReport>,
     ) {
+        if plan.cover_qty.is_zero() {
+            return;
+        }
         self.shorts.drain(..plan.consumed_shorts.min(self.shorts.len()));
         if plan.partial_short_qty > Decimal::ZERO {
             if let Some(lot) = self.shorts.front_mut() {

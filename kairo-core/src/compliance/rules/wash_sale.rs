@@ -44,8 +44,9 @@ struct WashState {
     books: Vec<SymbolLots>,
     /// The book of each of the engine's symbols (by its index), plus one; 0 before the symbol's first trade.
     book_of: Vec<usize>,
-    /// The book of each group's key.
-    group_books: rustc_hash::FxHashMap<String, usize>,
+    /// The book of each group's key (looked up at a symbol's first trade only; a B-tree keeps this rare lookup from
+    /// sharing the engine's hot hash-map code).
+    group_books: std::collections::BTreeMap<String, usize>,
     identical: IdenticalSecurities,
     sale: SalePlan,
     buy: BuyPlan,
