@@ -354,5 +354,73 @@ proptest! {
             let matched: Decimal = wash.matches.iter().filter(|m| m.loss_trade_id == loss.trade_id).map(|m| m.qty).sum();
             prop_assert!(matched <= loss.qty);
         }
+        // One taxable account across accounts is the account alone.
+        use kairo_core::lots::{wash_sales_across, AccountTrades, IdenticalSecurities, TaxTreatment};
+        let one = [AccountTrades { account: "a", treatment: TaxTreatment::Taxable, trades: &trades }];
+        let across = wash_sales_across(&one, &IdenticalSecurities::default()).unwrap();
+        prop_assert_eq!(across.losses.iter().map(|l| l.sale.clone()).collect::<Vec<_>>(), wash.losses.clone());
+        prop_assert_eq!(across.matches.iter().map(|m| m.wash.clone()).collect::<Vec<_>>(), wash.matches.clone());
     }
+}
+
+#[test]
+fn a_persons_accounts_are_one_taxpayer_and_an_ira_replacement_loses_the_loss() {
+    use kairo_core::lots::{wash_sales_across, AccountTrades, IdenticalSecurities, TaxTreatment};
+    // Brokerage account A: 100 X bought at $10 on 1 March, sold at $7.50 on 3 June: a $250 loss. Account B
+    // (taxable) bought 100 X on 20 May and still holds them: they replace the loss (bought within 30 days before),
+    // and take the $250 into their basis.
+    let a = vec![
+        buy("a1", "X", dec!(100), dec!(10), "2024-03-01 10:00"),
+        sell("a2", "X", dec!(100), dec!(7.5), "2024-06-03 10:00"),
+    ];
+    let b = vec![buy("b1", "X", dec!(100), dec!(8), "2024-05-20 10:00")];
+    let accounts = |b_treatment| {
+        [
+            AccountTrades { account: "A", treatment: TaxTreatment::Taxable, trades: &a },
+            AccountTrades { account: "B", treatment: b_treatment, trades: &b },
+        ]
+    };
+    let r = wash_sales_across(&accounts(TaxTreatment::Taxable), &IdenticalSecurities::default()).unwrap();
+    assert_eq!((r.losses[0].account.as_str(), r.losses[0].sale.disallowed_loss), ("A", dec!(250)));
+    let m = &r.matches[0];
+    assert_eq!((m.loss_account.as_str(), m.replacement_account.as_str(), m.permanent), ("A", "B", false));
+    assert_eq!((&*m.wash.replacement_trade_id, m.wash.basis_adjustment), ("b1", dec!(250)));
+    assert_eq!(r.permanently_disallowed(), dec!(0));
+    // The same purchase in an IRA (Rev. Rul. 2008-5): disallowed, with no basis adjustment: lost for good.
+    let r = wash_sales_across(&accounts(TaxTreatment::TaxDeferred), &IdenticalSecurities::default()).unwrap();
+    assert_eq!(r.losses[0].sale.disallowed_loss, dec!(250));
+    assert!(r.matches[0].permanent && r.matches[0].wash.basis_adjustment.is_zero());
+    assert_eq!(r.permanently_disallowed(), dec!(250));
+
+    // The account's own replacement comes first: A buys back 50 on 10 June, B buys 100 on 12 June (after the sale).
+    let a = vec![
+        buy("a1", "X", dec!(100), dec!(10), "2024-03-01 10:00"),
+        sell("a2", "X", dec!(100), dec!(7.5), "2024-06-03 10:00"),
+        buy("a3", "X", dec!(50), dec!(8), "2024-06-10 10:00"),
+    ];
+    let b = vec![buy("b1", "X", dec!(100), dec!(8), "2024-06-12 10:00")];
+    let accts = [
+        AccountTrades { account: "A", treatment: TaxTreatment::Taxable, trades: &a },
+        AccountTrades { account: "IRA", treatment: TaxTreatment::TaxDeferred, trades: &b },
+    ];
+    let r = wash_sales_across(&accts, &IdenticalSecurities::default()).unwrap();
+    let pairs: Vec<(&str, &str, Decimal, bool)> = r
+        .matches
+        .iter()
+        .map(|m| (&*m.wash.replacement_trade_id, m.replacement_account.as_str(), m.wash.qty, m.permanent))
+        .collect();
+    assert_eq!(pairs, [("a3", "A", dec!(50), false), ("b1", "IRA", dec!(50), true)]);
+    assert_eq!(r.losses[0].sale.disallowed_loss, dec!(250));
+    assert_eq!(r.permanently_disallowed(), dec!(125));
+    // A loss in the IRA itself is no deductible loss: nothing recorded.
+    let ira_only = vec![
+        buy("i1", "Y", dec!(10), dec!(10), "2024-03-01 10:00"),
+        sell("i2", "Y", dec!(10), dec!(5), "2024-03-05 10:00"),
+    ];
+    let r = wash_sales_across(
+        &[AccountTrades { account: "IRA", treatment: TaxTreatment::TaxDeferred, trades: &ira_only }],
+        &IdenticalSecurities::default(),
+    )
+    .unwrap();
+    assert!(r.losses.is_empty() && r.matches.is_empty());
 }

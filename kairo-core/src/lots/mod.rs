@@ -8,6 +8,7 @@
 //!
 //! [`match_lots`] runs a whole history; [`LotBook`] takes one trade at a time for streaming use.
 
+mod accounts;
 mod fields;
 mod identical;
 mod method;
@@ -16,6 +17,7 @@ mod pro_rata;
 mod wash_plan;
 mod wash_sale;
 
+pub use accounts::{wash_sales_across, AccountLoss, AccountMatch, AccountTrades, AccountWashSales, TaxTreatment};
 pub use identical::IdenticalSecurities;
 pub use method::LotMethod;
 pub use pnl::{ClosedLot, Direction, LotReport, OpenLot, Position, Term, TradeStats, UnrealizedPnl};

@@ -707,6 +707,73 @@ impl SymbolLots {
         ids
     }
 
+    /// Long lots bought on or before `date` and at most 30 days before it that can still absorb a wash sale: (lot
+    /// index, purchase date, shares), in purchase order (replacements held in another account).
+    pub(super) fn replacement_lots(&self, date: NaiveDate) -> Vec<(usize, NaiveDate, Decimal)> {
+        let earliest = date - Duration::days(WASH_WINDOW_DAYS);
+        let first = self.lots.partition_point(|lot| lot.bought < earliest);
+        (first..)
+            .zip(self.lots.range(first..))
+            .filter(|(_, l)| l.can_replace && l.bought <= date && l.qty > Decimal::ZERO)
+            .map(|(i, l)| (i, l.bought, l.qty))
+            .collect()
+    }
+
+    /// Makes `m` shares of lot `index` a replacement (another account's loss): with `basis`, the disallowed loss
+    /// and holding period move into them as for a wash sale in the account; without (a tax-deferred account, Rev.
+    /// Rul. 2008-5), they only stop being a replacement. Whether the lot was split in two.
+    pub(super) fn absorb_replacement(&mut self, index: usize, m: Decimal, moved: Option<(Decimal, i64)>) -> bool {
+        let (disallowed, days) = moved.unwrap_or((Decimal::ZERO, 0));
+        self.absorb(index, m, disallowed, days)
+    }
+
+    /// The index of the newest lot if it was bought on `date` by `trade_id` and can still absorb a wash sale.
+    pub(super) fn newest_replacement(&self, trade_id: &Arc<str>, date: NaiveDate) -> Option<(usize, Decimal)> {
+        let i = self.lots.len().checked_sub(1)?;
+        let lot = &self.lots[i];
+        (lot.can_replace && lot.bought == date && Arc::ptr_eq(&lot.trade_id, trade_id)).then_some((i, lot.qty))
+    }
+
+    /// Loss shares waiting for a replacement, sold on or after `date` less 30 days: (pending index, sale date,
+    /// shares), oldest first.
+    pub(super) fn waiting_losses(&self, date: NaiveDate) -> Vec<(usize, NaiveDate, Decimal)> {
+        let latest_sale = date - Duration::days(WASH_WINDOW_DAYS);
+        (0..)
+            .zip(&self.pending)
+            .filter(|(_, p)| p.date >= latest_sale && p.date <= date && p.qty > Decimal::ZERO)
+            .map(|(i, p)| (i, p.date, p.qty))
+            .collect()
+    }
+
+    /// The waiting loss shares of sale `trade_id`: (pending index, shares), oldest first.
+    pub(super) fn losses_of(&self, trade_id: &Arc<str>) -> Vec<(usize, Decimal)> {
+        (0..)
+            .zip(&self.pending)
+            .filter(|(_, p)| Arc::ptr_eq(&p.trade_id, trade_id) && p.qty > Decimal::ZERO)
+            .map(|(i, p)| (i, p.qty))
+            .collect()
+    }
+
+    /// Takes `m` shares off waiting loss `index`: their disallowed loss, holding days, loss record index and sale.
+    pub(super) fn take_loss(&mut self, index: usize, m: Decimal) -> Option<(Decimal, i64, usize, Arc<str>)> {
+        let p = self.pending.get_mut(index)?;
+        let d = share(p.loss, m, p.qty);
+        p.qty -= m;
+        p.loss -= d;
+        Some((d, p.holding_days, p.loss_index, p.trade_id.clone()))
+    }
+
+    /// The trade id of lot `index`.
+    pub(super) fn lot_trade_id(&self, index: usize) -> Option<Arc<str>> {
+        self.lots.get(index).map(|l| l.trade_id.clone())
+    }
+
+    /// Forgets the losses waiting for a replacement (a tax-deferred account's losses are not deductible).
+    pub(super) fn forget_losses(&mut self) {
+        self.pending.clear();
+        self.pending_short.clear();
+    }
+
     /// Loss shares of earlier sales still waiting for a replacement, and their trade ids.
     pub fn pending_ids(&self, plan: &BuyPlan) -> Vec<Arc<str>> {
         let mut ids: Vec<Arc<str>> = Vec::with_capacity(plan.matches.len());
