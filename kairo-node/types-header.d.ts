@@ -37,6 +37,8 @@ export interface AccountContext {
   settlement?: 'by_trade_date' | 't_plus1' | 't_plus2'
   restricted_symbols?: string[]
   reference_prices?: Record<string, DecimalInput>
+  /** Groups of symbols the wash-sale rule treats as one security (e.g. `[["GOOG", "GOOGL"]]`). */
+  substantially_identical?: string[][]
   limits?: {
     pattern_day_trading?: {
       min_equity?: DecimalInput

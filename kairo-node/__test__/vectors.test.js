@@ -64,14 +64,17 @@ test('shared compliance vectors', () => {
       const w = k.washSales(trades)
       const want = exp.wash_sales
       assert.deepEqual(
-        w.losses.map((l) => ({ trade_id: l.tradeId, loss: norm(l.loss), disallowed_loss: norm(l.disallowedLoss), allowed_loss: norm(l.allowedLoss) })),
+        w.losses.map((l) => ({
+          trade_id: l.tradeId, loss: norm(l.loss), disallowed_loss: norm(l.disallowedLoss),
+          allowed_loss: norm(l.allowedLoss), direction: l.direction,
+        })),
         want.losses,
       )
       assert.deepEqual(
         w.matches.map((m) => ({
           loss_trade_id: m.lossTradeId, replacement_trade_id: m.replacementTradeId, qty: norm(m.qty),
           disallowed_loss: norm(m.disallowedLoss), basis_adjustment: norm(m.basisAdjustment),
-          holding_period_days_added: m.holdingPeriodDaysAdded,
+          holding_period_days_added: m.holdingPeriodDaysAdded, direction: m.direction,
         })),
         want.matches,
       )
