@@ -54,6 +54,8 @@ export interface AccountContext {
       cash_liquidations?: number
       lookback_months?: number
       restriction_days?: number
+      /** `per_purchase` (default) or `day_total`: how a day's purchases are funded when deciding freeriding. */
+      purchase_funding?: 'per_purchase' | 'day_total'
     }
     max_notional?: { max: DecimalInput; action?: LimitAction } | null
     concentration?: { max_percent: DecimalInput; action?: LimitAction } | null

@@ -252,3 +252,35 @@ fn cash_liquidation_compares_settlement_dates_across_the_t_plus_one_change() {
     let r = check_history(&after_change, &default_rules(), &ctx).unwrap();
     assert_eq!(result(&r, "s1", "cash_liquidation").status, Status::Flag);
 }
+
+#[test]
+fn freeriding_by_purchase_or_by_the_days_purchases_together() {
+    // With $3,000 settled: buy X for $3,000, buy Y for $1,000, sell X the same day. Paid purchase by purchase
+    // (Regulation T §220.8(a), kairo's default), X was paid with settled cash: no freeriding. Some brokers compare
+    // the day's purchases together with the settled cash ($4,000 against $3,000): then X was a quarter unfunded and
+    // its sale before settlement is freeriding.
+    let trades = vec![
+        buy("x", "X", dec!(30), dec!(100), "2024-07-01 10:00"),
+        buy("y", "Y", dec!(10), dec!(100), "2024-07-01 10:30"),
+        sell("s", "X", dec!(30), dec!(100), "2024-07-01 14:00"),
+    ];
+    let r = check_history(&trades, &default_rules(), &cash("3000")).unwrap();
+    assert_eq!(result(&r, "s", "freeriding").status, Status::Pass);
+    let day_total: AccountContext = serde_json::from_str(
+        r#"{"account_type": "cash", "settled_cash": "3000", "limits": {"cash_account": {"purchase_funding": "day_total"}}}"#,
+    )
+    .unwrap();
+    let r = check_history(&trades, &default_rules(), &day_total).unwrap();
+    let f = result(&r, "s", "freeriding");
+    assert_eq!(f.status, Status::Fail, "{}", f.reason);
+    assert_eq!(meta(f, "bought_trade_ids"), serde_json::json!(["x"]));
+    // A single purchase is funded the same way under both readings.
+    let one = vec![
+        buy("x", "X", dec!(30), dec!(100), "2024-07-01 10:00"),
+        sell("s", "X", dec!(30), dec!(100), "2024-07-01 14:00"),
+    ];
+    for ctx in [cash("3000"), day_total] {
+        let r = check_history(&one, &default_rules(), &ctx).unwrap();
+        assert_eq!(result(&r, "s", "freeriding").status, Status::Pass);
+    }
+}

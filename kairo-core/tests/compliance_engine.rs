@@ -195,6 +195,8 @@ fn contexts() -> Vec<AccountContext> {
             "limits": {"pattern_day_trading": {"counting": "pairs"}}}"#,
         r#"{"account_type": "margin", "equity": "30000", "settlement": "t_plus2"}"#,
         r#"{"account_type": "cash"}"#,
+        r#"{"account_type": "cash", "settled_cash": "2500", "substantially_identical": [["AAPL", "MSFT"]],
+            "limits": {"cash_account": {"purchase_funding": "day_total"}}}"#,
     ]
     .iter()
     .map(|s| serde_json::from_str(s).unwrap())

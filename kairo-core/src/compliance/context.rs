@@ -295,6 +295,25 @@ pub struct CashAccount {
     pub lookback_months: u32,
     /// Length of the restriction, in calendar days: 90.
     pub restriction_days: u32,
+    /// How purchases are funded when deciding freeriding (see [`PurchaseFunding`]): one by one (the default) or
+    /// a day's purchases together.
+    pub purchase_funding: PurchaseFunding,
+}
+
+/// How the cash ledger funds a day's purchases, for freeriding: sources differ, so it is a setting
+/// ([`compliance::sources`](crate::compliance::sources)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PurchaseFunding {
+    /// Each purchase in time order from the settled cash and unsettled proceeds available when it is made
+    /// (Regulation T §220.8(a) reads purchase by purchase): with $3,000 settled, buying X for $3,000 then Y for
+    /// $1,000 leaves X paid for and Y unfunded.
+    #[default]
+    PerPurchase,
+    /// A day's purchases taken together against the funds: the unfunded part is shared by all of the day's
+    /// purchases in proportion to their cost (X and Y above are each 75 % funded), the reading of brokers that
+    /// compare the day's purchases with the day's settled cash; selling X that day is then freeriding.
+    DayTotal,
 }
 
 impl Default for CashAccount {
@@ -305,6 +324,7 @@ impl Default for CashAccount {
             cash_liquidations: 3,
             lookback_months: 12,
             restriction_days: 90,
+            purchase_funding: PurchaseFunding::PerPurchase,
         }
     }
 }

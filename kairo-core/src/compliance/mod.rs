@@ -32,7 +32,7 @@ mod text;
 pub use config::ComplianceConfig;
 pub use context::{
     AccountContext, AccountType, Action, CashAccount, Concentration, DayTradeCounting, Limits, MaxNotional,
-    PatternDayTrading, PennyStock, PriceBand, SelfMatch,
+    PatternDayTrading, PennyStock, PriceBand, PurchaseFunding, SelfMatch,
 };
 pub use day_trades::{day_trades, pdt_status, DayTrade, PdtStatus};
 pub use engine::{check_history, check_history_from, check_history_into, check_order, Engine};

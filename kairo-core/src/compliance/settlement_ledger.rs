@@ -35,7 +35,7 @@ use crate::lots::pro_rata as share;
 use crate::calendar::SettlementCycle;
 use crate::trade::Side;
 
-use super::context::{AccountContext, AccountType};
+use super::context::{AccountContext, AccountType, PurchaseFunding};
 use super::metadata::Metadata;
 use super::result::{Status, Verdict};
 use super::rule::{Event, RuleState};
@@ -46,6 +46,9 @@ struct CashLot {
     seq: u64,
     trade_id: Arc<str>,
     qty: Decimal,
+    /// The cost of the shares still held (fees included).
+    cost: Decimal,
+    trade_date: NaiveDate,
     settles: NaiveDate,
     /// The latest settlement date of the unsettled proceeds that paid for part of the lot.
     unsettled_until: Option<NaiveDate>,
@@ -74,6 +77,7 @@ pub(crate) struct SaleEffect {
 #[derive(Debug, Clone)]
 pub(crate) struct CashLedger {
     cycle: SettlementCycle,
+    funding: PurchaseFunding,
     settled: Decimal,
     /// Unsettled sale proceeds not spent: (settlement date, amount), in settlement order.
     credits: VecDeque<(NaiveDate, Decimal)>,
@@ -86,9 +90,10 @@ pub(crate) struct CashLedger {
 }
 
 impl CashLedger {
-    pub fn new(settled_cash: Decimal, cycle: SettlementCycle) -> Self {
+    pub fn new(settled_cash: Decimal, cycle: SettlementCycle, funding: PurchaseFunding) -> Self {
         CashLedger {
             cycle,
+            funding,
             settled: settled_cash,
             credits: VecDeque::new(),
             lots: Vec::new(),
@@ -154,14 +159,54 @@ impl CashLedger {
             seq,
             trade_id: id.clone(),
             qty: trade.qty,
+            cost,
+            trade_date: date,
             settles,
             unsettled_until,
             unfunded: rest,
         });
         if rest > Decimal::ZERO {
             self.unfunded.push_back((symbol, seq));
+            if self.funding == PurchaseFunding::DayTotal {
+                self.share_day(date);
+            }
         }
         (from_settled, from_unsettled, rest)
+    }
+
+    /// [`PurchaseFunding::DayTotal`]: the unfunded part of the purchases of `date` still held, shared by all of
+    /// them in proportion to their cost.
+    fn share_day(&mut self, date: NaiveDate) {
+        let mut today: SmallVec<[(usize, usize); 8]> = SmallVec::new();
+        for (s, lots) in self.lots.iter().enumerate() {
+            // a symbol's lots are in purchase order: today's are at the back
+            for (i, lot) in lots.iter().enumerate().rev() {
+                if lot.trade_date < date {
+                    break;
+                }
+                today.push((s, i));
+            }
+        }
+        if today.len() < 2 {
+            return;
+        }
+        let (mut cost_left, mut left) = (Decimal::ZERO, Decimal::ZERO);
+        for &(s, i) in &today {
+            cost_left += self.lots[s][i].cost;
+            left += self.lots[s][i].unfunded;
+        }
+        let last = today.len() - 1;
+        for (k, &(s, i)) in today.iter().enumerate() {
+            let lot = &mut self.lots[s][i];
+            let part = if k == last { left } else { share(left, lot.cost, cost_left) };
+            left -= part;
+            cost_left -= lot.cost;
+            let was = lot.unfunded;
+            lot.unfunded = part;
+            if was.is_zero() && part > Decimal::ZERO {
+                self.unfunded.push_back((s, lot.seq));
+            }
+        }
     }
 
     /// What selling `trade` would do, without recording it.
@@ -235,6 +280,7 @@ impl CashLedger {
                     lots.pop_front();
                 } else {
                     lot.unfunded -= share(lot.unfunded, take, lot.qty);
+                    lot.cost -= share(lot.cost, take, lot.qty);
                     lot.qty -= take;
                 }
             }
@@ -351,7 +397,7 @@ impl SettlementState {
         let settled = ctx.settled_cash?;
         Some(SettlementState {
             kinds: kinds.to_vec(),
-            ledger: CashLedger::new(settled, ctx.settlement),
+            ledger: CashLedger::new(settled, ctx.settlement, ctx.limits.cash_account.purchase_funding),
             logs: Default::default(),
         })
     }
