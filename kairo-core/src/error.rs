@@ -225,6 +225,18 @@ pub enum ReturnsError {
         /// What could not be computed.
         quantity: &'static str,
     },
+    /// Cash flows or a period a money-weighted return cannot be computed from.
+    #[error("flows: {reason}")]
+    InvalidFlows {
+        /// What is wrong with them.
+        reason: String,
+    },
+    /// No internal rate of return exists for the cash flows.
+    #[error("flows: {reason}")]
+    NoRate {
+        /// Why.
+        reason: &'static str,
+    },
     /// A metric could not be computed from the series.
     #[error(transparent)]
     Metrics(#[from] MetricsError),

@@ -119,7 +119,10 @@ impl ErrorInfo for ReturnsError {
             ReturnsError::NoPrices { .. } | ReturnsError::NoCommonDates | ReturnsError::NonPositivePrice { .. } => {
                 ErrorCode::MarketData
             }
-            ReturnsError::InvalidBenchmark { .. } | ReturnsError::Overflow { .. } => ErrorCode::InvalidArgument,
+            ReturnsError::InvalidBenchmark { .. }
+            | ReturnsError::Overflow { .. }
+            | ReturnsError::InvalidFlows { .. }
+            | ReturnsError::NoRate { .. } => ErrorCode::InvalidArgument,
             ReturnsError::Metrics(e) => e.code(),
         }
     }
@@ -130,6 +133,7 @@ impl ErrorInfo for ReturnsError {
             ReturnsError::NonPositivePrice { .. } => Some("close"),
             ReturnsError::InvalidBenchmark { .. } => Some("benchmark"),
             ReturnsError::Overflow { .. } => Some("trades"),
+            ReturnsError::InvalidFlows { .. } | ReturnsError::NoRate { .. } => Some("flows"),
             ReturnsError::Metrics(e) => ErrorInfo::field(e),
         }
     }
@@ -141,6 +145,8 @@ impl ErrorInfo for ReturnsError {
             ReturnsError::InvalidBenchmark { .. } => "invalid_benchmark",
             ReturnsError::NoCommonDates => "no_common_dates",
             ReturnsError::Overflow { .. } => "overflow",
+            ReturnsError::InvalidFlows { .. } => "invalid_flows",
+            ReturnsError::NoRate { .. } => "no_rate",
             ReturnsError::Metrics(e) => e.kind(),
         }
     }

@@ -1,13 +1,16 @@
 //! Return series: daily valuation and time-weighted return of a portfolio from its trades and closing prices,
-//! series alignment by date, and compounding into weeks, months, quarters and years.
+//! series alignment by date, compounding into weeks, months, quarters and years, and money-weighted returns
+//! (the internal rate of return of dated cash flows, the modified Dietz return of a period).
 
 mod align;
+mod money_weighted;
 mod prices;
 mod resample;
 mod series;
 mod twr;
 
 pub use align::{align, Aligned};
+pub use money_weighted::{modified_dietz, xirr};
 pub use prices::PriceTable;
 pub use resample::{resample, Frequency, PeriodReturn};
 pub use series::{DatedDrawdown, ReturnSeries};
