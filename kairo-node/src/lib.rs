@@ -5,6 +5,7 @@ mod compliance;
 mod errors;
 mod input;
 mod metrics;
+mod money_weighted;
 mod report;
 mod results;
 mod trades;

@@ -11,6 +11,7 @@ mod dict;
 mod errors;
 mod frame;
 mod metrics;
+mod money_weighted;
 mod portfolio;
 mod report;
 mod scalars;
@@ -25,6 +26,7 @@ fn _kairo(m: &Bound<'_, PyModule>) -> PyResult<()> {
     metrics::register(m)?;
     trade::register(m)?;
     portfolio::register(m)?;
+    money_weighted::register(m)?;
     compliance::register(m)?;
     frame::register(m)?;
     m.add_function(wrap_pyfunction!(arrays::_borrowed, m)?)?;

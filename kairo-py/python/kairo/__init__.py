@@ -25,6 +25,8 @@ from ._kairo import (
     OutOfOrderError,
     ParameterError,
     Trade,
+    modified_dietz,
+    xirr,
 )
 from ._trades import trade_records
 from .types import (
@@ -376,7 +378,7 @@ __all__ = [
     "up_capture", "down_capture", "up_down_capture", "excess_sharpe", "tracking_error",
     "probabilistic_sharpe_ratio", "deflated_sharpe_ratio", "cornish_fisher_var", "parametric_var",
     "drawdown_periods", "rolling_sharpe", "rolling_volatility", "rolling_beta", "metrics",
-    "Trade", "lots", "realized_pnl", "twr", "compare", "Comparison",
+    "Trade", "lots", "realized_pnl", "twr", "compare", "Comparison", "xirr", "modified_dietz",
     "KairoError", "InvalidTradeError", "ConfigError", "ParameterError", "InputError", "MarketDataError",
     "OutOfOrderError", "compliance", "frame", "types", "Period", "Returns", "Scalar", "Trades", "Prices",
     "DrawdownPeriod", "ClosedLot", "OpenLot", "Position", "LotReport",

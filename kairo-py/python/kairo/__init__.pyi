@@ -121,6 +121,10 @@ def metrics(
 def lots(trades: Trades, method: str = "fifo") -> LotReport: ...
 def realized_pnl(trades: Trades, method: str = "fifo", prices: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]: ...
 def twr(trades: Trades, prices: Prices, end: Any = None) -> Any: ...
+def xirr(flows: Any) -> float:
+    """The annual internal rate of return of ``(date, amount)`` flows (payments negative), as Excel's XIRR."""
+def modified_dietz(start_value: Any, end_value: Any, flows: Any, start: Any, end: Any) -> float:
+    """The GIPS modified Dietz return of ``start``..``end``; ``flows`` are ``(date, amount)``, money in positive."""
 
 @dataclasses.dataclass(frozen=True)
 class Comparison:
@@ -164,7 +168,7 @@ __all__ = [
     "up_capture", "down_capture", "up_down_capture", "excess_sharpe", "tracking_error",
     "probabilistic_sharpe_ratio", "deflated_sharpe_ratio", "cornish_fisher_var", "parametric_var",
     "drawdown_periods", "rolling_sharpe", "rolling_volatility", "rolling_beta", "metrics",
-    "Trade", "lots", "realized_pnl", "twr", "compare", "Comparison",
+    "Trade", "lots", "realized_pnl", "twr", "compare", "Comparison", "xirr", "modified_dietz",
     "KairoError", "InvalidTradeError", "ConfigError", "ParameterError", "InputError", "MarketDataError",
     "OutOfOrderError", "compliance", "frame", "types", "Period", "Returns", "Scalar", "Trades", "Prices",
     "DrawdownPeriod", "ClosedLot", "OpenLot", "Position", "LotReport",

@@ -178,6 +178,8 @@ def tracking_error(
     returns: np.ndarray, factor_returns: np.ndarray, period: str = "daily", annualization: Optional[float] = None
 ) -> float: ...
 def twr(trades: Any, prices: Any, end: Any = None) -> Dict[str, Any]: ...
+def xirr(flows: Any) -> float: ...
+def modified_dietz(start_value: Any, end_value: Any, flows: Any, start: Any, end: Any) -> float: ...
 def up_capture(
     returns: np.ndarray, factor_returns: np.ndarray, period: str = "daily", annualization: Optional[float] = None
 ) -> float: ...
@@ -195,7 +197,7 @@ __all__ = [
     "probabilistic_sharpe_ratio", "deflated_sharpe_ratio", "alpha", "beta", "alpha_beta", "up_capture",
     "down_capture", "up_down_capture", "excess_sharpe", "tracking_error", "rolling_sharpe", "rolling_volatility",
     "rolling_beta", "drawdown_periods", "metrics", "Trade", "lots", "realized_pnl", "twr", "compare",
-    "AccountContext", "Engine", "check_history", "check_order", "wash_sales", "day_trades", "pdt_status",
+    "xirr", "modified_dietz", "AccountContext", "Engine", "check_history", "check_order", "wash_sales", "day_trades", "pdt_status",
     "check_names", "frame_realized_pnl_by_user", "frame_positions_by_user", "frame_metrics_by_user", "_borrowed",
     "__version__",
 ]
