@@ -65,3 +65,30 @@ fn xirr_agrees_with_the_closed_form_of_two_flows() {
         assert!((got - want).abs() < 1e-10, "{p} {q} {n}: {got} vs {want}");
     }
 }
+
+#[test]
+fn the_money_weighted_return_of_trading_is_the_xirr_of_its_flows() {
+    use kairo_core::returns::{money_weighted_return, position_flows, PriceTable};
+    use kairo_core::{Side, Trade};
+    use rust_decimal_macros::dec;
+    let at = |d: &str| format!("{d}T15:00:00Z").parse().unwrap();
+    // Buy 10 at $100 with a $1 fee (−1,001), sell 5 at $120 with a $1 fee (+599), hold 5 at the last close of
+    // $110 (+550 on 2024-01-03). pyxirr.xirr of these flows: 0.2075298888302352.
+    let mut buy = Trade::new("b", "u", "X", Side::Buy, dec!(10), dec!(100), at("2023-01-03")).unwrap();
+    buy.fees = dec!(1);
+    let mut sell = Trade::new("s", "u", "X", Side::Sell, dec!(5), dec!(120), at("2023-07-03")).unwrap();
+    sell.fees = dec!(1);
+    let trades = [buy, sell];
+    let mut prices = PriceTable::new();
+    prices.insert("X".to_owned(), "2023-12-29".parse().unwrap(), dec!(108)).unwrap();
+    prices.insert("X".to_owned(), "2024-01-03".parse().unwrap(), dec!(110)).unwrap();
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    assert_eq!(
+        position_flows(&trades, &prices).unwrap(),
+        vec![(d("2023-01-03"), dec!(-1001)), (d("2023-07-03"), dec!(599)), (d("2024-01-03"), dec!(550))]
+    );
+    assert!((money_weighted_return(&trades, &prices).unwrap() - 0.2075298888302352).abs() < 1e-9);
+    // a held symbol without any close: named
+    let e = money_weighted_return(&trades, &PriceTable::new()).unwrap_err();
+    assert_eq!(e.kind(), "no_prices");
+}

@@ -227,6 +227,10 @@ both_backends!(metrics_and_comparative, |app: common::App| async move {
     let (s, m) = app.get(&format!("/users/{user}/metrics")).await;
     assert_eq!(s, 200, "{m}");
     assert_eq!(m["pnl"]["unrealized"], "210"); // 10 × (121 − 100)
+                                               // −1,000 on 1 July, +1,210 two days later: (1.21)^(365/2) − 1
+    let mwr = m["money_weighted_return"].as_f64().unwrap();
+    let want = 1.21f64.powf(365.0 / 2.0) - 1.0;
+    assert!(((mwr - want) / want).abs() < 1e-9, "{mwr} vs {want}");
     let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
     assert_eq!(s, 200, "{c}");
     assert_eq!(c["portfolio_pnl"]["total"], "210");

@@ -10,7 +10,7 @@ mod series;
 mod twr;
 
 pub use align::{align, Aligned};
-pub use money_weighted::{modified_dietz, xirr};
+pub use money_weighted::{modified_dietz, money_weighted_return, position_flows, xirr};
 pub use prices::PriceTable;
 pub use resample::{resample, Frequency, PeriodReturn};
 pub use series::{DatedDrawdown, ReturnSeries};

@@ -11,7 +11,12 @@ use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use std::collections::BTreeMap;
+
 use crate::error::ReturnsError;
+use crate::history::Trades;
+use crate::returns::PriceTable;
+use crate::trade::Side;
 
 /// Days in Excel's XIRR year.
 const YEAR_DAYS: f64 = 365.0;
@@ -204,4 +209,61 @@ pub fn modified_dietz(
     }
     let rate = gain.checked_div(capital).ok_or_else(|| invalid("the return is beyond exact decimal range"))?;
     Ok(rate.to_f64().unwrap_or(f64::NAN))
+}
+
+/// The cash flows of trading `trades`, seen from the investor: each purchase a payment (its cost with fees,
+/// negative), each sale a receipt (its proceeds net of fees), and the positions still open a receipt of their value
+/// at their last close in `prices`, on the latest of those closes and the last trade date (a short position's value
+/// is a payment). Their [`xirr`] is the money-weighted return of the trading, on the positions-only basis (cash
+/// that was not invested is not seen).
+pub fn position_flows<T: Trades + ?Sized>(
+    trades: &T,
+    prices: &PriceTable,
+) -> Result<Vec<(NaiveDate, Decimal)>, ReturnsError> {
+    let ordered = trades.ordered()?;
+    let mut flows = Vec::with_capacity(ordered.len() + 1);
+    let mut held: BTreeMap<&str, Decimal> = BTreeMap::new();
+    let mut last_date = None;
+    for t in ordered.iter() {
+        let date = t.trade_date();
+        let amount = match t.side {
+            Side::Buy => -(t.notional() + t.fees),
+            Side::Sell => t.notional() - t.fees,
+        };
+        flows.push((date, amount));
+        let q = held.entry(t.symbol.as_str()).or_default();
+        *q = match t.side {
+            Side::Buy => *q + t.qty,
+            Side::Sell => *q - t.qty,
+        };
+        last_date = Some(date);
+    }
+    let mut value = Decimal::ZERO;
+    let mut value_date = last_date;
+    for (symbol, qty) in held.into_iter().filter(|(_, q)| !q.is_zero()) {
+        let (date, close) = prices.last(symbol).ok_or_else(|| ReturnsError::NoPrices { symbol: symbol.to_owned() })?;
+        value += qty * close;
+        value_date = value_date.max(Some(date));
+    }
+    if let Some(date) = value_date.filter(|_| !value.is_zero()) {
+        flows.push((date, value));
+    }
+    Ok(flows)
+}
+
+/// The money-weighted return (the [`xirr`] of [`position_flows`]) of trading `trades`, valued at `prices`.
+///
+/// ```
+/// use kairo_core::returns::{money_weighted_return, PriceTable};
+/// use kairo_core::{Side, Trade};
+/// use rust_decimal_macros::dec;
+/// let at = |d: &str| format!("{d}T15:00:00Z").parse().unwrap();
+/// // Bought 10 at $100 a year before a close of $110: 10 % a year.
+/// let trades = [Trade::new("b", "u", "X", Side::Buy, dec!(10), dec!(100), at("2023-01-03")).unwrap()];
+/// let mut prices = PriceTable::new();
+/// prices.insert("X".to_owned(), "2024-01-03".parse().unwrap(), dec!(110)).unwrap();
+/// assert!((money_weighted_return(&trades, &prices).unwrap() - 0.1).abs() < 1e-9);
+/// ```
+pub fn money_weighted_return<T: Trades + ?Sized>(trades: &T, prices: &PriceTable) -> Result<f64, ReturnsError> {
+    xirr(&position_flows(trades, prices)?)
 }

@@ -66,11 +66,12 @@ export function summary(c: Comparative, m: Metrics, audit: Compliance, d: Decisi
   const month: number | undefined = c.monthly[0]?.month;
   const realized: string | null | undefined = m.pnl?.realized;
   const sharpe: number | null | undefined = m.risk?.sharpe_ratio;
+  const moneyWeighted: number | null | undefined = m.money_weighted_return;
   const rows: number = audit.rows.length;
   const firstCheck: string | undefined = audit.rows[0]?.check_name;
   const allowed: boolean = d.allowed;
   const reason: string | undefined = d.results[0]?.reason;
   const id: string = t.id;
   return [String(typed), String(alpha), String(excess), String(value), shadow, String(month), String(realized),
-    String(sharpe), String(rows), String(firstCheck), String(allowed), String(reason), id];
+    String(sharpe), String(moneyWeighted), String(rows), String(firstCheck), String(allowed), String(reason), id];
 }

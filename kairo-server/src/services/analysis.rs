@@ -62,7 +62,8 @@ fn money(amount: rust_decimal::Decimal) -> rust_decimal::Decimal {
 }
 
 /// The metrics document of a user: P&L (realized, unrealized at the last stored closes, wash-sale adjusted),
-/// win rate and profit factor, and the risk metrics of the daily time-weighted return.
+/// win rate and profit factor, the risk metrics of the daily time-weighted return, and the money-weighted return
+/// (XIRR of the trades and the open positions' value).
 pub fn metrics_body(trades: &History, prices: &PriceTable) -> Value {
     let report = match match_lots(trades, LotMethod::Fifo) {
         Ok(r) => r,
@@ -89,6 +90,8 @@ pub fn metrics_body(trades: &History, prices: &PriceTable) -> Value {
         },
         "trade_stats": kairo_core::report::to_json(&report.trade_stats().fields(), Some(MONEY_SCALE)),
         "risk": risk,
+        // the annual internal rate of return of the trades' cash flows and the open positions' value (XIRR)
+        "money_weighted_return": kairo_core::returns::money_weighted_return(trades, prices).ok().filter(|r| r.is_finite()),
     })
 }
 
