@@ -197,7 +197,9 @@ impl MarketData {
             return Ok(outcomes);
         };
         for chunk in due.chunks(SYMBOLS_PER_REQUEST) {
-            match client.daily_closes(chunk, self.start, None, retry).await {
+            // Only finished sessions: today's bar is not a close until the session has closed.
+            let end = last_closed_session(chrono::Utc::now());
+            match client.daily_closes(chunk, self.start, Some(end), retry).await {
                 Ok(mut by_symbol) => {
                     let mut rows = Vec::new();
                     for s in chunk {
@@ -290,5 +292,35 @@ pub async fn refresher(market: Arc<MarketData>, every: Duration, mut shutdown: w
             Err(e) => tracing::warn!(error = %e, "market data refresh could not reach the database"),
         }
         wait = every;
+    }
+}
+
+/// The last NYSE session that has closed at `now`: today's once its close (16:00 New York, 13:00 on early-close
+/// days) has passed, else the trading day before. Daily bars are asked up to it, so an unfinished session's bar is
+/// never stored as a close.
+pub fn last_closed_session(now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    let today = kairo_core::calendar::new_york_local(now).date();
+    match kairo_core::calendar::session(today) {
+        Some((_, close)) if now >= close => today,
+        _ => kairo_core::calendar::previous_trading_day(today),
+    }
+}
+
+#[cfg(test)]
+mod session_tests {
+    use super::last_closed_session;
+
+    #[test]
+    fn bars_stop_at_the_last_closed_session() {
+        let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        // Wednesday 2024-07-03 is an early close (13:00 New York = 17:00 UTC)
+        assert_eq!(last_closed_session(at("2024-07-03T16:59:00Z")), d("2024-07-02"));
+        assert_eq!(last_closed_session(at("2024-07-03T17:00:00Z")), d("2024-07-03"));
+        // Friday 2024-07-05 during the session, then after the 16:00 close (20:00 UTC)
+        assert_eq!(last_closed_session(at("2024-07-05T15:00:00Z")), d("2024-07-03"));
+        assert_eq!(last_closed_session(at("2024-07-05T20:00:00Z")), d("2024-07-05"));
+        // a Sunday: Friday's session
+        assert_eq!(last_closed_session(at("2024-07-07T12:00:00Z")), d("2024-07-05"));
     }
 }

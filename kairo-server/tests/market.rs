@@ -100,6 +100,9 @@ with_fake!(update_pages_through_every_bar, 25, |_| {}, |app: common::App, fake: 
     assert_eq!(outcomes(&body), expected);
     // 189 bars at 25 a page: 8 pages, each a request
     assert_eq!(fake.state.requests.load(Ordering::SeqCst), 8);
+    // only finished sessions are asked for: an unfinished day's bar is never stored as a close
+    let end = kairo_server::market::last_closed_session(chrono::Utc::now()).to_string();
+    assert_eq!(fake.state.last_end.lock().unwrap().as_deref(), Some(end.as_str()));
     let spy = stored(&app, "SPY").await;
     let want = &fake.state.closes["SPY"];
     assert_eq!(spy.len(), want.len());

@@ -30,6 +30,8 @@ pub struct Fake {
     pub delay_ms: AtomicU64,
     /// Closes by symbol: (New York date, close as Alpaca prints it).
     pub closes: BTreeMap<String, Vec<(NaiveDate, String)>>,
+    /// The `end` parameter of the last request (None: the request had none).
+    pub last_end: std::sync::Mutex<Option<String>>,
 }
 
 pub struct FakeAlpaca {
@@ -72,6 +74,7 @@ pub async fn start(page_size: usize, closes: BTreeMap<String, Vec<(NaiveDate, St
         requests: AtomicU32::new(0),
         delay_ms: AtomicU64::new(0),
         closes,
+        last_end: std::sync::Mutex::new(None),
     });
     let app = axum::Router::new().route("/v2/stocks/bars", axum::routing::get(bars)).with_state(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -88,6 +91,7 @@ fn error(status: StatusCode, code: i64, message: &str) -> Response {
 
 async fn bars(State(f): State<Arc<Fake>>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
     f.requests.fetch_add(1, Ordering::SeqCst);
+    *f.last_end.lock().unwrap() = q.get("end").cloned();
     let delay = f.delay_ms.load(Ordering::SeqCst);
     if delay > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
