@@ -32,19 +32,7 @@ async fn crash_and_recover(backend: common::Backend) {
     let store = kairo_server::store::Store::connect(&url, 1, 2).await.unwrap();
     let id: uuid::Uuid = user.parse().unwrap();
     let stored = store.trades(id).await.unwrap();
-    let u = store.user(id).await.unwrap().unwrap();
-    let expected = kairo_server::services::analysis::audit_rows(&u, &stored, None).unwrap().len() as i64;
-    let mut rows = 0;
-    // A job that died with the server comes back when its lease expires (JOB_LEASE, 60 s); the next job of the
-    // user covers trades left without rows at once, so this usually takes a few seconds.
-    for _ in 0..1_600 {
-        rows = store.audit_count(id).await.unwrap();
-        if rows == expected {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(rows, expected, "audit rows after recovery");
+    let rows = process::wait_fully_audited(&store, &user).await;
     let (audit, _) =
         store.audit(id, &kairo_server::store::AuditQuery { limit: 1_000_000, ..Default::default() }).await.unwrap();
     let audited: BTreeSet<String> = audit.iter().map(|r| r.trade_id.to_string()).collect();

@@ -66,19 +66,7 @@ async fn two_replicas_one_killed_lose_and_repeat_nothing() {
     let store = kairo_server::store::Store::connect(&url, 1, 2).await.unwrap();
     for (i, user) in users.iter().enumerate() {
         let stored = process::assert_all_acked_stored(&url, user, &acked[&i]).await;
-        let id: uuid::Uuid = user.parse().unwrap();
-        let trades = store.trades(id).await.unwrap();
-        let u = store.user(id).await.unwrap().unwrap();
-        let expected = kairo_server::services::analysis::audit_rows(&u, &trades, None).unwrap().len() as i64;
-        let mut rows = 0;
-        for _ in 0..1_600 {
-            rows = store.audit_count(id).await.unwrap();
-            if rows == expected {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        assert_eq!(rows, expected, "audit rows of user {i}");
+        let rows = process::wait_fully_audited(&store, user).await;
         eprintln!("user {i}: {} acknowledged, {stored} stored, {rows} audit rows", acked[&i].len());
     }
     store.close().await;

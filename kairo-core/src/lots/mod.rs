@@ -14,6 +14,7 @@ mod identical;
 mod method;
 mod pnl;
 mod pro_rata;
+mod wash_book;
 mod wash_plan;
 mod wash_sale;
 

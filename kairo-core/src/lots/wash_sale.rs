@@ -25,20 +25,19 @@
 //! Amounts keep full decimal precision; a split's last piece takes the remainder, so basis, proceeds and losses are
 //! conserved exactly. Adjusted realized P&L = raw realized P&L + disallowed loss still deferred in open lots.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
-use smallvec::SmallVec;
 
 use super::identical::IdenticalSecurities;
 use super::pro_rata::pro_rata as share;
-use super::wash_plan::{BuyPlan, LossPiece, SalePlan};
+use super::wash_book::Book;
+use super::wash_plan::{BuyPlan, SalePlan};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::decimal_cmp as dc;
 use crate::error::LotError;
 use crate::history::Trades;
 use crate::trade::Side;
@@ -113,58 +112,11 @@ impl WashSaleReport {
     }
 }
 
-/// A long lot as the wash-sale rule sees it.
-#[derive(Debug, Clone)]
-struct Lot {
-    trade_id: Arc<str>,
-    qty: Decimal,
-    /// Total basis, fees and wash-sale adjustments included.
-    basis: Decimal,
-    /// Disallowed loss included in `basis`.
-    deferred: Decimal,
-    bought: NaiveDate,
-    /// Start of the holding period (earlier than `bought` after a wash sale).
-    holding_from: NaiveDate,
-    /// Whether these shares can still absorb a wash sale.
-    can_replace: bool,
-}
-
-/// Loss shares not yet matched, waiting for a purchase in the 30 days after the sale.
-#[derive(Debug, Clone)]
-struct Pending {
-    loss_index: usize,
-    trade_id: Arc<str>,
-    date: NaiveDate,
-    qty: Decimal,
-    loss: Decimal,
-    holding_days: i64,
-}
-
-/// A short lot as the wash-sale rule sees it.
-#[derive(Debug, Clone)]
-struct ShortLot {
-    trade_id: Arc<str>,
-    qty: Decimal,
-    /// Proceeds net of fees, less wash-sale adjustments.
-    proceeds: Decimal,
-    /// Disallowed loss taken out of `proceeds`.
-    deferred: Decimal,
-    opened: NaiveDate,
-    /// Start of the holding period (earlier than `opened` after a wash sale).
-    holding_from: NaiveDate,
-    /// Whether these shares can still absorb a wash sale.
-    can_replace: bool,
-}
-
-/// One symbol's lots in one account.
+/// One security's lots in one account: the long side and the short side.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SymbolLots {
-    lots: VecDeque<Lot>,
-    /// Open short lots, first in first out.
-    shorts: VecDeque<ShortLot>,
-    pending: VecDeque<Pending>,
-    /// Covers at a loss waiting for a short sale in the 30 days after them.
-    pending_short: VecDeque<Pending>,
+    long: Book,
+    short: Book,
 }
 
 impl SymbolLots {
@@ -176,88 +128,18 @@ impl SymbolLots {
     }
 
     /// [`SymbolLots::plan_sale`] into `plan`, which is cleared first (a state keeps one plan and reuses it, so a
-    /// trade's plan is never moved).
+    /// trade's plan is never moved): long lots sold first in, first out, and a short opened with the rest.
     pub fn plan_sale_into(&self, qty: Decimal, proceeds: Decimal, date: NaiveDate, plan: &mut SalePlan) {
         plan.clear();
-        let mut left = qty;
-        let mut proceeds_left = proceeds;
-        for lot in &self.lots {
-            if left.is_zero() {
-                break;
-            }
-            let take = dc::min(left, lot.qty);
-            let basis = share(lot.basis, take, lot.qty);
-            let piece_proceeds = share(proceeds_left, take, left);
-            proceeds_left -= piece_proceeds;
-            left -= take;
-            plan.long_qty += take;
-            plan.realized += piece_proceeds - basis;
-            if dc::lt(piece_proceeds, basis) {
-                plan.pieces.push(LossPiece {
-                    qty: take,
-                    loss: basis - piece_proceeds,
-                    holding_days: (date - lot.holding_from).num_days(),
-                });
-            }
-            if dc::eq(take, lot.qty) {
-                plan.consumed_lots += 1;
-            } else {
-                plan.partial_qty = take;
-                plan.partial_basis = basis;
-                plan.partial_deferred = share(lot.deferred, take, lot.qty);
-            }
-        }
+        let (left, rest) = self.long.plan_close(qty, proceeds, date, Direction::Long, &mut plan.close);
         plan.short_qty = left;
-        plan.short_proceeds = proceeds_left;
+        plan.short_proceeds = rest;
         if left > Decimal::ZERO {
-            // The short this sale opens replaces shares of covers at a loss in the 30 days before it.
-            let latest_cover = date - Duration::days(WASH_WINDOW_DAYS);
-            plan.short_expired = self.pending_short.iter().take_while(|p| p.date < latest_cover).count();
-            let mut open = left;
-            for (i, p) in (plan.short_expired..).zip(self.pending_short.range(plan.short_expired..)) {
-                if open.is_zero() {
-                    break;
-                }
-                let m = dc::min(open, p.qty);
-                plan.short_matches.push((i, m, share(p.loss, m, p.qty)));
-                open -= m;
-            }
-        }
-        if plan.pieces.is_empty() {
-            return;
-        }
-        // Replacement shares bought in the 30 days before the sale and still held after it, in acquisition order.
-        let earliest = date - Duration::days(WASH_WINDOW_DAYS);
-        let mut piece = 0;
-        let mut piece_left = plan.pieces.first().map_or(Decimal::ZERO, |p| p.qty);
-        let mut piece_loss_left = plan.pieces.first().map_or(Decimal::ZERO, |p| p.loss);
-        // Lots are kept in purchase order, so those bought before the window are skipped in one search.
-        let first = self.lots.partition_point(|lot| lot.bought < earliest).max(plan.consumed_lots).min(self.lots.len());
-        for (i, lot) in (first..).zip(self.lots.range(first..)) {
-            if piece >= plan.pieces.len() {
-                break;
-            }
-            let mut free = if i == plan.consumed_lots { lot.qty - plan.partial_qty } else { lot.qty };
-            if !lot.can_replace || lot.bought > date {
-                continue;
-            }
-            while free > Decimal::ZERO && piece < plan.pieces.len() {
-                let m = dc::min(free, piece_left);
-                let disallowed = share(piece_loss_left, m, piece_left);
-                plan.matches.push((i - plan.consumed_lots, m, piece, disallowed));
-                free -= m;
-                piece_left -= m;
-                piece_loss_left -= disallowed;
-                if piece_left.is_zero() {
-                    piece += 1;
-                    piece_left = plan.pieces.get(piece).map_or(Decimal::ZERO, |p| p.qty);
-                    piece_loss_left = plan.pieces.get(piece).map_or(Decimal::ZERO, |p| p.loss);
-                }
-            }
+            self.short.plan_open(left, date, &mut plan.open);
         }
     }
 
-    /// Applies a planned sale; records the loss sale and its matches.
+    /// Applies a planned sale; records its loss and the matches.
     pub fn apply_sale(
         &mut self,
         plan: &SalePlan,
@@ -266,99 +148,18 @@ impl SymbolLots {
         date: NaiveDate,
         mut out: Option<&mut WashSaleReport>,
     ) {
-        self.lots.drain(..plan.consumed_lots);
-        if plan.partial_qty > Decimal::ZERO {
-            if let Some(lot) = self.lots.front_mut() {
-                lot.basis -= plan.partial_basis;
-                lot.deferred -= plan.partial_deferred;
-                lot.qty -= plan.partial_qty;
-            }
-        }
+        self.long.apply_close(&plan.close, trade_id, symbol, date, Direction::Long, out.as_deref_mut());
         if plan.short_qty > Decimal::ZERO {
-            self.open_short(plan, trade_id, date, out.as_deref_mut());
-        }
-        if plan.pieces.is_empty() {
-            return;
-        }
-        let loss_index = out.as_ref().map_or(0, |o| o.losses.len());
-        if let Some(out) = out.as_deref_mut() {
-            let loss = plan.loss();
-            // Shares of a loss are split at 28 significant digits, so their sum can pass the loss by one unit in
-            // the last place; the disallowed part never exceeds the loss.
-            let disallowed = dc::min(plan.disallowed(), loss);
-            out.losses.push(LossSale {
-                trade_id: trade_id.clone(),
-                symbol: symbol.to_owned(),
+            self.short.apply_open(
+                &plan.open,
+                trade_id,
+                plan.short_qty,
+                plan.short_proceeds,
                 date,
-                qty: plan.loss_qty(),
-                loss,
-                disallowed_loss: disallowed,
-                allowed_loss: loss - disallowed,
-                direction: Direction::Long,
-            });
+                Direction::Short,
+                out,
+            );
         }
-        // Split the replacement lots in order: the matched shares of a lot become a lot of their own, inserted
-        // before the rest of it, which shifts every later index by one.
-        let mut unmatched: SmallVec<[(Decimal, Decimal); 2]> = plan.pieces.iter().map(|p| (p.qty, p.loss)).collect();
-        let mut offset = 0;
-        for &(lot_index, m, piece, d) in &plan.matches {
-            let days = plan.pieces[piece].holding_days;
-            let Some(lot) = self.lots.get(lot_index + offset) else { continue };
-            let replacement = lot.trade_id.clone();
-            if self.absorb(lot_index + offset, m, d, days) {
-                offset += 1;
-            }
-            unmatched[piece].0 -= m;
-            unmatched[piece].1 -= d;
-            if let Some(out) = out.as_deref_mut() {
-                out.matches.push(WashSaleMatch {
-                    loss_trade_id: trade_id.clone(),
-                    replacement_trade_id: replacement,
-                    qty: m,
-                    disallowed_loss: d,
-                    basis_adjustment: d,
-                    holding_period_days_added: days,
-                    direction: Direction::Long,
-                });
-            }
-        }
-        for (piece, (qty, loss)) in plan.pieces.iter().zip(unmatched) {
-            if qty > Decimal::ZERO {
-                self.pending.push_back(Pending {
-                    loss_index,
-                    trade_id: trade_id.clone(),
-                    date,
-                    qty,
-                    loss,
-                    holding_days: piece.holding_days,
-                });
-            }
-        }
-    }
-
-    /// Splits `m` shares off lot `index` (front part) and adds a disallowed loss and holding period to them;
-    /// whether the lot was split in two.
-    fn absorb(&mut self, index: usize, m: Decimal, disallowed: Decimal, holding_days: i64) -> bool {
-        let Some(lot) = self.lots.get_mut(index) else { return false };
-        let moved_basis = share(lot.basis, m, lot.qty);
-        let mut part = Lot {
-            trade_id: lot.trade_id.clone(),
-            qty: m,
-            basis: moved_basis + disallowed,
-            deferred: share(lot.deferred, m, lot.qty) + disallowed,
-            bought: lot.bought,
-            holding_from: lot.holding_from - Duration::days(holding_days),
-            can_replace: false,
-        };
-        if dc::eq(m, lot.qty) {
-            std::mem::swap(lot, &mut part);
-            return false;
-        }
-        lot.basis -= moved_basis;
-        lot.deferred -= part.deferred - disallowed;
-        lot.qty -= m;
-        self.lots.insert(index, part);
-        true
     }
 
     /// The effect of buying `qty` for `cost` (fees included) on `date`.
@@ -368,51 +169,12 @@ impl SymbolLots {
         plan
     }
 
-    /// [`SymbolLots::plan_buy`] into `plan`, which is cleared first.
+    /// [`SymbolLots::plan_buy`] into `plan`, which is cleared first: short lots covered first in, first out, and
+    /// a long lot opened with the rest.
     pub fn plan_buy_into(&self, qty: Decimal, cost: Decimal, date: NaiveDate, plan: &mut BuyPlan) {
         plan.clear();
-        let mut left = qty;
-        let mut cost_left = cost;
-        for lot in &self.shorts {
-            if left.is_zero() {
-                break;
-            }
-            let take = dc::min(left, lot.qty);
-            let piece_cost = share(cost_left, take, left);
-            let proceeds = share(lot.proceeds, take, lot.qty);
-            cost_left -= piece_cost;
-            left -= take;
-            plan.cover_qty += take;
-            plan.cover_cost += piece_cost;
-            plan.realized += proceeds - piece_cost;
-            if dc::lt(proceeds, piece_cost) {
-                plan.short_pieces.push(LossPiece {
-                    qty: take,
-                    loss: piece_cost - proceeds,
-                    holding_days: (date - lot.holding_from).num_days(),
-                });
-            }
-            if dc::eq(take, lot.qty) {
-                plan.consumed_shorts += 1;
-            } else {
-                plan.partial_short_qty = take;
-                plan.partial_short_proceeds = proceeds;
-                plan.partial_short_deferred = share(lot.deferred, take, lot.qty);
-            }
-        }
-        if !plan.short_pieces.is_empty() {
-            self.plan_short_replacements(date, plan);
-        }
-        let latest_sale = date - Duration::days(WASH_WINDOW_DAYS);
-        plan.expired = self.pending.iter().take_while(|p| p.date < latest_sale).count();
-        for (i, p) in (plan.expired..).zip(self.pending.range(plan.expired.min(self.pending.len())..)) {
-            if left.is_zero() {
-                break;
-            }
-            let m = dc::min(left, p.qty);
-            plan.matches.push((i, m, share(p.loss, m, p.qty)));
-            left -= m;
-        }
+        let (left, _) = self.short.plan_close(qty, cost, date, Direction::Short, &mut plan.close);
+        self.long.plan_open(left, date, &mut plan.open);
     }
 
     /// Applies a planned purchase.
@@ -427,311 +189,62 @@ impl SymbolLots {
         date: NaiveDate,
         mut out: Option<&mut WashSaleReport>,
     ) {
-        self.cover(plan, trade_id, symbol, date, out.as_deref_mut());
-        let qty_left = qty - plan.cover_qty;
-        let cost_left = cost - plan.cover_cost;
-        if qty_left.is_zero() {
-            self.pending.drain(..plan.expired);
-            return;
-        }
-        let mut lot_qty = qty_left;
-        let mut lot_basis = cost_left;
-        for &(i, m, d) in &plan.matches {
-            let p = &mut self.pending[i];
-            let basis = share(lot_basis, m, lot_qty);
-            lot_basis -= basis;
-            lot_qty -= m;
-            self.lots.push_back(Lot {
-                trade_id: trade_id.clone(),
-                qty: m,
-                basis: basis + d,
-                deferred: d,
-                bought: date,
-                holding_from: date - Duration::days(p.holding_days),
-                can_replace: false,
-            });
-            if let Some(out) = out.as_deref_mut() {
-                out.matches.push(WashSaleMatch {
-                    loss_trade_id: p.trade_id.clone(),
-                    replacement_trade_id: trade_id.clone(),
-                    qty: m,
-                    disallowed_loss: d,
-                    basis_adjustment: d,
-                    holding_period_days_added: p.holding_days,
-                    direction: Direction::Long,
-                });
-                if let Some(loss) = out.losses.get_mut(p.loss_index) {
-                    loss.disallowed_loss = (loss.disallowed_loss + d).min(loss.loss);
-                    loss.allowed_loss = loss.loss - loss.disallowed_loss;
-                }
-            }
-            p.qty -= m;
-            p.loss -= d;
-        }
-        if lot_qty > Decimal::ZERO {
-            self.lots.push_back(Lot {
-                trade_id: trade_id.clone(),
-                qty: lot_qty,
-                basis: lot_basis,
-                deferred: Decimal::ZERO,
-                bought: date,
-                holding_from: date,
-                can_replace: true,
-            });
-        }
-        self.pending.drain(..plan.expired);
-        while self.pending.front().is_some_and(|p| p.qty.is_zero()) {
-            self.pending.pop_front();
-        }
+        self.short.apply_close(&plan.close, trade_id, symbol, date, Direction::Short, out.as_deref_mut());
+        let (qty_left, cost_left) = (qty - plan.close.qty, cost - plan.close.amount);
+        self.long.apply_open(&plan.open, trade_id, qty_left, cost_left, date, Direction::Long, out);
     }
 
-    /// Matches a cover's loss pieces to the short lots opened in the 30 days before it and still open after it,
-    /// in the order they were opened (the unsold rest of a lot the cover drew on included).
-    fn plan_short_replacements(&self, date: NaiveDate, plan: &mut BuyPlan) {
-        let earliest = date - Duration::days(WASH_WINDOW_DAYS);
-        let mut piece = 0;
-        let mut piece_left = plan.short_pieces.first().map_or(Decimal::ZERO, |p| p.qty);
-        let mut piece_loss_left = plan.short_pieces.first().map_or(Decimal::ZERO, |p| p.loss);
-        let first =
-            self.shorts.partition_point(|lot| lot.opened < earliest).max(plan.consumed_shorts).min(self.shorts.len());
-        for (i, lot) in (first..).zip(self.shorts.range(first..)) {
-            if piece >= plan.short_pieces.len() {
-                break;
-            }
-            let mut free = if i == plan.consumed_shorts { lot.qty - plan.partial_short_qty } else { lot.qty };
-            if !lot.can_replace || lot.opened > date {
-                continue;
-            }
-            while free > Decimal::ZERO && piece < plan.short_pieces.len() {
-                let m = dc::min(free, piece_left);
-                let disallowed = share(piece_loss_left, m, piece_left);
-                plan.short_matches.push((i - plan.consumed_shorts, m, piece, disallowed));
-                free -= m;
-                piece_left -= m;
-                piece_loss_left -= disallowed;
-                if piece_left.is_zero() {
-                    piece += 1;
-                    piece_left = plan.short_pieces.get(piece).map_or(Decimal::ZERO, |p| p.qty);
-                    piece_loss_left = plan.short_pieces.get(piece).map_or(Decimal::ZERO, |p| p.loss);
-                }
-            }
-        }
+    /// Trade ids of the replacement lots a planned sale matches.
+    pub fn replacement_ids(&self, plan: &SalePlan) -> Vec<Arc<str>> {
+        self.long.replacement_ids(&plan.close)
     }
 
-    /// Applies the cover part of a planned purchase: the short lots it closes, its losses and their matches to
-    /// open shorts, the rest of the losses waiting for a short sale in the 30 days after.
-    fn cover(
-        &mut self,
-        plan: &BuyPlan,
-        trade_id: &Arc<str>,
-        symbol: &str,
-        date: NaiveDate,
-        mut out: Option<&mut WashSaleReport>,
-    ) {
-        if plan.cover_qty.is_zero() {
-            return;
-        }
-        self.shorts.drain(..plan.consumed_shorts.min(self.shorts.len()));
-        if plan.partial_short_qty > Decimal::ZERO {
-            if let Some(lot) = self.shorts.front_mut() {
-                lot.proceeds -= plan.partial_short_proceeds;
-                lot.deferred -= plan.partial_short_deferred;
-                lot.qty -= plan.partial_short_qty;
-            }
-        }
-        if plan.short_pieces.is_empty() {
-            return;
-        }
-        let loss_index = out.as_ref().map_or(0, |o| o.losses.len());
-        if let Some(out) = out.as_deref_mut() {
-            let loss = plan.short_loss();
-            let disallowed = dc::min(plan.short_disallowed(), loss);
-            out.losses.push(LossSale {
-                trade_id: trade_id.clone(),
-                symbol: symbol.to_owned(),
-                date,
-                qty: plan.short_loss_qty(),
-                loss,
-                disallowed_loss: disallowed,
-                allowed_loss: loss - disallowed,
-                direction: Direction::Short,
-            });
-        }
-        let mut unmatched: SmallVec<[(Decimal, Decimal); 2]> =
-            plan.short_pieces.iter().map(|p| (p.qty, p.loss)).collect();
-        let mut offset = 0;
-        for &(lot_index, m, piece, d) in &plan.short_matches {
-            let days = plan.short_pieces[piece].holding_days;
-            let Some(lot) = self.shorts.get(lot_index + offset) else { continue };
-            let replacement = lot.trade_id.clone();
-            if self.absorb_short(lot_index + offset, m, d, days) {
-                offset += 1;
-            }
-            unmatched[piece].0 -= m;
-            unmatched[piece].1 -= d;
-            if let Some(out) = out.as_deref_mut() {
-                out.matches.push(WashSaleMatch {
-                    loss_trade_id: trade_id.clone(),
-                    replacement_trade_id: replacement,
-                    qty: m,
-                    disallowed_loss: d,
-                    basis_adjustment: d,
-                    holding_period_days_added: days,
-                    direction: Direction::Short,
-                });
-            }
-        }
-        for (piece, (qty, loss)) in plan.short_pieces.iter().zip(unmatched) {
-            if qty > Decimal::ZERO {
-                self.pending_short.push_back(Pending {
-                    loss_index,
-                    trade_id: trade_id.clone(),
-                    date,
-                    qty,
-                    loss,
-                    holding_days: piece.holding_days,
-                });
-            }
-        }
-    }
-
-    /// Splits `m` shares off short lot `index` (front part), takes a disallowed loss out of their proceeds and adds
-    /// a holding period to them; whether the lot was split in two.
-    fn absorb_short(&mut self, index: usize, m: Decimal, disallowed: Decimal, holding_days: i64) -> bool {
-        let Some(lot) = self.shorts.get_mut(index) else { return false };
-        let moved = share(lot.proceeds, m, lot.qty);
-        let moved_deferred = share(lot.deferred, m, lot.qty);
-        let mut part = ShortLot {
-            trade_id: lot.trade_id.clone(),
-            qty: m,
-            proceeds: moved - disallowed,
-            deferred: moved_deferred + disallowed,
-            opened: lot.opened,
-            holding_from: lot.holding_from - Duration::days(holding_days),
-            can_replace: false,
-        };
-        if dc::eq(m, lot.qty) {
-            std::mem::swap(lot, &mut part);
-            return false;
-        }
-        lot.proceeds -= moved;
-        lot.deferred -= moved_deferred;
-        lot.qty -= m;
-        self.shorts.insert(index, part);
-        true
-    }
-
-    /// Opens the short position of a planned sale: shares replacing earlier covers at a loss first (their
-    /// proceeds less the disallowed loss, their holding period carried over), the rest as a lot of its own.
-    fn open_short(
-        &mut self,
-        plan: &SalePlan,
-        trade_id: &Arc<str>,
-        date: NaiveDate,
-        mut out: Option<&mut WashSaleReport>,
-    ) {
-        let mut qty_left = plan.short_qty;
-        let mut proceeds_left = plan.short_proceeds;
-        for &(i, m, d) in &plan.short_matches {
-            let Some(p) = self.pending_short.get_mut(i) else { continue };
-            let proceeds = share(proceeds_left, m, qty_left);
-            proceeds_left -= proceeds;
-            qty_left -= m;
-            self.shorts.push_back(ShortLot {
-                trade_id: trade_id.clone(),
-                qty: m,
-                proceeds: proceeds - d,
-                deferred: d,
-                opened: date,
-                holding_from: date - Duration::days(p.holding_days),
-                can_replace: false,
-            });
-            if let Some(out) = out.as_deref_mut() {
-                out.matches.push(WashSaleMatch {
-                    loss_trade_id: p.trade_id.clone(),
-                    replacement_trade_id: trade_id.clone(),
-                    qty: m,
-                    disallowed_loss: d,
-                    basis_adjustment: d,
-                    holding_period_days_added: p.holding_days,
-                    direction: Direction::Short,
-                });
-                if let Some(loss) = out.losses.get_mut(p.loss_index) {
-                    loss.disallowed_loss = (loss.disallowed_loss + d).min(loss.loss);
-                    loss.allowed_loss = loss.loss - loss.disallowed_loss;
-                }
-            }
-            p.qty -= m;
-            p.loss -= d;
-        }
-        if qty_left > Decimal::ZERO {
-            self.shorts.push_back(ShortLot {
-                trade_id: trade_id.clone(),
-                qty: qty_left,
-                proceeds: proceeds_left,
-                deferred: Decimal::ZERO,
-                opened: date,
-                holding_from: date,
-                can_replace: true,
-            });
-        }
-        self.pending_short.drain(..plan.short_expired.min(self.pending_short.len()));
-        while self.pending_short.front().is_some_and(|p| p.qty.is_zero()) {
-            self.pending_short.pop_front();
-        }
+    /// Trade ids of the earlier sales at a loss a planned purchase replaces.
+    pub fn pending_ids(&self, plan: &BuyPlan) -> Vec<Arc<str>> {
+        self.long.pending_ids(&plan.open)
     }
 
     /// Trade ids of the open shorts a planned cover's loss is matched to.
     pub fn short_replacement_ids(&self, plan: &BuyPlan) -> Vec<Arc<str>> {
-        let mut ids: Vec<Arc<str>> = Vec::with_capacity(plan.short_matches.len());
-        for &(i, _, _, _) in &plan.short_matches {
-            if let Some(lot) = self.shorts.get(plan.consumed_shorts + i) {
-                if ids.last() != Some(&lot.trade_id) {
-                    ids.push(lot.trade_id.clone());
-                }
-            }
-        }
-        ids
+        self.short.replacement_ids(&plan.close)
     }
 
     /// Trade ids of the covers at a loss a planned short sale replaces.
     pub fn pending_short_ids(&self, plan: &SalePlan) -> Vec<Arc<str>> {
-        let mut ids: Vec<Arc<str>> = Vec::with_capacity(plan.short_matches.len());
-        for &(i, _, _) in &plan.short_matches {
-            if let Some(p) = self.pending_short.get(i) {
-                if ids.last() != Some(&p.trade_id) {
-                    ids.push(p.trade_id.clone());
-                }
-            }
-        }
-        ids
+        self.short.pending_ids(&plan.open)
     }
 
-    /// Long lots bought on or before `date` and at most 30 days before it that can still absorb a wash sale: (lot
+    /// Disallowed loss deferred in the basis of open lots and the proceeds of open short lots.
+    pub fn deferred(&self) -> Decimal {
+        self.long.deferred() + self.short.deferred()
+    }
+
+    /// Long lots opened on or before `date` and at most 30 days before it that can still absorb a wash sale: (lot
     /// index, purchase date, shares), in purchase order (replacements held in another account).
     pub(super) fn replacement_lots(&self, date: NaiveDate) -> Vec<(usize, NaiveDate, Decimal)> {
         let earliest = date - Duration::days(WASH_WINDOW_DAYS);
-        let first = self.lots.partition_point(|lot| lot.bought < earliest);
+        let first = self.long.lots.partition_point(|lot| lot.opened < earliest);
         (first..)
-            .zip(self.lots.range(first..))
-            .filter(|(_, l)| l.can_replace && l.bought <= date && l.qty > Decimal::ZERO)
-            .map(|(i, l)| (i, l.bought, l.qty))
+            .zip(self.long.lots.range(first..))
+            .filter(|(_, l)| l.can_replace && l.opened <= date && l.qty > Decimal::ZERO)
+            .map(|(i, l)| (i, l.opened, l.qty))
             .collect()
     }
 
-    /// Makes `m` shares of lot `index` a replacement (another account's loss): with `basis`, the disallowed loss
-    /// and holding period move into them as for a wash sale in the account; without (a tax-deferred account, Rev.
-    /// Rul. 2008-5), they only stop being a replacement. Whether the lot was split in two.
+    /// Makes `m` shares of long lot `index` a replacement (another account's loss): with `moved`, the disallowed
+    /// loss and holding period move into them as for a wash sale in the account; without (a tax-deferred account,
+    /// Rev. Rul. 2008-5), they only stop being a replacement. Whether the lot was split in two.
     pub(super) fn absorb_replacement(&mut self, index: usize, m: Decimal, moved: Option<(Decimal, i64)>) -> bool {
         let (disallowed, days) = moved.unwrap_or((Decimal::ZERO, 0));
-        self.absorb(index, m, disallowed, days)
+        self.long.absorb(index, m, disallowed, days, Direction::Long)
     }
 
-    /// The index of the newest lot if it was bought on `date` by `trade_id` and can still absorb a wash sale.
+    /// The index and shares of the newest long lot if `trade_id` opened it on `date` and it can still absorb a
+    /// wash sale.
     pub(super) fn newest_replacement(&self, trade_id: &Arc<str>, date: NaiveDate) -> Option<(usize, Decimal)> {
-        let i = self.lots.len().checked_sub(1)?;
-        let lot = &self.lots[i];
-        (lot.can_replace && lot.bought == date && Arc::ptr_eq(&lot.trade_id, trade_id)).then_some((i, lot.qty))
+        let i = self.long.lots.len().checked_sub(1)?;
+        let lot = &self.long.lots[i];
+        (lot.can_replace && lot.opened == date && Arc::ptr_eq(&lot.trade_id, trade_id)).then_some((i, lot.qty))
     }
 
     /// Loss shares waiting for a replacement, sold on or after `date` less 30 days: (pending index, sale date,
@@ -739,7 +252,7 @@ impl SymbolLots {
     pub(super) fn waiting_losses(&self, date: NaiveDate) -> Vec<(usize, NaiveDate, Decimal)> {
         let latest_sale = date - Duration::days(WASH_WINDOW_DAYS);
         (0..)
-            .zip(&self.pending)
+            .zip(&self.long.pending)
             .filter(|(_, p)| p.date >= latest_sale && p.date <= date && p.qty > Decimal::ZERO)
             .map(|(i, p)| (i, p.date, p.qty))
             .collect()
@@ -748,7 +261,7 @@ impl SymbolLots {
     /// The waiting loss shares of sale `trade_id`: (pending index, shares), oldest first.
     pub(super) fn losses_of(&self, trade_id: &Arc<str>) -> Vec<(usize, Decimal)> {
         (0..)
-            .zip(&self.pending)
+            .zip(&self.long.pending)
             .filter(|(_, p)| Arc::ptr_eq(&p.trade_id, trade_id) && p.qty > Decimal::ZERO)
             .map(|(i, p)| (i, p.qty))
             .collect()
@@ -756,52 +269,22 @@ impl SymbolLots {
 
     /// Takes `m` shares off waiting loss `index`: their disallowed loss, holding days, loss record index and sale.
     pub(super) fn take_loss(&mut self, index: usize, m: Decimal) -> Option<(Decimal, i64, usize, Arc<str>)> {
-        let p = self.pending.get_mut(index)?;
+        let p = self.long.pending.get_mut(index)?;
         let d = share(p.loss, m, p.qty);
         p.qty -= m;
         p.loss -= d;
         Some((d, p.holding_days, p.loss_index, p.trade_id.clone()))
     }
 
-    /// The trade id of lot `index`.
+    /// The trade id of long lot `index`.
     pub(super) fn lot_trade_id(&self, index: usize) -> Option<Arc<str>> {
-        self.lots.get(index).map(|l| l.trade_id.clone())
+        self.long.lots.get(index).map(|l| l.trade_id.clone())
     }
 
     /// Forgets the losses waiting for a replacement (a tax-deferred account's losses are not deductible).
     pub(super) fn forget_losses(&mut self) {
-        self.pending.clear();
-        self.pending_short.clear();
-    }
-
-    /// Loss shares of earlier sales still waiting for a replacement, and their trade ids.
-    pub fn pending_ids(&self, plan: &BuyPlan) -> Vec<Arc<str>> {
-        let mut ids: Vec<Arc<str>> = Vec::with_capacity(plan.matches.len());
-        for &(i, _, _) in &plan.matches {
-            let id = &self.pending[i].trade_id;
-            if ids.last() != Some(id) {
-                ids.push(id.clone());
-            }
-        }
-        ids
-    }
-
-    /// Disallowed loss deferred in the basis of open lots and the proceeds of open short lots.
-    pub fn deferred(&self) -> Decimal {
-        self.lots.iter().map(|l| l.deferred).sum::<Decimal>() + self.shorts.iter().map(|l| l.deferred).sum::<Decimal>()
-    }
-
-    /// Trade ids of the replacement lots a planned sale matches.
-    pub fn replacement_ids(&self, plan: &SalePlan) -> Vec<Arc<str>> {
-        let mut ids: Vec<Arc<str>> = Vec::with_capacity(plan.matches.len());
-        for &(i, _, _, _) in &plan.matches {
-            if let Some(lot) = self.lots.get(plan.consumed_lots + i) {
-                if ids.last() != Some(&lot.trade_id) {
-                    ids.push(lot.trade_id.clone());
-                }
-            }
-        }
-        ids
+        self.long.pending.clear();
+        self.short.pending.clear();
     }
 }
 
@@ -861,13 +344,13 @@ pub fn wash_sales_with<T: Trades + ?Sized>(
             Side::Sell => {
                 let plan = book.plan_sale(t.qty, t.notional() - t.fees, date);
                 book.apply_sale(&plan, &id, &t.symbol, date, Some(&mut report));
-                plan.realized
+                plan.realized()
             }
             Side::Buy => {
                 let cost = t.notional() + t.fees;
                 let plan = book.plan_buy(t.qty, cost, date);
                 book.apply_buy(&plan, &id, &t.symbol, t.qty, cost, date, Some(&mut report));
-                plan.realized
+                plan.realized()
             }
         };
         *realized.entry(t.symbol.clone()).or_default() += pnl;

@@ -209,3 +209,23 @@ pub async fn assert_all_acked_stored(url: &str, user: &str, acked: &BTreeSet<Str
     assert!(twice.is_empty(), "trades stored more than once: {twice:?}");
     stored.len()
 }
+
+/// Waits until `user`'s audit has every row kairo-core gives for the stored history (a job that died with its
+/// server comes back when its lease expires, 60 s; the user's next job covers trades left without rows at once,
+/// so this usually takes a few seconds), and returns that number of rows.
+pub async fn wait_fully_audited(store: &kairo_server::store::Store, user: &str) -> i64 {
+    let id: uuid::Uuid = user.parse().unwrap();
+    let trades = store.trades(id).await.unwrap();
+    let u = store.user(id).await.unwrap().unwrap();
+    let expected = kairo_server::services::analysis::audit_rows(&u, &trades, None).unwrap().len() as i64;
+    let mut rows = 0;
+    for _ in 0..1_600 {
+        rows = store.audit_count(id).await.unwrap();
+        if rows == expected {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(rows, expected, "audit rows of user {user}");
+    rows
+}
