@@ -80,8 +80,6 @@ impl Book {
             let trade_part = share(amount_left, take, left);
             amount_left -= trade_part;
             left -= take;
-            plan.qty += take;
-            plan.amount += trade_part;
             // long: proceeds − basis; short: proceeds − cost
             let (proceeds, cost) = match direction {
                 Direction::Long => (trade_part, lot_part),
@@ -102,6 +100,10 @@ impl Book {
                 plan.partial_amount = lot_part;
                 plan.partial_deferred = share(lot.deferred, take, lot.qty);
             }
+        }
+        if plan.consumed > 0 || !plan.partial_qty.is_zero() {
+            plan.qty = qty - left;
+            plan.amount = amount - amount_left;
         }
         if !plan.pieces.is_empty() {
             self.plan_replacements(date, plan);
@@ -339,6 +341,7 @@ impl Book {
     }
 
     /// Trade ids of the open lots a planned closing's losses are matched to.
+    #[inline]
     pub(super) fn replacement_ids(&self, plan: &ClosePlan) -> Vec<Arc<str>> {
         let mut ids: Vec<Arc<str>> = Vec::with_capacity(plan.matches.len());
         for &(i, _, _, _) in &plan.matches {
@@ -352,6 +355,7 @@ impl Book {
     }
 
     /// Trade ids of the closings at a loss a planned opening replaces.
+    #[inline]
     pub(super) fn pending_ids(&self, plan: &OpenPlan) -> Vec<Arc<str>> {
         let mut ids: Vec<Arc<str>> = Vec::with_capacity(plan.matches.len());
         for &(i, _, _) in &plan.matches {
@@ -371,6 +375,7 @@ impl Book {
 }
 
 /// A lot's amount with a disallowed loss moved in: added to a long lot's basis, taken out of a short lot's proceeds.
+#[inline]
 fn adjusted(amount: Decimal, disallowed: Decimal, direction: Direction) -> Decimal {
     match direction {
         Direction::Long => amount + disallowed,
