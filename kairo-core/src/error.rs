@@ -317,6 +317,14 @@ pub enum LotError {
         /// The symbol.
         symbol: String,
     },
+    /// A split's ratio is zero or negative.
+    #[error("ratio: the split of {symbol} must have a ratio greater than zero, got {ratio}")]
+    InvalidSplit {
+        /// The symbol.
+        symbol: String,
+        /// The ratio given.
+        ratio: Decimal,
+    },
 }
 
 /// Errors from the polars batch API.

@@ -162,7 +162,7 @@ impl ErrorInfo for LotError {
     fn code(&self) -> ErrorCode {
         match self {
             LotError::InvalidTrade { .. } => ErrorCode::InvalidTrade,
-            LotError::UnknownMethod(_) => ErrorCode::InvalidArgument,
+            LotError::UnknownMethod(_) | LotError::InvalidSplit { .. } => ErrorCode::InvalidArgument,
             LotError::MissingPrice { .. } => ErrorCode::MarketData,
         }
     }
@@ -171,6 +171,7 @@ impl ErrorInfo for LotError {
             LotError::InvalidTrade { source, .. } => source.field(),
             LotError::UnknownMethod(_) => "method",
             LotError::MissingPrice { .. } => "prices",
+            LotError::InvalidSplit { .. } => "ratio",
         })
     }
     fn kind(&self) -> &'static str {
@@ -178,6 +179,7 @@ impl ErrorInfo for LotError {
             LotError::InvalidTrade { source, .. } => source.kind(),
             LotError::UnknownMethod(_) => "unknown_method",
             LotError::MissingPrice { .. } => "no_prices",
+            LotError::InvalidSplit { .. } => "not_positive",
         }
     }
     fn trade_id(&self) -> Option<&str> {

@@ -207,3 +207,38 @@ proptest! {
         prop_assert_eq!(match_lots(&shuffled, method).unwrap(), r);
     }
 }
+
+#[test]
+fn splits_multiply_shares_and_keep_every_basis_and_realized_pnl() {
+    use kairo_core::lots::{match_lots_with_splits, Split};
+    use kairo_core::{ErrorInfo, Side, Trade};
+    use rust_decimal_macros::dec;
+    let at = |d: &str| format!("{d}T15:00:00Z").parse().unwrap();
+    let t = |id: &str, side, qty, price, d: &str| Trade::new(id, "u", "AAPL", side, qty, price, at(d)).unwrap();
+    // AAPL's 4-for-1 of 2020-08-31: 10 shares bought at $400 ($4,000) become 40 at $100 a share; selling all 40 at
+    // $130 realizes 40 × 130 − 4,000 = $1,200, what 10 × (520 − 400) would have been.
+    let aapl = Split { symbol: "AAPL".into(), ex_date: "2020-08-31".parse().unwrap(), ratio: dec!(4) };
+    let trades =
+        [t("b", Side::Buy, dec!(10), dec!(400), "2020-08-25"), t("s", Side::Sell, dec!(40), dec!(130), "2020-09-15")];
+    let r = match_lots_with_splits(&trades, LotMethod::Fifo, std::slice::from_ref(&aapl)).unwrap();
+    assert_eq!(r.realized_pnl, dec!(1200));
+    assert!(r.open_lots.is_empty());
+    // half sold after the split: the other half's basis is what it cost, $2,000 for 20 shares
+    let half =
+        [t("b", Side::Buy, dec!(10), dec!(400), "2020-08-25"), t("s", Side::Sell, dec!(20), dec!(130), "2020-09-15")];
+    let r = match_lots_with_splits(&half, LotMethod::Fifo, std::slice::from_ref(&aapl)).unwrap();
+    assert_eq!((r.realized_pnl, r.open_lots[0].qty, r.open_lots[0].basis), (dec!(600), dec!(20), dec!(2000)));
+    // a split before the first trade or of another symbol changes nothing
+    let r = match_lots_with_splits(&trades[1..], LotMethod::Fifo, std::slice::from_ref(&aapl)).unwrap();
+    assert_eq!(r.open_lots[0].qty, dec!(40)); // a short of 40 opened after the split
+                                              // a 1-for-10 reverse split: 100 shares at $2 become 10 at $20; sold at $25: 250 − 200 = $50
+    let reverse = Split { symbol: "AAPL".into(), ex_date: "2021-01-04".parse().unwrap(), ratio: dec!(0.1) };
+    let trades =
+        [t("b", Side::Buy, dec!(100), dec!(2), "2020-12-01"), t("s", Side::Sell, dec!(10), dec!(25), "2021-02-01")];
+    let r = match_lots_with_splits(&trades, LotMethod::Fifo, &[reverse]).unwrap();
+    assert_eq!(r.realized_pnl, dec!(50));
+    // a ratio that is not positive is refused, naming the field
+    let bad = Split { symbol: "AAPL".into(), ex_date: "2021-01-04".parse().unwrap(), ratio: dec!(0) };
+    let e = match_lots_with_splits(&trades, LotMethod::Fifo, &[bad]).unwrap_err();
+    assert_eq!((e.field(), e.kind()), (Some("ratio"), "not_positive"));
+}

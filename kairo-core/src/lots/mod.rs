@@ -6,7 +6,8 @@
 //! come off the proceeds of a sell; a trade that is split across lots shares its cash pro rata by quantity, the
 //! last piece taking the remainder, so that basis and proceeds are conserved to the last decimal place.
 //!
-//! [`match_lots`] runs a whole history; [`LotBook`] takes one trade at a time for streaming use.
+//! [`match_lots`] runs a whole history; [`LotBook`] takes one trade at a time for streaming use;
+//! [`match_lots_with_splits`] applies stock splits on their ex-dates.
 
 mod accounts;
 mod fields;
@@ -60,6 +61,62 @@ use crate::trade::{Side, Trade};
 pub fn match_lots<T: Trades + ?Sized>(trades: &T, method: LotMethod) -> Result<LotReport, LotError> {
     let ordered = trades.ordered()?;
     Ok(lots_in_order(ordered.iter(), ordered.len(), method))
+}
+
+/// A stock split (or reverse split) of `symbol`: on `ex_date` every share held becomes `ratio` shares (10 for NVDA's
+/// 10-for-1 of 2024-06-10, 0.1 for a 1-for-10 reverse split). Cash in lieu of a fractional share after a reverse
+/// split is a sale of that fraction, which the broker reports as a trade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// The symbol.
+    pub symbol: String,
+    /// The first trading day the shares trade split.
+    pub ex_date: NaiveDate,
+    /// New shares per old share (greater than zero).
+    pub ratio: Decimal,
+}
+
+/// [`match_lots`] with the stock splits of the traded symbols applied on their ex-dates (before the trades of that
+/// day, and those after the last trade at the end), so that quantities and costs per share are in today's shares
+/// while every basis and realized P&L stays what was paid and received.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use kairo_core::lots::{match_lots_with_splits, LotMethod, Split};
+/// use kairo_core::{Side, Trade};
+/// use rust_decimal_macros::dec;
+/// // 2 NVDA bought at $481.00 before the 10-for-1 split of 2024-06-10, valued at $154.46 a share today:
+/// // 20 × 154.46 − 962.00 = +2,127.20.
+/// let buy = Trade::new("b", "u", "NVDA", Side::Buy, dec!(2), dec!(481), "2024-06-03T15:00:00Z".parse().unwrap()).unwrap();
+/// let split = Split { symbol: "NVDA".into(), ex_date: "2024-06-10".parse().unwrap(), ratio: dec!(10) };
+/// let report = match_lots_with_splits(&[buy], LotMethod::Fifo, &[split]).unwrap();
+/// assert_eq!(report.open_lots[0].qty, dec!(20));
+/// let prices = HashMap::from([("NVDA".to_owned(), dec!(154.46))]);
+/// assert_eq!(report.unrealized(&prices).unwrap().total, dec!(2127.20));
+/// ```
+pub fn match_lots_with_splits<T: Trades + ?Sized>(
+    trades: &T,
+    method: LotMethod,
+    splits: &[Split],
+) -> Result<LotReport, LotError> {
+    if let Some(bad) = splits.iter().find(|s| s.ratio <= Decimal::ZERO) {
+        return Err(LotError::InvalidSplit { symbol: bad.symbol.clone(), ratio: bad.ratio });
+    }
+    let ordered = trades.ordered()?;
+    let mut splits: Vec<&Split> = splits.iter().collect();
+    splits.sort_by_key(|s| s.ex_date);
+    let mut next = splits.into_iter().peekable();
+    let mut book = LotBook::with_capacity(method, ordered.len());
+    for t in ordered.iter() {
+        while let Some(split) = next.next_if(|s| s.ex_date <= t.trade_date()) {
+            book.apply_split(split);
+        }
+        book.apply(t);
+    }
+    for split in next {
+        book.apply_split(split);
+    }
+    Ok(book.into_report())
 }
 
 /// [`match_lots`] over trades already validated and in execution order.
@@ -289,6 +346,21 @@ impl LotBook {
             }
         }
         out
+    }
+
+    /// Applies a stock split of `symbol` (every user's position): each open lot's quantity is multiplied by the
+    /// split's ratio and its basis, a total, is unchanged, so the cost per share is divided by the ratio and a later
+    /// sale realizes the same P&L as without the split. Holding periods and acquisition dates stay.
+    pub fn apply_split(&mut self, split: &Split) {
+        for books in self.books.values_mut() {
+            let Some(book) = books.get_mut(split.symbol.as_str()) else { continue };
+            book.qty *= split.ratio;
+            for lot in &mut book.lots {
+                lot.qty *= split.ratio;
+                // the per-share price no longer prices a share exactly: pieces divide the basis instead
+                lot.unit = None;
+            }
+        }
     }
 
     /// The report of everything applied so far.
