@@ -18,7 +18,8 @@ use serde::Serialize;
 
 use super::identical::IdenticalSecurities;
 use super::pnl::Direction;
-use super::wash_sale::{LossSale, SymbolLots, WashSaleMatch, WashSaleReport};
+use super::wash_report::{LossSale, WashSaleMatch, WashSaleReport};
+use super::wash_sale::SymbolLots;
 use crate::decimal_cmp as dc;
 use crate::error::LotError;
 use crate::history::Trades;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::pnl::{ClosedLot, LotReport, OpenLot, Position, TradeStats};
-use super::wash_sale::{LossSale, WashSaleMatch, WashSaleReport};
+use super::wash_report::{LossSale, WashSaleMatch, WashSaleReport};
 
 impl OpenLot {
     /// Every field by name, in the order of its JSON.

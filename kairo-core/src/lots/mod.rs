@@ -17,6 +17,7 @@ mod pnl;
 mod pro_rata;
 mod wash_book;
 mod wash_plan;
+mod wash_report;
 mod wash_sale;
 
 pub use accounts::{wash_sales_across, AccountLoss, AccountMatch, AccountTrades, AccountWashSales, TaxTreatment};
@@ -25,8 +26,9 @@ pub use method::LotMethod;
 pub use pnl::{ClosedLot, Direction, LotReport, OpenLot, Position, Term, TradeStats, UnrealizedPnl};
 pub(crate) use pro_rata::pro_rata;
 pub(crate) use wash_plan::{BuyPlan, SalePlan};
+pub use wash_report::{LossSale, WashSaleMatch, WashSaleReport, WASH_WINDOW_DAYS};
 pub(crate) use wash_sale::SymbolLots;
-pub use wash_sale::{wash_sales, wash_sales_with, LossSale, WashSaleMatch, WashSaleReport, WASH_WINDOW_DAYS};
+pub use wash_sale::{wash_sales, wash_sales_with};
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;

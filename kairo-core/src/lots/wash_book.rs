@@ -14,7 +14,7 @@ use smallvec::SmallVec;
 use super::pnl::Direction;
 use super::pro_rata::pro_rata as share;
 use super::wash_plan::{ClosePlan, LossPiece, OpenPlan};
-use super::wash_sale::{LossSale, WashSaleMatch, WashSaleReport, WASH_WINDOW_DAYS};
+use super::wash_report::{LossSale, WashSaleMatch, WashSaleReport, WASH_WINDOW_DAYS};
 use crate::decimal_cmp as dc;
 
 /// A lot as the wash-sale rule sees it.
