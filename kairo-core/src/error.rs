@@ -225,6 +225,14 @@ pub enum ReturnsError {
         /// What could not be computed.
         quantity: &'static str,
     },
+    /// A split's ratio is zero or negative.
+    #[error("ratio: the split of {symbol} must have a ratio greater than zero, got {ratio}")]
+    InvalidSplit {
+        /// The symbol.
+        symbol: String,
+        /// The ratio given.
+        ratio: Decimal,
+    },
     /// Cash flows or a period a money-weighted return cannot be computed from.
     #[error("flows: {reason}")]
     InvalidFlows {

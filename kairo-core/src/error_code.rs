@@ -122,6 +122,7 @@ impl ErrorInfo for ReturnsError {
             ReturnsError::InvalidBenchmark { .. }
             | ReturnsError::Overflow { .. }
             | ReturnsError::InvalidFlows { .. }
+            | ReturnsError::InvalidSplit { .. }
             | ReturnsError::NoRate { .. } => ErrorCode::InvalidArgument,
             ReturnsError::Metrics(e) => e.code(),
         }
@@ -134,6 +135,7 @@ impl ErrorInfo for ReturnsError {
             ReturnsError::InvalidBenchmark { .. } => Some("benchmark"),
             ReturnsError::Overflow { .. } => Some("trades"),
             ReturnsError::InvalidFlows { .. } | ReturnsError::NoRate { .. } => Some("flows"),
+            ReturnsError::InvalidSplit { .. } => Some("ratio"),
             ReturnsError::Metrics(e) => ErrorInfo::field(e),
         }
     }
@@ -146,6 +148,7 @@ impl ErrorInfo for ReturnsError {
             ReturnsError::NoCommonDates => "no_common_dates",
             ReturnsError::Overflow { .. } => "overflow",
             ReturnsError::InvalidFlows { .. } => "invalid_flows",
+            ReturnsError::InvalidSplit { .. } => "not_positive",
             ReturnsError::NoRate { .. } => "no_rate",
             ReturnsError::Metrics(e) => e.kind(),
         }

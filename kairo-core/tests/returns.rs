@@ -141,3 +141,42 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn raw_closes_with_splits_value_the_shares_held_after_the_split() {
+    use kairo_core::lots::{match_lots_with_splits, LotMethod};
+    use kairo_core::returns::{daily_valuations, twr, PriceTable};
+    use kairo_core::{Side, Trade};
+    use rust_decimal_macros::dec;
+    // 2 NVDA bought at $481.00; raw closes $1,208.88 on Friday 2024-06-07 and $121.79 on Monday 2024-06-10, the
+    // ex-date of the 10-for-1 split. The Monday return is (20 × 121.79 − 2 × 1,208.88) / (2 × 1,208.88) = +0.746 %,
+    // not −89.9 %; today's unrealized P&L at $154.46 is 20 × 154.46 − 962.00 = +2,127.20.
+    let buy =
+        Trade::new("b", "u", "NVDA", Side::Buy, dec!(2), dec!(481), "2024-06-06T15:00:00Z".parse().unwrap()).unwrap();
+    let mut prices = PriceTable::new();
+    for (d, c) in [
+        ("2024-06-06", dec!(1209.98)),
+        ("2024-06-07", dec!(1208.88)),
+        ("2024-06-10", dec!(121.79)),
+        ("2024-06-11", dec!(120.91)),
+        ("2024-11-29", dec!(154.46)),
+    ] {
+        prices.insert("NVDA", d.parse().unwrap(), c).unwrap();
+    }
+    prices.insert_split("NVDA", "2024-06-10".parse().unwrap(), dec!(10)).unwrap();
+    let trades = [buy];
+    let v = daily_valuations(&trades, &prices, None).unwrap();
+    let monday = v.iter().find(|x| x.date.to_string() == "2024-06-10").unwrap();
+    assert_eq!(monday.market_value, dec!(2435.80));
+    let want = (2435.80 - 2417.76) / 2417.76;
+    assert!((monday.daily_return - want).abs() < 1e-12, "{}", monday.daily_return);
+    let series = twr(&trades, &prices, None).unwrap();
+    assert!(series.returns.iter().all(|r| *r > -0.5), "no phantom day: {:?}", series.returns);
+    assert_eq!(v.last().unwrap().market_value, dec!(3089.20));
+    // the lots, with the table's splits: +2,127.20 unrealized
+    let lots = match_lots_with_splits(&trades, LotMethod::Fifo, &prices.splits()).unwrap();
+    let marks = std::collections::HashMap::from([("NVDA".to_owned(), dec!(154.46))]);
+    assert_eq!(lots.unrealized(&marks).unwrap().total, dec!(2127.20));
+    // a split ratio that is not positive is refused
+    assert!(PriceTable::new().insert_split("X", "2024-01-02".parse().unwrap(), dec!(-2)).is_err());
+}

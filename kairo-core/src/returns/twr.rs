@@ -101,7 +101,19 @@ pub(crate) fn valuations_in_order(
     let mut next = 0usize;
     let (mut prev_value, mut prev_gross) = (Decimal::ZERO, Decimal::ZERO);
     let mut out = Vec::with_capacity(dates.len());
+    let mut prev_date: Option<NaiveDate> = None;
     for date in dates {
+        // Splits since the last valuation (raw closes): the shares held multiply, the last fill's price divides.
+        for (symbol, qty) in positions.iter_mut().filter(|_| prices.has_splits()) {
+            let ratio = prices.split_ratio(symbol, prev_date, date);
+            if ratio != Decimal::ONE {
+                *qty *= ratio;
+                if let Some((_, price)) = last_trade.get_mut(symbol) {
+                    *price /= ratio;
+                }
+            }
+        }
+        prev_date = Some(date);
         let (mut opened, mut flow) = (Decimal::ZERO, Decimal::ZERO);
         while next < ordered.len() && ordered[next].trade_date() <= date {
             let t = ordered[next];
