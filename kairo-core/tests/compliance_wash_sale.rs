@@ -424,3 +424,27 @@ fn a_persons_accounts_are_one_taxpayer_and_an_ira_replacement_loses_the_loss() {
     .unwrap();
     assert!(r.losses.is_empty() && r.matches.is_empty());
 }
+
+#[test]
+fn a_wash_sale_is_followed_across_a_split() {
+    use kairo_core::lots::{wash_sales_with_splits, IdenticalSecurities, Split};
+    // 10 X bought at $100 on 1 March, sold at $80 on 4 March (a $200 loss); X splits 2-for-1 on 11 March; 10 shares
+    // bought at $41 on 20 March replace half of the loss shares in today's terms (5 pre-split shares): $100 of the
+    // loss is disallowed and goes into those 10 shares' basis ($410 + $100). Without the split, 10 new shares would
+    // seem to replace all 10 old ones.
+    let trades = vec![
+        buy("b1", "X", dec!(10), dec!(100), "2024-03-01 10:00"),
+        sell("s1", "X", dec!(10), dec!(80), "2024-03-04 10:00"),
+        buy("b2", "X", dec!(10), dec!(41), "2024-03-20 10:00"),
+    ];
+    let split = Split { symbol: "X".into(), ex_date: "2024-03-11".parse().unwrap(), ratio: dec!(2) };
+    let r = wash_sales_with_splits(&trades, &IdenticalSecurities::default(), std::slice::from_ref(&split)).unwrap();
+    assert_eq!((r.losses[0].disallowed_loss, r.losses[0].allowed_loss), (dec!(100), dec!(100)));
+    assert_eq!((r.matches[0].qty, r.matches[0].disallowed_loss), (dec!(10), dec!(100)));
+    assert_eq!(r.deferred_by_symbol["X"], dec!(100));
+    let plain = wash_sales(&trades).unwrap();
+    assert_eq!(plain.losses[0].disallowed_loss, dec!(200));
+    // a split before any trade of the symbol, or of another symbol, changes nothing
+    let other = Split { symbol: "Y".into(), ex_date: "2024-03-11".parse().unwrap(), ratio: dec!(2) };
+    assert_eq!(wash_sales_with_splits(&trades, &IdenticalSecurities::default(), &[other]).unwrap(), plain);
+}

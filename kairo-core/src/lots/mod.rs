@@ -15,6 +15,7 @@ mod identical;
 mod method;
 mod pnl;
 mod pro_rata;
+mod split;
 mod wash_book;
 mod wash_plan;
 mod wash_report;
@@ -25,10 +26,11 @@ pub use identical::IdenticalSecurities;
 pub use method::LotMethod;
 pub use pnl::{ClosedLot, Direction, LotReport, OpenLot, Position, Term, TradeStats, UnrealizedPnl};
 pub(crate) use pro_rata::pro_rata;
+pub use split::Split;
 pub(crate) use wash_plan::{BuyPlan, SalePlan};
 pub use wash_report::{LossSale, WashSaleMatch, WashSaleReport, WASH_WINDOW_DAYS};
 pub(crate) use wash_sale::SymbolLots;
-pub use wash_sale::{wash_sales, wash_sales_with};
+pub use wash_sale::{wash_sales, wash_sales_with, wash_sales_with_splits};
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -63,19 +65,6 @@ use crate::trade::{Side, Trade};
 pub fn match_lots<T: Trades + ?Sized>(trades: &T, method: LotMethod) -> Result<LotReport, LotError> {
     let ordered = trades.ordered()?;
     Ok(lots_in_order(ordered.iter(), ordered.len(), method))
-}
-
-/// A stock split (or reverse split) of `symbol`: on `ex_date` every share held becomes `ratio` shares (10 for NVDA's
-/// 10-for-1 of 2024-06-10, 0.1 for a 1-for-10 reverse split). Cash in lieu of a fractional share after a reverse
-/// split is a sale of that fraction, which the broker reports as a trade.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Split {
-    /// The symbol.
-    pub symbol: String,
-    /// The first trading day the shares trade split.
-    pub ex_date: NaiveDate,
-    /// New shares per old share (greater than zero).
-    pub ratio: Decimal,
 }
 
 /// [`match_lots`] with the stock splits of the traded symbols applied on their ex-dates (before the trades of that

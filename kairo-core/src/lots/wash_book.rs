@@ -368,6 +368,17 @@ impl Book {
         ids
     }
 
+    /// A stock split: every open lot's shares and every waiting loss's shares multiplied by `ratio`, their amounts
+    /// (totals) unchanged, so replacements are still followed share for share after it.
+    pub(super) fn apply_split(&mut self, ratio: Decimal) {
+        for lot in &mut self.lots {
+            lot.qty *= ratio;
+        }
+        for p in &mut self.pending {
+            p.qty *= ratio;
+        }
+    }
+
     /// Disallowed loss deferred in the open lots.
     pub(super) fn deferred(&self) -> Decimal {
         self.lots.iter().map(|l| l.deferred).sum()

@@ -33,6 +33,7 @@ use rust_decimal::Decimal;
 
 use super::identical::IdenticalSecurities;
 use super::pro_rata::pro_rata as share;
+use super::split::Split;
 use super::wash_book::Book;
 use super::wash_plan::{BuyPlan, SalePlan};
 use super::wash_report::{WashSaleReport, WASH_WINDOW_DAYS};
@@ -144,6 +145,13 @@ impl SymbolLots {
     /// Trade ids of the covers at a loss a planned short sale replaces.
     pub fn pending_short_ids(&self, plan: &SalePlan) -> Vec<Arc<str>> {
         self.short.pending_ids(&plan.open)
+    }
+
+    /// A stock split of the security: both sides' shares, open and waiting for a replacement, multiplied by
+    /// `ratio`.
+    pub fn apply_split(&mut self, ratio: Decimal) {
+        self.long.apply_split(ratio);
+        self.short.apply_split(ratio);
     }
 
     /// Disallowed loss deferred in the basis of open lots and the proceeds of open short lots.
@@ -264,11 +272,53 @@ pub fn wash_sales_with<T: Trades + ?Sized>(
     trades: &T,
     identical: &IdenticalSecurities,
 ) -> Result<WashSaleReport, LotError> {
+    wash_sales_with_splits(trades, identical, &[])
+}
+
+/// [`wash_sales_with`] across stock splits: on a split's ex-date the shares held and the loss shares waiting for a
+/// replacement are multiplied by its ratio (their amounts unchanged), so a purchase after the split replaces a
+/// loss from before it share for share in today's shares, and the 30-day windows run across it.
+///
+/// ```
+/// use kairo_core::lots::{wash_sales_with_splits, IdenticalSecurities, Split};
+/// use kairo_core::{Side, Trade};
+/// use rust_decimal_macros::dec;
+/// let at = |d: &str| format!("{d}T15:00:00Z").parse().unwrap();
+/// // 10 shares bought at $100 and sold at $80 (a $200 loss) before a 2-for-1 split; 20 shares bought at $41 after
+/// // it, within 30 days: all 10 pre-split shares (20 today) are replaced, the $200 is disallowed.
+/// let trades = [
+///     Trade::new("b1", "u", "X", Side::Buy, dec!(10), dec!(100), at("2024-03-01")).unwrap(),
+///     Trade::new("s1", "u", "X", Side::Sell, dec!(10), dec!(80), at("2024-03-04")).unwrap(),
+///     Trade::new("b2", "u", "X", Side::Buy, dec!(20), dec!(41), at("2024-03-20")).unwrap(),
+/// ];
+/// let split = Split { symbol: "X".into(), ex_date: "2024-03-11".parse().unwrap(), ratio: dec!(2) };
+/// let r = wash_sales_with_splits(&trades, &IdenticalSecurities::default(), &[split]).unwrap();
+/// assert_eq!((r.losses[0].disallowed_loss, r.matches[0].qty), (dec!(200), dec!(20)));
+/// ```
+pub fn wash_sales_with_splits<T: Trades + ?Sized>(
+    trades: &T,
+    identical: &IdenticalSecurities,
+    splits: &[Split],
+) -> Result<WashSaleReport, LotError> {
+    if let Some(bad) = splits.iter().find(|s| s.ratio <= Decimal::ZERO) {
+        return Err(LotError::InvalidSplit { symbol: bad.symbol.clone(), ratio: bad.ratio });
+    }
     let ordered = trades.ordered()?;
+    let mut splits: Vec<&Split> = splits.iter().collect();
+    splits.sort_by_key(|s| s.ex_date);
+    let mut next_split = splits.into_iter().peekable();
     let mut books: FxHashMap<(&str, &str), SymbolLots> = FxHashMap::default();
     let mut report = WashSaleReport::default();
     let mut realized: BTreeMap<String, Decimal> = BTreeMap::new();
     for t in ordered.iter() {
+        while let Some(split) = next_split.next_if(|s| s.ex_date <= t.trade_date()) {
+            let key = identical.key(&split.symbol);
+            for ((_, k), book) in books.iter_mut() {
+                if *k == key {
+                    book.apply_split(split.ratio);
+                }
+            }
+        }
         let book = books.entry((t.user_id.as_str(), identical.key(&t.symbol))).or_default();
         let id: Arc<str> = Arc::from(t.id.as_str());
         let date = t.trade_date();
