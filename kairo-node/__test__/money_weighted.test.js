@@ -32,3 +32,11 @@ test('modified Dietz matches the hand derivations', () => {
     }
   }
 })
+
+test('lots follow stock splits', () => {
+  // NVDA's 10-for-1 of 2024-06-10: 2 shares at $481 become 20, the basis stays $962 (20 × 154.46 − 962 = 2,127.20)
+  const trades = [{ id: 'b', userId: 'u', symbol: 'NVDA', side: 'BUY', qty: '2', price: '481', executedAt: '2024-06-03T15:00:00Z' }]
+  const r = k.lots(trades, 'fifo', [{ symbol: 'NVDA', exDate: '2024-06-10', ratio: '10' }])
+  assert.deepEqual([r.openLots[0].qty, r.openLots[0].basis], ['20', '962'])
+  assert.throws(() => k.lots(trades, 'fifo', [{ symbol: 'NVDA', exDate: '2024-06-10', ratio: 0 }]), (e) => e.field === 'ratio')
+})

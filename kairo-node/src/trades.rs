@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use kairo_core::compare::{compare as core_compare, CompareOptions, Comparison as CoreComparison};
 use kairo_core::input::{Amount, BenchmarkInput};
-use kairo_core::lots::{match_lots, LotMethod};
+use kairo_core::lots::{match_lots, match_lots_with_splits, LotMethod, Split};
 use kairo_core::returns::twr as core_twr;
 use napi::bindgen_prelude::{Either, Object};
 use napi_derive::napi;
@@ -21,14 +21,45 @@ fn method(name: Option<String>) -> Result<LotMethod> {
     name.as_deref().unwrap_or("fifo").parse().or_throw()
 }
 
-/// Tax lots (`fifo`, `lifo`, `highest_cost`, `average_cost`).
+/// A stock split: on `exDate` every share of `symbol` becomes `ratio` shares.
+#[napi(object)]
+pub struct StockSplit {
+    pub symbol: String,
+    /// `YYYY-MM-DD`.
+    pub ex_date: String,
+    /// New shares per old share (a decimal string or a number).
+    pub ratio: Either<String, f64>,
+}
+
+/// Tax lots (`fifo`, `lifo`, `highest_cost`, `average_cost`); `splits` are applied on their ex-dates (quantities ×
+/// ratio, every basis unchanged).
 #[napi(
-    ts_args_type = "trades: TradeInput[], method?: 'fifo' | 'lifo' | 'highest_cost' | 'average_cost' | null",
+    ts_args_type = "trades: TradeInput[], method?: 'fifo' | 'lifo' | 'highest_cost' | 'average_cost' | null, splits?: StockSplit[] | null",
     ts_return_type = "LotReport"
 )]
-pub fn lots(trades: Vec<Object>, method: Option<String>) -> Result<Js<kairo_core::lots::LotReport>> {
+pub fn lots(
+    trades: Vec<Object>,
+    method: Option<String>,
+    splits: Option<Vec<StockSplit>>,
+) -> Result<Js<kairo_core::lots::LotReport>> {
     let m = self::method(method)?;
-    Ok(Js(match_lots(&read_trades(&trades)?, m).or_throw()?))
+    let trades = read_trades(&trades)?;
+    Ok(Js(match splits {
+        None => match_lots(&trades, m).or_throw()?,
+        Some(list) => {
+            let splits = list
+                .iter()
+                .map(|s| {
+                    Ok(Split {
+                        symbol: s.symbol.clone(),
+                        ex_date: date("exDate", &s.ex_date)?,
+                        ratio: decimal("ratio", &s.ratio).or_throw()?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            match_lots_with_splits(&trades, m, &splits).or_throw()?
+        }
+    }))
 }
 
 #[napi(object)]

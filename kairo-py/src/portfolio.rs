@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use kairo_core::compare::{compare as core_compare, Benchmark, CompareOptions, Comparison};
 use kairo_core::input::BenchmarkInput;
-use kairo_core::lots::{match_lots, LotMethod, LotReport};
+use kairo_core::lots::{match_lots, match_lots_with_splits, LotMethod, LotReport, Split};
 use kairo_core::returns::twr as core_twr;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping, PyString};
@@ -26,11 +26,37 @@ fn lot_report(trades_obj: &Bound<'_, PyAny>, method_name: &str) -> PyResult<LotR
     py.detach(|| match_lots(&trades, m)).or_raise()
 }
 
-/// Tax lots: `{"method", "open_lots", "closed_lots", "positions", "realized_pnl"}`.
+/// Stock splits from an iterable of `(symbol, ex_date, ratio)` triples.
+fn splits(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Split>> {
+    let mut out = Vec::new();
+    for item in obj.try_iter()? {
+        let item = item?;
+        let (symbol, ex_date, ratio): (String, Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
+            parameter("splits", format!("each split must be a (symbol, ex_date, ratio) triple, got {item}"))
+        })?;
+        out.push(Split { symbol, ex_date: date("splits", &ex_date)?, ratio: decimal("splits", &ratio)? });
+    }
+    Ok(out)
+}
+
+/// Tax lots: `{"method", "open_lots", "closed_lots", "positions", "realized_pnl"}`; `splits`, `(symbol, ex_date,
+/// ratio)` triples, are applied on their ex-dates.
 #[pyfunction]
-#[pyo3(signature = (trades, method="fifo"))]
-fn lots<'py>(py: Python<'py>, trades: &Bound<'py, PyAny>, method: &str) -> PyResult<Bound<'py, PyDict>> {
-    let report = lot_report(trades, method)?;
+#[pyo3(signature = (trades, method="fifo", splits=None))]
+fn lots<'py>(
+    py: Python<'py>,
+    trades: &Bound<'py, PyAny>,
+    method: &str,
+    splits: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let report = match splits {
+        None => lot_report(trades, method)?,
+        Some(s) => {
+            let (m, splits) = (self::method(method)?, self::splits(s)?);
+            let trades = convert::trades(trades)?;
+            py.detach(|| match_lots_with_splits(&trades, m, &splits)).or_raise()?
+        }
+    };
     record(py, &report.fields())
 }
 

@@ -94,3 +94,19 @@ def test_frame_functions():
     with pytest.raises(kairo.InputError) as e:
         kairo.frame.realized_pnl_by_user(trades.drop("qty"))
     assert e.value.field == "qty"
+
+
+def test_lots_follow_stock_splits():
+    """NVDA's 10-for-1 of 2024-06-10: 2 shares bought at $481 become 20, the basis stays $962; valued at $154.46
+    the position gains 20 × 154.46 − 962 = $2,127.20 (the same figures as kairo-core's test)."""
+    from decimal import Decimal
+
+    trades = [{"id": "b", "user_id": "u", "symbol": "NVDA", "side": "BUY", "qty": "2", "price": "481",
+               "executed_at": "2024-06-03T15:00:00Z"}]
+    r = kairo.lots(trades, "fifo", [("NVDA", "2024-06-10", "10")])
+    lot = r["open_lots"][0]
+    assert (lot["qty"], lot["basis"]) == (Decimal("20"), Decimal("962"))
+    assert Decimal("20") * Decimal("154.46") - lot["basis"] == Decimal("2127.20")
+    with pytest.raises(kairo.KairoError) as e:
+        kairo.lots(trades, "fifo", [("NVDA", "2024-06-10", "0")])
+    assert e.value.field == "ratio"

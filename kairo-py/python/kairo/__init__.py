@@ -297,10 +297,11 @@ def metrics(
 # trades, lots, returns, comparison
 
 
-def lots(trades: Any, method: str = "fifo") -> Dict[str, Any]:
+def lots(trades: Any, method: str = "fifo", splits: Any = None) -> Dict[str, Any]:
     """Tax lots (``fifo``, ``lifo``, ``highest_cost``, ``average_cost``): open and closed lots, positions and the
-    realized P&L, money as ``Decimal``."""
-    result: Dict[str, Any] = _kairo.lots(trade_records(trades), method)
+    realized P&L, money as ``Decimal``. ``splits``: ``(symbol, ex_date, ratio)`` triples, applied on their
+    ex-dates (quantities × ratio, every basis unchanged)."""
+    result: Dict[str, Any] = _kairo.lots(trade_records(trades), method, splits)
     return result
 
 
