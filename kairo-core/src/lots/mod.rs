@@ -90,12 +90,8 @@ pub fn match_lots_with_splits<T: Trades + ?Sized>(
     method: LotMethod,
     splits: &[Split],
 ) -> Result<LotReport, LotError> {
-    if let Some(bad) = splits.iter().find(|s| s.ratio <= Decimal::ZERO) {
-        return Err(LotError::InvalidSplit { symbol: bad.symbol.clone(), ratio: bad.ratio });
-    }
+    let splits = split::in_order(splits)?;
     let ordered = trades.ordered()?;
-    let mut splits: Vec<&Split> = splits.iter().collect();
-    splits.sort_by_key(|s| s.ex_date);
     let mut next = splits.into_iter().peekable();
     let mut book = LotBook::with_capacity(method, ordered.len());
     for t in ordered.iter() {

@@ -15,3 +15,13 @@ pub struct Split {
     /// New shares per old share (greater than zero).
     pub ratio: Decimal,
 }
+
+/// `splits` in ex-date order, each checked (a ratio greater than zero), as the engines apply them.
+pub(crate) fn in_order(splits: &[Split]) -> Result<Vec<&Split>, crate::error::LotError> {
+    if let Some(bad) = splits.iter().find(|s| s.ratio <= Decimal::ZERO) {
+        return Err(crate::error::LotError::InvalidSplit { symbol: bad.symbol.clone(), ratio: bad.ratio });
+    }
+    let mut ordered: Vec<&Split> = splits.iter().collect();
+    ordered.sort_by_key(|s| s.ex_date);
+    Ok(ordered)
+}

@@ -33,7 +33,7 @@ use rust_decimal::Decimal;
 
 use super::identical::IdenticalSecurities;
 use super::pro_rata::pro_rata as share;
-use super::split::Split;
+use super::split::{self, Split};
 use super::wash_book::Book;
 use super::wash_plan::{BuyPlan, SalePlan};
 use super::wash_report::{WashSaleReport, WASH_WINDOW_DAYS};
@@ -300,12 +300,8 @@ pub fn wash_sales_with_splits<T: Trades + ?Sized>(
     identical: &IdenticalSecurities,
     splits: &[Split],
 ) -> Result<WashSaleReport, LotError> {
-    if let Some(bad) = splits.iter().find(|s| s.ratio <= Decimal::ZERO) {
-        return Err(LotError::InvalidSplit { symbol: bad.symbol.clone(), ratio: bad.ratio });
-    }
+    let splits = split::in_order(splits)?;
     let ordered = trades.ordered()?;
-    let mut splits: Vec<&Split> = splits.iter().collect();
-    splits.sort_by_key(|s| s.ex_date);
     let mut next_split = splits.into_iter().peekable();
     let mut books: FxHashMap<(&str, &str), SymbolLots> = FxHashMap::default();
     let mut report = WashSaleReport::default();

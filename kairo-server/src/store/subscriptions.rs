@@ -52,6 +52,12 @@ pub enum Linked {
     OtherUser,
 }
 
+/// The user id (stored as text on SQLite) that `sql`, with one parameter `key`, selects, if any.
+async fn sqlite_user(tx: &mut Transaction<'static, Sqlite>, sql: &str, key: &str) -> StoreResult<Option<Uuid>> {
+    let id: Option<String> = sqlx::query_scalar(sql).bind(key).fetch_optional(&mut **tx).await?;
+    Ok(id.and_then(|u| u.parse().ok()))
+}
+
 enum Inner<'a> {
     Sqlite { _writer: MutexGuard<'a, ()>, tx: Transaction<'static, Sqlite> },
     Postgres(Transaction<'static, Postgres>),
@@ -136,13 +142,7 @@ impl BillingTx<'_> {
     /// `user` when such a user exists.
     pub async fn existing_user(&mut self, user: Uuid) -> StoreResult<Option<Uuid>> {
         Ok(match &mut self.0 {
-            Inner::Sqlite { tx, .. } => {
-                let id: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
-                    .bind(user.to_string())
-                    .fetch_optional(&mut **tx)
-                    .await?;
-                id.and_then(|u| u.parse().ok())
-            }
+            Inner::Sqlite { tx, .. } => sqlite_user(tx, "SELECT id FROM users WHERE id = ?", &user.to_string()).await?,
             Inner::Postgres(tx) => {
                 sqlx::query_scalar("SELECT id FROM users WHERE id = $1").bind(user).fetch_optional(&mut **tx).await?
             }
@@ -154,12 +154,7 @@ impl BillingTx<'_> {
     pub async fn customer_user(&mut self, customer: &str) -> StoreResult<Option<Uuid>> {
         Ok(match &mut self.0 {
             Inner::Sqlite { tx, .. } => {
-                let id: Option<String> =
-                    sqlx::query_scalar("SELECT user_id FROM user_subscriptions WHERE stripe_customer_id = ?")
-                        .bind(customer)
-                        .fetch_optional(&mut **tx)
-                        .await?;
-                id.and_then(|u| u.parse().ok())
+                sqlite_user(tx, "SELECT user_id FROM user_subscriptions WHERE stripe_customer_id = ?", customer).await?
             }
             Inner::Postgres(tx) => {
                 sqlx::query_scalar(
@@ -216,12 +211,8 @@ impl BillingTx<'_> {
     pub async fn subscription_user(&mut self, subscription: &str) -> StoreResult<Option<Uuid>> {
         Ok(match &mut self.0 {
             Inner::Sqlite { tx, .. } => {
-                let id: Option<String> =
-                    sqlx::query_scalar("SELECT user_id FROM user_subscriptions WHERE stripe_subscription_id = ?")
-                        .bind(subscription)
-                        .fetch_optional(&mut **tx)
-                        .await?;
-                id.and_then(|u| u.parse().ok())
+                sqlite_user(tx, "SELECT user_id FROM user_subscriptions WHERE stripe_subscription_id = ?", subscription)
+                    .await?
             }
             Inner::Postgres(tx) => {
                 sqlx::query_scalar("SELECT user_id FROM kairo_stripe_subscriptions WHERE stripe_subscription_id = $1")
