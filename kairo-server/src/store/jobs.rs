@@ -20,7 +20,7 @@ impl Store {
         }
     }
 
-    /// Claims the next due job (locked for [`JOB_LEASE`]).
+    /// Claims the next due job (locked for [`JOB_LEASE`](super::JOB_LEASE)).
     pub async fn claim_job(&self) -> StoreResult<Option<Job>> {
         match self {
             Store::Sqlite(p) => {
