@@ -233,6 +233,14 @@ pub enum ReturnsError {
         /// The ratio given.
         ratio: Decimal,
     },
+    /// A dividend per share is zero or negative.
+    #[error("per_share: the dividend of {symbol} must be greater than zero, got {per_share}")]
+    InvalidDividend {
+        /// The symbol.
+        symbol: String,
+        /// The amount given.
+        per_share: Decimal,
+    },
     /// Cash flows or a period a money-weighted return cannot be computed from.
     #[error("flows: {reason}")]
     InvalidFlows {

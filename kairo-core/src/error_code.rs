@@ -123,6 +123,7 @@ impl ErrorInfo for ReturnsError {
             | ReturnsError::Overflow { .. }
             | ReturnsError::InvalidFlows { .. }
             | ReturnsError::InvalidSplit { .. }
+            | ReturnsError::InvalidDividend { .. }
             | ReturnsError::NoRate { .. } => ErrorCode::InvalidArgument,
             ReturnsError::Metrics(e) => e.code(),
         }
@@ -136,6 +137,7 @@ impl ErrorInfo for ReturnsError {
             ReturnsError::Overflow { .. } => Some("trades"),
             ReturnsError::InvalidFlows { .. } | ReturnsError::NoRate { .. } => Some("flows"),
             ReturnsError::InvalidSplit { .. } => Some("ratio"),
+            ReturnsError::InvalidDividend { .. } => Some("per_share"),
             ReturnsError::Metrics(e) => ErrorInfo::field(e),
         }
     }
@@ -148,7 +150,7 @@ impl ErrorInfo for ReturnsError {
             ReturnsError::NoCommonDates => "no_common_dates",
             ReturnsError::Overflow { .. } => "overflow",
             ReturnsError::InvalidFlows { .. } => "invalid_flows",
-            ReturnsError::InvalidSplit { .. } => "not_positive",
+            ReturnsError::InvalidSplit { .. } | ReturnsError::InvalidDividend { .. } => "not_positive",
             ReturnsError::NoRate { .. } => "no_rate",
             ReturnsError::Metrics(e) => e.kind(),
         }

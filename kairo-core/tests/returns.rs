@@ -180,3 +180,81 @@ fn raw_closes_with_splits_value_the_shares_held_after_the_split() {
     // a split ratio that is not positive is refused
     assert!(PriceTable::new().insert_split("X", "2024-01-02".parse().unwrap(), dec!(-2)).is_err());
 }
+
+/// NVDA's raw closes around the 10-for-1 split of 2024-06-10 and a close of $154.46 on 2024-11-29.
+fn nvda_raw() -> kairo_core::returns::PriceTable {
+    use rust_decimal_macros::dec;
+    let mut prices = kairo_core::returns::PriceTable::new();
+    for (d, c) in [
+        ("2024-06-06", dec!(1209.98)),
+        ("2024-06-07", dec!(1208.88)),
+        ("2024-06-10", dec!(121.79)),
+        ("2024-06-11", dec!(120.91)),
+        ("2024-11-29", dec!(154.46)),
+    ] {
+        prices.insert("NVDA", d.parse().unwrap(), c).unwrap();
+    }
+    prices.insert_split("NVDA", "2024-06-10".parse().unwrap(), dec!(10)).unwrap();
+    prices
+}
+
+#[test]
+fn the_total_return_index_runs_on_across_splits_and_reinvests_dividends() {
+    use rust_decimal_macros::dec;
+    let mut prices = nvda_raw();
+    // NVDA paid $0.01 a (post-split) share with ex-date 2024-06-11.
+    prices.insert_dividend("NVDA", "2024-06-11".parse().unwrap(), dec!(0.01)).unwrap();
+    let index = prices.return_index("NVDA").unwrap();
+    let at = |d: &str| index[&d.parse().unwrap()];
+    // The first close, then Iₜ = Iₜ₋₁ · s · (c + d) / cₜ₋₁:
+    assert_eq!(at("2024-06-06"), dec!(1209.98));
+    assert_eq!(at("2024-06-07"), dec!(1208.88)); // 1209.98 · 1208.88 / 1209.98
+    // 06-10: one share at 1,208.88 becomes 10 at 121.79 = 1,217.90
+    assert_eq!(at("2024-06-10").round_dp(10), dec!(1217.90));
+    // 06-11: 10 shares at 120.91 plus 10 × $0.01 of dividends = 1,209.20
+    assert_eq!(at("2024-06-11").round_dp(10), dec!(1209.20));
+    // a benchmark on NVDA has no phantom day
+    let bench = kairo_core::compare::Benchmark::symbol("NVDA").unwrap().returns(&prices).unwrap();
+    assert!(bench.returns.iter().all(|r| r.abs() < 0.5), "{:?}", bench.returns);
+    // a dividend that is not positive is refused, naming the field
+    let e = kairo_core::returns::PriceTable::new().insert_dividend("X", "2024-01-02".parse().unwrap(), dec!(0));
+    assert!(e.unwrap_err().to_string().starts_with("per_share:"));
+}
+
+#[test]
+fn dividends_on_held_shares_are_income_of_their_ex_date() {
+    use kairo_core::returns::daily_valuations;
+    use kairo_core::{Side, Trade};
+    use rust_decimal_macros::dec;
+    let mut prices = nvda_raw();
+    prices.insert_dividend("NVDA", "2024-06-11".parse().unwrap(), dec!(0.01)).unwrap();
+    let buy =
+        Trade::new("b", "u", "NVDA", Side::Buy, dec!(2), dec!(481), "2024-06-06T15:00:00Z".parse().unwrap()).unwrap();
+    let v = daily_valuations(&[buy], &prices, None).unwrap();
+    let day = v.iter().find(|x| x.date.to_string() == "2024-06-11").unwrap();
+    // 20 shares × $0.01 = $0.20 of income; P&L = 20 × 120.91 − 20 × 121.79 + 0.20 = −17.40
+    assert_eq!(day.income, dec!(0.20));
+    assert_eq!(day.pnl, dec!(-17.40));
+    assert!((day.daily_return - (-17.40 / 2435.80)).abs() < 1e-15);
+}
+
+#[test]
+fn comparison_and_money_weighted_return_follow_the_split() {
+    use kairo_core::compare::{compare, Benchmark, CompareOptions};
+    use kairo_core::returns::{money_weighted_return, position_flows};
+    use kairo_core::{Side, Trade};
+    use rust_decimal_macros::dec;
+    let prices = nvda_raw();
+    let buy =
+        Trade::new("b", "u", "NVDA", Side::Buy, dec!(2), dec!(481), "2024-06-06T15:00:00Z".parse().unwrap()).unwrap();
+    let trades = [buy];
+    let c = compare(&trades, &prices, &Benchmark::symbol("NVDA").unwrap(), &CompareOptions::default()).unwrap();
+    assert_eq!(c.portfolio_pnl.unrealized, dec!(2127.20));
+    assert!(c.portfolio_returns.iter().all(|r| *r > -0.5), "{:?}", c.portfolio_returns);
+    // the flows: −962.00 on 2024-06-06, then 20 × 154.46 = 3,089.20 on 2024-11-29
+    let flows = position_flows(&trades, &prices).unwrap();
+    assert_eq!(flows, vec![("2024-06-06".parse().unwrap(), dec!(-962.00)), ("2024-11-29".parse().unwrap(), dec!(3089.20))]);
+    // (3089.20 / 962)^(365 / 176) − 1
+    let want = (3089.20f64 / 962.0).powf(365.0 / 176.0) - 1.0;
+    assert!((money_weighted_return(&trades, &prices).unwrap() - want).abs() < 1e-9);
+}

@@ -76,18 +76,20 @@ impl Benchmark {
 
     /// The daily index level of the benchmark on the dates where every component has a close.
     ///
-    /// A single symbol's level is its close. A blend's level starts at 1 on the first common date and moves by the
+    /// A single symbol's level is its total-return index ([`PriceTable::return_index`]: its close, unless the table
+    /// holds splits or dividends of it). A blend's level starts at 1 on the first common date and moves by the
     /// weighted sum of its components' close-to-close returns, `Iₜ = Iₜ₋₁ · Σ wᵢ cᵢ,ₜ / cᵢ,ₜ₋₁`: the value of a
     /// portfolio rebalanced to the weights at every close.
     pub fn levels(&self, prices: &PriceTable) -> Result<BTreeMap<NaiveDate, Decimal>, ReturnsError> {
-        let mut series = Vec::with_capacity(self.components.len());
+        let mut indexes = Vec::with_capacity(self.components.len());
         for (symbol, weight) in &self.components {
-            let s = prices.series(symbol).ok_or_else(|| ReturnsError::NoPrices { symbol: symbol.clone() })?;
-            series.push((s, *weight));
+            let s = prices.return_index(symbol).ok_or_else(|| ReturnsError::NoPrices { symbol: symbol.clone() })?;
+            indexes.push((s, *weight));
         }
-        if let [(only, _)] = series.as_slice() {
-            return Ok((*only).clone());
+        if indexes.len() == 1 {
+            return Ok(indexes.swap_remove(0).0);
         }
+        let series: Vec<(&BTreeMap<NaiveDate, Decimal>, Decimal)> = indexes.iter().map(|(s, w)| (s, *w)).collect();
         let mut out = BTreeMap::new();
         let mut previous: Option<Vec<Decimal>> = None;
         let mut level = Decimal::ONE;

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ReturnsError;
 use crate::history::Trades;
-use crate::lots::{lots_in_order, LotMethod};
+use crate::lots::{lots_in_order, LotMethod, Split};
 use crate::metrics::{self, annual_return, cum_returns_final, Period};
 use crate::returns::{align, mark_at, resample, valuations_in_order, Frequency, PriceTable, ReturnSeries};
 use crate::trade::Trade;
@@ -252,7 +252,11 @@ fn portfolio_pnl(
     last_date: Option<NaiveDate>,
     method: LotMethod,
 ) -> Result<PortfolioPnl, ReturnsError> {
-    let report = lots_in_order(trades.iter().copied(), trades.len(), method);
+    // Splits up to the valuation date (raw closes): quantities in the shares of that date.
+    let all_splits = prices.splits();
+    let splits: Vec<&Split> =
+        all_splits.iter().filter(|s| last_date.is_some_and(|d| s.ex_date <= d)).collect();
+    let report = lots_in_order(trades.iter().copied(), trades.len(), method, &splits);
     let mut last_trade: HashMap<&str, (NaiveDate, Decimal)> = HashMap::new();
     for t in trades {
         last_trade.insert(t.symbol.as_str(), (t.trade_date(), t.price));

@@ -64,7 +64,7 @@ use crate::trade::{Side, Trade};
 /// ```
 pub fn match_lots<T: Trades + ?Sized>(trades: &T, method: LotMethod) -> Result<LotReport, LotError> {
     let ordered = trades.ordered()?;
-    Ok(lots_in_order(ordered.iter(), ordered.len(), method))
+    Ok(lots_in_order(ordered.iter(), ordered.len(), method, &[]))
 }
 
 /// [`match_lots`] with the stock splits of the traded symbols applied on their ex-dates (before the trades of that
@@ -92,9 +92,20 @@ pub fn match_lots_with_splits<T: Trades + ?Sized>(
 ) -> Result<LotReport, LotError> {
     let splits = split::in_order(splits)?;
     let ordered = trades.ordered()?;
-    let mut next = splits.into_iter().peekable();
-    let mut book = LotBook::with_capacity(method, ordered.len());
-    for t in ordered.iter() {
+    Ok(lots_in_order(ordered.iter(), ordered.len(), method, &splits))
+}
+
+/// [`match_lots_with_splits`] over trades already validated and in execution order, with splits checked and in
+/// ex-date order.
+pub(crate) fn lots_in_order<'a>(
+    trades: impl Iterator<Item = &'a Trade>,
+    len: usize,
+    method: LotMethod,
+    splits: &[&Split],
+) -> LotReport {
+    let mut next = splits.iter().peekable();
+    let mut book = LotBook::with_capacity(method, len);
+    for t in trades {
         while let Some(split) = next.next_if(|s| s.ex_date <= t.trade_date()) {
             book.apply_split(split);
         }
@@ -102,15 +113,6 @@ pub fn match_lots_with_splits<T: Trades + ?Sized>(
     }
     for split in next {
         book.apply_split(split);
-    }
-    Ok(book.into_report())
-}
-
-/// [`match_lots`] over trades already validated and in execution order.
-pub(crate) fn lots_in_order<'a>(trades: impl Iterator<Item = &'a Trade>, len: usize, method: LotMethod) -> LotReport {
-    let mut book = LotBook::with_capacity(method, len);
-    for t in trades {
-        book.apply(t);
     }
     book.into_report()
 }

@@ -214,7 +214,8 @@ pub fn modified_dietz(
 /// The cash flows of trading `trades`, seen from the investor: each purchase a payment (its cost with fees,
 /// negative), each sale a receipt (its proceeds net of fees), and the positions still open a receipt of their value
 /// at their last close in `prices`, on the latest of those closes and the last trade date (a short position's value
-/// is a payment). Their [`xirr`] is the money-weighted return of the trading, on the positions-only basis (cash
+/// is a payment). With raw closes and corporate actions in `prices`, the shares held are multiplied on each split's
+/// ex-date and each dividend on the shares held is a receipt on its ex-date. Their [`xirr`] is the money-weighted return of the trading, on the positions-only basis (cash
 /// that was not invested is not seen).
 pub fn position_flows<T: Trades + ?Sized>(
     trades: &T,
@@ -222,7 +223,8 @@ pub fn position_flows<T: Trades + ?Sized>(
 ) -> Result<Vec<(NaiveDate, Decimal)>, ReturnsError> {
     let ordered = trades.ordered()?;
     let mut flows = Vec::with_capacity(ordered.len() + 1);
-    let mut held: BTreeMap<&str, Decimal> = BTreeMap::new();
+    // Shares held by symbol, in the shares of the date they were last brought up to.
+    let mut held: BTreeMap<&str, (Decimal, NaiveDate)> = BTreeMap::new();
     let mut last_date = None;
     for t in ordered.iter() {
         let date = t.trade_date();
@@ -230,8 +232,10 @@ pub fn position_flows<T: Trades + ?Sized>(
             Side::Buy => -(t.notional() + t.fees),
             Side::Sell => t.notional() - t.fees,
         };
+        let (q, since) = held.entry(t.symbol.as_str()).or_insert((Decimal::ZERO, date));
+        *q = carry(prices, t.symbol.as_str(), *q, *since, date, &mut flows);
+        *since = date;
         flows.push((date, amount));
-        let q = held.entry(t.symbol.as_str()).or_default();
         *q = match t.side {
             Side::Buy => *q + t.qty,
             Side::Sell => *q - t.qty,
@@ -240,8 +244,9 @@ pub fn position_flows<T: Trades + ?Sized>(
     }
     let mut value = Decimal::ZERO;
     let mut value_date = last_date;
-    for (symbol, qty) in held.into_iter().filter(|(_, q)| !q.is_zero()) {
+    for (symbol, (qty, since)) in held.into_iter().filter(|(_, (q, _))| !q.is_zero()) {
         let (date, close) = prices.last(symbol).ok_or_else(|| ReturnsError::NoPrices { symbol: symbol.to_owned() })?;
+        let qty = carry(prices, symbol, qty, since, date.max(since), &mut flows);
         value += qty * close;
         value_date = value_date.max(Some(date));
     }
@@ -249,6 +254,25 @@ pub fn position_flows<T: Trades + ?Sized>(
         flows.push((date, value));
     }
     Ok(flows)
+}
+
+/// `qty` shares of `symbol` held from `since` to `until`, in shares of `until` (splits with ex-dates in
+/// `(since, until]` applied), the dividends paid on them in that span pushed as receipts on their ex-dates.
+fn carry(
+    prices: &PriceTable,
+    symbol: &str,
+    qty: Decimal,
+    since: NaiveDate,
+    until: NaiveDate,
+    flows: &mut Vec<(NaiveDate, Decimal)>,
+) -> Decimal {
+    if qty.is_zero() || since >= until {
+        return qty;
+    }
+    for (ex_date, per_share) in prices.dividends_between(symbol, since, until) {
+        flows.push((ex_date, qty * prices.split_ratio(symbol, Some(since), ex_date) * per_share));
+    }
+    qty * prices.split_ratio(symbol, Some(since), until)
 }
 
 /// The money-weighted return (the [`xirr`] of [`position_flows`]) of trading `trades`, valued at `prices`.

@@ -8,14 +8,23 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ReturnsError;
 
-/// Daily closes by symbol and date (every price > 0), and the stock splits of the symbols when the closes are the
-/// exchange's raw, unadjusted ones.
+/// Daily closes by symbol and date (every price > 0), and, when the closes are the exchange's raw, unadjusted ones,
+/// the symbols' stock splits and cash dividends.
+///
+/// kairo's prices are raw closes plus corporate actions: a user's fills are at the prices of their day, so a
+/// position is valued at raw closes with its shares multiplied on a split's ex-date, and a dividend is income on
+/// its ex-date. A benchmark's level ([`PriceTable::return_index`]) is the total-return index of its closes, splits
+/// and dividends (dividends reinvested at the ex-date close), the same index that split- and dividend-adjusted
+/// closes describe.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceTable {
     series: HashMap<String, BTreeMap<NaiveDate, Decimal>>,
     /// Split ratios by symbol and ex-date.
     #[serde(default)]
     splits: HashMap<String, BTreeMap<NaiveDate, Decimal>>,
+    /// Cash dividends per share by symbol and ex-date.
+    #[serde(default)]
+    dividends: HashMap<String, BTreeMap<NaiveDate, Decimal>>,
 }
 
 impl PriceTable {
@@ -88,7 +97,9 @@ impl PriceTable {
     /// The product of the split ratios of `symbol` with ex-dates after `after` and on or before `until` (1 without
     /// any).
     pub fn split_ratio(&self, symbol: &str, after: Option<NaiveDate>, until: NaiveDate) -> Decimal {
-        let Some(splits) = self.splits.get(symbol) else { return Decimal::ONE };
+        let Some(splits) = self.splits.get(symbol).filter(|_| after.is_none_or(|a| a < until)) else {
+            return Decimal::ONE;
+        };
         let range = match after {
             Some(a) => splits.range((std::ops::Bound::Excluded(a), std::ops::Bound::Included(until))),
             None => splits.range(..=until),
@@ -108,6 +119,85 @@ impl PriceTable {
             .collect();
         out.sort_by(|a, b| (a.ex_date, &a.symbol).cmp(&(b.ex_date, &b.symbol)));
         out
+    }
+
+    /// Records a cash dividend of `per_share` on `symbol` with ex-date `ex_date` (several on one date add up).
+    /// A holder of the shares at the close before the ex-date is paid it; with a split on the same ex-date it is per
+    /// share after the split. Errors when `per_share` is not > 0.
+    pub fn insert_dividend(
+        &mut self,
+        symbol: impl Into<String>,
+        ex_date: NaiveDate,
+        per_share: Decimal,
+    ) -> Result<(), ReturnsError> {
+        let symbol = symbol.into();
+        if per_share <= Decimal::ZERO {
+            return Err(ReturnsError::InvalidDividend { symbol, per_share });
+        }
+        *self.dividends.entry(symbol).or_default().entry(ex_date).or_default() += per_share;
+        Ok(())
+    }
+
+    /// Whether the table holds any dividend.
+    pub fn has_dividends(&self) -> bool {
+        !self.dividends.is_empty()
+    }
+
+    /// The dividends per share of `symbol` with ex-dates after `after` and on or before `until`, each in shares of
+    /// `until` (a dividend before a split is divided by the ratio of the splits after it).
+    pub fn dividend_per_share(&self, symbol: &str, after: Option<NaiveDate>, until: NaiveDate) -> Decimal {
+        let Some(dividends) = self.dividends.get(symbol).filter(|_| after.is_none_or(|a| a < until)) else {
+            return Decimal::ZERO;
+        };
+        let range = match after {
+            Some(a) => dividends.range((std::ops::Bound::Excluded(a), std::ops::Bound::Included(until))),
+            None => dividends.range(..=until),
+        };
+        range.map(|(d, x)| x / self.split_ratio(symbol, Some(*d), until)).sum()
+    }
+
+    /// The dividends per share of `symbol` with ex-dates in `(after, until]`, each in the shares of its ex-date.
+    pub fn dividends_between(
+        &self,
+        symbol: &str,
+        after: NaiveDate,
+        until: NaiveDate,
+    ) -> impl Iterator<Item = (NaiveDate, Decimal)> + '_ {
+        self.dividends.get(symbol).filter(|_| after < until).into_iter().flat_map(move |d| {
+            d.range((std::ops::Bound::Excluded(after), std::ops::Bound::Included(until))).map(|(d, x)| (*d, *x))
+        })
+    }
+
+    /// The total-return index of `symbol` on each date it has a close: its first close, then
+    ///
+    /// ```text
+    /// Iₜ = Iₜ₋₁ · sₜ · (cₜ + dₜ) / cₜ₋₁
+    /// ```
+    ///
+    /// with `sₜ` the product of the split ratios and `dₜ` the dividends per (post-split) share with ex-dates in
+    /// `(t−1, t]`: one share held at the close of `t−1` is `sₜ` shares worth `cₜ` each and paid `dₜ` each
+    /// (CRSP's holding-period return; the return that Alpaca's `adjustment=all` closes give, and empyrical's
+    /// convention for total-return prices). Without splits or dividends it is the closes themselves.
+    pub fn return_index(&self, symbol: &str) -> Option<BTreeMap<NaiveDate, Decimal>> {
+        let closes = self.series.get(symbol)?;
+        if !self.splits.contains_key(symbol) && !self.dividends.contains_key(symbol) {
+            return Some(closes.clone());
+        }
+        let mut out = BTreeMap::new();
+        let mut previous: Option<(NaiveDate, Decimal, Decimal)> = None;
+        for (&date, &close) in closes {
+            let level = match previous {
+                None => close,
+                Some((prev_date, prev_close, prev_level)) => {
+                    let ratio = self.split_ratio(symbol, Some(prev_date), date);
+                    let income = self.dividend_per_share(symbol, Some(prev_date), date);
+                    prev_level * ratio * (close + income) / prev_close
+                }
+            };
+            out.insert(date, level);
+            previous = Some((date, close, level));
+        }
+        Some(out)
     }
 
     /// The latest close of `symbol` and its date.

@@ -7,7 +7,7 @@
 //! at the close and `Fₜ` the day's net flow (contributions minus withdrawals),
 //!
 //! ```text
-//! PnLₜ = Vₜ − Vₜ₋₁ − Fₜ                rₜ = PnLₜ / Bₜ
+//! PnLₜ = Vₜ − Vₜ₋₁ − Fₜ + Dₜ           rₜ = PnLₜ / Bₜ
 //! Bₜ   = Gₜ₋₁ = Σ |qₛ| · cₛ,ₜ₋₁        (gross exposure at the previous close), or, when the day opens flat,
 //! Bₜ   = Σ price × quantity opened      (the capital put to work that day)
 //! ```
@@ -26,6 +26,10 @@
 //! * **First day.** The portfolio opens flat, so the base is the capital opened: a first buy at `p` that closes at
 //!   `c` returns `c / p − 1`.
 //! * **No position.** A day that opens flat and trades nothing has a return of 0 (no capital at risk).
+//! * **Corporate actions.** Closes are raw: a split multiplies the shares held on its ex-date, so the value runs on
+//!   across it; a dividend (`Dₜ`, zero unless the price table holds dividends) is income of its ex-date on the
+//!   shares held at the close before, so this is a total return of the positions, the return of the
+//!   total-return index a benchmark is compared on.
 //! * **Missing prices.** A symbol without a close on a date is marked at its last close, or at its last trade
 //!   price when that is more recent. A traded symbol with no close at all is an error.
 
@@ -52,7 +56,10 @@ pub struct DailyValuation {
     pub gross_exposure: Decimal,
     /// `Fₜ`: net external flow of the day (buys' cost minus sells' net proceeds).
     pub net_flow: Decimal,
-    /// `PnLₜ = Vₜ − Vₜ₋₁ − Fₜ`.
+    /// `Dₜ`: dividends of the day on the positions held at the previous close (from the price table's dividends).
+    #[serde(default)]
+    pub income: Decimal,
+    /// `PnLₜ = Vₜ − Vₜ₋₁ − Fₜ + Dₜ`.
     pub pnl: Decimal,
     /// `Bₜ`: the base of the return.
     pub base: Decimal,
@@ -113,6 +120,14 @@ pub(crate) fn valuations_in_order(
                 }
             }
         }
+        // Dividends with ex-dates since the last valuation, paid on the shares held at its close (a short pays
+        // them).
+        let mut income = Decimal::ZERO;
+        if prices.has_dividends() {
+            for (symbol, qty) in &positions {
+                income += *qty * prices.dividend_per_share(symbol, prev_date, date);
+            }
+        }
         prev_date = Some(date);
         let (mut opened, mut flow) = (Decimal::ZERO, Decimal::ZERO);
         while next < ordered.len() && ordered[next].trade_date() <= date {
@@ -135,7 +150,7 @@ pub(crate) fn valuations_in_order(
             value += qty * mark;
             gross += qty.abs() * mark;
         }
-        let pnl = value - prev_value - flow;
+        let pnl = value - prev_value - flow + income;
         let base = if prev_gross > Decimal::ZERO { prev_gross } else { opened };
         // The exact quotient, or (when it is beyond `Decimal`'s range: a large P&L on a minute base, such as fees of
         // 10¹² on a fill worth 10⁻²⁰) the quotient of the two amounts as floats, which a return is anyway.
@@ -149,6 +164,7 @@ pub(crate) fn valuations_in_order(
             market_value: value,
             gross_exposure: gross,
             net_flow: flow,
+            income,
             pnl,
             base,
             daily_return,
