@@ -209,7 +209,7 @@ fn the_total_return_index_runs_on_across_splits_and_reinvests_dividends() {
     // The first close, then Iₜ = Iₜ₋₁ · s · (c + d) / cₜ₋₁:
     assert_eq!(at("2024-06-06"), dec!(1209.98));
     assert_eq!(at("2024-06-07"), dec!(1208.88)); // 1209.98 · 1208.88 / 1209.98
-    // 06-10: one share at 1,208.88 becomes 10 at 121.79 = 1,217.90
+                                                 // 06-10: one share at 1,208.88 becomes 10 at 121.79 = 1,217.90
     assert_eq!(at("2024-06-10").round_dp(10), dec!(1217.90));
     // 06-11: 10 shares at 120.91 plus 10 × $0.01 of dividends = 1,209.20
     assert_eq!(at("2024-06-11").round_dp(10), dec!(1209.20));
@@ -253,7 +253,10 @@ fn comparison_and_money_weighted_return_follow_the_split() {
     assert!(c.portfolio_returns.iter().all(|r| *r > -0.5), "{:?}", c.portfolio_returns);
     // the flows: −962.00 on 2024-06-06, then 20 × 154.46 = 3,089.20 on 2024-11-29
     let flows = position_flows(&trades, &prices).unwrap();
-    assert_eq!(flows, vec![("2024-06-06".parse().unwrap(), dec!(-962.00)), ("2024-11-29".parse().unwrap(), dec!(3089.20))]);
+    assert_eq!(
+        flows,
+        vec![("2024-06-06".parse().unwrap(), dec!(-962.00)), ("2024-11-29".parse().unwrap(), dec!(3089.20))]
+    );
     // (3089.20 / 962)^(365 / 176) − 1
     let want = (3089.20f64 / 962.0).powf(365.0 / 176.0) - 1.0;
     assert!((money_weighted_return(&trades, &prices).unwrap() - want).abs() < 1e-9);

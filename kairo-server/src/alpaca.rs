@@ -1,6 +1,8 @@
-//! A small typed client of Alpaca's Market Data API v2: daily bars of US stocks
+//! A small typed client of Alpaca's Market Data API: daily bars of US stocks
 //! (`GET /v2/stocks/bars?symbols=..&timeframe=1Day&adjustment=..&feed=..&limit=10000`, paged by
-//! `next_page_token`), authenticated by the `APCA-API-KEY-ID` / `APCA-API-SECRET-KEY` headers.
+//! `next_page_token`) and their corporate actions (`GET /v1/corporate-actions?symbols=..&types=forward_split,
+//! reverse_split,cash_dividend,name_change`, paged the same way), authenticated by the `APCA-API-KEY-ID` /
+//! `APCA-API-SECRET-KEY` headers.
 //!
 //! Rate limiting (429) and server errors (5xx) are retried with exponential backoff, honouring `Retry-After` (or
 //! Alpaca's `X-RateLimit-Reset`, a Unix time) up to the policy's longest wait; 4xx answers such as 401 (bad keys)
@@ -136,6 +138,123 @@ struct ErrorBody {
     message: String,
 }
 
+/// A corporate action of a symbol, as kairo keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorporateAction {
+    /// A forward or reverse split: `ratio` = `new_rate / old_rate` new shares per old share from `ex_date`.
+    Split {
+        /// The symbol.
+        symbol: String,
+        /// The first session the shares trade split.
+        ex_date: NaiveDate,
+        /// New shares per old share (10 for a 10-for-1, 0.1 for a 1-for-10).
+        ratio: Decimal,
+    },
+    /// A cash dividend of `per_share` with ex-date `ex_date`.
+    CashDividend {
+        /// The symbol.
+        symbol: String,
+        /// The ex-date.
+        ex_date: NaiveDate,
+        /// Cash per share.
+        per_share: Decimal,
+    },
+    /// The symbol became `new_symbol` on `date` (Alpaca's `process_date`).
+    NameChange {
+        /// The old symbol.
+        symbol: String,
+        /// The date of the change.
+        date: NaiveDate,
+        /// The new symbol.
+        new_symbol: String,
+    },
+}
+
+impl CorporateAction {
+    /// The symbol the action is of (the old one of a name change).
+    pub fn symbol(&self) -> &str {
+        match self {
+            CorporateAction::Split { symbol, .. }
+            | CorporateAction::CashDividend { symbol, .. }
+            | CorporateAction::NameChange { symbol, .. } => symbol,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ActionsPage {
+    #[serde(default)]
+    corporate_actions: Actions,
+    #[serde(default)]
+    next_page_token: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Actions {
+    #[serde(default)]
+    forward_splits: Vec<SplitRow>,
+    #[serde(default)]
+    reverse_splits: Vec<SplitRow>,
+    #[serde(default)]
+    cash_dividends: Vec<DividendRow>,
+    #[serde(default)]
+    name_changes: Vec<NameChangeRow>,
+}
+
+#[derive(Deserialize)]
+struct SplitRow {
+    symbol: String,
+    new_rate: serde_json::Number,
+    old_rate: serde_json::Number,
+    ex_date: NaiveDate,
+}
+
+#[derive(Deserialize)]
+struct DividendRow {
+    symbol: String,
+    rate: serde_json::Number,
+    ex_date: NaiveDate,
+}
+
+#[derive(Deserialize)]
+struct NameChangeRow {
+    old_symbol: String,
+    new_symbol: String,
+    process_date: NaiveDate,
+}
+
+impl Actions {
+    /// The page's actions, each checked (rates that are positive decimals).
+    fn into_actions(self, out: &mut Vec<CorporateAction>) -> Result<(), AlpacaError> {
+        let number = |what: &str, symbol: &str, n: &serde_json::Number| -> Result<Decimal, AlpacaError> {
+            n.to_string()
+                .parse::<Decimal>()
+                .ok()
+                .filter(|d| *d > Decimal::ZERO)
+                .ok_or_else(|| AlpacaError::Format(format!("{symbol} {what} {n} is not a positive decimal")))
+        };
+        for row in self.forward_splits.into_iter().chain(self.reverse_splits) {
+            let new = number("new_rate", &row.symbol, &row.new_rate)?;
+            let old = number("old_rate", &row.symbol, &row.old_rate)?;
+            let ratio =
+                new.checked_div(old).ok_or_else(|| AlpacaError::Format(format!("{} split ratio", row.symbol)))?;
+            out.push(CorporateAction::Split { symbol: row.symbol, ex_date: row.ex_date, ratio });
+        }
+        for row in self.cash_dividends {
+            let per_share = number("rate", &row.symbol, &row.rate)?;
+            out.push(CorporateAction::CashDividend { symbol: row.symbol, ex_date: row.ex_date, per_share });
+        }
+        for row in self.name_changes {
+            out.push(CorporateAction::NameChange {
+                symbol: row.old_symbol,
+                date: row.process_date,
+                new_symbol: row.new_symbol,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// The client.
 #[derive(Debug, Clone)]
 pub struct Alpaca {
@@ -206,6 +325,44 @@ impl Alpaca {
                     });
                 }
             }
+            match page.next_page_token.filter(|t| !t.is_empty()) {
+                Some(t) => token = Some(t),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    /// The splits, cash dividends and name changes of `symbols` processed from `start` to `end` (inclusive), every
+    /// page. Alpaca dates these by `process_date`; kairo keeps a split's and a dividend's `ex_date`.
+    pub async fn corporate_actions(
+        &self,
+        symbols: &[String],
+        start: NaiveDate,
+        end: NaiveDate,
+        retry: RetryPolicy,
+    ) -> Result<Vec<CorporateAction>, AlpacaError> {
+        let mut out = Vec::new();
+        if symbols.is_empty() {
+            return Ok(out);
+        }
+        let url = format!("{}/v1/corporate-actions", self.config.base_url.trim_end_matches('/'));
+        let joined = symbols.join(",");
+        let (start, end) = (start.to_string(), end.to_string());
+        let mut token: Option<String> = None;
+        loop {
+            let mut query: Vec<(&str, &str)> = vec![
+                ("symbols", &joined),
+                ("types", "forward_split,reverse_split,cash_dividend,name_change"),
+                ("start", &start),
+                ("end", &end),
+                ("limit", "1000"),
+                ("sort", "asc"),
+            ];
+            if let Some(t) = &token {
+                query.push(("page_token", t));
+            }
+            let page: ActionsPage = self.get(&url, &query, retry).await?;
+            page.corporate_actions.into_actions(&mut out)?;
             match page.next_page_token.filter(|t| !t.is_empty()) {
                 Some(t) => token = Some(t),
                 None => return Ok(out),
@@ -318,6 +475,49 @@ mod tests {
         let summer: DateTime<Utc> = "2024-07-01T04:00:00Z".parse().unwrap();
         assert_eq!(winter.with_timezone(&New_York).date_naive(), NaiveDate::from_ymd_opt(2024, 1, 2).unwrap());
         assert_eq!(summer.with_timezone(&New_York).date_naive(), NaiveDate::from_ymd_opt(2024, 7, 1).unwrap());
+    }
+
+    #[test]
+    fn corporate_actions_read_alpacas_shapes() {
+        // As Alpaca answers: a forward split (without `payable_date`), a reverse split, a dividend, a name change.
+        let body = r#"{"corporate_actions": {
+            "forward_splits": [{"ex_date": "2024-06-10", "new_rate": 10, "old_rate": 1, "process_date": "2024-06-10",
+                                "record_date": "2024-06-06", "symbol": "NVDA", "cusip": "67066G104"}],
+            "reverse_splits": [{"ex_date": "2024-10-04", "new_rate": 1, "old_rate": 10, "payable_date": "2024-10-04",
+                                "process_date": "2024-10-04", "record_date": "2024-10-04", "symbol": "LSB"}],
+            "cash_dividends": [{"symbol": "AAPL", "rate": 0.25, "special": false, "foreign": false,
+                                "process_date": "2024-08-15", "ex_date": "2024-08-12", "record_date": "2024-08-12",
+                                "payable_date": "2024-08-15", "cusip": "037833100"}],
+            "name_changes": [{"old_symbol": "FB", "new_symbol": "META", "process_date": "2022-06-09",
+                              "old_cusip": "30303M102", "new_cusip": "30303M102"}]},
+            "next_page_token": null}"#;
+        let page: ActionsPage = serde_json::from_str(body).unwrap();
+        let mut out = Vec::new();
+        page.corporate_actions.into_actions(&mut out).unwrap();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(
+            out,
+            [
+                CorporateAction::Split { symbol: "NVDA".into(), ex_date: d("2024-06-10"), ratio: Decimal::TEN },
+                CorporateAction::Split {
+                    symbol: "LSB".into(),
+                    ex_date: d("2024-10-04"),
+                    ratio: "0.1".parse().unwrap()
+                },
+                CorporateAction::CashDividend {
+                    symbol: "AAPL".into(),
+                    ex_date: d("2024-08-12"),
+                    per_share: "0.25".parse().unwrap()
+                },
+                CorporateAction::NameChange { symbol: "FB".into(), date: d("2022-06-09"), new_symbol: "META".into() },
+            ]
+        );
+        // a rate of zero is refused, naming it
+        let bad = r#"{"corporate_actions": {"forward_splits": [{"ex_date": "2024-06-10", "new_rate": 0,
+                       "old_rate": 1, "symbol": "X"}]}}"#;
+        let page: ActionsPage = serde_json::from_str(bad).unwrap();
+        let e = page.corporate_actions.into_actions(&mut Vec::new()).unwrap_err();
+        assert!(e.to_string().contains("X new_rate 0"), "{e}");
     }
 
     #[test]

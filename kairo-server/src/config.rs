@@ -29,9 +29,6 @@ pub struct Config {
     pub alpaca_secret_key: Option<String>,
     /// Alpaca data API base URL.
     pub alpaca_data_url: String,
-    /// Bar adjustment of the closes (`ALPACA_ADJUSTMENT`: `all` = split and dividend adjusted, total return;
-    /// `raw`, `split`, `dividend`).
-    pub alpaca_adjustment: String,
     /// Alpaca data feed (`ALPACA_FEED`: `iex` works with free keys; `sip` needs a paid data plan).
     pub alpaca_feed: String,
     /// Timeout of one Alpaca request, seconds.
@@ -103,7 +100,6 @@ impl Default for Config {
             alpaca_api_key: None,
             alpaca_secret_key: None,
             alpaca_data_url: "https://data.alpaca.markets".into(),
-            alpaca_adjustment: "all".into(),
             alpaca_feed: "iex".into(),
             alpaca_timeout_seconds: 10,
             alpaca_retries: 4,
@@ -241,8 +237,16 @@ impl Config {
         if let Some(v) = text("ALPACA_DATA_URL") {
             c.alpaca_data_url = v;
         }
-        if let Some(v) = text("ALPACA_ADJUSTMENT") {
-            c.alpaca_adjustment = v;
+        // Closes are always raw, with the splits and dividends read beside them; an adjusted setting from an
+        // earlier configuration is refused rather than ignored.
+        if let Some(v) = text("ALPACA_ADJUSTMENT").filter(|v| v != "raw") {
+            return Err(ConfigError::Invalid {
+                name: "ALPACA_ADJUSTMENT",
+                reason: format!(
+                    "kairo stores raw closes with the splits and dividends of each symbol (so fills at the prices \
+                     of their day are valued right); remove the setting or set it to raw, got {v:?}"
+                ),
+            });
         }
         if let Some(v) = text("ALPACA_FEED") {
             c.alpaca_feed = v;
@@ -267,12 +271,6 @@ impl Config {
                 name: "KAIRO_BENCHMARK_START",
                 reason: format!("not a date YYYY-MM-DD: {v:?}"),
             })?;
-        }
-        if !["raw", "split", "dividend", "all"].contains(&c.alpaca_adjustment.as_str()) {
-            return Err(ConfigError::Invalid {
-                name: "alpaca_adjustment",
-                reason: format!("must be raw, split, dividend or all, got {:?}", c.alpaca_adjustment),
-            });
         }
         if c.alpaca_timeout_seconds == 0 {
             return Err(ConfigError::Invalid { name: "alpaca_timeout_seconds", reason: "must be at least 1".into() });

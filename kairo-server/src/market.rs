@@ -2,6 +2,12 @@
 //! Alpaca when older than the configured freshness (24 h by default), by `POST /benchmarks/update`, by a daily
 //! background refresher, and by a read that finds them stale.
 //!
+//! Closes are Alpaca's raw ones (`adjustment=raw`), stored with the symbols' splits and cash dividends
+//! (`kairo_corporate_actions`): the users' fills are at the prices of their day, so a position is valued at raw
+//! closes with its shares multiplied on a split's ex-date, and a benchmark is the total-return index of its closes,
+//! splits and dividends (kairo-core's `PriceTable`). Adjusted closes would value a fill of before a split against
+//! closes divided by the split ratio.
+//!
 //! A read never fails because Alpaca does: when a refresh fails, the stored closes are served with `stale: true`;
 //! only a symbol with no closes at all has nothing to serve. After a failed attempt a symbol is not tried again by
 //! reads for [`RETRY_AFTER_FAILURE`], so an outage does not make every read wait on Alpaca. Trade ingestion never
@@ -15,7 +21,7 @@ use chrono::{NaiveDate, Utc};
 use serde::Serialize;
 use tokio::sync::{watch, Mutex};
 
-use crate::alpaca::{Alpaca, AlpacaConfig, AlpacaError, RetryPolicy};
+use crate::alpaca::{Alpaca, AlpacaConfig, AlpacaError, CorporateAction, RetryPolicy};
 use crate::config::Config;
 use crate::store::market::{DailyBar, PriceSource, SymbolState};
 use crate::store::{Store, StoreResult};
@@ -77,7 +83,7 @@ impl MarketData {
                 base_url: config.alpaca_data_url.clone(),
                 key_id: key.clone(),
                 secret_key: secret.clone(),
-                adjustment: config.alpaca_adjustment.clone(),
+                adjustment: "raw".into(),
                 feed: config.alpaca_feed.clone(),
                 timeout: Duration::from_secs(config.alpaca_timeout_seconds),
             })?),
@@ -199,8 +205,14 @@ impl MarketData {
         for chunk in due.chunks(SYMBOLS_PER_REQUEST) {
             // Only finished sessions: today's bar is not a close until the session has closed.
             let end = last_closed_session(chrono::Utc::now());
-            match client.daily_closes(chunk, self.start, Some(end), retry).await {
-                Ok(mut by_symbol) => {
+            // Raw closes and the splits and dividends that make them a total return, or neither: closes stored
+            // without a split would show a phantom loss on its ex-date.
+            let fetched = match client.daily_closes(chunk, self.start, Some(end), retry).await {
+                Ok(bars) => client.corporate_actions(chunk, self.start, end, retry).await.map(|a| (bars, a)),
+                Err(e) => Err(e),
+            };
+            match fetched {
+                Ok((mut by_symbol, actions)) => {
                     let mut rows = Vec::new();
                     for s in chunk {
                         let closes = by_symbol.remove(s).unwrap_or_default();
@@ -220,7 +232,10 @@ impl MarketData {
                             volume: c.volume,
                         }));
                     }
-                    self.store.load_bars(&rows, PriceSource::Alpaca).await?;
+                    // (a name change's new symbol is asked for by the caller, as any symbol)
+                    let actions: Vec<CorporateAction> =
+                        actions.into_iter().filter(|a| chunk.iter().any(|s| s == a.symbol())).collect();
+                    self.store.load_bars(&rows, &actions, PriceSource::Alpaca).await?;
                     let missing: Vec<String> =
                         chunk.iter().filter(|s| !rows.iter().any(|r| &r.symbol == *s)).cloned().collect();
                     if !missing.is_empty() {

@@ -374,3 +374,124 @@ with_fake!(
         app.stop().await;
     }
 );
+
+/// NVDA's raw closes around its 10-for-1 split of 2024-06-10 (ex-date), SPY's on the same days, as Alpaca's
+/// `adjustment=raw` bars give them.
+fn split_closes() -> std::collections::BTreeMap<String, Vec<(chrono::NaiveDate, String)>> {
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let rows = |r: &[(&str, &str)]| r.iter().map(|(a, b)| (d(a), (*b).to_owned())).collect::<Vec<_>>();
+    let dates = ["2024-01-03", "2024-01-04", "2024-06-06", "2024-06-07", "2024-06-10", "2024-06-11", "2024-11-29"];
+    let nvda = ["475.69", "479.98", "1209.98", "1208.88", "121.79", "120.91", "154.46"];
+    let spy = ["467.28", "467.92", "534.66", "533.94", "535.66", "536.95", "602.55"];
+    std::collections::BTreeMap::from([
+        ("NVDA".to_owned(), rows(&dates.iter().copied().zip(nvda).collect::<Vec<_>>())),
+        ("SPY".to_owned(), rows(&dates.iter().copied().zip(spy).collect::<Vec<_>>())),
+    ])
+}
+
+/// 2 NVDA bought at $481.00 before the split, with Alpaca's bars and corporate actions: +2,127.20 unrealized
+/// (20 × 154.46 − 962.00) in `/metrics` and `/comparative`, no phantom day in either return series, and the same
+/// figures whatever the `adjustment` Alpaca would have been asked for (kairo asks for raw closes).
+async fn nvda_holder_across_the_split(backend: common::Backend) {
+    let fake = fake_alpaca::start(3, split_closes()).await;
+    fake.state.actions.lock().unwrap().extend([
+        (
+            "forward_splits".to_owned(),
+            json!({"ex_date": "2024-06-10", "new_rate": 10, "old_rate": 1, "process_date": "2024-06-10",
+                   "record_date": "2024-06-06", "payable_date": "2024-06-07", "symbol": "NVDA", "cusip": "67066G104"}),
+        ),
+        (
+            "cash_dividends".to_owned(),
+            json!({"symbol": "SPY", "rate": 1.7588, "special": false, "foreign": false, "process_date": "2024-06-21",
+                   "ex_date": "2024-06-21", "record_date": "2024-06-21", "payable_date": "2024-07-31"}),
+        ),
+    ]);
+    let Some(app) = common::app_with(backend, |c| {
+        with_alpaca(c, &fake);
+        c.benchmark_symbols = vec!["SPY".into()];
+    })
+    .await
+    else {
+        return;
+    };
+    let (s, body) = app.post("/benchmarks/update", &json!({ "symbols": ["NVDA", "SPY"] })).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(fake.state.last_adjustment.lock().unwrap().as_deref(), Some("raw"));
+    assert!(fake.state.action_requests.load(Ordering::SeqCst) >= 1);
+    let user = app.user("cash").await;
+    let mut t = common::trade(&user, "BUY", "2", "481.00", "2024-01-03T15:00:00Z");
+    t["symbol"] = json!("NVDA");
+    assert_eq!(app.post("/trades", &t).await.0, 201);
+
+    let (s, m) = app.get(&format!("/users/{user}/metrics")).await;
+    assert_eq!(s, 200, "{m}");
+    assert_eq!(m["pnl"]["unrealized"], "2127.20", "{m}");
+    assert_eq!(m["pnl"]["market_value"], "3089.20", "{m}");
+    // returns: none near −90 % (the closes have gaps, so a few rise a lot); the split day is
+    // (20 × 121.79 − 2 × 1,208.88) / 2,417.76
+    let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
+    assert_eq!(s, 200, "{c}");
+    assert_eq!(c["portfolio_pnl"]["unrealized"], "2127.20", "{c}");
+    let returns: Vec<f64> = c["portfolio_returns"].as_array().unwrap().iter().map(|r| r.as_f64().unwrap()).collect();
+    assert!(!returns.is_empty() && returns.iter().all(|r| *r > -0.5), "phantom day: {returns:?}");
+    let dates: Vec<&str> = c["dates"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
+    let split_day = dates.iter().position(|d| *d == "2024-06-10").unwrap();
+    assert!((returns[split_day] - (2435.80 - 2417.76) / 2417.76).abs() < 1e-12, "{}", returns[split_day]);
+    // the stored actions: NVDA's split (ratio 10), SPY's dividend
+    let store = kairo_server::store::Store::connect(&app.database_url, 1, 2).await.unwrap();
+    let actions = store.corporate_actions(&["NVDA".into(), "SPY".into()]).await.unwrap();
+    store.close().await;
+    assert_eq!(actions.len(), 2, "{actions:?}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nvda_holder_across_the_split_sqlite() {
+    nvda_holder_across_the_split(common::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nvda_holder_across_the_split_postgres() {
+    nvda_holder_across_the_split(common::Backend::Postgres).await;
+}
+
+/// The returns kairo makes of raw closes and corporate actions are those of Alpaca's adjusted closes: NVDA's
+/// split-adjusted (`split`) closes and kairo's total-return index of the raw closes and the split rise and fall
+/// alike, day by day (to the 4 places of Alpaca's adjusted closes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_closes_and_actions_give_the_returns_of_adjusted_closes() {
+    use kairo_server::alpaca::{Alpaca, AlpacaConfig, CorporateAction, RetryPolicy};
+    let fake = fake_alpaca::start(1000, split_closes()).await;
+    fake.state.actions.lock().unwrap().push((
+        "forward_splits".to_owned(),
+        json!({"ex_date": "2024-06-10", "new_rate": 10, "old_rate": 1, "process_date": "2024-06-10",
+               "record_date": "2024-06-06", "symbol": "NVDA"}),
+    ));
+    let start = "2024-01-01".parse().unwrap();
+    let end = "2024-12-31".parse().unwrap();
+    let retry = RetryPolicy::default();
+    let client =
+        |adjustment: &str| Alpaca::new(AlpacaConfig { adjustment: adjustment.into(), ..ok_config(&fake) }).unwrap();
+    let nvda = ["NVDA".to_owned()];
+    let raw = client("raw").daily_closes(&nvda, start, Some(end), retry).await.unwrap();
+    let split = client("split").daily_closes(&nvda, start, Some(end), retry).await.unwrap();
+    // Alpaca's split-adjusted close of Friday 2024-06-07: 1,208.88 / 10
+    assert_eq!(split["NVDA"][3].close, "120.888".parse().unwrap());
+    let actions = client("raw").corporate_actions(&nvda, start, end, retry).await.unwrap();
+    let mut table = kairo_core::returns::PriceTable::new();
+    for c in &raw["NVDA"] {
+        table.insert("NVDA", c.date, c.close).unwrap();
+    }
+    for a in actions {
+        if let CorporateAction::Split { symbol, ex_date, ratio } = a {
+            table.insert_split(symbol, ex_date, ratio).unwrap();
+        }
+    }
+    let index = table.return_index("NVDA").unwrap();
+    let levels: Vec<f64> = index.values().map(|v| v.to_string().parse().unwrap()).collect();
+    let adjusted: Vec<f64> = split["NVDA"].iter().map(|c| c.close.to_string().parse().unwrap()).collect();
+    for i in 1..levels.len() {
+        let (ours, alpacas) = (levels[i] / levels[i - 1], adjusted[i] / adjusted[i - 1]);
+        assert!((ours - alpacas).abs() < 1e-6, "day {i}: {ours} vs {alpacas}");
+    }
+}

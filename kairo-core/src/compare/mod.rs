@@ -254,8 +254,7 @@ fn portfolio_pnl(
 ) -> Result<PortfolioPnl, ReturnsError> {
     // Splits up to the valuation date (raw closes): quantities in the shares of that date.
     let all_splits = prices.splits();
-    let splits: Vec<&Split> =
-        all_splits.iter().filter(|s| last_date.is_some_and(|d| s.ex_date <= d)).collect();
+    let splits: Vec<&Split> = all_splits.iter().filter(|s| last_date.is_some_and(|d| s.ex_date <= d)).collect();
     let report = lots_in_order(trades.iter().copied(), trades.len(), method, &splits);
     let mut last_trade: HashMap<&str, (NaiveDate, Decimal)> = HashMap::new();
     for t in trades {

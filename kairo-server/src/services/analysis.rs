@@ -6,13 +6,14 @@ use chrono::{DateTime, Utc};
 use kairo_core::compliance::{
     check_history, check_history_from, pdt_status, AccountContext, AccountType, CheckResult, RuleSet,
 };
-use kairo_core::lots::{match_lots, wash_sales, LotMethod};
+use kairo_core::lots::{match_lots_with_splits, wash_sales, wash_sales_with_splits, IdenticalSecurities, LotMethod};
 use kairo_core::metrics::{Metrics, MetricsOptions};
 use kairo_core::report::MONEY_SCALE;
 use kairo_core::returns::{twr, PriceTable};
 use kairo_core::{History, Trade};
 use serde_json::{json, Value};
 
+use crate::alpaca::CorporateAction;
 use crate::store::{Store, StoreResult, User};
 
 /// The compliance context of a stored user: the account type from the users table, kairo's default limits.
@@ -28,15 +29,31 @@ pub fn rules() -> RuleSet {
     kairo_core::compliance::default_rules()
 }
 
-/// The stored closes of the symbols `trades` hold, plus `extra` symbols (benchmarks).
+/// The stored closes of the symbols `trades` hold, plus `extra` symbols (benchmarks), with their splits and cash
+/// dividends (the closes are raw).
 pub async fn prices(store: &Store, trades: &[Trade], extra: &[String]) -> StoreResult<PriceTable> {
     let mut symbols: BTreeSet<String> = trades.iter().map(|t| t.symbol.clone()).collect();
     symbols.extend(extra.iter().cloned());
-    let rows = store.prices(&symbols.into_iter().collect::<Vec<_>>()).await?;
+    let symbols: Vec<String> = symbols.into_iter().collect();
+    let rows = store.prices(&symbols).await?;
     let mut table = PriceTable::new();
     for (s, d, c) in rows {
         // Stored closes were validated on the way in; a non-positive one is skipped rather than failing a read.
-        let _ = table.insert(s, d, c);
+        if table.insert(s, d, c).is_err() {
+            metrics::counter!("kairo_prices_skipped_total", "what" => "close").increment(1);
+        }
+    }
+    for action in store.corporate_actions(&symbols).await? {
+        let kept = match action {
+            CorporateAction::Split { symbol, ex_date, ratio } => table.insert_split(symbol, ex_date, ratio),
+            CorporateAction::CashDividend { symbol, ex_date, per_share } => {
+                table.insert_dividend(symbol, ex_date, per_share)
+            }
+            CorporateAction::NameChange { .. } => Ok(()),
+        };
+        if kept.is_err() {
+            metrics::counter!("kairo_prices_skipped_total", "what" => "corporate_action").increment(1);
+        }
     }
     Ok(table)
 }
@@ -65,14 +82,15 @@ fn money(amount: rust_decimal::Decimal) -> rust_decimal::Decimal {
 /// win rate and profit factor, the risk metrics of the daily time-weighted return, and the money-weighted return
 /// (XIRR of the trades and the open positions' value).
 pub fn metrics_body(trades: &History, prices: &PriceTable) -> Value {
-    let report = match match_lots(trades, LotMethod::Fifo) {
+    let splits = prices.splits();
+    let report = match match_lots_with_splits(trades, LotMethod::Fifo, &splits) {
         Ok(r) => r,
         Err(e) => return json!({ "trades": trades.len(), "error": e.to_string() }),
     };
     let marks: HashMap<String, rust_decimal::Decimal> =
         prices.symbols().into_iter().filter_map(|s| prices.last(s).map(|(_, c)| (s.to_owned(), c))).collect();
     let unrealized = report.unrealized(&marks).ok();
-    let wash = wash_sales(trades).ok();
+    let wash = wash_sales_with_splits(trades, &IdenticalSecurities::default(), &splits).ok();
     let risk = twr(trades, prices, None)
         .ok()
         .and_then(|s| Metrics::compute(&s.returns, None, &MetricsOptions::default()).ok());

@@ -8,6 +8,7 @@ use sqlx::{QueryBuilder, Row};
 
 use super::sqlite::{parse_ts, ts};
 use super::{Store, StoreResult};
+use crate::alpaca::CorporateAction;
 
 /// Where a symbol's closes came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -103,12 +104,17 @@ impl Store {
                 volume: None,
             })
             .collect();
-        self.load_bars(&bars, source).await
+        self.load_bars(&bars, &[], source).await
     }
 
-    /// Stores daily bars (replacing those of the same symbol and date: a row is the bar as last loaded) and marks
-    /// each symbol loaded from `source` now, in one transaction.
-    pub async fn load_bars(&self, rows: &[DailyBar], source: PriceSource) -> StoreResult<()> {
+    /// Stores daily bars (replacing those of the same symbol and date: a row is the bar as last loaded) and the
+    /// corporate actions that came with them, and marks each symbol loaded from `source` now, in one transaction.
+    pub async fn load_bars(
+        &self,
+        rows: &[DailyBar],
+        actions: &[CorporateAction],
+        source: PriceSource,
+    ) -> StoreResult<()> {
         let mut symbols: Vec<&str> = rows.iter().map(|b| b.symbol.as_str()).collect();
         symbols.sort_unstable();
         symbols.dedup();
@@ -125,6 +131,7 @@ impl Store {
                     q.push(" ON CONFLICT (symbol, date) DO UPDATE SET close = excluded.close");
                     q.build().execute(&mut *tx).await?;
                 }
+                super::corporate_actions::write_sqlite(&mut tx, actions).await?;
                 for s in &symbols {
                     sqlx::query(
                         "INSERT INTO kairo_price_sources (symbol, source, refreshed_at, attempted_at, last_error) \
@@ -161,6 +168,7 @@ impl Store {
                     );
                     q.build().execute(&mut *tx).await?;
                 }
+                super::corporate_actions::write_postgres(&mut tx, actions).await?;
                 sqlx::query(
                     "INSERT INTO kairo_price_sources (symbol, source, refreshed_at, attempted_at, last_error) \
                      SELECT s, $2, $3, $3, NULL FROM unnest($1::text[]) AS s \

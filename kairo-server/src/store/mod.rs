@@ -2,6 +2,7 @@
 //! results. Decimals are NUMERIC in PostgreSQL and exact TEXT in SQLite; every query is parameterized.
 
 pub mod audit_log;
+mod corporate_actions;
 mod error;
 mod group_commit;
 mod jobs;

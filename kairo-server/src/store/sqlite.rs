@@ -25,7 +25,7 @@ pub(super) fn parse_ts(s: &str) -> StoreResult<DateTime<Utc>> {
         .map_err(|e| StoreError::Corrupt(format!("time {s:?}: {e}")))
 }
 
-fn parse_dec(s: &str) -> StoreResult<Decimal> {
+pub(super) fn parse_dec(s: &str) -> StoreResult<Decimal> {
     s.parse().map_err(|e| StoreError::Corrupt(format!("decimal {s:?}: {e}")))
 }
 
