@@ -155,6 +155,121 @@ pub struct InvalidTrade {
     pub source: TradeError,
 }
 
+/// What is wrong with an activity ([`Activity`](crate::activity::Activity)).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ActivityError {
+    /// A field problem shared with trades: missing, empty, not a number, too large, invalid text.
+    #[error("{0}")]
+    Field(TradeError),
+    /// `type` is not one of the activity types.
+    #[error(
+        "type must be one of DEPOSIT, WITHDRAWAL, DIVIDEND, INTEREST, FEE, TAX, SPLIT, SYMBOL_CHANGE, TRANSFER_IN, \
+         TRANSFER_OUT, got {value:?}"
+    )]
+    UnknownType {
+        /// The rejected type.
+        value: String,
+    },
+    /// A field the activity's type does not use was given.
+    #[error("{field} is not a field of a {kind} activity")]
+    NotApplicable {
+        /// The field.
+        field: &'static str,
+        /// The type.
+        kind: &'static str,
+    },
+    /// An amount, quantity or ratio that must be positive is not.
+    #[error("{field} must be greater than zero, got {value}")]
+    NotPositive {
+        /// The field.
+        field: &'static str,
+        /// The rejected value.
+        value: Decimal,
+    },
+    /// A value that must not be negative is.
+    #[error("{field} must not be negative, got {value}")]
+    Negative {
+        /// The field.
+        field: &'static str,
+        /// The rejected value.
+        value: Decimal,
+    },
+    /// An amount that must not be zero is.
+    #[error("{field} must not be zero")]
+    Zero {
+        /// The field.
+        field: &'static str,
+    },
+    /// A date that does not read.
+    #[error("{field} must be a date (YYYY-MM-DD) or an RFC 3339 time, got {value:?}")]
+    InvalidDate {
+        /// The field.
+        field: &'static str,
+        /// The rejected value.
+        value: String,
+    },
+    /// A symbol that is not a plausible ticker.
+    #[error("{field} {symbol:?} is not a valid ticker: {reason}")]
+    InvalidSymbol {
+        /// The field (`symbol`, `new_symbol`).
+        field: &'static str,
+        /// The rejected symbol.
+        symbol: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// A symbol change to the same symbol.
+    #[error("new_symbol must differ from symbol")]
+    Unchanged,
+}
+
+impl ActivityError {
+    /// The field at fault, as the input spells it.
+    pub fn field(&self) -> &'static str {
+        match self {
+            ActivityError::Field(e) => e.field(),
+            ActivityError::UnknownType { .. } => "type",
+            ActivityError::NotApplicable { field, .. }
+            | ActivityError::NotPositive { field, .. }
+            | ActivityError::Negative { field, .. }
+            | ActivityError::Zero { field }
+            | ActivityError::InvalidDate { field, .. }
+            | ActivityError::InvalidSymbol { field, .. } => field,
+            ActivityError::Unchanged => "new_symbol",
+        }
+    }
+
+    /// What is wrong, as a stable word: the trades' words (`missing`, `not_a_number`, `too_large`, ...) and
+    /// `unknown_type`, `not_applicable`, `not_positive`, `negative`, `zero`, `invalid_date`, `invalid_symbol`,
+    /// `unchanged`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ActivityError::Field(e) => e.kind(),
+            ActivityError::UnknownType { .. } => "unknown_type",
+            ActivityError::NotApplicable { .. } => "not_applicable",
+            ActivityError::NotPositive { .. } => "not_positive",
+            ActivityError::Negative { .. } => "negative",
+            ActivityError::Zero { .. } => "zero",
+            ActivityError::InvalidDate { .. } => "invalid_date",
+            ActivityError::InvalidSymbol { .. } => "invalid_symbol",
+            ActivityError::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// An activity of a list that fails validation: its position in the list, its id when it has one, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("activity {} (row {row}): {source}", activity_id.as_deref().unwrap_or("without id"))]
+pub struct InvalidActivity {
+    /// The 0-based position of the record.
+    pub row: usize,
+    /// Its id, when it had one.
+    pub activity_id: Option<String>,
+    /// What is wrong with it.
+    #[source]
+    pub source: ActivityError,
+}
+
 /// Errors from the metric functions: only input that is simply wrong. Degenerate but well-formed input (empty,
 /// all NaN, zero variance) gives NaN, as empyrical does.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -232,6 +347,18 @@ pub enum ReturnsError {
         symbol: String,
         /// The ratio given.
         ratio: Decimal,
+    },
+    /// A split known to the price table and to the account's activities with different ratios.
+    #[error("ratio: the split of {symbol} on {ex_date} is {activity} in the activities but {prices} in the prices")]
+    ConflictingSplit {
+        /// The symbol.
+        symbol: String,
+        /// The ex-date.
+        ex_date: chrono::NaiveDate,
+        /// The activity's ratio.
+        activity: Decimal,
+        /// The price table's ratio.
+        prices: Decimal,
     },
     /// A dividend per share is zero or negative.
     #[error("per_share: the dividend of {symbol} must be greater than zero, got {per_share}")]
@@ -340,6 +467,18 @@ pub enum LotError {
         symbol: String,
         /// The ratio given.
         ratio: Decimal,
+    },
+    /// Shares moved out that the account does not hold, or in against a short position.
+    #[error("qty: activity {activity_id} moves {qty} {symbol}, but {reason}")]
+    InvalidTransfer {
+        /// The activity.
+        activity_id: String,
+        /// The symbol.
+        symbol: String,
+        /// The shares.
+        qty: Decimal,
+        /// Why it cannot be applied.
+        reason: &'static str,
     },
 }
 

@@ -3,7 +3,9 @@
 //! `Error` with `code`, `field`, `kind` and `tradeId` properties, the server to an HTTP status and a JSON body
 //! with `details.field`.
 
-use crate::error::{ComplianceError, InvalidTrade, LotError, MetricsError, ReturnsError, TradeError};
+use crate::error::{
+    ActivityError, ComplianceError, InvalidActivity, InvalidTrade, LotError, MetricsError, ReturnsError, TradeError,
+};
 
 /// The class of an error, the same on every surface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -74,6 +76,33 @@ impl ErrorInfo for TradeError {
     }
 }
 
+impl ErrorInfo for ActivityError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::InvalidInput
+    }
+    fn field(&self) -> Option<&str> {
+        Some(ActivityError::field(self))
+    }
+    fn kind(&self) -> &'static str {
+        ActivityError::kind(self)
+    }
+}
+
+impl ErrorInfo for InvalidActivity {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::InvalidInput
+    }
+    fn field(&self) -> Option<&str> {
+        Some(self.source.field())
+    }
+    fn kind(&self) -> &'static str {
+        self.source.kind()
+    }
+    fn row(&self) -> Option<usize> {
+        Some(self.row)
+    }
+}
+
 impl ErrorInfo for InvalidTrade {
     fn code(&self) -> ErrorCode {
         ErrorCode::InvalidTrade
@@ -125,6 +154,7 @@ impl ErrorInfo for ReturnsError {
             | ReturnsError::InvalidSplit { .. }
             | ReturnsError::InvalidDividend { .. }
             | ReturnsError::NoRate { .. } => ErrorCode::InvalidArgument,
+            ReturnsError::ConflictingSplit { .. } => ErrorCode::InvalidInput,
             ReturnsError::Metrics(e) => e.code(),
         }
     }
@@ -138,6 +168,7 @@ impl ErrorInfo for ReturnsError {
             ReturnsError::InvalidFlows { .. } | ReturnsError::NoRate { .. } => Some("flows"),
             ReturnsError::InvalidSplit { .. } => Some("ratio"),
             ReturnsError::InvalidDividend { .. } => Some("per_share"),
+            ReturnsError::ConflictingSplit { .. } => Some("ratio"),
             ReturnsError::Metrics(e) => ErrorInfo::field(e),
         }
     }
@@ -151,6 +182,7 @@ impl ErrorInfo for ReturnsError {
             ReturnsError::Overflow { .. } => "overflow",
             ReturnsError::InvalidFlows { .. } => "invalid_flows",
             ReturnsError::InvalidSplit { .. } | ReturnsError::InvalidDividend { .. } => "not_positive",
+            ReturnsError::ConflictingSplit { .. } => "conflicting_split",
             ReturnsError::NoRate { .. } => "no_rate",
             ReturnsError::Metrics(e) => e.kind(),
         }
@@ -169,6 +201,7 @@ impl ErrorInfo for LotError {
             LotError::InvalidTrade { .. } => ErrorCode::InvalidTrade,
             LotError::UnknownMethod(_) | LotError::InvalidSplit { .. } => ErrorCode::InvalidArgument,
             LotError::MissingPrice { .. } => ErrorCode::MarketData,
+            LotError::InvalidTransfer { .. } => ErrorCode::InvalidInput,
         }
     }
     fn field(&self) -> Option<&str> {
@@ -177,6 +210,7 @@ impl ErrorInfo for LotError {
             LotError::UnknownMethod(_) => "method",
             LotError::MissingPrice { .. } => "prices",
             LotError::InvalidSplit { .. } => "ratio",
+            LotError::InvalidTransfer { .. } => "qty",
         })
     }
     fn kind(&self) -> &'static str {
@@ -185,6 +219,7 @@ impl ErrorInfo for LotError {
             LotError::UnknownMethod(_) => "unknown_method",
             LotError::MissingPrice { .. } => "no_prices",
             LotError::InvalidSplit { .. } => "not_positive",
+            LotError::InvalidTransfer { .. } => "invalid_transfer",
         }
     }
     fn trade_id(&self) -> Option<&str> {

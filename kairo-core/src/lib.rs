@@ -32,6 +32,8 @@
 
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod account;
+pub mod activity;
 pub mod calendar;
 pub mod compare;
 pub mod compliance;

@@ -10,6 +10,7 @@
 //! [`match_lots_with_splits`] applies stock splits on their ex-dates.
 
 mod accounts;
+mod activities;
 mod fields;
 mod identical;
 mod method;
@@ -22,6 +23,7 @@ mod wash_report;
 mod wash_sale;
 
 pub use accounts::{wash_sales_across, AccountLoss, AccountMatch, AccountTrades, AccountWashSales, TaxTreatment};
+pub use activities::match_lots_with_activities;
 pub use identical::IdenticalSecurities;
 pub use method::LotMethod;
 pub use pnl::{ClosedLot, Direction, LotReport, OpenLot, Position, Term, TradeStats, UnrealizedPnl};

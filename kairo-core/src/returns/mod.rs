@@ -13,6 +13,7 @@ pub use align::{align, Aligned};
 pub use money_weighted::{modified_dietz, money_weighted_return, position_flows, xirr};
 pub use prices::PriceTable;
 pub use resample::{resample, Frequency, PeriodReturn};
+pub(crate) use series::to_f64;
 pub use series::{DatedDrawdown, ReturnSeries};
 pub use twr::{daily_valuations, twr, DailyValuation};
 pub(crate) use twr::{mark_at, valuations_in_order};
