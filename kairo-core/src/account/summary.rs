@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{account_valuations, AccountOptions};
+use super::valuation::{account_valuations, AccountOptions};
 use crate::activity::{Activity, ActivityKind};
 use crate::error::ReturnsError;
 use crate::history::Trades;

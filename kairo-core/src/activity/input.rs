@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{Activity, ActivityKind};
+use super::model::{Activity, ActivityKind};
 use crate::error::{ActivityError, InvalidActivity, TradeError};
 use crate::input::{parse_timestamp, Amount};
 

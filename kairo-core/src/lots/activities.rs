@@ -6,8 +6,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::book::{choose, Book, Lot, LotBook};
 use super::pro_rata::pro_rata;
-use super::{choose, Book, Direction, Lot, LotBook, LotMethod, LotReport, Split};
+use super::{Direction, LotMethod, LotReport, Split};
 use crate::activity::{in_order, Activity, ActivityKind};
 use crate::error::LotError;
 use crate::history::Trades;
