@@ -1,5 +1,6 @@
 //! The HTTP API: routes, authentication, OpenAPI document and Swagger UI.
 
+mod activities;
 mod analytics;
 mod audit_log;
 pub mod auth;
@@ -156,7 +157,8 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestP
     paths(
         users::create_user, users::get_user, users::update_user, trades::create_trade, trades::create_trades_batch,
         compliance::list, compliance::check, analytics::metrics, analytics::comparative, ops::health,
-        webhooks::stripe, benchmarks::list, benchmarks::update, audit_log::list
+        webhooks::stripe, benchmarks::list, benchmarks::update, audit_log::list, activities::create_activity,
+        activities::create_activities_batch, activities::list, activities::account
     ),
     components(schemas(crate::store::User, crate::store::AuditRow, users::NewUser, users::AccountUpdate, trades::TradeIn, trades::TradeOut,
         compliance::OrderIn, crate::error_schema::ErrorBody, webhooks::Received,
@@ -416,6 +418,10 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{id}", get(users::get_user).patch(users::update_user))
         .route("/trades", post(trades::create_trade))
         .route("/trades/batch", post(trades::create_trades_batch))
+        .route("/activities", post(activities::create_activity))
+        .route("/activities/batch", post(activities::create_activities_batch))
+        .route("/users/{id}/activities", get(activities::list))
+        .route("/users/{id}/account", get(activities::account))
         .route("/users/{id}/compliance", get(compliance::list))
         .route("/users/{id}/compliance/check", post(compliance::check))
         .route("/users/{id}/metrics", get(analytics::metrics))

@@ -2,6 +2,7 @@
 //! serialize) and the store (which runs each dialect's SQL). Every number and rule decision itself is
 //! kairo-core's.
 
+pub mod account;
 pub mod analysis;
 pub mod billing;
 pub mod compliance;

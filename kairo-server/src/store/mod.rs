@@ -1,6 +1,7 @@
 //! Persistence: one `Store` over SQLite (embedded default) or PostgreSQL, with the same operations and the same
 //! results. Decimals are NUMERIC in PostgreSQL and exact TEXT in SQLite; every query is parameterized.
 
+mod activities;
 pub mod audit_log;
 mod corporate_actions;
 mod error;
