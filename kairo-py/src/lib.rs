@@ -4,6 +4,7 @@
 //! is kairo-core's. The Python package `kairo` (kairo-py/python/kairo) wraps this native module `kairo._kairo`,
 //! accepting pandas and polars objects where it takes numpy arrays.
 
+mod account;
 mod arrays;
 mod compliance;
 mod convert;
@@ -26,6 +27,7 @@ fn _kairo(m: &Bound<'_, PyModule>) -> PyResult<()> {
     metrics::register(m)?;
     trade::register(m)?;
     portfolio::register(m)?;
+    account::register(m)?;
     money_weighted::register(m)?;
     compliance::register(m)?;
     frame::register(m)?;

@@ -27,7 +27,7 @@ fn lot_report(trades_obj: &Bound<'_, PyAny>, method_name: &str) -> PyResult<LotR
 }
 
 /// Stock splits from an iterable of `(symbol, ex_date, ratio)` triples.
-fn splits(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Split>> {
+pub(crate) fn splits(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Split>> {
     let mut out = Vec::new();
     for item in obj.try_iter()? {
         let item = item?;
@@ -40,18 +40,21 @@ fn splits(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Split>> {
 }
 
 /// Tax lots: `{"method", "open_lots", "closed_lots", "positions", "realized_pnl"}`; `splits`, `(symbol, ex_date,
-/// ratio)` triples, are applied on their ex-dates.
+/// ratio)` triples, are applied on their ex-dates, and `activities` (dicts: splits, symbol changes, transfers of
+/// shares) on their dates.
 #[pyfunction]
-#[pyo3(signature = (trades, method="fifo", splits=None))]
+#[pyo3(signature = (trades, method="fifo", splits=None, activities=None))]
 fn lots<'py>(
     py: Python<'py>,
     trades: &Bound<'py, PyAny>,
     method: &str,
     splits: Option<&Bound<'py, PyAny>>,
+    activities: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let report = match splits {
-        None => lot_report(trades, method)?,
-        Some(s) => {
+    let report = match (splits, activities) {
+        (_, Some(a)) => crate::account::lots_with_activities(py, trades, self::method(method)?, a, splits)?,
+        (None, None) => lot_report(trades, method)?,
+        (Some(s), None) => {
             let (m, splits) = (self::method(method)?, self::splits(s)?);
             let trades = convert::trades(trades)?;
             py.detach(|| match_lots_with_splits(&trades, m, &splits)).or_raise()?

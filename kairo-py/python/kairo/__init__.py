@@ -297,11 +297,36 @@ def metrics(
 # trades, lots, returns, comparison
 
 
-def lots(trades: Any, method: str = "fifo", splits: Any = None) -> Dict[str, Any]:
+def lots(trades: Any, method: str = "fifo", splits: Any = None, activities: Any = None) -> Dict[str, Any]:
     """Tax lots (``fifo``, ``lifo``, ``highest_cost``, ``average_cost``): open and closed lots, positions and the
     realized P&L, money as ``Decimal``. ``splits``: ``(symbol, ex_date, ratio)`` triples, applied on their
-    ex-dates (quantities × ratio, every basis unchanged)."""
-    result: Dict[str, Any] = _kairo.lots(trade_records(trades), method, splits)
+    ex-dates (quantities × ratio, every basis unchanged); ``activities``: dicts (``SPLIT``, ``SYMBOL_CHANGE``,
+    ``TRANSFER_IN`` with its ``cost_basis`` and ``acquired`` date, ``TRANSFER_OUT``), applied on their dates."""
+    result: Dict[str, Any] = _kairo.lots(trade_records(trades), method, splits, activities)
+    return result
+
+
+def account(
+    trades: Any,
+    activities: Any,
+    prices: Any,
+    splits: Any = None,
+    opening_cash: Any = None,
+    end: Any = None,
+    daily: bool = False,
+) -> Dict[str, Any]:
+    """The account basis: cash and positions valued at every close from the trades and the account's activities
+    (dicts with ``type`` ``DEPOSIT``, ``WITHDRAWAL``, ``DIVIDEND``, ``INTEREST``, ``FEE``, ``TAX``, ``SPLIT``,
+    ``SYMBOL_CHANGE``, ``TRANSFER_IN``, ``TRANSFER_OUT``, a ``date`` and the type's fields), with deposits,
+    withdrawals and transfers as the external flows. Returns deposits, withdrawals, income, costs, the ending
+    value, ``total_pnl = price_pnl + income - fees - taxes``, the time-weighted return (GIPS daily) and the
+    money-weighted return (XIRR); with ``daily``, the valuations under ``"days"``. ``prices`` are raw closes,
+    ``splits`` ``(symbol, ex_date, ratio)`` triples."""
+    from ._trades import price_rows
+
+    result: Dict[str, Any] = _kairo.account(
+        trade_records(trades), list(activities), price_rows(prices), splits, opening_cash, end, daily
+    )
     return result
 
 
@@ -379,7 +404,7 @@ __all__ = [
     "up_capture", "down_capture", "up_down_capture", "excess_sharpe", "tracking_error",
     "probabilistic_sharpe_ratio", "deflated_sharpe_ratio", "cornish_fisher_var", "parametric_var",
     "drawdown_periods", "rolling_sharpe", "rolling_volatility", "rolling_beta", "metrics",
-    "Trade", "lots", "realized_pnl", "twr", "compare", "Comparison", "xirr", "modified_dietz",
+    "Trade", "lots", "realized_pnl", "twr", "compare", "Comparison", "xirr", "modified_dietz", "account",
     "KairoError", "InvalidTradeError", "ConfigError", "ParameterError", "InputError", "MarketDataError",
     "OutOfOrderError", "compliance", "frame", "types", "Period", "Returns", "Scalar", "Trades", "Prices",
     "DrawdownPeriod", "ClosedLot", "OpenLot", "Position", "LotReport",

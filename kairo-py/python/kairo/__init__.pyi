@@ -118,7 +118,16 @@ def metrics(
 ) -> Dict[str, float]: ...
 
 
-def lots(trades: Trades, method: str = "fifo", splits: Any = None) -> LotReport: ...
+def lots(trades: Trades, method: str = "fifo", splits: Any = None, activities: Any = None) -> LotReport: ...
+def account(
+    trades: Trades,
+    activities: Any,
+    prices: Prices,
+    splits: Any = None,
+    opening_cash: Any = None,
+    end: Any = None,
+    daily: bool = False,
+) -> Dict[str, Any]: ...
 def realized_pnl(trades: Trades, method: str = "fifo", prices: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]: ...
 def twr(trades: Trades, prices: Prices, end: Any = None) -> Any: ...
 def xirr(flows: Any) -> float:
@@ -168,7 +177,7 @@ __all__ = [
     "up_capture", "down_capture", "up_down_capture", "excess_sharpe", "tracking_error",
     "probabilistic_sharpe_ratio", "deflated_sharpe_ratio", "cornish_fisher_var", "parametric_var",
     "drawdown_periods", "rolling_sharpe", "rolling_volatility", "rolling_beta", "metrics",
-    "Trade", "lots", "realized_pnl", "twr", "compare", "Comparison", "xirr", "modified_dietz",
+    "Trade", "lots", "realized_pnl", "twr", "compare", "Comparison", "xirr", "modified_dietz", "account",
     "KairoError", "InvalidTradeError", "ConfigError", "ParameterError", "InputError", "MarketDataError",
     "OutOfOrderError", "compliance", "frame", "types", "Period", "Returns", "Scalar", "Trades", "Prices",
     "DrawdownPeriod", "ClosedLot", "OpenLot", "Position", "LotReport",

@@ -136,7 +136,16 @@ def frame_metrics_by_user(
 ) -> Any: ...
 def frame_positions_by_user(trades: Any, method: str = "fifo") -> Any: ...
 def frame_realized_pnl_by_user(trades: Any, method: str = "fifo") -> Any: ...
-def lots(trades: Any, method: str = "fifo", splits: Any = None) -> Dict[str, Any]: ...
+def lots(trades: Any, method: str = "fifo", splits: Any = None, activities: Any = None) -> Dict[str, Any]: ...
+def account(
+    trades: Any,
+    activities: Any,
+    prices: Any,
+    splits: Any = None,
+    opening_cash: Any = None,
+    end: Any = None,
+    daily: bool = False,
+) -> Dict[str, Any]: ...
 def max_drawdown(returns: np.ndarray) -> float: ...
 def metrics(
     returns: np.ndarray,
@@ -197,7 +206,7 @@ __all__ = [
     "probabilistic_sharpe_ratio", "deflated_sharpe_ratio", "alpha", "beta", "alpha_beta", "up_capture",
     "down_capture", "up_down_capture", "excess_sharpe", "tracking_error", "rolling_sharpe", "rolling_volatility",
     "rolling_beta", "drawdown_periods", "metrics", "Trade", "lots", "realized_pnl", "twr", "compare",
-    "xirr", "modified_dietz", "AccountContext", "Engine", "check_history", "check_order", "wash_sales", "day_trades", "pdt_status",
+    "xirr", "modified_dietz", "account", "AccountContext", "Engine", "check_history", "check_order", "wash_sales", "day_trades", "pdt_status",
     "check_names", "frame_realized_pnl_by_user", "frame_positions_by_user", "frame_metrics_by_user", "_borrowed",
     "__version__",
 ]
