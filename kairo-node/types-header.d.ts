@@ -20,6 +20,74 @@ export interface TradeInput {
   fees?: DecimalInput
 }
 
+/** An account activity besides its fills; the fields each `type` takes are kairo-core's (`activity` module). */
+export interface ActivityInput {
+  /** Unique per user; `userId:TYPE:date:index` when absent. */
+  id?: string
+  userId: string
+  type:
+    | 'DEPOSIT' | 'WITHDRAWAL' | 'DIVIDEND' | 'INTEREST' | 'FEE' | 'TAX' | 'SPLIT' | 'SYMBOL_CHANGE'
+    | 'TRANSFER_IN' | 'TRANSFER_OUT'
+  /** `YYYY-MM-DD`, or a `Date` / ISO time (its New York date). */
+  date: Date | string
+  symbol?: string
+  /** Cash (DEPOSIT, WITHDRAWAL, DIVIDEND, INTEREST, FEE, TAX). */
+  amount?: DecimalInput
+  /** Shares (TRANSFER_IN, TRANSFER_OUT). */
+  qty?: DecimalInput
+  /** New shares per old share (SPLIT). */
+  ratio?: DecimalInput
+  /** Cash for a fractional share (SPLIT). */
+  cashInLieu?: DecimalInput
+  /** The new symbol (SYMBOL_CHANGE). */
+  newSymbol?: string
+  /** Total cost basis of the shares (TRANSFER_IN). */
+  costBasis?: DecimalInput
+  /** Acquisition date of the shares (TRANSFER_IN), `YYYY-MM-DD`. */
+  acquired?: Date | string
+}
+
+/** One day of an account (kairo-core's `AccountDay::fields`, in camelCase). */
+export interface AccountDay {
+  date: string
+  cash: string
+  positionsValue: string
+  value: string
+  inflow: string
+  outflow: string
+  income: string
+  costs: string
+  pnl: string
+  base: string
+  dailyReturn: number
+}
+
+/** The account basis (kairo-core's `AccountSummary::fields`, in camelCase); `days` with `daily: true`. */
+export interface AccountSummary {
+  start: string
+  end: string
+  openingCash: string
+  deposits: string
+  withdrawals: string
+  transfersIn: string
+  transfersOut: string
+  dividends: string
+  interest: string
+  fees: string
+  tradeFees: string
+  taxes: string
+  endingCash: string
+  endingPositionsValue: string
+  endingValue: string
+  totalPnl: string
+  income: string
+  pricePnl: string
+  timeWeightedReturn: number
+  annualizedReturn: number | null
+  moneyWeightedReturn: number | null
+  days?: Array<AccountDay>
+}
+
 /** Closing prices: `{ SPY: { '2024-07-01': '545.34', ... } }`. */
 export type Prices = Record<string, Record<string, DecimalInput>>
 

@@ -116,6 +116,10 @@ pub fn js_field(field: &str) -> &str {
         "external_id" => "externalId",
         "factor_returns" => "factorReturns",
         "trade_id" => "tradeId",
+        "cash_in_lieu" => "cashInLieu",
+        "new_symbol" => "newSymbol",
+        "cost_basis" => "costBasis",
+        "per_share" => "perShare",
         other => other,
     }
 }

@@ -1,6 +1,7 @@
 //! Node.js bindings of kairo-core (napi-rs), published as the `kairo` npm package: in-process pre-trade
 //! compliance and analytics for a Node backend. Conversion only; every number and rule decision is kairo-core's.
 
+mod account;
 mod compliance;
 mod errors;
 mod input;

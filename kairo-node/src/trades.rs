@@ -17,7 +17,7 @@ use crate::report::Js;
 /// Closing prices: `{ SYMBOL: { 'YYYY-MM-DD': close } }`.
 pub type Prices = HashMap<String, HashMap<String, Either<String, f64>>>;
 
-fn method(name: Option<String>) -> Result<LotMethod> {
+pub(crate) fn method(name: Option<String>) -> Result<LotMethod> {
     name.as_deref().unwrap_or("fifo").parse().or_throw()
 }
 
@@ -31,34 +31,40 @@ pub struct StockSplit {
     pub ratio: Either<String, f64>,
 }
 
+/// Stock splits from their JavaScript objects.
+pub(crate) fn splits(list: &[StockSplit]) -> Result<Vec<Split>> {
+    list.iter()
+        .map(|s| {
+            Ok(Split {
+                symbol: s.symbol.clone(),
+                ex_date: date("exDate", &s.ex_date)?,
+                ratio: decimal("ratio", &s.ratio).or_throw()?,
+            })
+        })
+        .collect()
+}
+
 /// Tax lots (`fifo`, `lifo`, `highest_cost`, `average_cost`); `splits` are applied on their ex-dates (quantities ×
-/// ratio, every basis unchanged).
+/// ratio, every basis unchanged), and `activities` (splits, symbol changes, transfers of shares) on their dates.
 #[napi(
-    ts_args_type = "trades: TradeInput[], method?: 'fifo' | 'lifo' | 'highest_cost' | 'average_cost' | null, splits?: StockSplit[] | null",
+    ts_args_type = "trades: TradeInput[], method?: 'fifo' | 'lifo' | 'highest_cost' | 'average_cost' | null, splits?: StockSplit[] | null, activities?: ActivityInput[] | null",
     ts_return_type = "LotReport"
 )]
 pub fn lots(
     trades: Vec<Object>,
     method: Option<String>,
     splits: Option<Vec<StockSplit>>,
+    activities: Option<Vec<Object>>,
 ) -> Result<Js<kairo_core::lots::LotReport>> {
+    if let Some(a) = activities {
+        let splits = splits.unwrap_or_default();
+        return Ok(Js(crate::account::lots_with_activities(&trades, method, &a, &splits)?));
+    }
     let m = self::method(method)?;
     let trades = read_trades(&trades)?;
     Ok(Js(match splits {
         None => match_lots(&trades, m).or_throw()?,
-        Some(list) => {
-            let splits = list
-                .iter()
-                .map(|s| {
-                    Ok(Split {
-                        symbol: s.symbol.clone(),
-                        ex_date: date("exDate", &s.ex_date)?,
-                        ratio: decimal("ratio", &s.ratio).or_throw()?,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            match_lots_with_splits(&trades, m, &splits).or_throw()?
-        }
+        Some(list) => match_lots_with_splits(&trades, m, &self::splits(&list)?).or_throw()?,
     }))
 }
 

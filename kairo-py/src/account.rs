@@ -7,7 +7,6 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyMapping, PyString};
 
 use crate::convert;
-use crate::dict::dict;
 use crate::errors::{input, OrRaise};
 use crate::report::record;
 use crate::scalars::{amount, date, decimal, type_name};
@@ -100,10 +99,7 @@ fn account<'py>(
         let days = py.detach(|| account_valuations(&trades, &activities, &table, &options)).or_raise()?;
         let list = PyList::empty(py);
         for d in days {
-            list.append(dict!(py,
-                "date" => d.date, "cash" => d.cash, "positions_value" => d.positions_value, "value" => d.value,
-                "inflow" => d.inflow, "outflow" => d.outflow, "income" => d.income, "costs" => d.costs,
-                "pnl" => d.pnl, "daily_return" => d.daily_return))?;
+            list.append(record(py, &d.fields())?)?;
         }
         out.set_item("days", list)?;
     }

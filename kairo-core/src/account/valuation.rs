@@ -48,6 +48,26 @@ pub struct AccountDay {
     pub daily_return: f64,
 }
 
+impl AccountDay {
+    /// The day as a report's fields ([`report`](crate::report)).
+    pub fn fields(&self) -> Vec<(&'static str, crate::report::Value<'static>)> {
+        use crate::report::Value;
+        vec![
+            ("date", Value::Date(self.date)),
+            ("cash", Value::Money(self.cash)),
+            ("positions_value", Value::Money(self.positions_value)),
+            ("value", Value::Money(self.value)),
+            ("inflow", Value::Money(self.inflow)),
+            ("outflow", Value::Money(self.outflow)),
+            ("income", Value::Money(self.income)),
+            ("costs", Value::Money(self.costs)),
+            ("pnl", Value::Money(self.pnl)),
+            ("base", Value::Money(self.base)),
+            ("daily_return", Value::Float(self.daily_return)),
+        ]
+    }
+}
+
 /// Values the account of `trades` and `activities` at every close (see the module documentation).
 ///
 /// ```

@@ -43,20 +43,7 @@ pub async fn summary(
     body["activities"] = json!(activities.len());
     if daily {
         let days = account_valuations(&trades, &activities, &prices, options)?;
-        body["days"] = json!(days
-            .iter()
-            .map(|d| json!({
-                "date": d.date,
-                "cash": report::round_money(d.cash, MONEY_SCALE),
-                "positions_value": report::round_money(d.positions_value, MONEY_SCALE),
-                "value": report::round_money(d.value, MONEY_SCALE),
-                "inflow": report::round_money(d.inflow, MONEY_SCALE),
-                "outflow": report::round_money(d.outflow, MONEY_SCALE),
-                "income": report::round_money(d.income, MONEY_SCALE),
-                "costs": report::round_money(d.costs, MONEY_SCALE),
-                "daily_return": d.daily_return,
-            }))
-            .collect::<Vec<_>>());
+        body["days"] = days.iter().map(|d| report::to_json(&d.fields(), Some(MONEY_SCALE))).collect();
     }
     body["market_data"] = json!({ "stale": freshness.iter().any(|f| f.stale), "symbols": freshness });
     Ok(body)
