@@ -6,6 +6,7 @@
 pub mod alpaca;
 pub mod api;
 pub mod audit;
+pub mod broker_activities;
 pub mod config;
 pub mod error;
 pub mod error_schema;

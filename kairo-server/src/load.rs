@@ -85,6 +85,15 @@ pub enum LoadError {
     /// Records are bad: all of them, each with its place.
     #[error("{} bad row(s), nothing imported:\n  {}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
     BadRecords(Vec<RecordError>),
+    /// Activities that cannot be imported: all of them, each with its place, id, field and why.
+    #[error("{} record(s) cannot be imported, nothing imported:\n  {}", .0.len(), .0.iter().map(|r| format!("record {} ({}): {}: {}", r.index, r.id.as_deref().unwrap_or("no id"), r.field, r.message)).collect::<Vec<_>>().join("\n  "))]
+    BadActivities(Vec<crate::broker_activities::Rejected>),
+    /// An import of Alpaca's activities needs the user they are of.
+    #[error("Alpaca's activities carry no user: give --user <uuid>")]
+    NoUser,
+    /// A file that is not a JSON array of activities.
+    #[error("not a JSON array of Alpaca account activities: {0}")]
+    Json(String),
     /// A Parquet file that cannot be read as a table of trades.
     #[error("{0}")]
     Table(String),
@@ -321,4 +330,55 @@ pub fn read_parquet(path: &std::path::Path) -> Result<BTreeMap<Uuid, Vec<Trade>>
     } else {
         Err(bad(errors))
     }
+}
+
+/// `kairo-server import-activities`: Alpaca's account activities (`.json`, of `user`) or kairo's CSV of activities
+/// (`.csv`, with a `user_id` column), every record validated first; nothing is stored when one is bad. Returns a
+/// summary per user.
+pub async fn import_activities(
+    store: &Store,
+    path: &std::path::Path,
+    user: Option<Uuid>,
+    skip_unsupported: bool,
+) -> Result<Vec<(Uuid, crate::services::import::ImportSummary)>, LoadError> {
+    let file =
+        std::fs::File::open(path).map_err(|source| LoadError::File { path: path.display().to_string(), source })?;
+    let mut by_user: BTreeMap<Uuid, crate::broker_activities::Imported> = BTreeMap::new();
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        let user = user.ok_or(LoadError::NoUser)?;
+        let records: Vec<serde_json::Value> =
+            serde_json::from_reader(file).map_err(|e| LoadError::Json(e.to_string()))?;
+        let imported = crate::broker_activities::from_alpaca(&user.to_string(), &records, skip_unsupported)
+            .map_err(LoadError::BadActivities)?;
+        by_user.insert(user, imported);
+    } else {
+        let activities = crate::broker_activities::from_csv(file).map_err(LoadError::BadActivities)?;
+        let mut bad = Vec::new();
+        for (index, a) in activities.into_iter().enumerate() {
+            match a.user_id().parse::<Uuid>() {
+                Ok(u) if user.is_none_or(|want| want == u) => by_user.entry(u).or_default().activities.push(a),
+                _ => bad.push(crate::broker_activities::Rejected {
+                    index,
+                    id: Some(a.id().to_owned()),
+                    activity_type: Some(a.kind().name().to_owned()),
+                    field: "user_id".into(),
+                    kind: "invalid_user".into(),
+                    message: format!("user_id must be a UUID (and the --user given), got {:?}", a.user_id()),
+                }),
+            }
+        }
+        if !bad.is_empty() {
+            return Err(LoadError::BadActivities(bad));
+        }
+    }
+    for u in by_user.keys() {
+        if store.user(*u).await?.is_none() {
+            return Err(LoadError::UnknownUser(*u));
+        }
+    }
+    let mut out = Vec::new();
+    for (u, imported) in by_user {
+        out.push((u, crate::services::import::store(store, u, imported).await?));
+    }
+    Ok(out)
 }

@@ -1,4 +1,5 @@
-//! `kairo-server`: `serve` (default), `migrate`, `import <trades.csv>`, `import-prices <closes.csv>`, `demo`.
+//! `kairo-server`: `serve` (default), `migrate`, `import <trades.csv>`, `import-prices <closes.csv>`,
+//! `import-activities <activities.json|csv>`, `demo`.
 
 use clap::{Parser, Subcommand};
 use kairo_server::config::Config;
@@ -36,6 +37,20 @@ enum Command {
     ImportPrices {
         /// The CSV file.
         path: std::path::PathBuf,
+    },
+    /// Loads an account's history: Alpaca's account activities (a `.json` array as `GET /v2/account/activities`
+    /// returns it; fills become trades) for `--user`, or kairo's CSV of activities (`id,user_id,type,date,symbol,
+    /// amount,qty,ratio,cash_in_lieu,new_symbol,cost_basis,acquired`). Every record is validated first; any bad
+    /// one aborts the import, naming each.
+    ImportActivities {
+        /// The `.json` or `.csv` file.
+        path: std::path::PathBuf,
+        /// The user the activities are of (required for Alpaca's JSON).
+        #[arg(long)]
+        user: Option<uuid::Uuid>,
+        /// Skip (and list) activity types kairo does not take instead of refusing the import.
+        #[arg(long)]
+        skip_unsupported: bool,
     },
     /// Creates a demo user with a few months of generated (synthetic, not market) trades and prices, and prints
     /// its id.
@@ -100,6 +115,31 @@ async fn main() {
                 let store = connect(&config).await?;
                 let n = kairo_server::load::import_prices(&store, &rows).await?;
                 println!("imported {n} close(s)");
+                Ok(())
+            }
+            Command::ImportActivities { path, user, skip_unsupported } => {
+                let store = connect(&config).await?;
+                let done = kairo_server::load::import_activities(&store, &path, user, skip_unsupported)
+                    .await
+                    .map_err(|e| in_file(&path, e))?;
+                for (user, s) in done {
+                    println!(
+                        "user {user}: {} trade(s) ({} new), {} activit(ies) ({} new), {} skipped",
+                        s.trades,
+                        s.trades_created,
+                        s.activities,
+                        s.activities_created,
+                        s.skipped.len()
+                    );
+                    for r in &s.skipped {
+                        println!(
+                            "  skipped record {} ({}): {}",
+                            r.index,
+                            r.id.as_deref().unwrap_or("no id"),
+                            r.message
+                        );
+                    }
+                }
                 Ok(())
             }
             Command::Demo => {

@@ -150,3 +150,53 @@ both_backends!(a_bad_batch_stores_nothing_and_names_every_record, |app: common::
     assert_eq!(app.post("/activities", &stranger).await.0, 404);
     app.stop().await;
 });
+
+/// Alpaca's account activities as `GET /v2/account/activities` returns them (fills and non-trade activities).
+fn alpaca_activities() -> Value {
+    json!([
+        {"id": "20240102000000000::csd", "activity_type": "CSD", "date": "2024-01-02", "net_amount": "5000",
+         "description": "", "status": "executed"},
+        {"id": "20240103150000000::fill", "activity_type": "FILL", "transaction_time": "2024-01-03T15:00:00.123Z",
+         "type": "fill", "price": "481.00", "qty": "2", "side": "buy", "symbol": "NVDA", "leaves_qty": "0",
+         "order_id": "904837e3-3b76-47ec-b432-046db621571b", "cum_qty": "2", "order_status": "filled"},
+        {"id": "20240327000000000::div", "activity_type": "DIV", "date": "2024-03-27", "net_amount": "0.08",
+         "symbol": "NVDA", "qty": "2", "per_share_amount": "0.04"},
+        {"id": "20240327000000000::nra", "activity_type": "DIVNRA", "date": "2024-03-27", "net_amount": "-0.02",
+         "symbol": "NVDA", "qty": "2", "per_share_amount": "0.04"},
+        {"id": "20240328000000000::ptc", "activity_type": "PTC", "date": "2024-03-28", "net_amount": "-0.01"},
+        {"id": "20240610000000000::split", "activity_type": "SPLIT", "date": "2024-06-10", "symbol": "NVDA", "qty": "18"},
+        {"id": "20240701000000000::reorg", "activity_type": "REORG", "date": "2024-07-01", "symbol": "XYZ"}
+    ])
+}
+
+both_backends!(alpaca_activities_import_all_or_nothing, |app: common::App| async move {
+    let user = app.user("cash").await;
+    // REORG is not taken: the import is refused, naming it, and nothing is stored
+    let (s, e) = app.post(&format!("/users/{user}/activities/alpaca"), &alpaca_activities()).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (422, Some("invalid_activity")), "{e}");
+    let errors = e["error"]["details"]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!((errors[0]["index"].as_u64(), errors[0]["kind"].as_str()), (Some(6), Some("unsupported_type")));
+    assert_eq!(errors[0]["id"], "20240701000000000::reorg");
+    assert_eq!(app.get(&format!("/users/{user}/activities")).await.1["activities"], json!([]));
+    // with skip_unsupported: the fill is a trade, four activities are stored, SPLIT and REORG are listed as skipped
+    let (s, body) =
+        app.post(&format!("/users/{user}/activities/alpaca?skip_unsupported=true"), &alpaca_activities()).await;
+    assert_eq!(s, 201, "{body}");
+    assert_eq!((body["trades_created"].as_u64(), body["activities_created"].as_u64()), (Some(1), Some(4)), "{body}");
+    let skipped: Vec<&str> = body["skipped"].as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(skipped, ["covered_by_corporate_actions", "unsupported_type"]);
+    let (_, list) = app.get(&format!("/users/{user}/activities")).await;
+    let kinds: Vec<(&str, &str)> = list["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["type"].as_str().unwrap(), a["amount"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds, [("DEPOSIT", "5000"), ("DIVIDEND", "0.08"), ("TAX", "0.02"), ("FEE", "0.01")]);
+    // a second import stores nothing twice
+    let (s, body) =
+        app.post(&format!("/users/{user}/activities/alpaca?skip_unsupported=true"), &alpaca_activities()).await;
+    assert_eq!((s, body["trades_created"].as_u64(), body["activities_created"].as_u64()), (201, Some(0), Some(0)));
+    app.stop().await;
+});

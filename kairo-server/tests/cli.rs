@@ -208,3 +208,57 @@ async fn import_reads_parquet() {
     assert_eq!(trades[1].external_id.as_deref(), Some("p2"));
     store.close().await;
 }
+
+#[tokio::test]
+async fn import_activities_reads_alpaca_and_csv_all_or_nothing() {
+    let (url, dir) = common::fresh_database(common::Backend::Sqlite).await.unwrap();
+    let dir = dir.unwrap();
+    assert!(bin().args(["migrate"]).env("DATABASE_URL", &url).output().unwrap().status.success());
+    let store = kairo_server::store::Store::connect(&url, 1, 1).await.unwrap();
+    let user = store.create_user_of_type("cash").await.unwrap();
+    // kairo's CSV: a bad amount on the second data line (record 1) aborts it all
+    let csv = dir.0.join("activities.csv");
+    let header = "id,user_id,type,date,symbol,amount,qty,ratio,cash_in_lieu,new_symbol,cost_basis,acquired\n";
+    std::fs::write(
+        &csv,
+        format!("{header}d1,{u},DEPOSIT,2024-01-02,,5000,,,,,,\nw1,{u},WITHDRAWAL,2024-02-01,,-5,,,,,,\n", u = user.id),
+    )
+    .unwrap();
+    let out = bin().arg("import-activities").arg(&csv).env("DATABASE_URL", &url).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("record 1 (w1): amount: amount must be greater than zero"), "{err}");
+    assert!(store.activities(user.id).await.unwrap().is_empty());
+    std::fs::write(
+        &csv,
+        format!("{header}d1,{u},DEPOSIT,2024-01-02,,5000,,,,,,\nt1,{u},TRANSFER_IN,2024-01-05,AAPL,,10,,,,1800,2019-03-01\n", u = user.id),
+    )
+    .unwrap();
+    let out = bin().arg("import-activities").arg(&csv).env("DATABASE_URL", &url).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 activit(ies) (2 new)"));
+    // Alpaca's JSON needs --user; a fill becomes a trade, a SPLIT is skipped and said so
+    let json = dir.0.join("alpaca.json");
+    std::fs::write(
+        &json,
+        r#"[{"id": "20240103150000000::a", "activity_type": "FILL", "transaction_time": "2024-01-03T15:00:00Z",
+             "type": "fill", "price": "481.00", "qty": "2", "side": "buy", "symbol": "NVDA", "leaves_qty": "0",
+             "order_id": "o1", "cum_qty": "2", "order_status": "filled"},
+            {"id": "20240610000000000::s", "activity_type": "SPLIT", "date": "2024-06-10", "symbol": "NVDA", "qty": "18"}]"#,
+    )
+    .unwrap();
+    let out = bin().arg("import-activities").arg(&json).env("DATABASE_URL", &url).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--user"));
+    let out = bin()
+        .arg("import-activities")
+        .arg(&json)
+        .args(["--user", &user.id.to_string()])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("1 trade(s) (1 new), 0 activit(ies) (0 new), 1 skipped"), "{stdout}");
+    assert!(stdout.contains("skipped record 1 (20240610000000000::s)"), "{stdout}");
+    assert_eq!(store.trades(user.id).await.unwrap()[0].external_id.as_deref(), Some("20240103150000000::a"));
+    store.close().await;
+}

@@ -146,3 +146,54 @@ pub async fn account(
     let options = kairo_core::account::AccountOptions { opening_cash: p.opening_cash.unwrap_or_default(), end: p.end };
     Ok(axum::Json(account::summary(&s.store, &s.market, user.id, &options, p.daily).await?))
 }
+
+/// Options of `POST /users/{id}/activities/alpaca`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AlpacaImportParams {
+    /// Skip (and list) activity types kairo does not take instead of refusing the import.
+    #[serde(default)]
+    pub skip_unsupported: bool,
+}
+
+/// Imports the user's Alpaca account activities (the JSON array `GET /v2/account/activities` returns: fills and
+/// non-trade activities), every record validated first: all of them, or none with every bad record listed (its
+/// index, id, type, field and kind). Fills become trades (a repeated Alpaca id is stored once), the rest activities.
+#[utoipa::path(post, path = "/users/{id}/activities/alpaca", params(("id" = String, Path), AlpacaImportParams),
+    request_body = Vec<Value>,
+    responses((status = 201, body = crate::services::import::ImportSummary),
+        (status = 422, body = crate::error_schema::ErrorBody), (status = 404, body = crate::error_schema::ErrorBody)))]
+pub async fn import_alpaca(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(p): Query<AlpacaImportParams>,
+    body: Result<axum::Json<Vec<Value>>, JsonRejection>,
+) -> ApiResult<(StatusCode, Extension<AuditDetail>, axum::Json<crate::services::import::ImportSummary>)> {
+    let user = users::load(&s, users::user_id(&id)?).await?;
+    let records = body?.0;
+    if records.len() > MAX_BATCH {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_too_large",
+            format!("at most {MAX_BATCH} activities per import, got {}", records.len()),
+        ));
+    }
+    let imported =
+        crate::broker_activities::from_alpaca(&user.id.to_string(), &records, p.skip_unsupported).map_err(|bad| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_activity",
+                format!("{} record(s) cannot be imported; nothing was stored", bad.len()),
+            )
+            .with_details(json!({ "errors": bad }))
+        })?;
+    let summary = crate::services::import::store(&s.store, user.id, imported).await?;
+    if summary.trades_created > 0 {
+        s.wake.notify_waiters();
+    }
+    let detail = AuditDetail(json!({
+        "user_id": user.id, "trades_created": summary.trades_created,
+        "activities_created": summary.activities_created, "skipped": summary.skipped.len(),
+    }));
+    Ok((StatusCode::CREATED, Extension(detail), axum::Json(summary)))
+}

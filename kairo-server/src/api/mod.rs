@@ -158,7 +158,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestP
         users::create_user, users::get_user, users::update_user, trades::create_trade, trades::create_trades_batch,
         compliance::list, compliance::check, analytics::metrics, analytics::comparative, ops::health,
         webhooks::stripe, benchmarks::list, benchmarks::update, audit_log::list, activities::create_activity,
-        activities::create_activities_batch, activities::list, activities::account
+        activities::create_activities_batch, activities::list, activities::account, activities::import_alpaca
     ),
     components(schemas(crate::store::User, crate::store::AuditRow, users::NewUser, users::AccountUpdate, trades::TradeIn, trades::TradeOut,
         compliance::OrderIn, crate::error_schema::ErrorBody, webhooks::Received,
@@ -421,6 +421,7 @@ pub fn router(state: AppState) -> Router {
         .route("/activities", post(activities::create_activity))
         .route("/activities/batch", post(activities::create_activities_batch))
         .route("/users/{id}/activities", get(activities::list))
+        .route("/users/{id}/activities/alpaca", post(activities::import_alpaca))
         .route("/users/{id}/account", get(activities::account))
         .route("/users/{id}/compliance", get(compliance::list))
         .route("/users/{id}/compliance/check", post(compliance::check))

@@ -6,3 +6,4 @@ pub mod account;
 pub mod analysis;
 pub mod billing;
 pub mod compliance;
+pub mod import;
