@@ -13,9 +13,10 @@ use napi::bindgen_prelude::{Either, Object};
 use napi_derive::napi;
 
 use crate::errors::{error, Code, OrThrow, Result};
-use crate::input::{date, decimal, prices as price_table, trades as read_trades};
+use crate::input::{
+    date, decimal, method, prices as price_table, splits as read_splits, trades as read_trades, Prices, StockSplit,
+};
 use crate::report::{Fields, Js};
-use crate::trades::{method, splits as read_splits, Prices, StockSplit};
 
 /// A field of an activity object, refused by name when it is not of the JavaScript type it must be.
 fn get<V: napi::bindgen_prelude::FromNapiValue + napi::bindgen_prelude::ValidateNapiValue>(

@@ -5,9 +5,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use kairo_core::compliance::AccountContext;
 use kairo_core::input::{Amount, Timestamp, TradeInput};
+use kairo_core::lots::{LotMethod, Split};
 use kairo_core::returns::PriceTable;
 use kairo_core::trade::{decimal_from_f64, parse_decimal, Trade};
 use napi::bindgen_prelude::{Either, Float64Array, Object};
+use napi_derive::napi;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -125,4 +127,35 @@ pub fn context(ctx: Option<Value>) -> Result<AccountContext> {
         None | Some(Value::Null) => Ok(AccountContext::default()),
         Some(v) => AccountContext::from_json(v).or_throw(),
     }
+}
+
+/// Closing prices: `{ SYMBOL: { 'YYYY-MM-DD': close } }`.
+pub type Prices = std::collections::HashMap<String, std::collections::HashMap<String, Either<String, f64>>>;
+
+/// A lot method by name (`fifo` by default).
+pub fn method(name: Option<String>) -> Result<LotMethod> {
+    name.as_deref().unwrap_or("fifo").parse().or_throw()
+}
+
+/// A stock split: on `exDate` every share of `symbol` becomes `ratio` shares.
+#[napi(object)]
+pub struct StockSplit {
+    pub symbol: String,
+    /// `YYYY-MM-DD`.
+    pub ex_date: String,
+    /// New shares per old share (a decimal string or a number).
+    pub ratio: Either<String, f64>,
+}
+
+/// Stock splits from their JavaScript objects.
+pub fn splits(list: &[StockSplit]) -> Result<Vec<Split>> {
+    list.iter()
+        .map(|s| {
+            Ok(Split {
+                symbol: s.symbol.clone(),
+                ex_date: date("exDate", &s.ex_date)?,
+                ratio: decimal("ratio", &s.ratio).or_throw()?,
+            })
+        })
+        .collect()
 }

@@ -5,44 +5,16 @@ use std::collections::HashMap;
 
 use kairo_core::compare::{compare as core_compare, CompareOptions, Comparison as CoreComparison};
 use kairo_core::input::{Amount, BenchmarkInput};
-use kairo_core::lots::{match_lots, match_lots_with_splits, LotMethod, Split};
+use kairo_core::lots::{match_lots, match_lots_with_splits, LotMethod};
 use kairo_core::returns::twr as core_twr;
 use napi::bindgen_prelude::{Either, Object};
 use napi_derive::napi;
 
 use crate::errors::{error, Code, OrThrow, Result};
-use crate::input::{date, decimal, prices as price_table, trades as read_trades};
+use crate::input::{
+    date, decimal, method, prices as price_table, splits as read_splits, trades as read_trades, Prices, StockSplit,
+};
 use crate::report::Js;
-
-/// Closing prices: `{ SYMBOL: { 'YYYY-MM-DD': close } }`.
-pub type Prices = HashMap<String, HashMap<String, Either<String, f64>>>;
-
-pub(crate) fn method(name: Option<String>) -> Result<LotMethod> {
-    name.as_deref().unwrap_or("fifo").parse().or_throw()
-}
-
-/// A stock split: on `exDate` every share of `symbol` becomes `ratio` shares.
-#[napi(object)]
-pub struct StockSplit {
-    pub symbol: String,
-    /// `YYYY-MM-DD`.
-    pub ex_date: String,
-    /// New shares per old share (a decimal string or a number).
-    pub ratio: Either<String, f64>,
-}
-
-/// Stock splits from their JavaScript objects.
-pub(crate) fn splits(list: &[StockSplit]) -> Result<Vec<Split>> {
-    list.iter()
-        .map(|s| {
-            Ok(Split {
-                symbol: s.symbol.clone(),
-                ex_date: date("exDate", &s.ex_date)?,
-                ratio: decimal("ratio", &s.ratio).or_throw()?,
-            })
-        })
-        .collect()
-}
 
 /// Tax lots (`fifo`, `lifo`, `highest_cost`, `average_cost`); `splits` are applied on their ex-dates (quantities ×
 /// ratio, every basis unchanged), and `activities` (splits, symbol changes, transfers of shares) on their dates.
@@ -64,7 +36,7 @@ pub fn lots(
     let trades = read_trades(&trades)?;
     Ok(Js(match splits {
         None => match_lots(&trades, m).or_throw()?,
-        Some(list) => match_lots_with_splits(&trades, m, &self::splits(&list)?).or_throw()?,
+        Some(list) => match_lots_with_splits(&trades, m, &read_splits(&list)?).or_throw()?,
     }))
 }
 

@@ -83,7 +83,7 @@ fn account<'py>(
     let trades = convert::trades(trades)?;
     let activities = self::activities(activities)?;
     let mut table = convert::prices(prices)?;
-    for s in splits.map(crate::portfolio::splits).transpose()?.unwrap_or_default() {
+    for s in splits.map(convert::splits).transpose()?.unwrap_or_default() {
         table.insert_split(s.symbol, s.ex_date, s.ratio).or_raise()?;
     }
     let options = AccountOptions {
@@ -116,7 +116,7 @@ pub fn lots_with_activities(
 ) -> PyResult<kairo_core::lots::LotReport> {
     let trades = convert::trades(trades)?;
     let activities = self::activities(activities)?;
-    let splits = splits.map(crate::portfolio::splits).transpose()?.unwrap_or_default();
+    let splits = splits.map(convert::splits).transpose()?.unwrap_or_default();
     py.detach(|| match_lots_with_activities(&trades, method, &activities, &splits)).or_raise()
 }
 

@@ -1,6 +1,7 @@
 //! Python records to kairo-core's types: trades, price tables, JSON-like configs.
 
 use kairo_core::input::TradeInput;
+use kairo_core::lots::Split;
 use kairo_core::returns::PriceTable;
 use kairo_core::trade::{decimal_from_f64, Trade};
 use pyo3::prelude::*;
@@ -171,4 +172,20 @@ pub fn json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
         return Ok(Value::Array(items));
     }
     Err(input(path, format!("{path}: unsupported value {obj} of type {}", type_name(obj))))
+}
+
+/// Stock splits from an iterable of `(symbol, ex_date, ratio)` triples.
+pub fn splits(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Split>> {
+    let mut out = Vec::new();
+    for item in obj.try_iter()? {
+        let item = item?;
+        let (symbol, ex_date, ratio): (String, Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
+            crate::errors::parameter(
+                "splits",
+                format!("each split must be a (symbol, ex_date, ratio) triple, got {item}"),
+            )
+        })?;
+        out.push(Split { symbol, ex_date: date("splits", &ex_date)?, ratio: decimal("splits", &ratio)? });
+    }
+    Ok(out)
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use kairo_core::compare::{compare as core_compare, Benchmark, CompareOptions, Comparison};
 use kairo_core::input::BenchmarkInput;
-use kairo_core::lots::{match_lots, match_lots_with_splits, LotMethod, LotReport, Split};
+use kairo_core::lots::{match_lots, match_lots_with_splits, LotMethod, LotReport};
 use kairo_core::returns::twr as core_twr;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping, PyString};
@@ -26,19 +26,6 @@ fn lot_report(trades_obj: &Bound<'_, PyAny>, method_name: &str) -> PyResult<LotR
     py.detach(|| match_lots(&trades, m)).or_raise()
 }
 
-/// Stock splits from an iterable of `(symbol, ex_date, ratio)` triples.
-pub(crate) fn splits(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Split>> {
-    let mut out = Vec::new();
-    for item in obj.try_iter()? {
-        let item = item?;
-        let (symbol, ex_date, ratio): (String, Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
-            parameter("splits", format!("each split must be a (symbol, ex_date, ratio) triple, got {item}"))
-        })?;
-        out.push(Split { symbol, ex_date: date("splits", &ex_date)?, ratio: decimal("splits", &ratio)? });
-    }
-    Ok(out)
-}
-
 /// Tax lots: `{"method", "open_lots", "closed_lots", "positions", "realized_pnl"}`; `splits`, `(symbol, ex_date,
 /// ratio)` triples, are applied on their ex-dates, and `activities` (dicts: splits, symbol changes, transfers of
 /// shares) on their dates.
@@ -55,7 +42,7 @@ fn lots<'py>(
         (_, Some(a)) => crate::account::lots_with_activities(py, trades, self::method(method)?, a, splits)?,
         (None, None) => lot_report(trades, method)?,
         (Some(s), None) => {
-            let (m, splits) = (self::method(method)?, self::splits(s)?);
+            let (m, splits) = (self::method(method)?, convert::splits(s)?);
             let trades = convert::trades(trades)?;
             py.detach(|| match_lots_with_splits(&trades, m, &splits)).or_raise()?
         }
