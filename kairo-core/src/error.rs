@@ -417,6 +417,18 @@ pub enum ComplianceError {
         /// What is wrong with it.
         reason: String,
     },
+    /// An activity dated before a trade already pushed to a streaming engine.
+    #[error("activity {activity_id} of {date} comes after trade {last_trade_id} of {last_date}: push activities in date order with the trades")]
+    ActivityOutOfOrder {
+        /// The activity.
+        activity_id: String,
+        /// Its date.
+        date: chrono::NaiveDate,
+        /// The latest trade pushed.
+        last_trade_id: String,
+        /// Its trade date.
+        last_date: chrono::NaiveDate,
+    },
     /// A rule name in a configuration is not a built-in rule.
     #[error("checks: unknown check {name:?}; the built-in checks are {known}")]
     UnknownCheck {
@@ -433,6 +445,7 @@ impl ComplianceError {
         match self {
             ComplianceError::InvalidTrade { source, .. } => source.field(),
             ComplianceError::OutOfOrder { .. } => "executed_at",
+            ComplianceError::ActivityOutOfOrder { .. } => "date",
             ComplianceError::UnknownCheck { .. } => "checks",
             ComplianceError::InvalidConfig { field, .. } => field,
         }

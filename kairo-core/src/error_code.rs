@@ -234,7 +234,7 @@ impl ErrorInfo for ComplianceError {
     fn code(&self) -> ErrorCode {
         match self {
             ComplianceError::InvalidTrade { .. } => ErrorCode::InvalidTrade,
-            ComplianceError::OutOfOrder { .. } => ErrorCode::OutOfOrder,
+            ComplianceError::OutOfOrder { .. } | ComplianceError::ActivityOutOfOrder { .. } => ErrorCode::OutOfOrder,
             ComplianceError::InvalidConfig { .. } | ComplianceError::UnknownCheck { .. } => ErrorCode::InvalidConfig,
         }
     }
@@ -244,7 +244,7 @@ impl ErrorInfo for ComplianceError {
     fn kind(&self) -> &'static str {
         match self {
             ComplianceError::InvalidTrade { source, .. } => source.kind(),
-            ComplianceError::OutOfOrder { .. } => "out_of_order",
+            ComplianceError::OutOfOrder { .. } | ComplianceError::ActivityOutOfOrder { .. } => "out_of_order",
             ComplianceError::InvalidConfig { .. } => "invalid_value",
             ComplianceError::UnknownCheck { .. } => "unknown_check",
         }

@@ -41,11 +41,12 @@ pub async fn recompute(store: &Store, user_id: Uuid, since: Option<DateTime<Utc>
         (since, _) => since,
     };
     let trades = store.trades(user_id).await?;
+    let activities = store.activities(user_id).await?;
     let prices = analysis::prices(store, &trades, &[]).await?;
     // The computation runs on a blocking thread: the runtime's threads keep answering requests meanwhile.
     let count = trades.len() as i64;
     let (rows, body) = tokio::task::spawn_blocking(move || {
-        let rows = analysis::audit_rows(&user, &trades, since)?;
+        let rows = analysis::audit_rows(&user, &trades, &activities, since)?;
         Ok::<_, JobError>((rows, analysis::metrics_body(&trades, &prices)))
     })
     .await??;

@@ -200,3 +200,54 @@ both_backends!(alpaca_activities_import_all_or_nothing, |app: common::App| async
     assert_eq!((s, body["trades_created"].as_u64(), body["activities_created"].as_u64()), (201, Some(0), Some(0)));
     app.stop().await;
 });
+
+/// The status of check `name` on trade `trade_id` in the audit.
+fn status(audit: &Value, trade_id: &str, name: &str) -> String {
+    audit["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["trade_id"] == trade_id && r["check_name"] == name)
+        .unwrap_or_else(|| panic!("no {name} row for {trade_id}: {audit}"))["status"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+both_backends!(compliance_sees_the_accounts_cash, |app: common::App| async move {
+    // Two cash accounts buy $1,000 of ABC and sell it the same afternoon; one deposited $1,000 that morning, the
+    // other $500: the first paid for the purchase, the second sold shares it had not paid for (freeriding).
+    let mut sells = Vec::new();
+    for deposit in ["1000", "500"] {
+        let user = app.user("cash").await;
+        let d = json!({ "user_id": user, "type": "DEPOSIT", "date": "2024-07-01", "amount": deposit });
+        assert_eq!(app.post("/activities", &d).await.0, 201);
+        let mut ids = Vec::new();
+        for (side, at) in [("BUY", "2024-07-01T14:00:00Z"), ("SELL", "2024-07-01T19:00:00Z")] {
+            let (s, t) = app.post("/trades", &common::trade(&user, side, "10", "100", at)).await;
+            assert_eq!(s, 201, "{t}");
+            ids.push(t["id"].as_str().unwrap().to_owned());
+        }
+        let rows = app.expected_audit_rows(&user).await;
+        let audit = app.wait_for_audit(&user, rows).await;
+        sells.push(status(&audit, &ids[1], "freeriding"));
+        // a later deposit dated that morning re-checks the day: now paid for
+        if deposit == "500" {
+            let more =
+                json!({ "user_id": user, "type": "DEPOSIT", "date": "2024-07-01", "amount": "500", "id": "more" });
+            assert_eq!(app.post("/activities", &more).await.0, 201);
+            let mut again = String::new();
+            for _ in 0..200 {
+                let (_, audit) = app.get(&format!("/users/{user}/compliance?limit=1000")).await;
+                again = status(&audit, &ids[1], "freeriding");
+                if again == "pass" {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            assert_eq!(again, "pass", "the deposit's day was recomputed");
+        }
+    }
+    assert_eq!(sells, ["pass", "fail"]);
+    app.stop().await;
+});

@@ -298,6 +298,10 @@ pub struct CashAccount {
     /// How purchases are funded when deciding freeriding (see [`PurchaseFunding`]): one by one (the default) or
     /// a day's purchases together.
     pub purchase_funding: PurchaseFunding,
+    /// Settlement days after which a deposit's funds count as settled (0: at once). Shares bought with a deposit
+    /// not yet settled and sold before it is are a good-faith violation.
+    #[serde(default)]
+    pub deposit_settlement_days: u32,
 }
 
 /// How the cash ledger funds a day's purchases, for freeriding: sources differ, so it is a setting
@@ -325,6 +329,7 @@ impl Default for CashAccount {
             lookback_months: 12,
             restriction_days: 90,
             purchase_funding: PurchaseFunding::PerPurchase,
+            deposit_settlement_days: 0,
         }
     }
 }

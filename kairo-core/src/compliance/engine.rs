@@ -14,7 +14,8 @@ use crate::trade::Trade;
 
 use super::context::AccountContext;
 use super::result::{CheckResult, Decision};
-use super::rule::{Event, RuleSet, RuleState};
+use super::rule::{ActivityEvent, Event, RuleSet, RuleState};
+use crate::activity::{Activity, ActivityKind};
 
 /// The streaming engine of one account: push trades in execution order, get each one's results.
 ///
@@ -149,6 +150,70 @@ impl Engine {
         }
     }
 
+    /// Records an activity of the account (a deposit, a dividend, a fee, a split, a symbol change, a transfer of
+    /// shares): the settlement checks' cash ledger and the positions follow it. An activity takes effect at the
+    /// start of its date, before that day's trades: its date must not be before the last trade pushed.
+    ///
+    /// ```
+    /// use kairo_core::activity::{Activity, ActivityKind};
+    /// use kairo_core::compliance::{default_rules, AccountContext, Engine, Status};
+    /// use kairo_core::{Side, Trade};
+    /// use rust_decimal_macros::dec;
+    /// let ctx: AccountContext = serde_json::from_str(r#"{"account_type": "cash", "settled_cash": "0"}"#).unwrap();
+    /// let mut engine = Engine::new(&default_rules(), ctx).unwrap();
+    /// let at = |s: &str| s.parse().unwrap();
+    /// // $1,000 deposited, then 5 bought at $180 and sold the same day: paid with settled cash, no violation
+    /// let day = "2024-07-01".parse().unwrap();
+    /// engine.push_activity(&Activity::new("d", "u", day, ActivityKind::Deposit { amount: dec!(1000) }).unwrap()).unwrap();
+    /// engine.push(&Trade::new("b", "u", "AAPL", Side::Buy, dec!(5), dec!(180), at("2024-07-01T14:00:00Z")).unwrap()).unwrap();
+    /// let sale = Trade::new("s", "u", "AAPL", Side::Sell, dec!(5), dec!(181), at("2024-07-01T15:00:00Z")).unwrap();
+    /// let results = engine.push(&sale).unwrap();
+    /// let freeriding = results.iter().find(|r| r.check_name == "freeriding").unwrap();
+    /// assert_eq!(freeriding.status, Status::Pass);
+    /// ```
+    pub fn push_activity(&mut self, activity: &Activity) -> Result<(), ComplianceError> {
+        if let Some((at, id)) = &self.last {
+            let last_date = new_york_local(*at).date();
+            if activity.date() < last_date {
+                return Err(ComplianceError::ActivityOutOfOrder {
+                    activity_id: activity.id().to_owned(),
+                    date: activity.date(),
+                    last_trade_id: id.clone(),
+                    last_date,
+                });
+            }
+        }
+        let symbol = match activity.kind() {
+            ActivityKind::SymbolChange { symbol, new_symbol } => {
+                // The new symbol takes the old one's number: every rule's per-symbol state follows it.
+                if let Some(i) = self.symbols.remove(symbol.as_str()) {
+                    self.symbols.insert(new_symbol.clone(), i);
+                }
+                None
+            }
+            _ => activity.symbol().map(|s| self.symbol_index(s)),
+        };
+        if let Some(i) = symbol {
+            match activity.kind() {
+                ActivityKind::Split { ratio, cash_in_lieu, .. } => {
+                    self.positions[i] *= *ratio;
+                    if !cash_in_lieu.is_zero() {
+                        self.positions[i] = self.positions[i].trunc();
+                    }
+                }
+                ActivityKind::TransferIn { qty, .. } => self.positions[i] += *qty,
+                ActivityKind::TransferOut { qty, .. } => self.positions[i] -= *qty,
+                _ => {}
+            }
+        }
+        let id: Arc<str> = Arc::from(activity.id());
+        let ev = ActivityEvent { activity, id: &id, symbol };
+        for state in &mut self.states {
+            state.activity(&ev, &self.ctx);
+        }
+        Ok(())
+    }
+
     /// Whether `order` would break a rule, given everything pushed so far; records nothing.
     pub fn check_order(&self, order: &Trade) -> Result<Decision, ComplianceError> {
         self.admit(order)?;
@@ -230,6 +295,44 @@ pub fn check_history_into<T: Trades + ?Sized>(
         engine.push_valid_into(t, out);
     }
     Ok(())
+}
+
+/// [`check_history`] with the account's activities: each applied ([`Engine::push_activity`]) at the start of its
+/// date, before that day's trades, so that the settlement checks see the account's cash.
+pub fn check_history_with_activities<T: Trades + ?Sized>(
+    trades: &T,
+    activities: &[Activity],
+    rules: &RuleSet,
+    ctx: &AccountContext,
+) -> Result<Vec<CheckResult>, ComplianceError> {
+    check_history_with_activities_from(trades, activities, rules, ctx, None)
+}
+
+/// [`check_history_with_activities`] giving the results of the trades executed at or after `from` only (the
+/// history before is replayed without results, as [`check_history_from`] does).
+pub fn check_history_with_activities_from<T: Trades + ?Sized>(
+    trades: &T,
+    activities: &[Activity],
+    rules: &RuleSet,
+    ctx: &AccountContext,
+    from: Option<DateTime<Utc>>,
+) -> Result<Vec<CheckResult>, ComplianceError> {
+    let ordered = trades.ordered()?;
+    let activities = crate::activity::in_order(activities);
+    let mut engine = Engine::new(rules, ctx.clone())?;
+    let mut out = Vec::new();
+    let mut next = activities.into_iter().peekable();
+    for t in ordered.iter() {
+        while let Some(a) = next.next_if(|a| a.date() <= t.trade_date()) {
+            engine.push_activity(a)?;
+        }
+        if from.is_some_and(|f| t.executed_at < f) {
+            engine.record_valid(t);
+        } else {
+            engine.push_valid_into(t, &mut out);
+        }
+    }
+    Ok(out)
 }
 
 /// The results of the trades of a history executed at or after `from` (the trades before are replayed without

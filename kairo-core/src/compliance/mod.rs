@@ -35,10 +35,13 @@ pub use context::{
     PatternDayTrading, PennyStock, PriceBand, PurchaseFunding, SelfMatch,
 };
 pub use day_trades::{day_trades, pdt_status, DayTrade, PdtStatus};
-pub use engine::{check_history, check_history_from, check_history_into, check_order, Engine};
+pub use engine::{
+    check_history, check_history_from, check_history_into, check_history_with_activities,
+    check_history_with_activities_from, check_order, Engine,
+};
 pub use metadata::{Field, Metadata};
 pub use result::{CheckResult, Decision, Status, Verdict};
-pub use rule::{Event, Rule, RuleSet, RuleState};
+pub use rule::{ActivityEvent, Event, Rule, RuleSet, RuleState};
 
 /// Every built-in rule, in the order their results are reported ([`rules::NAMES`]).
 pub fn default_rules() -> RuleSet {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
+use crate::activity::Activity;
 use crate::trade::Trade;
 
 use super::context::AccountContext;
@@ -40,6 +41,18 @@ impl Event<'_> {
     }
 }
 
+/// An activity of the account besides its fills (a deposit, a dividend, a split, a transfer of shares, ...), as
+/// the rules see it.
+#[derive(Debug, Clone, Copy)]
+pub struct ActivityEvent<'a> {
+    /// The activity.
+    pub activity: &'a Activity,
+    /// Its id, shared like a trade's.
+    pub id: &'a Arc<str>,
+    /// The engine's number of the activity's symbol ([`Event::symbol`]), when it has one.
+    pub symbol: Option<usize>,
+}
+
 /// A compliance rule. Implement it (and [`RuleState`]) to add a rule of your own to a [`RuleSet`].
 ///
 /// A rule answers one check (`name`), or several checks that share their state (`checks`, e.g. the three
@@ -69,6 +82,10 @@ pub trait RuleState: Send {
 
     /// Records the trade, which has been executed, and forgets what no later check can need.
     fn record(&mut self, ev: &Event<'_>, ctx: &AccountContext);
+
+    /// Records an activity of the account (cash in or out, a split, a transfer of shares): by default nothing, for
+    /// rules that only read trades.
+    fn activity(&mut self, _ev: &ActivityEvent<'_>, _ctx: &AccountContext) {}
 
     /// Checks then records the trade. Override it when both can be done in one pass.
     fn push(&mut self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {

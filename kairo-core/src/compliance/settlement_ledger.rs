@@ -19,8 +19,16 @@
 //! first for the unfunded part of the lots it sells, then for other unfunded purchases not yet settled (oldest
 //! first: one settling on or after the sale's settlement date is simply funded, one settling before it is a cash
 //! liquidation), and the rest waits to settle. Lots are sold
-//! first in, first out. Deposits and withdrawals are not trades and are not seen: an unfunded purchase reaching its
-//! settlement date is taken as paid by a deposit.
+//! first in, first out.
+//!
+//! The account's cash activities, when given ([`Engine::push_activity`](super::Engine::push_activity)), move the
+//! ledger too: a deposit (available after `limits.cash_account.deposit_settlement_days` settlement days, 0 by
+//! default), a dividend or interest received pays the unfunded purchases not yet settled first (oldest first: a
+//! purchase paid by a deposit is funded, not freeriding nor a liquidation), the rest is cash, settled once available
+//! (shares bought with a deposit not yet available and sold before it is are a good-faith violation, as with
+//! unsettled proceeds); a withdrawal, a fee or a tax takes settled cash. Shares transferred in are paid for;
+//! shares transferred out leave the ledger first in, first out; a split multiplies the shares held. Without the
+//! cash activities, an unfunded purchase reaching its settlement date is taken as paid by a deposit.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -38,8 +46,9 @@ use crate::trade::Side;
 use super::context::{AccountContext, AccountType, PurchaseFunding};
 use super::metadata::Metadata;
 use super::result::{Status, Verdict};
-use super::rule::{Event, RuleState};
+use super::rule::{ActivityEvent, Event, RuleState};
 use super::text::Reason;
+use crate::activity::ActivityKind;
 
 #[derive(Debug, Clone)]
 struct CashLot {
@@ -206,6 +215,96 @@ impl CashLedger {
             if was.is_zero() && part > Decimal::ZERO {
                 self.unfunded.push_back((s, lot.seq));
             }
+        }
+    }
+
+    /// Cash in on `date` (a deposit, a dividend, interest), available from `available`: it pays the unfunded
+    /// purchases not yet settled first, oldest first; the rest is cash, settled from `available`.
+    pub fn credit(&mut self, date: NaiveDate, amount: Decimal, available: NaiveDate) {
+        self.settle(date);
+        let mut left = amount;
+        let mut i = 0;
+        while i < self.unfunded.len() && left > Decimal::ZERO {
+            let (s, seq) = self.unfunded[i];
+            let Some(lot) = self.lots.get_mut(s).and_then(|l| l.iter_mut().find(|l| l.seq == seq)) else {
+                self.unfunded.remove(i);
+                continue;
+            };
+            if lot.unfunded <= Decimal::ZERO || date > lot.settles {
+                self.unfunded.remove(i);
+                continue;
+            }
+            let paid = dc::min(left, lot.unfunded);
+            left -= paid;
+            lot.unfunded -= paid;
+            if available > date {
+                lot.unsettled_until = lot.unsettled_until.max(Some(available));
+            }
+            if lot.unfunded.is_zero() {
+                self.unfunded.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        if left <= Decimal::ZERO {
+            return;
+        }
+        if available <= date {
+            self.settled += left;
+        } else {
+            let at = self.credits.partition_point(|(d, _)| *d <= available);
+            self.credits.insert(at, (available, left));
+        }
+    }
+
+    /// Cash out on `date` (a withdrawal, a fee, a tax): from settled cash.
+    pub fn debit(&mut self, date: NaiveDate, amount: Decimal) {
+        self.settle(date);
+        self.settled -= amount;
+    }
+
+    /// Shares of `symbol` transferred in on `date`, paid for (their basis is their cost).
+    pub fn transfer_in(&mut self, symbol: usize, id: &Arc<str>, qty: Decimal, cost: Decimal, date: NaiveDate) {
+        self.settle(date);
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        if self.lots.len() <= symbol {
+            self.lots.resize_with(symbol + 1, VecDeque::new);
+        }
+        self.lots[symbol].push_back(CashLot {
+            seq,
+            trade_id: id.clone(),
+            qty,
+            cost,
+            trade_date: date,
+            settles: date,
+            unsettled_until: None,
+            unfunded: Decimal::ZERO,
+        });
+    }
+
+    /// Shares of `symbol` transferred out: the first lots leave, no proceeds.
+    pub fn transfer_out(&mut self, symbol: usize, qty: Decimal) {
+        let Some(lots) = self.lots.get_mut(symbol) else { return };
+        let mut left = qty;
+        while left > Decimal::ZERO {
+            let Some(lot) = lots.front_mut() else { break };
+            let take = dc::min(left, lot.qty);
+            left -= take;
+            if dc::eq(take, lot.qty) {
+                lots.pop_front();
+            } else {
+                lot.unfunded -= share(lot.unfunded, take, lot.qty);
+                lot.cost -= share(lot.cost, take, lot.qty);
+                lot.qty -= take;
+            }
+        }
+    }
+
+    /// A split of `symbol`: the shares of its lots multiplied by `ratio`, their cost unchanged.
+    pub fn split(&mut self, symbol: usize, ratio: Decimal) {
+        for lot in self.lots.get_mut(symbol).into_iter().flatten() {
+            lot.qty *= ratio;
         }
     }
 
@@ -507,6 +606,48 @@ const FREERIDING_REFERENCE: &str = "Regulation T 12 CFR 220.8(a), 220.8(c) (90-d
 const LIQUIDATION_REFERENCE: &str = "Regulation T 12 CFR 220.8(a)(1)(ii); broker cash-liquidation policy";
 
 impl RuleState for SettlementState {
+    fn activity(&mut self, ev: &ActivityEvent<'_>, ctx: &AccountContext) {
+        let a = ev.activity;
+        let date = a.date();
+        let ledger = &mut self.ledger;
+        match a.kind() {
+            ActivityKind::Deposit { amount } => {
+                let days = ctx.limits.cash_account.deposit_settlement_days;
+                let available = if days == 0 { date } else { crate::calendar::add_settlement_days(date, days) };
+                ledger.credit(date, *amount, available);
+            }
+            ActivityKind::Dividend { amount, .. } | ActivityKind::Interest { amount } => {
+                if amount.is_sign_negative() {
+                    ledger.debit(date, -*amount);
+                } else {
+                    ledger.credit(date, *amount, date);
+                }
+            }
+            ActivityKind::Withdrawal { amount }
+            | ActivityKind::Fee { amount, .. }
+            | ActivityKind::Tax { amount, .. } => ledger.debit(date, *amount),
+            ActivityKind::Split { ratio, cash_in_lieu, .. } => {
+                if let Some(symbol) = ev.symbol {
+                    ledger.split(symbol, *ratio);
+                }
+                if !cash_in_lieu.is_zero() {
+                    ledger.credit(date, *cash_in_lieu, date);
+                }
+            }
+            ActivityKind::TransferIn { qty, cost_basis, .. } => {
+                if let Some(symbol) = ev.symbol {
+                    ledger.transfer_in(symbol, ev.id, *qty, *cost_basis, date);
+                }
+            }
+            ActivityKind::TransferOut { qty, .. } => {
+                if let Some(symbol) = ev.symbol {
+                    ledger.transfer_out(symbol, *qty);
+                }
+            }
+            ActivityKind::SymbolChange { .. } => {}
+        }
+    }
+
     fn check(&self, ev: &Event<'_>, ctx: &AccountContext) -> Option<Verdict> {
         let effect = self.effect(ev)?;
         self.kinds.first().map(|&kind| self.verdict(kind, &effect, ev, ctx))

@@ -3,8 +3,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
+use kairo_core::activity::{Activity, ActivityKind};
 use kairo_core::compliance::{
-    check_history, check_history_from, pdt_status, AccountContext, AccountType, CheckResult, RuleSet,
+    check_history, check_history_from, check_history_with_activities_from, pdt_status, AccountContext, AccountType,
+    CheckResult, RuleSet,
 };
 use kairo_core::lots::{match_lots_with_splits, wash_sales, wash_sales_with_splits, IdenticalSecurities, LotMethod};
 use kairo_core::metrics::{Metrics, MetricsOptions};
@@ -59,17 +61,28 @@ pub async fn prices(store: &Store, trades: &[Trade], extra: &[String]) -> StoreR
 }
 
 /// The audit rows of the trades executed at or after `since` (all of them when `None`; the history before is
-/// replayed without rows, so that the rules' windows see it).
+/// replayed without rows, so that the rules' windows see it). With the account's cash activities known (deposits or
+/// withdrawals stored), a cash account's settlement checks run on its cash ledger from zero: every dollar is one of
+/// its deposits, dividends or sale proceeds.
 pub fn audit_rows(
     user: &User,
     trades: &History,
+    activities: &[Activity],
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<CheckResult>, kairo_core::ComplianceError> {
-    let (ctx, rules) = (context(user), rules());
-    match since {
-        None => check_history(trades, &rules, &ctx),
-        Some(since) => check_history_from(trades, &rules, &ctx, since),
+    let (mut ctx, rules) = (context(user), rules());
+    let funded =
+        activities.iter().any(|a| matches!(a.kind(), ActivityKind::Deposit { .. } | ActivityKind::Withdrawal { .. }));
+    if activities.is_empty() {
+        return match since {
+            None => check_history(trades, &rules, &ctx),
+            Some(since) => check_history_from(trades, &rules, &ctx, since),
+        };
     }
+    if funded && ctx.settled_cash.is_none() {
+        ctx.settled_cash = Some(rust_decimal::Decimal::ZERO);
+    }
+    check_history_with_activities_from(trades, activities, &rules, &ctx, since)
 }
 
 /// An amount of money as the service answers it: at cents, half to even (kairo-core's

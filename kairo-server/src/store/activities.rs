@@ -1,11 +1,24 @@
 //! An account's activities (`kairo_activities`): stored as kairo-core validated them, read back through the same
-//! input path; a repeated id of the same user is stored once.
+//! input path; a repeated id of the same user is stored once. New activities queue their user's recompute from
+//! the start (New York midnight) of the earliest one's date, in their transaction, as a new trade does: the cash
+//! they bring changes the settlement checks of the trades from that day on.
 
+use chrono::{DateTime, Utc};
 use kairo_core::activity::{Activity, ActivityInput};
 use sqlx::Row;
 use uuid::Uuid;
 
 use super::{Store, StoreError, StoreResult};
+
+/// The start of `date` in New York, the moment from which the activity's day is recomputed.
+fn day_start(date: chrono::NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    chrono_tz::America::New_York
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+}
 
 /// An activity read back from its stored body.
 fn decode(body: serde_json::Value) -> StoreResult<Activity> {
@@ -19,6 +32,7 @@ impl Store {
     /// are. Returns how many were new.
     pub async fn insert_activities(&self, user_id: Uuid, activities: &[Activity]) -> StoreResult<usize> {
         let mut created = 0;
+        let mut earliest: Option<chrono::NaiveDate> = None;
         match self {
             Store::Sqlite(p) => {
                 let _writer = p.writer.lock().await;
@@ -36,7 +50,30 @@ impl Store {
                     .bind(body)
                     .execute(&mut *tx)
                     .await?;
-                    created += done.rows_affected() as usize;
+                    if done.rows_affected() > 0 {
+                        created += 1;
+                        earliest = Some(earliest.map_or(a.date(), |e| e.min(a.date())));
+                    }
+                }
+                if let Some(from) = earliest.map(day_start) {
+                    let (from, run_at) = (super::sqlite::ts(from), super::sqlite::ts(Utc::now() + super::JOB_DEBOUNCE));
+                    sqlx::query(
+                        "UPDATE kairo_jobs SET dirty_from = $2 WHERE user_id = $1 AND kind = 'recompute' \
+                         AND locked_until IS NULL AND dirty_from > $2",
+                    )
+                    .bind(user_id.to_string())
+                    .bind(&from)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO kairo_jobs (kind, user_id, run_at, dirty_from) SELECT 'recompute', $1, $3, $2 \
+                         WHERE NOT EXISTS (SELECT 1 FROM kairo_jobs WHERE user_id = $1 AND locked_until IS NULL)",
+                    )
+                    .bind(user_id.to_string())
+                    .bind(&from)
+                    .bind(&run_at)
+                    .execute(&mut *tx)
+                    .await?;
                 }
                 tx.commit().await?;
             }
@@ -55,7 +92,13 @@ impl Store {
                     .bind(sqlx::types::Json(body))
                     .execute(&mut *tx)
                     .await?;
-                    created += done.rows_affected() as usize;
+                    if done.rows_affected() > 0 {
+                        created += 1;
+                        earliest = Some(earliest.map_or(a.date(), |e| e.min(a.date())));
+                    }
+                }
+                if let Some(from) = earliest.map(day_start) {
+                    super::postgres::enqueue(&mut tx, user_id, from).await?;
                 }
                 tx.commit().await?;
             }

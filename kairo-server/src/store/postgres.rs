@@ -190,7 +190,7 @@ const ENQUEUE: &str = concat!(
 );
 
 /// Enqueues (or widens the pending) recompute of `user_id` from the trades executed at `from` on.
-async fn enqueue(tx: &mut sqlx::PgConnection, user_id: Uuid, from: DateTime<Utc>) -> StoreResult<()> {
+pub(super) async fn enqueue(tx: &mut sqlx::PgConnection, user_id: Uuid, from: DateTime<Utc>) -> StoreResult<()> {
     sqlx::query(ENQUEUE).bind(user_id).bind(Utc::now() + JOB_DEBOUNCE).bind(from).execute(&mut *tx).await?;
     Ok(())
 }

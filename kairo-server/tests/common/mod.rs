@@ -170,8 +170,9 @@ impl App {
         let id: uuid::Uuid = user.parse().unwrap();
         let u = store.user(id).await.unwrap().unwrap();
         let trades = store.trades(id).await.unwrap();
+        let activities = store.activities(id).await.unwrap();
         store.close().await;
-        kairo_server::services::analysis::audit_rows(&u, &trades, None).unwrap().len() as i64
+        kairo_server::services::analysis::audit_rows(&u, &trades, &activities, None).unwrap().len() as i64
     }
 
     pub async fn stop(mut self) {

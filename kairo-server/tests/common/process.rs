@@ -217,7 +217,8 @@ pub async fn wait_fully_audited(store: &kairo_server::store::Store, user: &str) 
     let id: uuid::Uuid = user.parse().unwrap();
     let trades = store.trades(id).await.unwrap();
     let u = store.user(id).await.unwrap().unwrap();
-    let expected = kairo_server::services::analysis::audit_rows(&u, &trades, None).unwrap().len() as i64;
+    let activities = store.activities(id).await.unwrap();
+    let expected = kairo_server::services::analysis::audit_rows(&u, &trades, &activities, None).unwrap().len() as i64;
     let mut rows = 0;
     for _ in 0..1_600 {
         rows = store.audit_count(id).await.unwrap();

@@ -11,8 +11,9 @@
 use chrono::Duration;
 use rust_decimal::Decimal;
 
+use crate::activity::ActivityKind;
 use crate::compliance::text::Reason;
-use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
+use crate::compliance::{AccountContext, ActivityEvent, Event, Metadata, Rule, RuleState, Verdict};
 use crate::lots::{BuyPlan, IdenticalSecurities, SalePlan, SymbolLots, WASH_WINDOW_DAYS};
 use crate::trade::Side;
 
@@ -243,6 +244,18 @@ fn buy_verdict(book: &SymbolLots, plan: &BuyPlan, ev: &Event<'_>) -> Verdict {
 }
 
 impl RuleState for WashState {
+    fn activity(&mut self, ev: &ActivityEvent<'_>, _ctx: &AccountContext) {
+        // A split multiplies the shares of the lots and of the losses waiting for a replacement; a symbol change
+        // keeps the engine's number of the symbol, so the book follows it.
+        if let (ActivityKind::Split { ratio, .. }, Some(symbol)) = (ev.activity.kind(), ev.symbol) {
+            if let Some(&b) = self.book_of.get(symbol).filter(|b| **b > 0) {
+                if let Some(book) = self.books.get_mut(b - 1) {
+                    book.apply_split(*ratio);
+                }
+            }
+        }
+    }
+
     fn check(&self, ev: &Event<'_>, _ctx: &AccountContext) -> Option<Verdict> {
         let t = ev.trade;
         let empty = SymbolLots::default();
