@@ -60,3 +60,15 @@ test('a bad activity names its record and field', () => {
     (e) => e.field === 'ratio' && e.kind === 'missing',
   )
 })
+
+test('compliance sees the deposit', () => {
+  const trades = [
+    { id: 'b', userId: 'u', symbol: 'ABC', side: 'BUY', qty: 10, price: '100', executedAt: '2024-07-01T14:00:00Z' },
+    { id: 's', userId: 'u', symbol: 'ABC', side: 'SELL', qty: 10, price: '101', executedAt: '2024-07-01T19:00:00Z' },
+  ]
+  const ctx = { account_type: 'cash', settled_cash: '0' }
+  const freeriding = (rows) => rows.find((r) => r.tradeId === 's' && r.checkName === 'freeriding').status
+  assert.equal(freeriding(k.checkHistory(trades, ctx)), 'fail')
+  const deposit = [{ userId: 'u', type: 'DEPOSIT', date: '2024-07-01', amount: '1000' }]
+  assert.equal(freeriding(k.checkHistory(trades, ctx, null, deposit)), 'pass')
+})

@@ -3,8 +3,9 @@
 //! `{ tradeId, checkName, status, reason, metadata }`; metadata is kairo-core's JSON (decimal strings, ISO dates).
 
 use kairo_core::compliance::{
-    check_history as core_check_history, check_order as core_check_order, day_trades as core_day_trades,
-    pdt_status as core_pdt_status, AccountContext, CheckResult as CoreResult, DayTradeCounting, Engine, RuleSet,
+    check_history as core_check_history, check_history_with_activities, check_order as core_check_order,
+    day_trades as core_day_trades, pdt_status as core_pdt_status, AccountContext, CheckResult as CoreResult,
+    DayTradeCounting, Engine, RuleSet,
 };
 use kairo_core::lots::wash_sales as core_wash_sales;
 use kairo_core::Trade;
@@ -23,15 +24,28 @@ fn rules(checks: Option<Vec<String>>) -> Result<RuleSet> {
     RuleSet::for_checks(checks.as_deref()).or_throw()
 }
 
-/// Every applicable check on every trade (sorted by execution time first).
+/// Every applicable check on every trade (sorted by execution time first); with the account's `activities`, each
+/// applied at the start of its date, so that the settlement checks see its cash.
 #[napi(
-    ts_args_type = "trades: TradeInput[], ctx?: AccountContext | null, checks?: CheckName[] | null",
+    ts_args_type = "trades: TradeInput[], ctx?: AccountContext | null, checks?: CheckName[] | null, activities?: ActivityInput[] | null",
     ts_return_type = "Array<CheckResult>"
 )]
-pub fn check_history(trades: Vec<Object>, ctx: Option<Value>, checks: Option<Vec<String>>) -> Result<Results> {
+pub fn check_history(
+    trades: Vec<Object>,
+    ctx: Option<Value>,
+    checks: Option<Vec<String>>,
+    activities: Option<Vec<Object>>,
+) -> Result<Results> {
     let ctx = context(ctx)?;
     let rules = rules(checks)?;
-    let out = core_check_history(&read_trades(&trades)?, &rules, &ctx).or_throw()?;
+    let trades = read_trades(&trades)?;
+    let out = match activities {
+        None => core_check_history(&trades, &rules, &ctx).or_throw()?,
+        Some(list) => {
+            let activities = crate::account::activities(&list)?;
+            check_history_with_activities(&trades, &activities, &rules, &ctx).or_throw()?
+        }
+    };
     Ok(Results(out))
 }
 

@@ -5,8 +5,9 @@
 use std::sync::Mutex;
 
 use kairo_core::compliance::{
-    check_history as core_check_history, check_order as core_check_order, day_trades as core_day_trades,
-    pdt_status as core_pdt_status, AccountContext, CheckResult, DayTradeCounting, Decision, Engine, Field, RuleSet,
+    check_history as core_check_history, check_history_with_activities, check_order as core_check_order,
+    day_trades as core_day_trades, pdt_status as core_pdt_status, AccountContext, CheckResult, DayTradeCounting,
+    Decision, Engine, Field, RuleSet,
 };
 use kairo_core::lots::wash_sales as core_wash_sales;
 use pyo3::prelude::*;
@@ -127,19 +128,27 @@ fn decision<'py>(py: Python<'py>, d: &Decision) -> PyResult<Bound<'py, PyDict>> 
     Ok(dict!(py, "allowed" => d.allowed, "results" => results(py, &d.results)?))
 }
 
-/// Every applicable check on every trade of the history (sorted by execution time first).
+/// Every applicable check on every trade of the history (sorted by execution time first); with the account's
+/// `activities` (dicts), each applied at the start of its date, so that the settlement checks see its cash.
 #[pyfunction]
-#[pyo3(signature = (trades, ctx=None, checks=None))]
+#[pyo3(signature = (trades, ctx=None, checks=None, activities=None))]
 fn check_history<'py>(
     py: Python<'py>,
     trades: &Bound<'py, PyAny>,
     ctx: Option<&Bound<'py, PyAny>>,
     checks: Option<Vec<String>>,
+    activities: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
     let ctx = context(ctx)?;
     let rules = rules(checks)?;
     let trades = self::trades(trades)?;
-    let out = py.detach(|| core_check_history(&trades, &rules, &ctx)).or_raise()?;
+    let out = match activities {
+        None => py.detach(|| core_check_history(&trades, &rules, &ctx)).or_raise()?,
+        Some(a) => {
+            let activities = crate::account::activities(a)?;
+            py.detach(|| check_history_with_activities(&trades, &activities, &rules, &ctx)).or_raise()?
+        }
+    };
     results(py, &out)
 }
 

@@ -62,3 +62,18 @@ def test_a_bad_activity_names_its_record_and_field():
     with pytest.raises(kairo.InputError) as e:
         kairo.account([], [{"user_id": "u", "type": "BONUS", "date": "2024-01-02", "amount": 1}], [])
     assert (e.value.field, e.value.kind) == ("type", "unknown_type")
+
+
+def test_compliance_sees_the_deposit():
+    trades = [
+        {"user_id": "u", "symbol": "ABC", "side": "BUY", "qty": 10, "price": "100", "executed_at": "2024-07-01T14:00:00Z", "id": "b"},
+        {"user_id": "u", "symbol": "ABC", "side": "SELL", "qty": 10, "price": "101", "executed_at": "2024-07-01T19:00:00Z", "id": "s"},
+    ]
+    ctx = {"account_type": "cash", "settled_cash": "0"}
+
+    def freeriding(rows):
+        return next(r["status"] for r in rows if r["trade_id"] == "s" and r["check_name"] == "freeriding")
+
+    assert freeriding(kairo.compliance.check_history(trades, ctx)) == "fail"
+    deposit = [{"user_id": "u", "type": "DEPOSIT", "date": "2024-07-01", "amount": "1000"}]
+    assert freeriding(kairo.compliance.check_history(trades, ctx, activities=deposit)) == "pass"

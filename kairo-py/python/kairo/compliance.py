@@ -16,9 +16,14 @@ from .types import CheckResult, DayTrade, Decision, LossSale, PdtStatus, WashSal
 CHECK_NAMES: List[str] = _kairo.check_names()
 
 
-def check_history(trades: Any, ctx: Any = None, checks: Optional[Sequence[str]] = None) -> List[Dict[str, Any]]:
-    """Every applicable check on every trade (sorted by execution time): one row per (trade, check)."""
-    result: List[Dict[str, Any]] = _kairo.check_history(trade_records(trades), ctx, _names(checks))
+def check_history(
+    trades: Any, ctx: Any = None, checks: Optional[Sequence[str]] = None, activities: Any = None
+) -> List[Dict[str, Any]]:
+    """Every applicable check on every trade (sorted by execution time): one row per (trade, check). With the
+    account's ``activities`` (dicts: deposits, withdrawals, dividends, fees, splits, transfers), each applied at the
+    start of its date, the settlement checks of a cash account see its cash."""
+    acts = None if activities is None else list(activities)
+    result: List[Dict[str, Any]] = _kairo.check_history(trade_records(trades), ctx, _names(checks), acts)
     return result
 
 
