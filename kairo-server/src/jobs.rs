@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::services::analysis;
 use crate::store::{Job, Store, StoreError};
+use crate::trackers::Trackers;
 
 /// Why a job failed (kept with the job while it is retried, and shown by `/health` and the user's summary).
 #[derive(Debug, thiserror::Error)]
@@ -30,8 +31,16 @@ pub enum JobError {
 }
 
 /// Recomputes what a user's new trades change: the audit rows of the trades executed at or after `since` (all of
-/// them when `None`; the history before is replayed without writing) and the metrics.
-pub async fn recompute(store: &Store, user_id: Uuid, since: Option<DateTime<Utc>>) -> Result<(), JobError> {
+/// them when `None`) and the metrics. With the user's tracker kept from an earlier job, and every new trade at or
+/// after the last one it holds (and no new activity, no new split), only the new trades are read and pushed; any
+/// other change (a trade dated in the past, a new activity, a trade stored or removed by another program, new
+/// splits) rebuilds the tracker from the whole history, the history before `since` replayed without rows.
+pub async fn recompute(
+    store: &Store,
+    trackers: &Trackers,
+    user_id: Uuid,
+    since: Option<DateTime<Utc>>,
+) -> Result<(), JobError> {
     let Some(user) = store.user(user_id).await? else {
         return Ok(()); // the user is gone: nothing to do
     };
@@ -40,16 +49,68 @@ pub async fn recompute(store: &Store, user_id: Uuid, since: Option<DateTime<Utc>
         (Some(a), Some(b)) => Some(a.min(b)),
         (since, _) => since,
     };
-    let trades = store.trades(user_id).await?;
     let activities = store.activities(user_id).await?;
-    let prices = analysis::prices(store, &trades, &[]).await?;
+    // The kept tracker and the trades after the last one it holds, when nothing else changed.
+    let mut plan = None;
+    if let (Some(tracker), Some(since)) = (trackers.take(user_id), since) {
+        if let Some((at, last_id)) = tracker.last().map(|(at, id)| (at, id.to_owned())) {
+            // (an activity dated after the last trade was applied before any later trade: a new trade dated
+            // before it is checked in the wrong order, so the history is replayed)
+            let last_date = kairo_core::calendar::new_york_local(at).date();
+            let in_place = activities.iter().all(|a| a.date() <= last_date);
+            if tracker.activities() == activities.len() && in_place && since >= at {
+                let new: Vec<kairo_core::Trade> = store
+                    .trades_since(user_id, at)
+                    .await?
+                    .iter()
+                    .filter(|t| (t.executed_at, t.id.as_str()) > (at, last_id.as_str()))
+                    .cloned()
+                    .collect();
+                if store.trade_count(user_id).await? as usize == tracker.trades().len() + new.len() {
+                    plan = Some((tracker, new));
+                }
+            }
+        }
+    }
+    let (history, prices) = match &plan {
+        Some((tracker, new)) => {
+            let mut symbols = tracker.symbols().clone();
+            symbols.extend(new.iter().map(|t| t.symbol.clone()));
+            (None, analysis::prices_of(store, symbols).await?)
+        }
+        None => {
+            let history = store.trades(user_id).await?;
+            let prices = analysis::prices(store, &history, &[]).await?;
+            (Some(history), prices)
+        }
+    };
+    let splits = prices.splits();
+    let (plan, history) = match plan {
+        Some((tracker, new)) if tracker.splits() == splits.as_slice() => (Some((tracker, new)), history),
+        Some(_) => (None, Some(store.trades(user_id).await?)),
+        None => (None, history),
+    };
+    let path = if plan.is_some() { "incremental" } else { "replay" };
+    metrics::counter!("kairo_recomputes_total", "path" => path).increment(1);
     // The computation runs on a blocking thread: the runtime's threads keep answering requests meanwhile.
-    let count = trades.len() as i64;
-    let (rows, body) = tokio::task::spawn_blocking(move || {
-        let rows = analysis::audit_rows(&user, &trades, &activities, since)?;
-        Ok::<_, JobError>((rows, analysis::metrics_body(&trades, &prices)))
+    let (rows, body, tracker) = tokio::task::spawn_blocking(move || -> Result<_, JobError> {
+        let (rows, mut tracker) = match plan {
+            Some((mut tracker, new)) => {
+                let mut rows = Vec::new();
+                for t in new {
+                    rows.extend(tracker.push(t)?);
+                }
+                (rows, tracker)
+            }
+            None => analysis::rebuild(&user, &history.unwrap_or_default(), &activities, since, splits)?,
+        };
+        let figures = tracker.figures(&prices);
+        let body = analysis::figures_body(tracker.trades().len(), &figures, &prices);
+        Ok((rows, body, tracker))
     })
     .await??;
+    let count = tracker.trades().len() as i64;
+    trackers.put(user_id, tracker);
     store.upsert_audit(user_id, &rows).await?;
     for r in rows.iter().filter(|r| r.status != kairo_core::compliance::Status::Pass) {
         metrics::counter!("kairo_compliance_results_total", "check" => r.check_name, "status" => r.status.as_str())
@@ -59,9 +120,9 @@ pub async fn recompute(store: &Store, user_id: Uuid, since: Option<DateTime<Utc>
     Ok(())
 }
 
-async fn run(store: &Store, job: &Job) -> Result<(), JobError> {
+async fn run(store: &Store, trackers: &Trackers, job: &Job) -> Result<(), JobError> {
     match job.kind.as_str() {
-        "recompute" => recompute(store, job.user_id, job.dirty_from).await,
+        "recompute" => recompute(store, trackers, job.user_id, job.dirty_from).await,
         other => Err(JobError::UnknownKind(other.to_owned())),
     }
 }
@@ -87,7 +148,7 @@ pub fn backoff(attempts: i32) -> Duration {
 }
 
 /// One worker: runs until `shutdown` turns true, finishing the job in hand first.
-pub async fn worker(store: Store, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+pub async fn worker(store: Store, trackers: Arc<Trackers>, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
     loop {
         if *shutdown.borrow() {
             return;
@@ -95,7 +156,7 @@ pub async fn worker(store: Store, wake: Arc<Notify>, mut shutdown: watch::Receiv
         match store.claim_job().await {
             Ok(Some(job)) => {
                 let started = std::time::Instant::now();
-                match run(&store, &job).await {
+                match run(&store, &trackers, &job).await {
                     Ok(()) => {
                         if let Err(e) = store.finish_job(job.id).await {
                             tracing::error!(job = job.id, error = %e, "could not delete a finished job");

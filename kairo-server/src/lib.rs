@@ -17,6 +17,7 @@ pub mod serve;
 pub mod services;
 pub mod store;
 pub mod stripe;
+pub mod trackers;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -115,8 +116,9 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
         schema: Arc::new(schema),
     };
     let mut workers = Vec::new();
+    let trackers = Arc::new(trackers::Trackers::new(config.tracked_trades));
     for _ in 0..config.workers.max(1) {
-        workers.push(tokio::spawn(jobs::worker(store.clone(), wake.clone(), rx.clone())));
+        workers.push(tokio::spawn(jobs::worker(store.clone(), trackers.clone(), wake.clone(), rx.clone())));
     }
     if state.schema.is_empty() && store.backend() == "postgres" {
         workers.push(tokio::spawn(jobs::sweeper(store.clone(), wake.clone(), rx.clone())));

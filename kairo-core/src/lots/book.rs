@@ -246,6 +246,16 @@ impl LotBook {
         }
     }
 
+    /// The report of everything applied so far, the book kept (the closed lots copied).
+    pub fn report(&self) -> LotReport {
+        LotReport {
+            method: self.method,
+            open_lots: self.open_lots(),
+            closed_lots: self.closed.clone(),
+            realized_pnl: self.realized,
+        }
+    }
+
     /// The report of everything applied so far.
     pub fn into_report(self) -> LotReport {
         LotReport {

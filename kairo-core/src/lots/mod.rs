@@ -22,6 +22,7 @@ mod wash_book;
 mod wash_plan;
 mod wash_report;
 mod wash_sale;
+mod wash_tracker;
 
 pub use accounts::{wash_sales_across, AccountLoss, AccountMatch, AccountTrades, AccountWashSales, TaxTreatment};
 pub use activities::match_lots_with_activities;
@@ -34,7 +35,7 @@ pub use split::Split;
 pub(crate) use wash_plan::{BuyPlan, SalePlan};
 pub use wash_report::{LossSale, WashSaleMatch, WashSaleReport, WASH_WINDOW_DAYS};
 pub(crate) use wash_sale::SymbolLots;
-pub use wash_sale::{wash_sales, wash_sales_with, wash_sales_with_splits};
+pub use wash_tracker::{wash_sales, wash_sales_with, wash_sales_with_splits, WashTracker};
 
 use crate::error::LotError;
 use crate::history::Trades;

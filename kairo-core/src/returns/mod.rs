@@ -16,4 +16,4 @@ pub use resample::{resample, Frequency, PeriodReturn};
 pub(crate) use series::to_f64;
 pub use series::{DatedDrawdown, ReturnSeries};
 pub use twr::{daily_valuations, twr, DailyValuation};
-pub(crate) use twr::{mark_at, valuations_in_order};
+pub(crate) use twr::{mark_at, valuations_in_order, Valuer};

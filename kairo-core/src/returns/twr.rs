@@ -102,17 +102,44 @@ pub(crate) fn valuations_in_order(
         return Ok(Vec::new());
     }
     let dates = valuation_dates(ordered, prices, end)?;
-
-    let mut positions: BTreeMap<&str, Decimal> = BTreeMap::new();
-    let mut last_trade: HashMap<&str, (NaiveDate, Decimal)> = HashMap::new();
+    let mut valuer = Valuer::default();
     let mut next = 0usize;
-    let (mut prev_value, mut prev_gross) = (Decimal::ZERO, Decimal::ZERO);
-    let mut out = Vec::with_capacity(dates.len());
-    let mut prev_date: Option<NaiveDate> = None;
     for date in dates {
+        let first = next;
+        while next < ordered.len() && ordered[next].trade_date() <= date {
+            next += 1;
+        }
+        valuer.step(date, &ordered[first..next], prices)?;
+    }
+    Ok(valuer.days)
+}
+
+/// The state of the daily valuation between two closes: the positions, each symbol's last fill, the previous
+/// close's value and exposure, and the days valued so far. Stepping it date by date gives [`daily_valuations`];
+/// kept, it values the days a new trade adds without replaying the history ([`AccountTracker`](crate::tracker)).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Valuer {
+    positions: BTreeMap<String, Decimal>,
+    last_trade: HashMap<String, (NaiveDate, Decimal)>,
+    prev_value: Decimal,
+    prev_gross: Decimal,
+    prev_date: Option<NaiveDate>,
+    /// The days valued.
+    pub(crate) days: Vec<DailyValuation>,
+}
+
+impl Valuer {
+    /// The last day valued.
+    pub(crate) fn last_date(&self) -> Option<NaiveDate> {
+        self.prev_date
+    }
+
+    /// Values `date` (after every date valued so far) with `trades`, the fills of that date, in execution order.
+    pub(crate) fn step(&mut self, date: NaiveDate, trades: &[&Trade], prices: &PriceTable) -> Result<(), ReturnsError> {
+        let Valuer { positions, last_trade, prev_value, prev_gross, prev_date, days } = self;
         // Splits since the last valuation (raw closes): the shares held multiply, the last fill's price divides.
         for (symbol, qty) in positions.iter_mut().filter(|_| prices.has_splits()) {
-            let ratio = prices.split_ratio(symbol, prev_date, date);
+            let ratio = prices.split_ratio(symbol, *prev_date, date);
             if ratio != Decimal::ONE {
                 *qty *= ratio;
                 if let Some((_, price)) = last_trade.get_mut(symbol) {
@@ -124,34 +151,39 @@ pub(crate) fn valuations_in_order(
         // them).
         let mut income = Decimal::ZERO;
         if prices.has_dividends() {
-            for (symbol, qty) in &positions {
-                income += *qty * prices.dividend_per_share(symbol, prev_date, date);
+            for (symbol, qty) in positions.iter() {
+                income += *qty * prices.dividend_per_share(symbol, *prev_date, date);
             }
         }
-        prev_date = Some(date);
+        *prev_date = Some(date);
         let (mut opened, mut flow) = (Decimal::ZERO, Decimal::ZERO);
-        while next < ordered.len() && ordered[next].trade_date() <= date {
-            let t = ordered[next];
-            next += 1;
+        for t in trades {
             let before = positions.get(t.symbol.as_str()).copied().unwrap_or(Decimal::ZERO);
             let after = before + t.signed_qty();
             opened += opening_quantity(before, after) * t.price;
             flow += t.cash_flow();
             if after.is_zero() {
                 positions.remove(t.symbol.as_str());
+            } else if let Some(q) = positions.get_mut(t.symbol.as_str()) {
+                *q = after;
             } else {
-                positions.insert(t.symbol.as_str(), after);
+                positions.insert(t.symbol.clone(), after);
             }
-            last_trade.insert(t.symbol.as_str(), (t.trade_date(), t.price));
+            match last_trade.get_mut(t.symbol.as_str()) {
+                Some(last) => *last = (t.trade_date(), t.price),
+                None => {
+                    last_trade.insert(t.symbol.clone(), (t.trade_date(), t.price));
+                }
+            }
         }
         let (mut value, mut gross) = (Decimal::ZERO, Decimal::ZERO);
-        for (&symbol, &qty) in &positions {
-            let mark = mark_at(prices, symbol, date, last_trade.get(symbol))?;
+        for (symbol, &qty) in positions.iter() {
+            let mark = mark_at(prices, symbol, date, last_trade.get(symbol.as_str()))?;
             value += qty * mark;
             gross += qty.abs() * mark;
         }
-        let pnl = value - prev_value - flow + income;
-        let base = if prev_gross > Decimal::ZERO { prev_gross } else { opened };
+        let pnl = value - *prev_value - flow + income;
+        let base = if *prev_gross > Decimal::ZERO { *prev_gross } else { opened };
         // The exact quotient, or (when it is beyond `Decimal`'s range: a large P&L on a minute base, such as fees of
         // 10¹² on a fill worth 10⁻²⁰) the quotient of the two amounts as floats, which a return is anyway.
         let daily_return = if base > Decimal::ZERO {
@@ -159,7 +191,7 @@ pub(crate) fn valuations_in_order(
         } else {
             0.0
         };
-        out.push(DailyValuation {
+        days.push(DailyValuation {
             date,
             market_value: value,
             gross_exposure: gross,
@@ -169,10 +201,10 @@ pub(crate) fn valuations_in_order(
             base,
             daily_return,
         });
-        prev_value = value;
-        prev_gross = gross;
+        *prev_value = value;
+        *prev_gross = gross;
+        Ok(())
     }
-    Ok(out)
 }
 
 /// The daily time-weighted return series of `trades` (the `daily_return` of [`daily_valuations`]).
@@ -215,7 +247,7 @@ pub(crate) fn mark_at(
     }
 }
 
-fn valuation_dates(
+pub(crate) fn valuation_dates(
     ordered: &[&Trade],
     prices: &PriceTable,
     end: Option<NaiveDate>,

@@ -12,6 +12,7 @@ use kairo_core::lots::{match_lots_with_splits, wash_sales, wash_sales_with_split
 use kairo_core::metrics::{Metrics, MetricsOptions};
 use kairo_core::report::MONEY_SCALE;
 use kairo_core::returns::{twr, PriceTable};
+use kairo_core::tracker::{AccountTracker, TrackedFigures};
 use kairo_core::{History, Trade};
 use serde_json::{json, Value};
 
@@ -36,6 +37,11 @@ pub fn rules() -> RuleSet {
 pub async fn prices(store: &Store, trades: &[Trade], extra: &[String]) -> StoreResult<PriceTable> {
     let mut symbols: BTreeSet<String> = trades.iter().map(|t| t.symbol.clone()).collect();
     symbols.extend(extra.iter().cloned());
+    prices_of(store, symbols).await
+}
+
+/// The stored closes of `symbols`, with their splits and cash dividends.
+pub async fn prices_of(store: &Store, symbols: BTreeSet<String>) -> StoreResult<PriceTable> {
     let symbols: Vec<String> = symbols.into_iter().collect();
     let rows = store.prices(&symbols).await?;
     let mut table = PriceTable::new();
@@ -60,6 +66,48 @@ pub async fn prices(store: &Store, trades: &[Trade], extra: &[String]) -> StoreR
     Ok(table)
 }
 
+/// A tracker of the user's whole history (FIFO lots and wash sales following `splits`), and the audit rows of the
+/// trades executed at or after `since` (all when `None`), the account's activities applied at the start of their
+/// dates: what a job computes when it cannot extend a kept tracker.
+pub fn rebuild(
+    user: &User,
+    trades: &History,
+    activities: &[Activity],
+    since: Option<DateTime<Utc>>,
+    splits: Vec<kairo_core::lots::Split>,
+) -> Result<(Vec<CheckResult>, AccountTracker), kairo_core::ComplianceError> {
+    let mut tracker = AccountTracker::new(&rules(), account_context(user, activities), splits)?;
+    let mut next = kairo_core::activity::in_order(activities).into_iter().peekable();
+    let mut rows = Vec::new();
+    for t in trades.iter() {
+        while let Some(a) = next.next_if(|a| a.date() <= t.trade_date()) {
+            tracker.push_activity(a)?;
+        }
+        if since.is_some_and(|s| t.executed_at < s) {
+            tracker.record(t.clone())?;
+        } else {
+            rows.extend(tracker.push(t.clone())?);
+        }
+    }
+    for a in next {
+        tracker.push_activity(a)?;
+    }
+    Ok((rows, tracker))
+}
+
+/// The compliance context of a stored user with its activities: with its deposits or withdrawals known, a cash
+/// account's settlement checks run on its cash ledger from zero (every dollar is one of its deposits, dividends or
+/// sale proceeds).
+fn account_context(user: &User, activities: &[Activity]) -> AccountContext {
+    let mut ctx = context(user);
+    let funded =
+        activities.iter().any(|a| matches!(a.kind(), ActivityKind::Deposit { .. } | ActivityKind::Withdrawal { .. }));
+    if funded && ctx.settled_cash.is_none() {
+        ctx.settled_cash = Some(rust_decimal::Decimal::ZERO);
+    }
+    ctx
+}
+
 /// The audit rows of the trades executed at or after `since` (all of them when `None`; the history before is
 /// replayed without rows, so that the rules' windows see it). With the account's cash activities known (deposits or
 /// withdrawals stored), a cash account's settlement checks run on its cash ledger from zero: every dollar is one of
@@ -70,18 +118,14 @@ pub fn audit_rows(
     activities: &[Activity],
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<CheckResult>, kairo_core::ComplianceError> {
-    let (mut ctx, rules) = (context(user), rules());
-    let funded =
-        activities.iter().any(|a| matches!(a.kind(), ActivityKind::Deposit { .. } | ActivityKind::Withdrawal { .. }));
     if activities.is_empty() {
+        let (ctx, rules) = (context(user), rules());
         return match since {
             None => check_history(trades, &rules, &ctx),
             Some(since) => check_history_from(trades, &rules, &ctx, since),
         };
     }
-    if funded && ctx.settled_cash.is_none() {
-        ctx.settled_cash = Some(rust_decimal::Decimal::ZERO);
-    }
+    let (ctx, rules) = (account_context(user, activities), rules());
     check_history_with_activities_from(trades, activities, &rules, &ctx, since)
 }
 
@@ -93,36 +137,51 @@ fn money(amount: rust_decimal::Decimal) -> rust_decimal::Decimal {
 
 /// The metrics document of a user: P&L (realized, unrealized at the last stored closes, wash-sale adjusted),
 /// win rate and profit factor, the risk metrics of the daily time-weighted return, and the money-weighted return
-/// (XIRR of the trades and the open positions' value).
+/// (XIRR of the trades and the open positions' value), from the whole history.
 pub fn metrics_body(trades: &History, prices: &PriceTable) -> Value {
     let splits = prices.splits();
-    let report = match match_lots_with_splits(trades, LotMethod::Fifo, &splits) {
+    let lots = match match_lots_with_splits(trades, LotMethod::Fifo, &splits) {
         Ok(r) => r,
         Err(e) => return json!({ "trades": trades.len(), "error": e.to_string() }),
     };
+    let wash_sales = match wash_sales_with_splits(trades, &IdenticalSecurities::default(), &splits) {
+        Ok(w) => w,
+        Err(e) => return json!({ "trades": trades.len(), "error": e.to_string() }),
+    };
+    let figures = TrackedFigures {
+        lots,
+        wash_sales,
+        twr: twr(trades, prices, None),
+        money_weighted_return: kairo_core::returns::money_weighted_return(trades, prices),
+    };
+    figures_body(trades.len(), &figures, prices)
+}
+
+/// The metrics document of `count` trades from their figures (a kept tracker's, or the whole history's).
+pub fn figures_body(count: usize, figures: &TrackedFigures, prices: &PriceTable) -> Value {
+    let report = &figures.lots;
     let marks: HashMap<String, rust_decimal::Decimal> =
         prices.symbols().into_iter().filter_map(|s| prices.last(s).map(|(_, c)| (s.to_owned(), c))).collect();
     let unrealized = report.unrealized(&marks).ok();
-    let wash = wash_sales_with_splits(trades, &IdenticalSecurities::default(), &splits).ok();
-    let risk = twr(trades, prices, None)
-        .ok()
-        .and_then(|s| Metrics::compute(&s.returns, None, &MetricsOptions::default()).ok());
+    let wash = &figures.wash_sales;
+    let risk =
+        figures.twr.as_ref().ok().and_then(|s| Metrics::compute(&s.returns, None, &MetricsOptions::default()).ok());
     let by_symbol: serde_json::Map<String, Value> =
         report.realized_by_symbol().into_iter().map(|(s, d)| (s, json!(money(d)))).collect();
     json!({
-        "trades": trades.len(),
+        "trades": count,
         "pnl": {
             "realized": money(report.realized_pnl),
             "unrealized": unrealized.as_ref().map(|u| money(u.total)),
             "market_value": unrealized.as_ref().map(|u| money(u.market_value)),
             "realized_by_symbol": by_symbol,
-            "wash_sale_adjusted_realized": wash.as_ref().map(|w| money(w.realized_pnl())),
-            "wash_sale_disallowed_loss": wash.as_ref().map(|w| money(w.disallowed_loss())),
+            "wash_sale_adjusted_realized": money(wash.realized_pnl()),
+            "wash_sale_disallowed_loss": money(wash.disallowed_loss()),
         },
         "trade_stats": kairo_core::report::to_json(&report.trade_stats().fields(), Some(MONEY_SCALE)),
         "risk": risk,
         // the annual internal rate of return of the trades' cash flows and the open positions' value (XIRR)
-        "money_weighted_return": kairo_core::returns::money_weighted_return(trades, prices).ok().filter(|r| r.is_finite()),
+        "money_weighted_return": figures.money_weighted_return.as_ref().ok().filter(|r| r.is_finite()),
     })
 }
 

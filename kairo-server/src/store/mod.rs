@@ -422,6 +422,15 @@ impl Store {
         })
     }
 
+    /// The user's trades executed at or after `from`, validated once and in execution order (what a job adds to a
+    /// kept tracker).
+    pub async fn trades_since(&self, user_id: Uuid, from: DateTime<Utc>) -> StoreResult<History> {
+        history(match self {
+            Store::Sqlite(p) => sqlite::trades_since(&p.pool, user_id, from).await?,
+            Store::Postgres(p) => postgres::trades_since(p, user_id, from).await?,
+        })
+    }
+
     /// Writes audit rows (one per trade and check; a rewrite replaces the row). Trades are only ever added, and an
     /// added trade can make a check apply to a later trade (`price_band`'s same-day reference) but never stop one
     /// from applying, so rewriting the rows of the trades from some point on leaves no stale row behind.

@@ -317,6 +317,18 @@ pub(super) async fn trades(p: &PgPool, user_id: Uuid) -> StoreResult<Vec<Trade>>
     rows.iter().map(|r| trade_fields(r)?.into_unchecked()).collect()
 }
 
+/// The user's trades executed at or after `from`, in execution order.
+pub(super) async fn trades_since(p: &PgPool, user_id: Uuid, from: DateTime<Utc>) -> StoreResult<Vec<Trade>> {
+    let rows = sqlx::query(&format!(
+        "{TRADE_SELECT} WHERE t.user_id = $1 AND t.executed_at >= $2 ORDER BY t.executed_at, t.id"
+    ))
+    .bind(user_id)
+    .bind(from)
+    .fetch_all(p)
+    .await?;
+    rows.iter().map(|r| trade_fields(r)?.into_unchecked()).collect()
+}
+
 /// Writes a job's audit rows in one transaction, [`AUDIT_CHUNK`] rows per statement with a pause between two,
 /// the columns bound as arrays (`UNNEST`), so that every chunk runs the same prepared statement whatever its
 /// length (a `VALUES` list of each length would be parsed and planned anew). Each chunk replaces the rows of its

@@ -221,6 +221,18 @@ pub(super) async fn trades(p: &SqlitePool, user_id: Uuid) -> StoreResult<Vec<Tra
     rows.iter().map(|r| trade_fields(r)?.into_unchecked()).collect()
 }
 
+/// The user's trades executed at or after `from`, in execution order.
+pub(super) async fn trades_since(p: &SqlitePool, user_id: Uuid, from: DateTime<Utc>) -> StoreResult<Vec<Trade>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {TRADE_COLUMNS} FROM trades WHERE user_id = ? AND executed_at >= ? ORDER BY executed_at, id"
+    ))
+    .bind(user_id.to_string())
+    .bind(ts(from))
+    .fetch_all(p)
+    .await?;
+    rows.iter().map(|r| trade_fields(r)?.into_unchecked()).collect()
+}
+
 /// Writes `rows`, replacing the stored row of the same (trade, check). They are written in small transactions, so
 /// that trade ingestion is never queued behind a whole recomputation; a crash in between leaves the job to run
 /// again.
