@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates benches/README.md, every table in one command: kairo against empyrical-reloaded and numpy on the
-# same arrays in one run, the compliance engine rule by rule, the criterion benchmarks of kairo-core, then the
+# same arrays in one run, the compliance engine rule by rule, the criterion benchmarks of kairo-core, the
+# incremental recomputation beside the full replay (benches/run-recompute.sh), then the
 # Python wheel against empyrical-reloaded and quantstats (benches/run-python.sh), the Node addon's checkOrder
 # throughput (kairo-node `npm run bench`) and the server load test (benches/run-server.sh). Takes about half an
 # hour; run it on an otherwise idle machine.
@@ -30,6 +31,7 @@ compliance_retail=$("$CARGO_TARGET_DIR/measure/compliance_timing" --per-day 4 --
 compliance_day_trader=$("$CARGO_TARGET_DIR/measure/compliance_timing" --per-day 10 --repeats 5)
 
 cargo bench --quiet -p kairo-benches --bench metrics --bench lots --bench compliance >/dev/null
+./benches/run-recompute.sh >/dev/null
 if [ "$core_only" = 0 ]; then
     REPEATS=7 ./benches/run-python.sh >/dev/null
     (cd kairo-node && { [ -d node_modules ] || npm ci --silent; } && npm run --silent build >/dev/null && npm run --silent bench >/dev/null)

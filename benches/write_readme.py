@@ -183,7 +183,7 @@ def binding_sections():
     `npm run bench`, benches/python.md by benches/run-python.sh), kept when the README is regenerated."""
     here = os.path.dirname(os.path.abspath(__file__))
     out = []
-    for name in ["server.md", "node.md", "python.md"]:
+    for name in ["recompute.md", "server.md", "node.md", "python.md"]:
         path = os.path.join(here, name)
         if os.path.exists(path):
             with open(path) as f:
@@ -191,5 +191,22 @@ def binding_sections():
     return out
 
 
+def refresh_sections(readme):
+    """Rewrites the sections kept beside the README (`binding_sections`) in `readme`, leaving the tables the core
+    run wrote as they are: what a script that regenerates one of those files runs after it."""
+    with open(readme) as f:
+        text = f.read()
+    core = text.split("\n## criterion (kairo-core)", 1)
+    if len(core) != 2:
+        sys.exit(f"{readme}: no criterion section to keep")
+    criterion, _, _ = core[1].partition("\n\n## ")
+    kept = core[0] + "\n## criterion (kairo-core)" + criterion
+    with open(readme, "w") as f:
+        f.write("\n".join([kept.rstrip()] + binding_sections()) + "\n")
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--refresh-sections":
+        refresh_sections(sys.argv[2])
+    else:
+        main()
