@@ -6,7 +6,7 @@
 //! [`AccountTracker::figures`] gives the lots, wash sales, time-weighted return series and money-weighted return of
 //! the history so far — the same as [`match_lots`](crate::lots::match_lots),
 //! [`wash_sales`](crate::lots::wash_sales), [`twr`](crate::returns::twr) and
-//! [`money_weighted_return`](crate::returns::money_weighted_return) of the whole history. The valuation keeps the
+//! [`money_weighted_return`] of the whole history. The valuation keeps the
 //! days before the last trade's date (no later trade can change them) and values the days from it on at each call;
 //! it starts over when a trade brings a new symbol (the days valued follow the closes of every traded symbol) or
 //! when the closes it valued with have changed. A trade older than the last one, or splits that change, are for

@@ -155,6 +155,11 @@ fn lots_and_wash_sales_follow_the_splits() {
     assert_eq!(wash.disallowed_loss(), dec(&want["disallowed_loss"]));
     assert_eq!(wash.realized_pnl(), dec(&want["adjusted_realized_pnl"]));
     assert_eq!(&*wash.matches[0].replacement_trade_id, want["replacement_trade_id"].as_str().unwrap());
+    // the same from the activities' own splits
+    let through =
+        kairo_core::lots::wash_sales_with_activities(&trades, &IdenticalSecurities::default(), &activities, &[])
+            .unwrap();
+    assert_eq!(through, wash);
 }
 
 #[test]

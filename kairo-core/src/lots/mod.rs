@@ -35,7 +35,7 @@ pub use split::Split;
 pub(crate) use wash_plan::{BuyPlan, SalePlan};
 pub use wash_report::{LossSale, WashSaleMatch, WashSaleReport, WASH_WINDOW_DAYS};
 pub(crate) use wash_sale::SymbolLots;
-pub use wash_tracker::{wash_sales, wash_sales_with, wash_sales_with_splits, WashTracker};
+pub use wash_tracker::{wash_sales, wash_sales_with, wash_sales_with_activities, wash_sales_with_splits, WashTracker};
 
 use crate::error::LotError;
 use crate::history::Trades;

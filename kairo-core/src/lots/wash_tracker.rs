@@ -42,6 +42,21 @@ impl WashTracker {
         }
     }
 
+    /// A symbol change: the books of `symbol` become those of `new_symbol`, so a loss sold before the change is
+    /// replaced by shares bought after it under the new symbol (a book the new symbol already has is kept as it is).
+    pub fn rename(&mut self, symbol: &str, new_symbol: &str) {
+        let (old, new) = (self.identical.key(symbol).to_owned(), self.identical.key(new_symbol).to_owned());
+        let users: Vec<String> = self.books.keys().filter(|(_, k)| *k == old).map(|(u, _)| u.clone()).collect();
+        for user in users {
+            if self.books.contains_key(&(user.clone(), new.clone())) {
+                continue;
+            }
+            if let Some(book) = self.books.remove(&(user.clone(), old.clone())) {
+                self.books.insert((user, new.clone()), book);
+            }
+        }
+    }
+
     /// Takes a trade (validated, not earlier than the trades taken before).
     pub fn apply(&mut self, t: &Trade) {
         let key = (t.user_id.clone(), self.identical.key(&t.symbol).to_owned());
@@ -133,6 +148,67 @@ pub fn wash_sales_with<T: Trades + ?Sized>(
     identical: &IdenticalSecurities,
 ) -> Result<WashSaleReport, LotError> {
     wash_sales_with_splits(trades, identical, &[])
+}
+
+/// [`wash_sales_with_splits`] through the account's activities: its splits (each (symbol, ex-date) once, with
+/// `splits`) and its symbol changes, applied at the start of their dates, so that a loss and its replacement are
+/// matched across a split and across a change of symbol.
+///
+/// ```
+/// use kairo_core::activity::{Activity, ActivityKind};
+/// use kairo_core::lots::{wash_sales_with_activities, IdenticalSecurities};
+/// use kairo_core::{Side, Trade};
+/// use rust_decimal_macros::dec;
+/// let at = |d: &str| format!("{d}T15:00:00Z").parse().unwrap();
+/// // FB bought at $200 and sold at $190 (a $100 loss) on 2022-06-06; renamed META on 2022-06-09; 10 META bought
+/// // on 2022-06-13, within 30 days: the loss is washed.
+/// let trades = [
+///     Trade::new("b1", "u", "FB", Side::Buy, dec!(10), dec!(200), at("2022-06-01")).unwrap(),
+///     Trade::new("s1", "u", "FB", Side::Sell, dec!(10), dec!(190), at("2022-06-06")).unwrap(),
+///     Trade::new("b2", "u", "META", Side::Buy, dec!(10), dec!(175), at("2022-06-13")).unwrap(),
+/// ];
+/// let change = Activity::new("c", "u", "2022-06-09".parse().unwrap(),
+///     ActivityKind::SymbolChange { symbol: "FB".into(), new_symbol: "META".into() }).unwrap();
+/// let r = wash_sales_with_activities(&trades, &IdenticalSecurities::default(), &[change], &[]).unwrap();
+/// assert_eq!(r.losses[0].disallowed_loss, dec!(100));
+/// ```
+pub fn wash_sales_with_activities<T: Trades + ?Sized>(
+    trades: &T,
+    identical: &IdenticalSecurities,
+    activities: &[crate::activity::Activity],
+    splits: &[Split],
+) -> Result<WashSaleReport, LotError> {
+    use crate::activity::ActivityKind;
+    let mut all: Vec<Split> = splits.to_vec();
+    for a in activities {
+        if let ActivityKind::Split { symbol, ratio, .. } = a.kind() {
+            if !all.iter().any(|s| s.symbol == *symbol && s.ex_date == a.date()) {
+                all.push(Split { symbol: symbol.clone(), ex_date: a.date(), ratio: *ratio });
+            }
+        }
+    }
+    let splits = split::in_order(&all)?;
+    let changes: Vec<&crate::activity::Activity> = crate::activity::in_order(activities)
+        .into_iter()
+        .filter(|a| matches!(a.kind(), ActivityKind::SymbolChange { .. }))
+        .collect();
+    let ordered = trades.ordered()?;
+    let mut next_split = splits.into_iter().peekable();
+    let mut next_change = changes.into_iter().peekable();
+    let mut tracker = WashTracker::new(identical.clone());
+    for t in ordered.iter() {
+        let date = t.trade_date();
+        while let Some(split) = next_split.next_if(|s| s.ex_date <= date) {
+            tracker.apply_split(split);
+        }
+        while let Some(change) = next_change.next_if(|a| a.date() <= date) {
+            if let ActivityKind::SymbolChange { symbol, new_symbol } = change.kind() {
+                tracker.rename(symbol, new_symbol);
+            }
+        }
+        tracker.apply(t);
+    }
+    Ok(tracker.into_report())
 }
 
 /// [`wash_sales_with`] across stock splits: on a split's ex-date the shares held and the loss shares waiting for a
