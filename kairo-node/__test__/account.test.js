@@ -72,3 +72,15 @@ test('compliance sees the deposit', () => {
   const deposit = [{ userId: 'u', type: 'DEPOSIT', date: '2024-07-01', amount: '1000' }]
   assert.equal(freeriding(k.checkHistory(trades, ctx, null, deposit)), 'pass')
 })
+
+test('NVDA across its split on raw closes', () => {
+  // 2 NVDA at $481.00 before the 10-for-1 of 2024-06-10; raw closes: no phantom day, +2,127.20 at $154.46
+  const trades = [{ id: 'b', userId: 'u', symbol: 'NVDA', side: 'BUY', qty: '2', price: '481.00', executedAt: '2024-06-06T15:00:00Z' }]
+  const nvda = { '2024-06-06': '1209.98', '2024-06-07': '1208.88', '2024-06-10': '121.79', '2024-06-11': '120.91', '2024-11-29': '154.46' }
+  const prices = { NVDA: nvda, SPY: Object.fromEntries(Object.keys(nvda).map((d) => [d, '500'])) }
+  const splits = [{ symbol: 'NVDA', exDate: '2024-06-10', ratio: '10' }]
+  const s = k.twr(trades, prices, null, splits)
+  assert.ok(Math.min(...s.returns) > -0.5, s.returns.join(','))
+  const c = k.compare(trades, prices, 'SPY', { splits })
+  assert.ok(same(c.portfolioPnl.unrealized, '2127.20'), c.portfolioPnl.unrealized)
+})

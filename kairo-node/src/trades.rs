@@ -97,11 +97,26 @@ pub struct ReturnSeries {
     pub returns: Vec<f64>,
 }
 
-/// The daily time-weighted return (GIPS) of the trades' portfolio.
-#[napi(ts_args_type = "trades: TradeInput[], prices: Prices, end?: string | null")]
-pub fn twr(trades: Vec<Object>, prices: Prices, end: Option<String>) -> Result<ReturnSeries> {
+/// Prices with the stock splits of their raw closes.
+fn split_prices(prices: &Prices, splits: Option<&[StockSplit]>) -> Result<kairo_core::returns::PriceTable> {
+    let mut table = price_table(prices)?;
+    for s in read_splits(splits.unwrap_or_default())? {
+        table.insert_split(s.symbol, s.ex_date, s.ratio).or_throw()?;
+    }
+    Ok(table)
+}
+
+/// The daily time-weighted return (GIPS) of the trades' portfolio; `splits` of the raw closes multiply the shares
+/// held on their ex-dates.
+#[napi(ts_args_type = "trades: TradeInput[], prices: Prices, end?: string | null, splits?: StockSplit[] | null")]
+pub fn twr(
+    trades: Vec<Object>,
+    prices: Prices,
+    end: Option<String>,
+    splits: Option<Vec<StockSplit>>,
+) -> Result<ReturnSeries> {
     let end = end.map(|e| date("end", &e)).transpose()?;
-    let s = core_twr(&read_trades(&trades)?, &price_table(&prices)?, end).or_throw()?;
+    let s = core_twr(&read_trades(&trades)?, &split_prices(&prices, splits.as_deref())?, end).or_throw()?;
     Ok(ReturnSeries { dates: s.dates.iter().map(|d| d.to_string()).collect(), returns: s.returns })
 }
 
@@ -113,6 +128,8 @@ pub struct CompareOpts {
     pub end: Option<String>,
     /// Lot method of the P&L split, default `fifo`.
     pub lot_method: Option<String>,
+    /// Stock splits of the raw closes.
+    pub splits: Option<Vec<StockSplit>>,
 }
 
 /// The trades' portfolio against `benchmark`: a symbol (`'SPY'`), `'SPY:0.6,AGG:0.4'`, or `{ SPY: 0.6, AGG: 0.4 }`.
@@ -143,12 +160,13 @@ pub fn compare(
     }
     .into_benchmark()
     .or_throw()?;
-    let opts = opts.unwrap_or(CompareOpts { start: None, end: None, lot_method: None });
+    let opts = opts.unwrap_or(CompareOpts { start: None, end: None, lot_method: None, splits: None });
     let options = CompareOptions {
-        start: opts.start.map(|s| date("start", &s)).transpose()?,
-        end: opts.end.map(|e| date("end", &e)).transpose()?,
-        lot_method: method(opts.lot_method)?,
+        start: opts.start.as_deref().map(|s| date("start", s)).transpose()?,
+        end: opts.end.as_deref().map(|e| date("end", e)).transpose()?,
+        lot_method: method(opts.lot_method.clone())?,
     };
-    let c = core_compare(&read_trades(&trades)?, &price_table(&prices)?, &bench, &options).or_throw()?;
+    let table = split_prices(&prices, opts.splits.as_deref())?;
+    let c = core_compare(&read_trades(&trades)?, &table, &bench, &options).or_throw()?;
     Ok(Js(c))
 }

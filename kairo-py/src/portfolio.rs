@@ -79,17 +79,31 @@ fn realized_pnl<'py>(
     Ok(out)
 }
 
-/// The GIPS daily time-weighted return series: `{"dates": [date], "returns": [float]}`.
+/// Prices with the `(symbol, ex_date, ratio)` splits of their raw closes.
+fn split_prices(
+    prices: &Bound<'_, PyAny>,
+    splits: Option<&Bound<'_, PyAny>>,
+) -> PyResult<kairo_core::returns::PriceTable> {
+    let mut table = convert::prices(prices)?;
+    for s in splits.map(convert::splits).transpose()?.unwrap_or_default() {
+        table.insert_split(s.symbol, s.ex_date, s.ratio).or_raise()?;
+    }
+    Ok(table)
+}
+
+/// The GIPS daily time-weighted return series: `{"dates": [date], "returns": [float]}`; `splits` of the raw closes
+/// multiply the shares held on their ex-dates.
 #[pyfunction]
-#[pyo3(signature = (trades, prices, end=None))]
+#[pyo3(signature = (trades, prices, end=None, splits=None))]
 fn twr<'py>(
     py: Python<'py>,
     trades: &Bound<'py, PyAny>,
     prices: &Bound<'py, PyAny>,
     end: Option<&Bound<'py, PyAny>>,
+    splits: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let trades = convert::trades(trades)?;
-    let table = convert::prices(prices)?;
+    let table = split_prices(prices, splits)?;
     let end = end.map(|e| date("end", e)).transpose()?;
     let series = py.detach(|| core_twr(&trades, &table, end)).or_raise()?;
     Ok(dict!(py, "dates" => series.dates, "returns" => series.returns))
@@ -113,7 +127,7 @@ fn benchmark(obj: &Bound<'_, PyAny>) -> PyResult<Benchmark> {
 
 /// The comparison of the trades' portfolio with a benchmark (default SPY), as a dict of kairo-core's `Comparison` fields.
 #[pyfunction]
-#[pyo3(signature = (trades, prices, benchmark=None, start=None, end=None, lot_method="fifo"))]
+#[pyo3(signature = (trades, prices, benchmark=None, start=None, end=None, lot_method="fifo", splits=None))]
 #[allow(clippy::too_many_arguments)]
 fn compare<'py>(
     py: Python<'py>,
@@ -123,6 +137,7 @@ fn compare<'py>(
     start: Option<&Bound<'py, PyAny>>,
     end: Option<&Bound<'py, PyAny>>,
     lot_method: &str,
+    splits: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let bench = match benchmark {
         Some(b) => self::benchmark(b)?,
@@ -134,7 +149,7 @@ fn compare<'py>(
         lot_method: method(lot_method)?,
     };
     let trades = convert::trades(trades)?;
-    let table = convert::prices(prices)?;
+    let table = split_prices(prices, splits)?;
     let c = py.detach(|| core_compare(&trades, &table, &bench, &options)).or_raise()?;
     comparison_dict(py, &c)
 }

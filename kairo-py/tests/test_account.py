@@ -77,3 +77,18 @@ def test_compliance_sees_the_deposit():
     assert freeriding(kairo.compliance.check_history(trades, ctx)) == "fail"
     deposit = [{"user_id": "u", "type": "DEPOSIT", "date": "2024-07-01", "amount": "1000"}]
     assert freeriding(kairo.compliance.check_history(trades, ctx, activities=deposit)) == "pass"
+
+
+def test_nvda_across_its_split_on_raw_closes():
+    # 2 NVDA at $481.00 before the 10-for-1 of 2024-06-10; raw closes: no phantom day, +2,127.20 at $154.46
+    trades = [{"id": "b", "user_id": "u", "symbol": "NVDA", "side": "BUY", "qty": "2", "price": "481.00",
+               "executed_at": "2024-06-06T15:00:00Z"}]
+    closes = {"2024-06-06": "1209.98", "2024-06-07": "1208.88", "2024-06-10": "121.79", "2024-06-11": "120.91",
+              "2024-11-29": "154.46"}
+    prices = [("NVDA", d, c) for d, c in closes.items()] + [("SPY", d, "500") for d in closes]
+    splits = [("NVDA", "2024-06-10", "10")]
+    series = kairo.twr(trades, prices, splits=splits)
+    returns = list(series) if not isinstance(series, dict) else series["returns"]
+    assert min(returns) > -0.5
+    c = kairo.compare(trades, prices, "SPY", splits=splits)
+    assert c.portfolio_pnl["unrealized"] == Decimal("2127.20")

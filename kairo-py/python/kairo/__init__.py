@@ -336,12 +336,13 @@ def realized_pnl(trades: Any, method: str = "fifo", prices: Optional[Mapping[str
     return result
 
 
-def twr(trades: Any, prices: Any, end: Any = None) -> Any:
+def twr(trades: Any, prices: Any, end: Any = None, splits: Any = None) -> Any:
     """The daily time-weighted return series (GIPS) of the trades' portfolio: a pandas Series indexed by date when
-    pandas is installed, else ``{"dates", "returns"}``."""
+    pandas is installed, else ``{"dates", "returns"}``. ``prices`` are raw closes; ``splits``, ``(symbol, ex_date,
+    ratio)`` triples, multiply the shares held on their ex-dates."""
     from ._trades import price_rows
 
-    out = _kairo.twr(trade_records(trades), price_rows(prices), end)
+    out = _kairo.twr(trade_records(trades), price_rows(prices), end, splits)
     try:
         import pandas as pd
     except ImportError:
@@ -386,11 +387,13 @@ def compare(
     start: Any = None,
     end: Any = None,
     lot_method: str = "fifo",
+    splits: Any = None,
 ) -> Comparison:
-    """The user's portfolio against ``benchmark`` (a symbol, or {symbol: weight} for a daily-rebalanced blend)."""
+    """The user's portfolio against ``benchmark`` (a symbol, or {symbol: weight} for a daily-rebalanced blend);
+    ``splits``, ``(symbol, ex_date, ratio)`` triples of the raw closes."""
     from ._trades import price_rows
 
-    out = _kairo.compare(trade_records(trades), price_rows(prices), benchmark, start, end, lot_method)
+    out = _kairo.compare(trade_records(trades), price_rows(prices), benchmark, start, end, lot_method, splits)
     return Comparison(**out)
 
 

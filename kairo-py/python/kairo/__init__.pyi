@@ -129,7 +129,7 @@ def account(
     daily: bool = False,
 ) -> Dict[str, Any]: ...
 def realized_pnl(trades: Trades, method: str = "fifo", prices: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]: ...
-def twr(trades: Trades, prices: Prices, end: Any = None) -> Any: ...
+def twr(trades: Trades, prices: Prices, end: Any = None, splits: Any = None) -> Any: ...
 def xirr(flows: Any) -> float:
     """The annual internal rate of return of ``(date, amount)`` flows (payments negative), as Excel's XIRR."""
 def modified_dietz(start_value: Any, end_value: Any, flows: Any, start: Any, end: Any) -> float:
@@ -167,6 +167,7 @@ def compare(
     start: Any = None,
     end: Any = None,
     lot_method: str = "fifo",
+    splits: Any = None,
 ) -> Comparison: ...
 
 __all__ = [
