@@ -40,6 +40,7 @@ step "examples and benchmarks compile and run"
 cargo test -p kairo-examples -p kairo-benches --all-targets
 cargo run --quiet --release -p kairo-examples --example analyze_trades > /dev/null
 cargo run --quiet --release -p kairo-examples --example check_compliance > /dev/null
+cargo run --quiet --release -p kairo-examples --example real_account > /dev/null
 
 step "kairo-core tests (polars feature)"
 cargo test -p kairo-core --features polars --lib --tests  # the doctests run below
