@@ -495,6 +495,17 @@ pub enum LotError {
     },
 }
 
+/// Why an [`AccountTracker`](crate::tracker::AccountTracker) refused an activity.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum TrackerError {
+    /// The compliance engine refused it (out of order).
+    #[error(transparent)]
+    Compliance(#[from] ComplianceError),
+    /// The lots refused it (shares moved out that are not held).
+    #[error(transparent)]
+    Lots(#[from] LotError),
+}
+
 /// Errors from the polars batch API.
 #[cfg(feature = "polars")]
 #[derive(Debug, Clone, PartialEq, Error)]

@@ -230,6 +230,27 @@ impl ErrorInfo for LotError {
     }
 }
 
+impl ErrorInfo for crate::error::TrackerError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            crate::error::TrackerError::Compliance(e) => e.code(),
+            crate::error::TrackerError::Lots(e) => e.code(),
+        }
+    }
+    fn field(&self) -> Option<&str> {
+        match self {
+            crate::error::TrackerError::Compliance(e) => ErrorInfo::field(e),
+            crate::error::TrackerError::Lots(e) => ErrorInfo::field(e),
+        }
+    }
+    fn kind(&self) -> &'static str {
+        match self {
+            crate::error::TrackerError::Compliance(e) => e.kind(),
+            crate::error::TrackerError::Lots(e) => e.kind(),
+        }
+    }
+}
+
 impl ErrorInfo for ComplianceError {
     fn code(&self) -> ErrorCode {
         match self {

@@ -16,9 +16,9 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::activity::Activity;
+use crate::activity::{Activity, ActivityKind};
 use crate::compliance::{AccountContext, CheckResult, Engine, RuleSet};
-use crate::error::{ComplianceError, ReturnsError};
+use crate::error::{ComplianceError, ReturnsError, TrackerError};
 use crate::lots::{LotBook, LotMethod, LotReport, Split, WashSaleReport, WashTracker};
 use crate::returns::{money_weighted_return, PriceTable, ReturnSeries, Valuer};
 use crate::trade::Trade;
@@ -159,9 +159,25 @@ impl AccountTracker {
         Ok(())
     }
 
-    /// Records an activity of the account, dated on or after the last trade's date ([`Engine::push_activity`]).
-    pub fn push_activity(&mut self, activity: &Activity) -> Result<(), ComplianceError> {
+    /// Records an activity of the account, dated on or after the last trade's date: the compliance engine's
+    /// ([`Engine::push_activity`]), and the lots' and wash sales' (a split not among the prices' splits, a symbol
+    /// change, shares transferred in or out).
+    pub fn push_activity(&mut self, activity: &Activity) -> Result<(), TrackerError> {
         self.engine.push_activity(activity)?;
+        match activity.kind() {
+            ActivityKind::Split { symbol, .. }
+                if self.splits.iter().any(|s| s.symbol == *symbol && s.ex_date == activity.date()) => {}
+            ActivityKind::Split { symbol, ratio, .. } => {
+                let split = Split { symbol: symbol.clone(), ex_date: activity.date(), ratio: *ratio };
+                self.lots.apply_split(&split);
+                self.wash.apply_split(&split);
+            }
+            ActivityKind::SymbolChange { symbol, new_symbol } => {
+                self.lots.apply_activity(activity)?;
+                self.wash.rename(symbol, new_symbol);
+            }
+            _ => self.lots.apply_activity(activity)?,
+        }
         self.activities += 1;
         Ok(())
     }

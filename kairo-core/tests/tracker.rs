@@ -105,3 +105,46 @@ fn closes_that_change_are_valued_again() {
     assert_eq!(after, twr(&trades, &prices, None).unwrap());
     assert_ne!(before, after);
 }
+
+#[test]
+fn the_tracker_follows_the_accounts_activities() {
+    use kairo_core::activity::{read_all, ActivityInput};
+    use kairo_core::input::TradeInput;
+    use kairo_core::lots::{match_lots_with_activities, wash_sales_with_activities};
+    let v: serde_json::Value = serde_json::from_str(include_str!("vectors/real_account.json")).unwrap();
+    let trades: Vec<Trade> = serde_json::from_value::<Vec<TradeInput>>(v["trades"].clone())
+        .unwrap()
+        .into_iter()
+        .map(|t| t.into_trade().unwrap())
+        .collect();
+    let activities = read_all(serde_json::from_value::<Vec<ActivityInput>>(v["activities"].clone()).unwrap()).unwrap();
+    let mut prices = PriceTable::new();
+    for c in v["prices"]["closes"].as_array().unwrap() {
+        let (s, d, x) = (c["symbol"].as_str().unwrap(), c["date"].as_str().unwrap(), c["close"].as_str().unwrap());
+        prices.insert(s, d.parse().unwrap(), x.parse().unwrap()).unwrap();
+    }
+    // the splits come with the activities only (the price table has none): applied once, in date order
+    let ctx: AccountContext = serde_json::from_str(r#"{"account_type": "cash", "settled_cash": "0"}"#).unwrap();
+    let mut tracker = AccountTracker::new(&default_rules(), ctx, Vec::new()).unwrap();
+    let ordered = kairo_core::activity::in_order(&activities);
+    let mut next = ordered.into_iter().peekable();
+    for t in &trades {
+        while let Some(a) = next.next_if(|a| a.date() <= t.trade_date()) {
+            tracker.push_activity(a).unwrap();
+        }
+        tracker.push(t.clone()).unwrap();
+    }
+    for a in next {
+        tracker.push_activity(a).unwrap();
+    }
+    let f = tracker.figures(&prices);
+    let lots = match_lots_with_activities(&trades, kairo_core::lots::LotMethod::Fifo, &activities, &[]).unwrap();
+    let open = |r: &kairo_core::lots::LotReport| {
+        r.open_lots.iter().map(|l| (l.symbol.to_string(), l.qty, l.basis)).collect::<Vec<_>>()
+    };
+    assert_eq!(open(&f.lots), open(&lots));
+    assert_eq!(f.lots.realized_pnl, lots.realized_pnl);
+    let wash = wash_sales_with_activities(&trades, &IdenticalSecurities::default(), &activities, &[]).unwrap();
+    assert_eq!(f.wash_sales, wash);
+    assert_eq!(wash.disallowed_loss(), "1734.20".parse().unwrap());
+}

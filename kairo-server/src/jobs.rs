@@ -22,6 +22,9 @@ pub enum JobError {
     /// The user's stored trades or context cannot be checked (kairo-core refuses them).
     #[error(transparent)]
     Compliance(#[from] kairo_core::ComplianceError),
+    /// The user's stored activities cannot be applied to their lots (shares moved out that are not held).
+    #[error(transparent)]
+    Tracker(#[from] kairo_core::error::TrackerError),
     /// The computation's thread stopped before it answered.
     #[error("the computation stopped: {0}")]
     Stopped(#[from] tokio::task::JoinError),

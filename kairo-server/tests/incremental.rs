@@ -23,9 +23,10 @@ async fn full_replay(app: &common::App, user: &str) -> Value {
     let store = kairo_server::store::Store::connect(&app.database_url, 1, 2).await.unwrap();
     let id: uuid::Uuid = user.parse().unwrap();
     let trades = store.trades(id).await.unwrap();
+    let activities = store.activities(id).await.unwrap();
     let prices = kairo_server::services::analysis::prices(&store, &trades, &[]).await.unwrap();
     store.close().await;
-    kairo_server::services::analysis::metrics_body(&trades, &prices)
+    kairo_server::services::analysis::metrics_body(&trades, &activities, &prices)
 }
 
 /// The number of recomputations of each path so far: (incremental, replay).

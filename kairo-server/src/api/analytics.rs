@@ -86,8 +86,9 @@ fn parse(body: &str) -> ApiResult<Value> {
 async fn computed(s: &AppState, id: uuid::Uuid) -> ApiResult<Value> {
     let user = users::load(s, id).await?;
     let trades = s.store.trades(user.id).await?;
+    let activities = s.store.activities(user.id).await?;
     let prices = analysis::prices(&s.store, &trades, &[]).await?;
-    let body = analysis::metrics_body(&trades, &prices);
+    let body = analysis::metrics_body(&trades, &activities, &prices);
     s.store.put_metrics(user.id, trades.len() as i64, &body).await?;
     Ok(body)
 }

@@ -134,7 +134,7 @@ fn sample() -> (User, History, PriceTable) {
 fn bodies() -> BTreeMap<&'static str, Value> {
     let (user, history, prices) = sample();
     let mut out = BTreeMap::new();
-    let mut metrics = analysis::metrics_body(&history, &prices);
+    let mut metrics = analysis::metrics_body(&history, &[], &prices);
     metrics["stale"] = json!(false);
     out.insert("MetricsBody", metrics);
     if let Ok(c) = compare(&history, &prices, &Benchmark::default(), &CompareOptions::default()) {

@@ -8,7 +8,9 @@ use kairo_core::compliance::{
     check_history, check_history_from, check_history_with_activities_from, pdt_status, AccountContext, AccountType,
     CheckResult, RuleSet,
 };
-use kairo_core::lots::{match_lots_with_splits, wash_sales, wash_sales_with_splits, IdenticalSecurities, LotMethod};
+use kairo_core::lots::{
+    match_lots_with_activities, wash_sales, wash_sales_with_activities, IdenticalSecurities, LotMethod,
+};
 use kairo_core::metrics::{Metrics, MetricsOptions};
 use kairo_core::report::MONEY_SCALE;
 use kairo_core::returns::{twr, PriceTable};
@@ -75,7 +77,7 @@ pub fn rebuild(
     activities: &[Activity],
     since: Option<DateTime<Utc>>,
     splits: Vec<kairo_core::lots::Split>,
-) -> Result<(Vec<CheckResult>, AccountTracker), kairo_core::ComplianceError> {
+) -> Result<(Vec<CheckResult>, AccountTracker), kairo_core::error::TrackerError> {
     let mut tracker = AccountTracker::new(&rules(), account_context(user, activities), splits)?;
     let mut next = kairo_core::activity::in_order(activities).into_iter().peekable();
     let mut rows = Vec::new();
@@ -137,14 +139,15 @@ fn money(amount: rust_decimal::Decimal) -> rust_decimal::Decimal {
 
 /// The metrics document of a user: P&L (realized, unrealized at the last stored closes, wash-sale adjusted),
 /// win rate and profit factor, the risk metrics of the daily time-weighted return, and the money-weighted return
-/// (XIRR of the trades and the open positions' value), from the whole history.
-pub fn metrics_body(trades: &History, prices: &PriceTable) -> Value {
+/// (XIRR of the trades and the open positions' value), from the whole history; the lots and wash sales through the
+/// account's activities (transfers of shares, symbol changes, splits).
+pub fn metrics_body(trades: &History, activities: &[Activity], prices: &PriceTable) -> Value {
     let splits = prices.splits();
-    let lots = match match_lots_with_splits(trades, LotMethod::Fifo, &splits) {
+    let lots = match match_lots_with_activities(trades, LotMethod::Fifo, activities, &splits) {
         Ok(r) => r,
         Err(e) => return json!({ "trades": trades.len(), "error": e.to_string() }),
     };
-    let wash_sales = match wash_sales_with_splits(trades, &IdenticalSecurities::default(), &splits) {
+    let wash_sales = match wash_sales_with_activities(trades, &IdenticalSecurities::default(), activities, &splits) {
         Ok(w) => w,
         Err(e) => return json!({ "trades": trades.len(), "error": e.to_string() }),
     };
