@@ -73,6 +73,8 @@ pub struct Config {
     /// Trades held in memory by the accounts' kept trackers, in all (`KAIRO_TRACKED_TRADES`, default 2,000,000): a
     /// recomputation of a tracked account costs what its new trades change.
     pub tracked_trades: usize,
+    /// Closes held in memory by the market-data cache, in all (`KAIRO_PRICE_CACHE_CLOSES`, default 2,000,000).
+    pub price_cache_closes: usize,
     /// Longest a request may take, seconds (`KAIRO_REQUEST_TIMEOUT_SECONDS`); then 503 `timeout`.
     pub request_timeout_seconds: u64,
     /// Most open client connections (`KAIRO_MAX_CONNECTIONS`, default 1024): past it, new connections wait in
@@ -122,6 +124,7 @@ impl Default for Config {
             workers: 1,
             max_body_bytes: 8 * 1024 * 1024,
             tracked_trades: 2_000_000,
+            price_cache_closes: 2_000_000,
             max_connections: 1024,
             header_timeout_seconds: 10,
             rate_limit_anonymous: 600,
@@ -234,6 +237,9 @@ impl Config {
         }
         if let Some(v) = text("KAIRO_MAX_BODY_BYTES") {
             c.max_body_bytes = number("KAIRO_MAX_BODY_BYTES", &v)?;
+        }
+        if let Some(v) = text("KAIRO_PRICE_CACHE_CLOSES") {
+            c.price_cache_closes = number("KAIRO_PRICE_CACHE_CLOSES", &v)?;
         }
         if let Some(v) = text("KAIRO_TRACKED_TRADES") {
             c.tracked_trades = number("KAIRO_TRACKED_TRADES", &v)?;

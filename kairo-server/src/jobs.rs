@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{watch, Notify};
 use uuid::Uuid;
 
+use crate::price_cache::PriceCache;
 use crate::services::analysis;
 use crate::store::{Job, Store, StoreError};
 use crate::trackers::Trackers;
@@ -40,10 +41,11 @@ pub enum JobError {
 /// splits) rebuilds the tracker from the whole history, the history before `since` replayed without rows.
 pub async fn recompute(
     store: &Store,
-    trackers: &Trackers,
+    context: &Context,
     user_id: Uuid,
     since: Option<DateTime<Utc>>,
 ) -> Result<(), JobError> {
+    let trackers = &context.trackers;
     let Some(user) = store.user(user_id).await? else {
         return Ok(()); // the user is gone: nothing to do
     };
@@ -79,11 +81,11 @@ pub async fn recompute(
         Some((tracker, new)) => {
             let mut symbols = tracker.symbols().clone();
             symbols.extend(new.iter().map(|t| t.symbol.clone()));
-            (None, analysis::prices_of(store, symbols).await?)
+            (None, context.prices.table(store, symbols).await?)
         }
         None => {
             let history = store.trades(user_id).await?;
-            let prices = analysis::prices(store, &history, &[]).await?;
+            let prices = analysis::prices(&context.prices, store, &history, &[]).await?;
             (Some(history), prices)
         }
     };
@@ -123,9 +125,18 @@ pub async fn recompute(
     Ok(())
 }
 
-async fn run(store: &Store, trackers: &Trackers, job: &Job) -> Result<(), JobError> {
+/// What the workers of a process share: the kept trackers and the closes in memory.
+#[derive(Clone)]
+pub struct Context {
+    /// The accounts' kept trackers.
+    pub trackers: Arc<Trackers>,
+    /// The closes in memory.
+    pub prices: Arc<PriceCache>,
+}
+
+async fn run(store: &Store, context: &Context, job: &Job) -> Result<(), JobError> {
     match job.kind.as_str() {
-        "recompute" => recompute(store, trackers, job.user_id, job.dirty_from).await,
+        "recompute" => recompute(store, context, job.user_id, job.dirty_from).await,
         other => Err(JobError::UnknownKind(other.to_owned())),
     }
 }
@@ -151,7 +162,7 @@ pub fn backoff(attempts: i32) -> Duration {
 }
 
 /// One worker: runs until `shutdown` turns true, finishing the job in hand first.
-pub async fn worker(store: Store, trackers: Arc<Trackers>, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+pub async fn worker(store: Store, context: Context, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
     loop {
         if *shutdown.borrow() {
             return;
@@ -159,7 +170,7 @@ pub async fn worker(store: Store, trackers: Arc<Trackers>, wake: Arc<Notify>, mu
         match store.claim_job().await {
             Ok(Some(job)) => {
                 let started = std::time::Instant::now();
-                match run(&store, &trackers, &job).await {
+                match run(&store, &context, &job).await {
                     Ok(()) => {
                         if let Err(e) = store.finish_job(job.id).await {
                             tracing::error!(job = job.id, error = %e, "could not delete a finished job");

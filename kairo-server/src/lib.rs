@@ -13,6 +13,7 @@ pub mod error_schema;
 pub mod jobs;
 pub mod load;
 pub mod market;
+pub mod price_cache;
 pub mod serve;
 pub mod services;
 pub mod store;
@@ -103,6 +104,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
     let wake = Arc::new(Notify::new());
     let market = Arc::new(market::MarketData::new(store.clone(), &config)?);
     let (audit, audit_writer) = audit::AuditLog::start(store.clone(), rx.clone());
+    let prices = Arc::new(price_cache::PriceCache::new(config.price_cache_closes));
     let state = AppState {
         store: store.clone(),
         config: Arc::new(config.clone()),
@@ -111,6 +113,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
         limits: api::limits::Limits::new(&config),
         wake: wake.clone(),
         market: market.clone(),
+        prices: prices.clone(),
         audit,
         prometheus: prometheus(),
         schema: Arc::new(schema),
@@ -118,7 +121,8 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
     let mut workers = Vec::new();
     let trackers = Arc::new(trackers::Trackers::new(config.tracked_trades));
     for _ in 0..config.workers.max(1) {
-        workers.push(tokio::spawn(jobs::worker(store.clone(), trackers.clone(), wake.clone(), rx.clone())));
+        let context = jobs::Context { trackers: trackers.clone(), prices: prices.clone() };
+        workers.push(tokio::spawn(jobs::worker(store.clone(), context, wake.clone(), rx.clone())));
     }
     if state.schema.is_empty() && store.backend() == "postgres" {
         workers.push(tokio::spawn(jobs::sweeper(store.clone(), wake.clone(), rx.clone())));

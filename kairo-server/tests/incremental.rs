@@ -24,7 +24,8 @@ async fn full_replay(app: &common::App, user: &str) -> Value {
     let id: uuid::Uuid = user.parse().unwrap();
     let trades = store.trades(id).await.unwrap();
     let activities = store.activities(id).await.unwrap();
-    let prices = kairo_server::services::analysis::prices(&store, &trades, &[]).await.unwrap();
+    let cache = kairo_server::price_cache::PriceCache::new(1_000_000);
+    let prices = kairo_server::services::analysis::prices(&cache, &store, &trades, &[]).await.unwrap();
     store.close().await;
     kairo_server::services::analysis::metrics_body(&trades, &activities, &prices)
 }

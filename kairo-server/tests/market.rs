@@ -495,3 +495,41 @@ async fn raw_closes_and_actions_give_the_returns_of_adjusted_closes() {
         assert!((ours - alpacas).abs() < 1e-6, "day {i}: {ours} vs {alpacas}");
     }
 }
+
+both_backends!(closes_in_memory_follow_every_load, |app: common::App| async move {
+    // ABC's and SPY's closes loaded; a comparison reads them from the database, the next from memory; closes loaded
+    // again (as import-prices in another process would) are read anew.
+    let user = app.user("cash").await;
+    let store = kairo_server::store::Store::connect(&app.database_url, 1, 2).await.unwrap();
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let load = |abc_last: &str| {
+        vec![
+            ("ABC".to_owned(), d("2024-07-01"), "100".parse().unwrap()),
+            ("ABC".to_owned(), d("2024-07-02"), abc_last.parse().unwrap()),
+            ("SPY".to_owned(), d("2024-07-01"), "500".parse().unwrap()),
+            ("SPY".to_owned(), d("2024-07-02"), "505".parse().unwrap()),
+        ]
+    };
+    store.load_prices(&load("110"), kairo_server::store::market::PriceSource::Csv).await.unwrap();
+    let mut t = common::trade(&user, "BUY", "10", "100", "2024-07-01T19:59:00Z");
+    t["symbol"] = json!("ABC");
+    assert_eq!(app.post("/trades", &t).await.0, 201);
+    let hits = |text: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(r#"kairo_price_cache_total{result="hit"} "#))
+            .map_or(0, |v| v.trim().parse::<u64>().unwrap())
+    };
+    let before = hits(&app.get_text("/metrics").await);
+    let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
+    assert_eq!((s, c["portfolio_pnl"]["unrealized"].as_str()), (200, Some("100")), "{c}");
+    let (_, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
+    assert_eq!(c["portfolio_pnl"]["unrealized"], "100");
+    assert!(hits(&app.get_text("/metrics").await) >= before + 2, "the second read came from memory");
+    // new closes: the next read sees them
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    store.load_prices(&load("120"), kairo_server::store::market::PriceSource::Csv).await.unwrap();
+    store.close().await;
+    let (_, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
+    assert_eq!(c["portfolio_pnl"]["unrealized"], "200", "{c}");
+    app.stop().await;
+});

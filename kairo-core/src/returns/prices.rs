@@ -1,6 +1,7 @@
 //! Daily closing prices per symbol.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -18,7 +19,8 @@ use crate::error::ReturnsError;
 /// closes describe.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceTable {
-    series: HashMap<String, BTreeMap<NaiveDate, Decimal>>,
+    /// Closes by symbol, each shared (a service keeps a symbol's closes decoded once for every request).
+    series: HashMap<String, Arc<BTreeMap<NaiveDate, Decimal>>>,
     /// Split ratios by symbol and ex-date.
     #[serde(default)]
     splits: HashMap<String, BTreeMap<NaiveDate, Decimal>>,
@@ -50,13 +52,40 @@ impl PriceTable {
         if close <= Decimal::ZERO {
             return Err(ReturnsError::NonPositivePrice { symbol, date, price: close });
         }
-        self.series.entry(symbol).or_default().insert(date, close);
+        Arc::make_mut(self.series.entry(symbol).or_default()).insert(date, close);
         Ok(())
     }
 
     /// The closes of `symbol`, by date.
     pub fn series(&self, symbol: &str) -> Option<&BTreeMap<NaiveDate, Decimal>> {
-        self.series.get(symbol)
+        self.series.get(symbol).map(|s| &**s)
+    }
+
+    /// Sets every close of `symbol` at once from closes shared with their owner (not copied), replacing any
+    /// before. Errors, inserting nothing, when a close is not > 0.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use std::sync::Arc;
+    /// use kairo_core::returns::PriceTable;
+    /// use rust_decimal_macros::dec;
+    /// let closes = Arc::new(BTreeMap::from([("2024-01-02".parse().unwrap(), dec!(472.65))]));
+    /// let mut table = PriceTable::new();
+    /// table.insert_closes("SPY", closes.clone()).unwrap();
+    /// assert_eq!(table.last("SPY").unwrap().1, dec!(472.65));
+    /// assert_eq!(Arc::strong_count(&closes), 2); // shared, not copied
+    /// ```
+    pub fn insert_closes(
+        &mut self,
+        symbol: impl Into<String>,
+        closes: Arc<BTreeMap<NaiveDate, Decimal>>,
+    ) -> Result<(), ReturnsError> {
+        let symbol = symbol.into();
+        if let Some((date, price)) = closes.iter().find(|(_, c)| **c <= Decimal::ZERO) {
+            return Err(ReturnsError::NonPositivePrice { symbol, date: *date, price: *price });
+        }
+        self.series.insert(symbol, closes);
+        Ok(())
     }
 
     /// The symbols in the table, sorted.
@@ -181,11 +210,11 @@ impl PriceTable {
     pub fn return_index(&self, symbol: &str) -> Option<BTreeMap<NaiveDate, Decimal>> {
         let closes = self.series.get(symbol)?;
         if !self.splits.contains_key(symbol) && !self.dividends.contains_key(symbol) {
-            return Some(closes.clone());
+            return Some((**closes).clone());
         }
         let mut out = BTreeMap::new();
         let mut previous: Option<(NaiveDate, Decimal, Decimal)> = None;
-        for (&date, &close) in closes {
+        for (&date, &close) in closes.iter() {
             let level = match previous {
                 None => close,
                 Some((prev_date, prev_close, prev_level)) => {

@@ -144,7 +144,7 @@ pub async fn account(
 ) -> ApiResult<axum::Json<Value>> {
     let user = users::load(&s, users::user_id(&id)?).await?;
     let options = kairo_core::account::AccountOptions { opening_cash: p.opening_cash.unwrap_or_default(), end: p.end };
-    Ok(axum::Json(account::summary(&s.store, &s.market, user.id, &options, p.daily).await?))
+    Ok(axum::Json(account::summary(&s.store, &s.market, &s.prices, user.id, &options, p.daily).await?))
 }
 
 /// Options of `POST /users/{id}/activities/alpaca`.

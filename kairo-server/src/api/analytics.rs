@@ -87,7 +87,7 @@ async fn computed(s: &AppState, id: uuid::Uuid) -> ApiResult<Value> {
     let user = users::load(s, id).await?;
     let trades = s.store.trades(user.id).await?;
     let activities = s.store.activities(user.id).await?;
-    let prices = analysis::prices(&s.store, &trades, &[]).await?;
+    let prices = analysis::prices(&s.prices, &s.store, &trades, &[]).await?;
     let body = analysis::metrics_body(&trades, &activities, &prices);
     s.store.put_metrics(user.id, trades.len() as i64, &body).await?;
     Ok(body)
@@ -137,7 +137,7 @@ pub async fn comparative(
     wanted.sort();
     wanted.dedup();
     let freshness = s.market.ensure(&wanted).await?;
-    let prices = analysis::prices(&s.store, &trades, &symbols).await?;
+    let prices = analysis::prices(&s.prices, &s.store, &trades, &symbols).await?;
     for sym in &symbols {
         if prices.last(sym).is_none() {
             let why = freshness.iter().find(|f| &f.symbol == sym).and_then(|f| f.last_error.clone());

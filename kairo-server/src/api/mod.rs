@@ -46,6 +46,8 @@ pub struct AppState {
     pub limits: limits::Limits,
     /// The market-data cache (Alpaca, imported closes).
     pub market: Arc<crate::market::MarketData>,
+    /// The closes and corporate actions held in memory.
+    pub prices: Arc<crate::price_cache::PriceCache>,
     /// Wakes the workers when jobs are queued.
     pub wake: Arc<Notify>,
     /// The audit log's writer.

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::error::ApiResult;
 use crate::market::MarketData;
+use crate::price_cache::PriceCache;
 use crate::store::Store;
 
 /// The account summary of `user` (money at cents), its daily valuations when `daily`, and the freshness of the
@@ -18,6 +19,7 @@ use crate::store::Store;
 pub async fn summary(
     store: &Store,
     market: &MarketData,
+    cache: &PriceCache,
     user: Uuid,
     options: &AccountOptions,
     daily: bool,
@@ -33,7 +35,7 @@ pub async fn summary(
     }
     let symbols: Vec<String> = symbols.into_iter().collect();
     let freshness = market.ensure(&symbols).await?;
-    let prices = super::analysis::prices(store, &trades, &symbols).await?;
+    let prices = super::analysis::prices(cache, store, &trades, &symbols).await?;
     let summary = account_summary(&trades, &activities, &prices, options)?;
     let mut body = match &summary {
         Some(s) => report::to_json(&s.fields(), Some(MONEY_SCALE)),

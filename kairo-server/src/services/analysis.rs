@@ -18,7 +18,7 @@ use kairo_core::tracker::{AccountTracker, TrackedFigures};
 use kairo_core::{History, Trade};
 use serde_json::{json, Value};
 
-use crate::alpaca::CorporateAction;
+use crate::price_cache::PriceCache;
 use crate::store::{Store, StoreResult, User};
 
 /// The compliance context of a stored user: the account type from the users table, kairo's default limits.
@@ -35,37 +35,11 @@ pub fn rules() -> RuleSet {
 }
 
 /// The stored closes of the symbols `trades` hold, plus `extra` symbols (benchmarks), with their splits and cash
-/// dividends (the closes are raw).
-pub async fn prices(store: &Store, trades: &[Trade], extra: &[String]) -> StoreResult<PriceTable> {
+/// dividends (the closes are raw), through the in-memory cache.
+pub async fn prices(cache: &PriceCache, store: &Store, trades: &[Trade], extra: &[String]) -> StoreResult<PriceTable> {
     let mut symbols: BTreeSet<String> = trades.iter().map(|t| t.symbol.clone()).collect();
     symbols.extend(extra.iter().cloned());
-    prices_of(store, symbols).await
-}
-
-/// The stored closes of `symbols`, with their splits and cash dividends.
-pub async fn prices_of(store: &Store, symbols: BTreeSet<String>) -> StoreResult<PriceTable> {
-    let symbols: Vec<String> = symbols.into_iter().collect();
-    let rows = store.prices(&symbols).await?;
-    let mut table = PriceTable::new();
-    for (s, d, c) in rows {
-        // Stored closes were validated on the way in; a non-positive one is skipped rather than failing a read.
-        if table.insert(s, d, c).is_err() {
-            metrics::counter!("kairo_prices_skipped_total", "what" => "close").increment(1);
-        }
-    }
-    for action in store.corporate_actions(&symbols).await? {
-        let kept = match action {
-            CorporateAction::Split { symbol, ex_date, ratio } => table.insert_split(symbol, ex_date, ratio),
-            CorporateAction::CashDividend { symbol, ex_date, per_share } => {
-                table.insert_dividend(symbol, ex_date, per_share)
-            }
-            CorporateAction::NameChange { .. } => Ok(()),
-        };
-        if kept.is_err() {
-            metrics::counter!("kairo_prices_skipped_total", "what" => "corporate_action").increment(1);
-        }
-    }
-    Ok(table)
+    cache.table(store, symbols).await
 }
 
 /// A tracker of the user's whole history (FIFO lots and wash sales following `splits`), and the audit rows of the
