@@ -235,6 +235,21 @@ both_backends!(metrics_and_comparative, |app: common::App| async move {
     assert_eq!(s, 200, "{c}");
     assert_eq!(c["portfolio_pnl"]["total"], "210");
     assert_eq!(c["shadow"]["pnl"], "20.10"); // $1,000 in SPY at 500 → 510.05
+                                             // the summary by default; the daily series on request, compressed for a caller that accepts it
+    assert!(c.get("portfolio_returns").is_none() && c.get("equity_curve").is_none(), "{c}");
+    let (_, daily) = app.get(&format!("/users/{user}/comparative?benchmark=SPY&series=daily")).await;
+    assert_eq!(daily["portfolio_returns"].as_array().map(Vec::len), Some(2), "{daily}"); // the aligned days after the first
+    let r = app
+        .client
+        .get(format!("{}/users/{user}/comparative?benchmark=SPY&series=daily", app.base))
+        .bearer_auth(common::TOKEN)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"));
+    let (s, e) = app.get(&format!("/users/{user}/comparative?benchmark=SPY&series=hourly")).await;
+    assert_eq!(s, 400, "{e}");
     let (s, e) = app.get(&format!("/users/{user}/comparative?benchmark=QQQ")).await;
     assert_eq!((s, e["error"]["code"].as_str()), (422, Some("missing_prices")));
     // a new trade makes the cached figures stale until its job runs: figures not marked stale include it

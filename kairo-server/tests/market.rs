@@ -429,7 +429,7 @@ async fn nvda_holder_across_the_split(backend: common::Backend) {
     assert_eq!(m["pnl"]["market_value"], "3089.20", "{m}");
     // returns: none near −90 % (the closes have gaps, so a few rise a lot); the split day is
     // (20 × 121.79 − 2 × 1,208.88) / 2,417.76
-    let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
+    let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY&series=daily")).await;
     assert_eq!(s, 200, "{c}");
     assert_eq!(c["portfolio_pnl"]["unrealized"], "2127.20", "{c}");
     let returns: Vec<f64> = c["portfolio_returns"].as_array().unwrap().iter().map(|r| r.as_f64().unwrap()).collect();

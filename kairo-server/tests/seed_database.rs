@@ -318,7 +318,7 @@ async fn backend_calls(url: String, pool: PgPool, brownfield: bool) {
     assert_eq!(s, 200, "{m}");
     let r = app
         .client
-        .get(format!("{}/users/{alice}/comparative?benchmark=SPY", app.base))
+        .get(format!("{}/users/{alice}/comparative?benchmark=SPY&series=daily", app.base))
         .header("authorization", &auth)
         .send()
         .await

@@ -50,7 +50,7 @@ export async function sendTradeToPython(trade: Trade, token: string): Promise<St
 }
 
 export async function getComparativeAnalysis(userId: string, benchmark: string, token: string): Promise<Comparative> {
-  const response = await fetch(`${KAIRO_URL}/users/${userId}/comparative?benchmark=${benchmark}`, {
+  const response = await fetch(`${KAIRO_URL}/users/${userId}/comparative?benchmark=${benchmark}&series=daily`, {
     headers: headers(token),
   });
   return (await response.json()) as Comparative;
@@ -60,7 +60,8 @@ export async function getComparativeAnalysis(userId: string, benchmark: string, 
 export function summary(c: Comparative, m: Metrics, audit: Compliance, d: Decision, t: StoredTrade): string[] {
   const alpha: number | null = c.alpha;
   const excess: number | null = c.excess_return;
-  const last = c.equity_curve[c.equity_curve.length - 1];
+  const curve = c.equity_curve ?? [];
+  const last = curve[curve.length - 1];
   const value: string | undefined = last?.portfolio_value;
   const shadow: string = c.shadow.final_value;
   const month: number | undefined = c.monthly[0]?.month;

@@ -103,10 +103,28 @@ pub struct ComparativeParams {
     pub start: Option<NaiveDate>,
     /// Last date, `YYYY-MM-DD`.
     pub end: Option<NaiveDate>,
+    /// `none` (the default: the figures, the monthly table, the shadow benchmark and the P&L) or `daily` (also
+    /// `dates`, both daily return series and the equity curves).
+    #[param(value_type = Option<String>)]
+    pub series: Option<Series>,
 }
 
-/// kairo-core's comparison of the user's portfolio with the benchmark: both return series, alpha/beta, capture,
-/// monthly table, equity curves and the same-dollar shadow benchmark. `market_data` tells where the closes came
+/// Which series `/comparative` answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Series {
+    /// The summary: no daily series.
+    #[default]
+    None,
+    /// The daily series too.
+    Daily,
+}
+
+/// The comparison's daily series, left out of the summary.
+pub(crate) const DAILY_FIELDS: [&str; 4] = ["dates", "portfolio_returns", "benchmark_returns", "equity_curve"];
+
+/// kairo-core's comparison of the user's portfolio with the benchmark: alpha/beta, capture, monthly table and the
+/// same-dollar shadow benchmark; with `series=daily` also both daily return series and the equity curves. `market_data` tells where the closes came
 /// from and whether they are `stale` (older than the freshness window: Alpaca could not refresh them, or they were
 /// imported); closes are refreshed from Alpaca first when stale.
 #[utoipa::path(get, path = "/users/{id}/comparative", params(("id" = String, Path), ComparativeParams),
@@ -161,6 +179,13 @@ pub async fn comparative(
     let c = compare(&trades, &prices, &bench, &options)?;
     // Money at cents (report::MONEY_SCALE); returns and statistics as computed.
     let mut body = report::to_json(&c.fields(), Some(report::MONEY_SCALE));
+    if p.series.unwrap_or_default() == Series::None {
+        if let Some(o) = body.as_object_mut() {
+            for k in DAILY_FIELDS {
+                o.remove(k);
+            }
+        }
+    }
     body["market_data"] = json!({
         "stale": freshness.iter().any(|f| f.stale),
         "symbols": freshness,

@@ -448,6 +448,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(observe))
         .layer(middleware::from_fn_with_state(state.clone(), context))
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        // gzip or brotli when the caller accepts them (the comparison's daily series, the audit lists)
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(cors)
         .with_state(state)
 }

@@ -186,6 +186,14 @@ impl utoipa::Modify for ResponseSchemas {
                     }
                     other => other,
                 },
+                // the daily series come with `series=daily` only
+                "ComparativeBody" => match from_sample(&body, true) {
+                    Schema::Object(mut o) => {
+                        o.required.retain(|k| !super::analytics::DAILY_FIELDS.contains(&k.as_str()));
+                        Schema::Object(o)
+                    }
+                    other => other,
+                },
                 _ => from_sample(&body, true),
             };
             components.schemas.insert(name.to_owned(), RefOr::T(schema));
