@@ -75,6 +75,8 @@ pub struct Config {
     pub tracked_trades: usize,
     /// Closes held in memory by the market-data cache, in all (`KAIRO_PRICE_CACHE_CLOSES`, default 2,000,000).
     pub price_cache_closes: usize,
+    /// Bytes of comparison bodies kept in memory (`KAIRO_COMPARISON_CACHE_BYTES`, default 64 MiB).
+    pub comparison_cache_bytes: usize,
     /// Longest a request may take, seconds (`KAIRO_REQUEST_TIMEOUT_SECONDS`); then 503 `timeout`.
     pub request_timeout_seconds: u64,
     /// Most open client connections (`KAIRO_MAX_CONNECTIONS`, default 1024): past it, new connections wait in
@@ -125,6 +127,7 @@ impl Default for Config {
             max_body_bytes: 8 * 1024 * 1024,
             tracked_trades: 2_000_000,
             price_cache_closes: 2_000_000,
+            comparison_cache_bytes: 64 * 1024 * 1024,
             max_connections: 1024,
             header_timeout_seconds: 10,
             rate_limit_anonymous: 600,
@@ -237,6 +240,9 @@ impl Config {
         }
         if let Some(v) = text("KAIRO_MAX_BODY_BYTES") {
             c.max_body_bytes = number("KAIRO_MAX_BODY_BYTES", &v)?;
+        }
+        if let Some(v) = text("KAIRO_COMPARISON_CACHE_BYTES") {
+            c.comparison_cache_bytes = number("KAIRO_COMPARISON_CACHE_BYTES", &v)?;
         }
         if let Some(v) = text("KAIRO_PRICE_CACHE_CLOSES") {
             c.price_cache_closes = number("KAIRO_PRICE_CACHE_CLOSES", &v)?;

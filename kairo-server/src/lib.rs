@@ -7,6 +7,7 @@ pub mod alpaca;
 pub mod api;
 pub mod audit;
 pub mod broker_activities;
+pub mod comparisons;
 pub mod config;
 pub mod error;
 pub mod error_schema;
@@ -114,6 +115,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
         wake: wake.clone(),
         market: market.clone(),
         prices: prices.clone(),
+        comparisons: Arc::new(comparisons::Comparisons::new(config.comparison_cache_bytes)),
         audit,
         prometheus: prometheus(),
         schema: Arc::new(schema),

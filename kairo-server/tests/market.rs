@@ -522,14 +522,28 @@ both_backends!(closes_in_memory_follow_every_load, |app: common::App| async move
     let before = hits(&app.get_text("/metrics").await);
     let (s, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
     assert_eq!((s, c["portfolio_pnl"]["unrealized"].as_str()), (200, Some("100")), "{c}");
+    let comparisons = |text: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(r#"kairo_comparison_cache_total{result="hit"} "#))
+            .map_or(0, |v| v.trim().parse::<u64>().unwrap())
+    };
     let (_, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
     assert_eq!(c["portfolio_pnl"]["unrealized"], "100");
-    assert!(hits(&app.get_text("/metrics").await) >= before + 2, "the second read came from memory");
+    // (the counters are the process's: the other backend's test may add to them meanwhile)
+    let text = app.get_text("/metrics").await;
+    assert!(comparisons(&text) >= 1, "the second comparison came from memory");
+    // a new trade: computed again
+    let mut t = common::trade(&user, "BUY", "10", "105", "2024-07-02T19:59:00Z");
+    t["symbol"] = json!("ABC");
+    assert_eq!(app.post("/trades", &t).await.0, 201);
+    let (_, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
+    assert_eq!(c["portfolio_pnl"]["unrealized"], "150", "{c}"); // 10 × 10 + 10 × 5
+    assert!(hits(&app.get_text("/metrics").await) >= before + 2, "its closes came from memory");
     // new closes: the next read sees them
     tokio::time::sleep(Duration::from_millis(5)).await;
     store.load_prices(&load("120"), kairo_server::store::market::PriceSource::Csv).await.unwrap();
     store.close().await;
     let (_, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
-    assert_eq!(c["portfolio_pnl"]["unrealized"], "200", "{c}");
+    assert_eq!(c["portfolio_pnl"]["unrealized"], "350", "{c}"); // 10 × 20 + 10 × 15
     app.stop().await;
 });

@@ -1,5 +1,7 @@
 //! `GET /users/{id}/metrics` (cached by the jobs, never waiting on them) and `GET /users/{id}/comparative`.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -13,6 +15,7 @@ use kairo_core::report;
 
 use super::auth::Principal;
 use super::{plans, users, AppState, Query};
+use crate::comparisons::{Kept, Stamp};
 use crate::error::{ApiError, ApiResult};
 use crate::services::analysis;
 
@@ -120,9 +123,6 @@ pub enum Series {
     Daily,
 }
 
-/// The comparison's daily series, left out of the summary.
-pub(crate) const DAILY_FIELDS: [&str; 4] = ["dates", "portfolio_returns", "benchmark_returns", "equity_curve"];
-
 /// kairo-core's comparison of the user's portfolio with the benchmark: alpha/beta, capture, monthly table and the
 /// same-dollar shadow benchmark; with `series=daily` also both daily return series and the equity curves. `market_data` tells where the closes came
 /// from and whether they are `stale` (older than the freshness window: Alpaca could not refresh them, or they were
@@ -144,6 +144,22 @@ pub async fn comparative(
         plans::require_paid(&s, principal, "A custom blended benchmark").await?;
     }
     let symbols: Vec<String> = bench.components().iter().map(|(s, _)| s.clone()).collect();
+    // The comparison kept in memory, while the trades, activities and closes it was computed from are unchanged.
+    let series = p.series.unwrap_or_default();
+    let key = format!("{}|{bench}|{:?}|{:?}|{series:?}", user.id, p.start, p.end);
+    let (count, activities) = (s.store.trade_count(user.id).await?, s.store.activities(user.id).await?.len());
+    if let Some(kept) = s.comparisons.get(&key) {
+        let freshness = s.market.ensure(&kept.symbols).await?;
+        let loaded: Vec<(String, Option<chrono::DateTime<chrono::Utc>>)> =
+            freshness.iter().map(|f| (f.symbol.clone(), f.refreshed_at)).collect();
+        if kept.stamp == (Stamp { trades: count, activities, loaded }) {
+            metrics::counter!("kairo_comparison_cache_total", "result" => "hit").increment(1);
+            let mut body = (*kept.body).clone();
+            body["market_data"] = json!({ "stale": freshness.iter().any(|f| f.stale), "symbols": freshness });
+            return Ok(axum::Json(body));
+        }
+    }
+    metrics::counter!("kairo_comparison_cache_total", "result" => "miss").increment(1);
     let trades = s.store.trades(user.id).await?;
     if trades.is_empty() {
         return Err(ApiError::invalid("no_trades", "id", format!("user {} has no trades to compare", user.id)));
@@ -179,13 +195,18 @@ pub async fn comparative(
     let c = compare(&trades, &prices, &bench, &options)?;
     // Money at cents (report::MONEY_SCALE); returns and statistics as computed.
     let mut body = report::to_json(&c.fields(), Some(report::MONEY_SCALE));
-    if p.series.unwrap_or_default() == Series::None {
+    if series == Series::None {
         if let Some(o) = body.as_object_mut() {
-            for k in DAILY_FIELDS {
+            for k in analysis::DAILY_FIELDS {
                 o.remove(k);
             }
         }
     }
+    let loaded = freshness.iter().map(|f| (f.symbol.clone(), f.refreshed_at)).collect();
+    let size = body.to_string().len();
+    let kept =
+        Kept { body: Arc::new(body.clone()), symbols: wanted, stamp: Stamp { trades: count, activities, loaded } };
+    s.comparisons.put(key, kept, size);
     body["market_data"] = json!({
         "stale": freshness.iter().any(|f| f.stale),
         "symbols": freshness,

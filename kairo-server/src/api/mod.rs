@@ -48,6 +48,8 @@ pub struct AppState {
     pub market: Arc<crate::market::MarketData>,
     /// The closes and corporate actions held in memory.
     pub prices: Arc<crate::price_cache::PriceCache>,
+    /// The comparisons kept in memory.
+    pub comparisons: Arc<crate::comparisons::Comparisons>,
     /// Wakes the workers when jobs are queued.
     pub wake: Arc<Notify>,
     /// The audit log's writer.

@@ -189,7 +189,7 @@ impl utoipa::Modify for ResponseSchemas {
                 // the daily series come with `series=daily` only
                 "ComparativeBody" => match from_sample(&body, true) {
                     Schema::Object(mut o) => {
-                        o.required.retain(|k| !super::analytics::DAILY_FIELDS.contains(&k.as_str()));
+                        o.required.retain(|k| !analysis::DAILY_FIELDS.contains(&k.as_str()));
                         Schema::Object(o)
                     }
                     other => other,

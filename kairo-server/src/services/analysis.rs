@@ -29,6 +29,9 @@ pub fn context(user: &User) -> AccountContext {
     }
 }
 
+/// The fields of a comparison that are daily series, left out of `/comparative`'s summary.
+pub const DAILY_FIELDS: [&str; 4] = ["dates", "portfolio_returns", "benchmark_returns", "equity_curve"];
+
 /// The rules the service checks: every built-in one (the context is validated by the engine that uses it).
 pub fn rules() -> RuleSet {
     kairo_core::compliance::default_rules()
