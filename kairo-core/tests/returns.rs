@@ -153,17 +153,7 @@ fn raw_closes_with_splits_value_the_shares_held_after_the_split() {
     // not −89.9 %; today's unrealized P&L at $154.46 is 20 × 154.46 − 962.00 = +2,127.20.
     let buy =
         Trade::new("b", "u", "NVDA", Side::Buy, dec!(2), dec!(481), "2024-06-06T15:00:00Z".parse().unwrap()).unwrap();
-    let mut prices = PriceTable::new();
-    for (d, c) in [
-        ("2024-06-06", dec!(1209.98)),
-        ("2024-06-07", dec!(1208.88)),
-        ("2024-06-10", dec!(121.79)),
-        ("2024-06-11", dec!(120.91)),
-        ("2024-11-29", dec!(154.46)),
-    ] {
-        prices.insert("NVDA", d.parse().unwrap(), c).unwrap();
-    }
-    prices.insert_split("NVDA", "2024-06-10".parse().unwrap(), dec!(10)).unwrap();
+    let prices = nvda_raw();
     let trades = [buy];
     let v = daily_valuations(&trades, &prices, None).unwrap();
     let monday = v.iter().find(|x| x.date.to_string() == "2024-06-10").unwrap();

@@ -6,20 +6,10 @@ use kairo_core::lots::{match_lots_with_activities, LotMethod};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyMapping, PyString};
 
-use crate::convert;
+use crate::convert::{self, get};
 use crate::errors::{input, OrRaise};
 use crate::report::record;
 use crate::scalars::{amount, date, decimal, type_name};
-
-/// A field of an activity record, `None` when absent or None.
-fn get<'py>(record: &Bound<'py, PyMapping>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-    match record.get_item(key) {
-        Ok(v) if v.is_none() => Ok(None),
-        Ok(v) => Ok(Some(v)),
-        Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(record.py()) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
 
 /// Text of a record's field: a `str` as it is, a date or datetime as its ISO text, anything else as its `str()`
 /// (so that kairo-core names the field when it does not read).

@@ -27,7 +27,7 @@ fn text(field: &'static str, obj: &Bound<'_, PyAny>) -> PyResult<String> {
 }
 
 /// A field of a mapping, `None` when absent or None.
-fn get<'py>(record: &Bound<'py, PyMapping>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+pub(crate) fn get<'py>(record: &Bound<'py, PyMapping>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
     match record.get_item(key) {
         Ok(v) if v.is_none() => Ok(None),
         Ok(v) => Ok(Some(v)),
