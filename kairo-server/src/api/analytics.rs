@@ -147,7 +147,7 @@ pub async fn comparative(
     // The comparison kept in memory, while the trades, activities and closes it was computed from are unchanged.
     let series = p.series.unwrap_or_default();
     let key = format!("{}|{bench}|{:?}|{:?}|{series:?}", user.id, p.start, p.end);
-    let (count, activities) = (s.store.trade_count(user.id).await?, s.store.activities(user.id).await?.len());
+    let (count, activities) = (s.store.trade_count(user.id).await?, s.store.activity_count(user.id).await?);
     if let Some(kept) = s.comparisons.get(&key) {
         let freshness = s.market.ensure(&kept.symbols).await?;
         let loaded: Vec<(String, Option<chrono::DateTime<chrono::Utc>>)> =
