@@ -280,7 +280,7 @@ async fn corporate_actions(
     let offset: usize =
         q.get("page_token").and_then(|t| t.strip_prefix("page-")).and_then(|n| n.parse().ok()).unwrap_or(0);
     let mut lists: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    for (list, a) in all.iter().skip(offset).take(limit) {
+    for (list, a) in all.get(offset..).unwrap_or_default().iter().take(limit) {
         lists.entry(list.clone()).or_default().push(a.clone());
     }
     let next = (offset + limit < all.len()).then(|| format!("page-{}", offset + limit));
