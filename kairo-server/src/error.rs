@@ -193,5 +193,36 @@ from_core!(
     kairo_core::LotError
 );
 
+/// Validates every record of a batch with `validate`: all of them, or a 422 with `code` listing every bad record
+/// (its `index`, `message` and the error's details), nothing stored. `noun` names the records in the message.
+pub fn validate_batch<I, T>(
+    records: impl IntoIterator<Item = I>,
+    code: &'static str,
+    noun: &str,
+    mut validate: impl FnMut(usize, I) -> ApiResult<T>,
+) -> ApiResult<Vec<T>> {
+    let (mut ok, mut errors) = (Vec::new(), Vec::new());
+    for (i, record) in records.into_iter().enumerate() {
+        match validate(i, record) {
+            Ok(t) => ok.push(t),
+            Err(e) => {
+                let mut error = e.details.clone();
+                error["index"] = json!(i);
+                error["message"] = json!(e.message);
+                errors.push(error);
+            }
+        }
+    }
+    if errors.is_empty() {
+        return Ok(ok);
+    }
+    Err(ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        code,
+        format!("{} invalid {noun}; nothing was stored", errors.len()),
+    )
+    .with_details(json!({ "errors": errors })))
+}
+
 /// A handler result.
 pub type ApiResult<T> = Result<T, ApiError>;

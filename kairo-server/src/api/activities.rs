@@ -76,26 +76,10 @@ pub async fn create_activities_batch(
             format!("at most {MAX_BATCH} activities per batch, got {}", list.len()),
         ));
     }
-    let mut errors = Vec::new();
+    let valid = crate::error::validate_batch(list, "invalid_activity", "activit(ies)", |i, v| validate(v, Some(i)))?;
     let mut by_user: std::collections::BTreeMap<Uuid, Vec<Activity>> = std::collections::BTreeMap::new();
-    for (i, value) in list.into_iter().enumerate() {
-        match validate(value, Some(i)) {
-            Ok((user, a)) => by_user.entry(user).or_default().push(a),
-            Err(e) => {
-                let mut error = e.details.clone();
-                error["index"] = json!(i);
-                error["message"] = json!(e.message);
-                errors.push(error);
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_activity",
-            format!("{} invalid activit(ies); nothing was stored", errors.len()),
-        )
-        .with_details(json!({ "errors": errors })));
+    for (user, a) in valid {
+        by_user.entry(user).or_default().push(a);
     }
     for id in by_user.keys() {
         users::load(&s, *id).await?;

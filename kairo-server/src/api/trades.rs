@@ -197,27 +197,9 @@ pub async fn create_trades_batch(
         })?;
         inputs.push((input, raw));
     }
-    let mut errors = Vec::new();
-    let mut trades = Vec::with_capacity(inputs.len());
-    for (i, (input, raw)) in inputs.into_iter().enumerate() {
-        match validate(input) {
-            Ok((user, trade)) => trades.push((user, NewTrade { trade, raw: Some(raw) })),
-            Err(e) => {
-                let mut error = e.details.clone();
-                error["index"] = json!(i);
-                error["message"] = json!(e.message);
-                errors.push(error);
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_trade",
-            format!("{} invalid trade(s); nothing was stored", errors.len()),
-        )
-        .with_details(json!({ "errors": errors })));
-    }
+    let trades = crate::error::validate_batch(inputs, "invalid_trade", "trade(s)", |_, (input, raw)| {
+        validate(input).map(|(user, trade)| (user, NewTrade { trade, raw: Some(raw) }))
+    })?;
     let mut by_user: std::collections::BTreeMap<Uuid, Vec<NewTrade>> = std::collections::BTreeMap::new();
     for (user_id, t) in trades {
         by_user.entry(user_id).or_default().push(t);
