@@ -4,6 +4,8 @@ use chrono::{DateTime, Duration, Utc};
 use kairo_core::{Side, Trade};
 use rust_decimal::Decimal;
 
+pub mod load;
+
 /// A small, fast, deterministic generator (SplitMix64), so that every run measures the same data.
 pub struct SplitMix64(u64);
 

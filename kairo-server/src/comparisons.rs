@@ -1,39 +1,33 @@
 //! Comparisons kept in memory per (user, benchmark, period, series): a repeated `/comparative` answers from memory
-//! while nothing it was computed from has changed — the user's trades and activities (their counts) and the load
-//! time of every symbol it priced (the market-data cache's version) — which a read checks with two indexed counts
-//! and the freshness query it makes anyway. Memory is bounded by the bodies' size (`KAIRO_COMPARISON_CACHE_BYTES`,
-//! 64 MiB by default), the least recently used going first.
+//! while nothing it was computed from has changed — the user's trades and activities and the loaded closes (their
+//! [`Version`], see [`crate::changes`]) — and the closes it priced are within the freshness window. Bodies are kept
+//! serialized. Memory is bounded by the bodies' size (`KAIRO_COMPARISON_CACHE_BYTES`, 64 MiB by default), the least
+//! recently used going first.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Utc};
-use serde_json::Value;
+use axum::body::Bytes;
 
-/// What a comparison was computed from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stamp {
-    /// The user's trades and activities.
-    pub trades: i64,
-    /// The user's activities.
-    pub activities: usize,
-    /// Each symbol priced and when its closes were loaded.
-    pub loaded: Vec<(String, Option<DateTime<Utc>>)>,
-}
+use crate::changes::Version;
+use crate::market::Freshness;
 
-/// A kept comparison: its body (without `market_data`), the symbols it priced, and its stamp.
+/// A kept comparison: its body serialized (a JSON object without `market_data`), the symbols it priced with their
+/// freshness then, and the version of the data it was computed from.
 #[derive(Debug, Clone)]
 pub struct Kept {
     /// The body.
-    pub body: Arc<Value>,
+    pub body: Bytes,
     /// The symbols it priced.
     pub symbols: Vec<String>,
+    /// Their freshness when it was computed.
+    pub freshness: Vec<Freshness>,
     /// What it was computed from.
-    pub stamp: Stamp,
+    pub version: Version,
 }
 
 struct Entry {
-    kept: Kept,
+    kept: Arc<Kept>,
     size: usize,
     used: u64,
 }
@@ -51,7 +45,7 @@ impl Comparisons {
     }
 
     /// The comparison kept under `key`.
-    pub fn get(&self, key: &str) -> Option<Kept> {
+    pub fn get(&self, key: &str) -> Option<Arc<Kept>> {
         let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let (clock, _, entries) = &mut *guard;
         let e = entries.get_mut(key)?;
@@ -61,11 +55,12 @@ impl Comparisons {
     }
 
     /// Keeps `kept` under `key`, then drops the least recently used while the bodies are beyond the bound.
-    pub fn put(&self, key: String, kept: Kept, size: usize) {
+    pub fn put(&self, key: String, kept: Kept) {
+        let size = kept.body.len();
         let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let (clock, held, entries) = &mut *guard;
         *clock += 1;
-        if let Some(old) = entries.insert(key, Entry { kept, size, used: *clock }) {
+        if let Some(old) = entries.insert(key, Entry { kept: Arc::new(kept), size, used: *clock }) {
             *held -= old.size;
         }
         *held += size;

@@ -7,6 +7,7 @@ pub mod alpaca;
 pub mod api;
 pub mod audit;
 pub mod broker_activities;
+pub mod changes;
 pub mod comparisons;
 pub mod config;
 pub mod error;
@@ -106,6 +107,8 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
     let market = Arc::new(market::MarketData::new(store.clone(), &config)?);
     let (audit, audit_writer) = audit::AuditLog::start(store.clone(), rx.clone());
     let prices = Arc::new(price_cache::PriceCache::new(config.price_cache_closes));
+    let changes = Arc::new(changes::Changes::default());
+    changes.clone().listen(&store, rx.clone());
     let state = AppState {
         store: store.clone(),
         config: Arc::new(config.clone()),
@@ -116,6 +119,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
         market: market.clone(),
         prices: prices.clone(),
         comparisons: Arc::new(comparisons::Comparisons::new(config.comparison_cache_bytes)),
+        changes,
         audit,
         prometheus: prometheus(),
         schema: Arc::new(schema),

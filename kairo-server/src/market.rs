@@ -114,6 +114,11 @@ impl MarketData {
         &self.symbols
     }
 
+    /// Whether closes `f` describes are still within the freshness window at `now`.
+    pub fn still_fresh(&self, f: &Freshness, now: chrono::DateTime<Utc>) -> bool {
+        f.refreshed_at.is_some_and(|t| now - t <= self.ttl)
+    }
+
     /// The freshness of `symbol` given its stored state.
     pub fn freshness_of(&self, symbol: &str, state: Option<&SymbolState>) -> Freshness {
         let now = Utc::now();

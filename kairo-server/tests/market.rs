@@ -543,7 +543,79 @@ both_backends!(closes_in_memory_follow_every_load, |app: common::App| async move
     tokio::time::sleep(Duration::from_millis(5)).await;
     store.load_prices(&load("120"), kairo_server::store::market::PriceSource::Csv).await.unwrap();
     store.close().await;
-    let (_, c) = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await;
+    // (a load by another process reaches a PostgreSQL-backed server as a notification: within milliseconds)
+    let mut c = Value::Null;
+    for _ in 0..100 {
+        c = app.get(&format!("/users/{user}/comparative?benchmark=SPY")).await.1;
+        if c["portfolio_pnl"]["unrealized"] == "350" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(c["portfolio_pnl"]["unrealized"], "350", "{c}"); // 10 × 20 + 10 × 15
+    app.stop().await;
+});
+
+both_backends!(a_load_larger_than_one_statement_is_stored_whole, |app: common::App| async move {
+    // 12 symbols × 1,000 days: 12,000 bars, more than one INSERT's worth on PostgreSQL (65,535 parameters).
+    let store = kairo_server::store::Store::connect(&app.database_url, 1, 2).await.unwrap();
+    let first = "2020-01-01".parse::<chrono::NaiveDate>().unwrap();
+    let rows: Vec<_> = (0..12)
+        .flat_map(|s| {
+            (0..1000).map(move |d| {
+                (format!("S{s}"), first + chrono::Duration::days(d), rust_decimal::Decimal::from(100 + d))
+            })
+        })
+        .collect();
+    store.load_prices(&rows, kairo_server::store::market::PriceSource::Csv).await.unwrap();
+    store.close().await;
+    let s11 = stored(&app, "S11").await;
+    assert_eq!(s11.len(), 1000);
+    assert_eq!(s11[999], (first + chrono::Duration::days(999), rust_decimal::Decimal::from(1099)));
+    app.stop().await;
+});
+
+both_backends!(a_cached_comparison_follows_another_writers_change, |app: common::App| async move {
+    // Another writer of the database (the platform's backend, a script) corrects a trade's price: the number of
+    // trades is unchanged, and the next comparison is computed from the corrected trade.
+    let user = app.user("cash").await;
+    let store = kairo_server::store::Store::connect(&app.database_url, 1, 2).await.unwrap();
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let rows: Vec<_> = [("ABC", "2024-07-01", "100"), ("ABC", "2024-07-02", "110"), ("SPY", "2024-07-01", "500")]
+        .iter()
+        .chain(&[("SPY", "2024-07-02", "505")])
+        .map(|(s, day, c)| (s.to_string(), d(day), c.parse().unwrap()))
+        .collect();
+    store.load_prices(&rows, kairo_server::store::market::PriceSource::Csv).await.unwrap();
+    store.close().await;
+    let mut t = common::trade(&user, "BUY", "10", "100", "2024-07-01T19:59:00Z");
+    t["symbol"] = json!("ABC");
+    assert_eq!(app.post("/trades", &t).await.0, 201);
+    let url = format!("/users/{user}/comparative?benchmark=SPY");
+    for _ in 0..2 {
+        let (s, c) = app.get(&url).await;
+        assert_eq!((s, c["portfolio_pnl"]["unrealized"].as_str()), (200, Some("100")), "{c}");
+        // 10 × (110 − 100)
+    }
+    let sql = "UPDATE trades SET price = 105 WHERE user_id = ";
+    if app.database_url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
+        sqlx::query(&format!("{sql}'{user}'")).execute(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&app.database_url).await.unwrap();
+        sqlx::query(&format!("{sql}'{user}'::uuid")).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+    // (on PostgreSQL the change arrives as a notification: within milliseconds)
+    let mut c = Value::Null;
+    for _ in 0..100 {
+        c = app.get(&url).await.1;
+        if c["portfolio_pnl"]["unrealized"] != "100" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(c["portfolio_pnl"]["unrealized"], "50", "{c}"); // 10 × (110 − 105)
     app.stop().await;
 });

@@ -9,8 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use kairo_benches::load::{closed_loop, open_loop, Measured};
 use serde_json::{json, Value};
-use tokio::sync::Mutex;
 
 const TOKEN: &str = "load-test-token-0123456789abcdef01234";
 
@@ -62,22 +62,15 @@ fn args() -> Args {
     a
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn row(label: &str, test: &str, latencies: &mut [f64], errors: usize, elapsed: f64) -> String {
-    latencies.sort_by(|a, b| a.total_cmp(b));
+fn row(label: &str, test: &str, m: &Measured) -> String {
     format!(
-        "| {label} | {test} | {} | {errors} | {:.0} | {:.2} | {:.2} | {:.2} |",
-        latencies.len(),
-        latencies.len() as f64 / elapsed,
-        percentile(latencies, 0.50),
-        percentile(latencies, 0.95),
-        percentile(latencies, 0.99)
+        "| {label} | {test} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} |",
+        m.latencies.len(),
+        m.errors,
+        m.throughput(),
+        m.percentile(0.50),
+        m.percentile(0.95),
+        m.percentile(0.99)
     )
 }
 
@@ -130,101 +123,37 @@ async fn main() {
     let users = Arc::new(users);
 
     // Ingestion, open loop at `rate` requests per second.
-    let latencies = Arc::new(Mutex::new(Vec::new()));
-    let errors = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let total = a.rate * a.seconds;
-    let interval = Duration::from_nanos(1_000_000_000 / a.rate.max(1));
-    // The requests are paced by a thread of their own: the runtime's timer ticks in whole milliseconds, which
-    // would send each request up to a millisecond after its scheduled start and count that wait as latency.
-    let start = Instant::now();
-    let runtime = tokio::runtime::Handle::current();
-    let shared = (client.clone(), base.clone(), users.clone(), latencies.clone(), errors.clone());
-    let pacer = std::thread::spawn(move || {
-        let mut tasks = Vec::with_capacity(total as usize);
-        for i in 0..total {
-            let scheduled = start + interval * i as u32;
-            if let Some(wait) = scheduled.checked_duration_since(Instant::now()) {
-                std::thread::sleep(wait);
-            }
-            let (client, base, users, latencies, errors) = shared.clone();
-            tasks.push(runtime.spawn(async move {
-                let user = &users[i as usize % users.len()];
-                let minute = i as i64;
-                let at = chrono::DateTime::parse_from_rfc3339("2024-01-02T14:30:00Z").unwrap_or_default()
-                    + chrono::Duration::minutes(minute);
-                let body = json!({ "user_id": user, "symbol": "ABC", "side": if (i / 50) % 2 == 0 { "BUY" } else { "SELL" },
-                    "qty": "1", "price": "100.25", "executed_at": at.to_rfc3339() });
-                let ok = client
-                    .post(format!("{base}/trades"))
-                    .bearer_auth(TOKEN)
-                    .json(&body)
-                    .send()
-                    .await
-                    .is_ok_and(|r| r.status().is_success());
-                if ok {
-                    latencies.lock().await.push(scheduled.elapsed().as_secs_f64() * 1000.0);
-                } else {
-                    errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                }
-            }));
+    let (c, b, u) = (client.clone(), base.clone(), users.clone());
+    let ingest = open_loop(a.rate, a.seconds, move |i| {
+        let (client, base, users) = (c.clone(), b.clone(), u.clone());
+        async move {
+            let user = &users[i as usize % users.len()];
+            let at = chrono::DateTime::parse_from_rfc3339("2024-01-02T14:30:00Z").unwrap_or_default()
+                + chrono::Duration::minutes(i as i64);
+            let body = json!({ "user_id": user, "symbol": "ABC", "side": if (i / 50) % 2 == 0 { "BUY" } else { "SELL" },
+                "qty": "1", "price": "100.25", "executed_at": at.to_rfc3339() });
+            let response = client.post(format!("{base}/trades")).bearer_auth(TOKEN).json(&body).send().await;
+            response.is_ok_and(|r| r.status().is_success())
         }
-        tasks
-    });
-    let tasks = pacer.join().unwrap_or_default();
-    for t in tasks {
-        let _ = t.await;
-    }
-    let elapsed = start.elapsed().as_secs_f64();
-    let mut l = latencies.lock().await.clone();
-    let test = format!("POST /trades at {} req/s", a.rate);
-    println!("{}", row(&a.label, &test, &mut l, errors.load(std::sync::atomic::Ordering::Relaxed), elapsed));
+    })
+    .await;
+    println!("{}", row(&a.label, &format!("POST /trades at {} req/s", a.rate), &ingest));
 
     let read_seconds = a.read_seconds.unwrap_or(a.seconds);
-    if read_seconds == 0 {
-        let _ = child.kill();
-        let _ = child.wait();
-        return;
+    if read_seconds > 0 {
+        // Let the jobs fill the metrics cache, then read it closed-loop.
+        for u in users.iter() {
+            let _ = client.get(format!("{base}/users/{u}/metrics")).bearer_auth(TOKEN).send().await;
+        }
+        let (c, b, u) = (client.clone(), base.clone(), users.clone());
+        let reads = closed_loop(a.concurrency, read_seconds as f64, move |i| {
+            let (client, url) = (c.clone(), format!("{b}/users/{}/metrics", u[i % u.len()]));
+            async move { client.get(url).bearer_auth(TOKEN).send().await.is_ok_and(|r| r.status().is_success()) }
+        })
+        .await;
+        let test = format!("GET /users/{{id}}/metrics (cached), {} connections", a.concurrency);
+        println!("{}", row(&a.label, &test, &reads));
     }
-    // Let the jobs fill the metrics cache, then read it closed-loop.
-    for u in users.iter() {
-        let _ = client.get(format!("{base}/users/{u}/metrics")).bearer_auth(TOKEN).send().await;
-    }
-    let deadline = Instant::now() + Duration::from_secs(read_seconds);
-    let latencies = Arc::new(Mutex::new(Vec::new()));
-    let errors = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let start = Instant::now();
-    let mut tasks = Vec::new();
-    for w in 0..a.concurrency {
-        let (client, base, users, latencies, errors) =
-            (client.clone(), base.clone(), users.clone(), latencies.clone(), errors.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut local = Vec::new();
-            let mut i = w;
-            while Instant::now() < deadline {
-                let t0 = Instant::now();
-                let ok = client
-                    .get(format!("{base}/users/{}/metrics", users[i % users.len()]))
-                    .bearer_auth(TOKEN)
-                    .send()
-                    .await
-                    .is_ok_and(|r| r.status().is_success());
-                if ok {
-                    local.push(t0.elapsed().as_secs_f64() * 1000.0);
-                } else {
-                    errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                }
-                i += a.concurrency;
-            }
-            latencies.lock().await.extend(local);
-        }));
-    }
-    for t in tasks {
-        let _ = t.await;
-    }
-    let elapsed = start.elapsed().as_secs_f64();
-    let mut l = latencies.lock().await.clone();
-    let test = format!("GET /users/{{id}}/metrics (cached), {} connections", a.concurrency);
-    println!("{}", row(&a.label, &test, &mut l, errors.load(std::sync::atomic::Ordering::Relaxed), elapsed));
     let _ = child.kill();
     let _ = child.wait();
 }

@@ -54,6 +54,7 @@ pub async fn create_activity(
     let (user_id, activity) = validate(body?.0, None)?;
     users::load(&s, user_id).await?;
     let created = s.store.insert_activities(user_id, std::slice::from_ref(&activity)).await?;
+    s.changes.touch(user_id);
     let detail = AuditDetail(json!({ "user_id": user_id, "activity_id": activity.id(), "created": created == 1 }));
     let status = if created == 1 { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Extension(detail), axum::Json(json!(activity))))
@@ -87,6 +88,7 @@ pub async fn create_activities_batch(
     let (mut stored, mut created) = (0, 0);
     for (user, activities) in &by_user {
         created += s.store.insert_activities(*user, activities).await?;
+        s.changes.touch(*user);
         stored += activities.len();
     }
     let detail = AuditDetail(json!({ "users": by_user.len(), "activities": stored, "created": created }));
@@ -172,6 +174,7 @@ pub async fn import_alpaca(
             .with_details(json!({ "errors": bad }))
         })?;
     let summary = crate::services::import::store(&s.store, user.id, imported).await?;
+    s.changes.touch(user.id);
     if summary.trades_created > 0 {
         s.wake.notify_waiters();
     }

@@ -1,7 +1,5 @@
 //! `GET /users/{id}/metrics` (cached by the jobs, never waiting on them) and `GET /users/{id}/comparative`.
 
-use std::sync::Arc;
-
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +13,7 @@ use kairo_core::report;
 
 use super::auth::Principal;
 use super::{plans, users, AppState, Query};
-use crate::comparisons::{Kept, Stamp};
+use crate::comparisons::Kept;
 use crate::error::{ApiError, ApiResult};
 use crate::services::analysis;
 
@@ -137,33 +135,39 @@ pub async fn comparative(
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
     Query(p): Query<ComparativeParams>,
-) -> ApiResult<axum::Json<Value>> {
-    let user = users::load(&s, users::user_id(&id)?).await?;
+) -> ApiResult<Response> {
+    let user_id = users::user_id(&id)?;
     let bench: Benchmark = p.benchmark.as_deref().map(str::parse).transpose()?.unwrap_or_default();
     if bench.components().len() > 1 {
         plans::require_paid(&s, principal, "A custom blended benchmark").await?;
     }
-    let symbols: Vec<String> = bench.components().iter().map(|(s, _)| s.clone()).collect();
-    // The comparison kept in memory, while the trades, activities and closes it was computed from are unchanged.
+    // The comparison kept in memory, while the trades, activities and closes it was computed from are unchanged
+    // and the closes it priced are fresh: no query (PostgreSQL) or one (SQLite).
     let series = p.series.unwrap_or_default();
-    let key = format!("{}|{bench}|{:?}|{:?}|{series:?}", user.id, p.start, p.end);
-    let (count, activities) = (s.store.trade_count(user.id).await?, s.store.activity_count(user.id).await?);
-    if let Some(kept) = s.comparisons.get(&key) {
-        let freshness = s.market.ensure(&kept.symbols).await?;
-        let loaded: Vec<(String, Option<chrono::DateTime<chrono::Utc>>)> =
-            freshness.iter().map(|f| (f.symbol.clone(), f.refreshed_at)).collect();
-        if kept.stamp == (Stamp { trades: count, activities, loaded }) {
+    let key = format!("{user_id}|{bench}|{:?}|{:?}|{series:?}", p.start, p.end);
+    let version = s.changes.version(&s.store, user_id).await?;
+    if let Some(kept) = s.comparisons.get(&key).filter(|k| Some(k.version) == version) {
+        let now = chrono::Utc::now();
+        if kept.freshness.iter().all(|f| s.market.still_fresh(f, now)) {
             metrics::counter!("kairo_comparison_cache_total", "result" => "hit").increment(1);
-            let mut body = (*kept.body).clone();
-            body["market_data"] = json!({ "stale": freshness.iter().any(|f| f.stale), "symbols": freshness });
-            return Ok(axum::Json(body));
+            return Ok(with_market_data(&kept.body, &kept.freshness));
+        }
+        // Closes past the freshness window: refreshed first (when Alpaca is configured); the kept body still holds
+        // when no symbol's closes were loaded again.
+        let freshness = s.market.ensure(&kept.symbols).await?;
+        let same = |a: &crate::market::Freshness, b: &crate::market::Freshness| a.refreshed_at == b.refreshed_at;
+        if freshness.len() == kept.freshness.len() && freshness.iter().zip(&kept.freshness).all(|(a, b)| same(a, b)) {
+            metrics::counter!("kairo_comparison_cache_total", "result" => "hit").increment(1);
+            return Ok(with_market_data(&kept.body, &freshness));
         }
     }
     metrics::counter!("kairo_comparison_cache_total", "result" => "miss").increment(1);
+    let user = users::load(&s, user_id).await?;
     let trades = s.store.trades(user.id).await?;
     if trades.is_empty() {
         return Err(ApiError::invalid("no_trades", "id", format!("user {} has no trades to compare", user.id)));
     }
+    let symbols: Vec<String> = bench.components().iter().map(|(s, _)| s.clone()).collect();
     // The benchmark's closes and the held symbols', refreshed from Alpaca when stale; an outage serves the stored
     // ones marked stale.
     let mut wanted = symbols.clone();
@@ -202,16 +206,32 @@ pub async fn comparative(
             }
         }
     }
-    let loaded = freshness.iter().map(|f| (f.symbol.clone(), f.refreshed_at)).collect();
-    let size = body.to_string().len();
-    let kept =
-        Kept { body: Arc::new(body.clone()), symbols: wanted, stamp: Stamp { trades: count, activities, loaded } };
-    s.comparisons.put(key, kept, size);
-    body["market_data"] = json!({
-        "stale": freshness.iter().any(|f| f.stale),
-        "symbols": freshness,
-    });
-    Ok(axum::Json(body))
+    let body = axum::body::Bytes::from(body.to_string());
+    let response = with_market_data(&body, &freshness);
+    // Kept only when the version was known before the trades were read: a change since then moved it on.
+    if let Some(version) = version {
+        s.comparisons.put(key, Kept { body, symbols: wanted, freshness, version });
+    }
+    Ok(response)
+}
+
+/// A kept body (a serialized JSON object) with `market_data` added: `{..., "market_data": {stale, symbols}}`.
+fn with_market_data(body: &[u8], freshness: &[crate::market::Freshness]) -> Response {
+    let market = json!({ "stale": freshness.iter().any(|f| f.stale), "symbols": freshness });
+    let mut out = Vec::with_capacity(body.len() + 64 + 160 * freshness.len());
+    match body.strip_suffix(b"}") {
+        Some(open) => {
+            out.extend_from_slice(open);
+            if open.len() > 1 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"\"market_data\":");
+            out.extend_from_slice(market.to_string().as_bytes());
+            out.push(b'}');
+        }
+        None => out.extend_from_slice(body),
+    }
+    ([(header::CONTENT_TYPE, "application/json")], out).into_response()
 }
 
 #[cfg(test)]

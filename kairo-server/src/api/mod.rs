@@ -50,6 +50,8 @@ pub struct AppState {
     pub prices: Arc<crate::price_cache::PriceCache>,
     /// The comparisons kept in memory.
     pub comparisons: Arc<crate::comparisons::Comparisons>,
+    /// The versions of the users' data and of the closes, for the caches (see [`crate::changes`]).
+    pub changes: Arc<crate::changes::Changes>,
     /// Wakes the workers when jobs are queued.
     pub wake: Arc<Notify>,
     /// The audit log's writer.

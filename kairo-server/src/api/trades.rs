@@ -157,6 +157,7 @@ pub async fn create_trade(
             e.into()
         }
     })?;
+    s.changes.touch(user_id);
     let first = stored
         .into_iter()
         .next()
@@ -209,6 +210,7 @@ pub async fn create_trades_batch(
     }
     let batches: Vec<(Uuid, &[NewTrade])> = by_user.iter().map(|(id, ts)| (*id, ts.as_slice())).collect();
     let stored = s.store.insert_many(&batches).await?;
+    by_user.keys().for_each(|id| s.changes.touch(*id));
     let created = stored.iter().filter(|st| st.created).count();
     let out: Vec<TradeOut> = stored.iter().map(|st| TradeOut::from(&st.trade)).collect();
     s.wake.notify_waiters();

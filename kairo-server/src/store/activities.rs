@@ -106,25 +106,6 @@ impl Store {
         Ok(created)
     }
 
-    /// The number of activities of `user_id` (an indexed count).
-    pub async fn activity_count(&self, user_id: Uuid) -> StoreResult<usize> {
-        let n: i64 = match self {
-            Store::Sqlite(p) => {
-                sqlx::query_scalar("SELECT COUNT(*) FROM kairo_activities WHERE user_id = $1")
-                    .bind(user_id.to_string())
-                    .fetch_one(&p.pool)
-                    .await?
-            }
-            Store::Postgres(p) => {
-                sqlx::query_scalar("SELECT COUNT(*) FROM kairo_activities WHERE user_id = $1")
-                    .bind(user_id)
-                    .fetch_one(p)
-                    .await?
-            }
-        };
-        Ok(usize::try_from(n).unwrap_or(0))
-    }
-
     /// The activities of `user_id`, by date then id.
     pub async fn activities(&self, user_id: Uuid) -> StoreResult<Vec<Activity>> {
         let bodies: Vec<serde_json::Value> = match self {

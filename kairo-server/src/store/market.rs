@@ -88,6 +88,9 @@ pub struct DailyBar {
     pub volume: Option<Decimal>,
 }
 
+/// Bars per `INSERT` on PostgreSQL: 7 parameters each, within the protocol's 65,535 parameters per statement.
+const PG_BARS_PER_STATEMENT: usize = u16::MAX as usize / 7;
+
 impl Store {
     /// Stores closes (replacing those of the same symbol and date) and marks each symbol loaded from `source`
     /// now, in one transaction.
@@ -148,7 +151,7 @@ impl Store {
             }
             Store::Postgres(p) => {
                 let mut tx = p.begin().await?;
-                for chunk in rows.chunks(10_000) {
+                for chunk in rows.chunks(PG_BARS_PER_STATEMENT) {
                     // (the seed's `benchmarks.id` has no default)
                     let mut q =
                         QueryBuilder::new("INSERT INTO benchmarks (id, symbol, date, open, high, low, close, volume) ");

@@ -12,6 +12,7 @@ mod postgres;
 pub mod schema;
 mod sqlite;
 pub mod subscriptions;
+mod versions;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kairo_core::{History, Trade};
