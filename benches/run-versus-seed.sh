@@ -12,6 +12,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kairo/target}"
 rounds="${ROUNDS:-5}"
 seconds="${SECONDS_PER_TEST:-10}"
 workers="${WORKERS:-1}"
+rates="${RATES:-200,500,1000}"
 seed_app="${SEED_APP:-$(cd .. && pwd)/shared/peers/seed-fastapi}"
 [ -f "$seed_app/app.py" ] || { echo "no seed service at $seed_app (set SEED_APP)" >&2; exit 2; }
 venv="$HOME/.cache/kairo/seed-venv"
@@ -30,11 +31,11 @@ $("$venv/bin/python" -c 'import fastapi, uvicorn, asyncpg; print(f"fastapi {fast
 PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}')"
 table="$("$CARGO_TARGET_DIR/release/versus_seed" --kairo "$CARGO_TARGET_DIR/release/kairo-server" \
     --uvicorn "$venv/bin/uvicorn" --seed-app "$seed_app" --database-url "$url" --pg-pid "$pg_pid" \
-    --workers "$workers" --rounds "$rounds" --seconds "$seconds")"
+    --workers "$workers" --rounds "$rounds" --seconds "$seconds" --rates "$rates")"
 {
     echo "## kairo-server beside the seed's stack"
     echo
-    echo "Command: \`ROUNDS=$rounds SECONDS_PER_TEST=$seconds WORKERS=$workers ./benches/run-versus-seed.sh\`"
+    echo "Command: \`ROUNDS=$rounds SECONDS_PER_TEST=$seconds WORKERS=$workers RATES=$rates ./benches/run-versus-seed.sh\`"
     echo "(benches/src/bin/versus_seed.rs). Both services run at once on one PostgreSQL database (the seed's \`trades\` and"
     echo "\`benchmarks\` tables, default durability: fsync on), the seed's service as re-created in"
     echo "\`shared/peers/seed-fastapi\` (FastAPI + asyncpg, $workers uvicorn worker(s)); one load generator on the same 2 cores; $rounds"

@@ -181,19 +181,21 @@ async fn user(client: &reqwest::Client, kairo: &str) -> String {
     u["id"].as_str().unwrap_or_default().to_owned()
 }
 
-/// One measured test: what it did, the service, the round, and CPU seconds used by the service and PostgreSQL.
+/// One measured test: what it did, the service, and CPU seconds used by the service and by PostgreSQL.
 struct Row {
     test: String,
     service: String,
     measured: Measured,
-    cpu: f64,
+    cpu: (f64, f64),
 }
 
 impl Row {
-    fn cells(&self) -> [f64; 5] {
+    /// req/s, p50, p95, p99, CPU ms per request of the service, of PostgreSQL, of both.
+    fn cells(&self) -> [f64; 7] {
         let m = &self.measured;
         let n = m.latencies.len().max(1) as f64;
-        [m.throughput(), m.percentile(0.5), m.percentile(0.95), m.percentile(0.99), self.cpu / n * 1e3]
+        let (service, pg) = (self.cpu.0 / n * 1e3, self.cpu.1 / n * 1e3);
+        [m.throughput(), m.percentile(0.5), m.percentile(0.95), m.percentile(0.99), service, pg, service + pg]
     }
 }
 
@@ -293,7 +295,8 @@ async fn main() {
 
     let reads = [(&kairo, "", "summary"), (&kairo, "daily", "series=daily"), (&seed, "", "")];
     let mut rows: Vec<Row> = Vec::new();
-    let cpu = |s: &Service| tree_cpu_seconds(s.child.id()) + tree_cpu_seconds(a.pg_pid);
+    let cpu = |s: &Service| (tree_cpu_seconds(s.child.id()), tree_cpu_seconds(a.pg_pid));
+    let since = |before: (f64, f64), after: (f64, f64)| (after.0 - before.0, after.1 - before.1);
     let mut clock = Utc.with_ymd_and_hms(2025, 1, 2, 14, 30, 0).single().unwrap_or_default();
     for round in 0..a.rounds {
         let flip = round % 2 == 1;
@@ -306,7 +309,7 @@ async fn main() {
             let measured = closed_loop(a.concurrency, a.seconds as f64, comparative(s, series)).await;
             let test = format!("GET /users/{{id}}/comparative, 200 trades, {} connections", a.concurrency);
             let service = if label.is_empty() { s.name.to_owned() } else { format!("{} ({label})", s.name) };
-            rows.push(Row { test, service, cpu: cpu(s) - before, measured });
+            rows.push(Row { test, service, cpu: since(before, cpu(s)), measured });
             eprintln!(
                 "round {round}: {}",
                 rows.last().map_or(String::new(), |r| format!("{} {:?}", r.service, r.cells()))
@@ -338,7 +341,7 @@ async fn main() {
                     drain(&client, &kairo.base).await;
                 }
                 let test = format!("POST /trades at {rate} req/s");
-                rows.push(Row { test, service: s.name.to_owned(), cpu: cpu(s) - before, measured });
+                rows.push(Row { test, service: s.name.to_owned(), cpu: since(before, cpu(s)), measured });
                 eprintln!("round {round}: {} {rate}/s {:?}", s.name, rows.last().map(Row::cells).unwrap_or_default());
             }
             clock += chrono::Duration::seconds((rate * a.seconds) as i64 + 60);
@@ -346,7 +349,9 @@ async fn main() {
     }
     let _ = std::fs::remove_dir_all(&work);
 
-    println!("| test | service | req/s | p50 ms | p95 ms | p99 ms | CPU ms / request | errors | rounds |");
+    println!(
+        "| test | service | req/s | p50 ms | p95 ms | p99 ms | CPU ms / request (service + PostgreSQL) | errors | rounds |"
+    );
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
     let mut groups: Vec<(String, String)> = Vec::new();
     for r in &rows {
@@ -360,24 +365,29 @@ async fn main() {
         let col = |k: usize| median(of.iter().map(|r| r.cells()[k]).collect());
         let errors: usize = of.iter().map(|r| r.measured.errors).sum();
         println!(
-            "| {test} | {service} | {:.0} | {:.2} | {:.2} | {:.2} | {:.3} | {errors} | {} |",
+            "| {test} | {service} | {:.0} | {:.2} | {:.2} | {:.2} | {:.3} ({:.3} + {:.3}) | {errors} | {} |",
             col(0),
             col(1),
             col(2),
             col(3),
+            col(6),
             col(4),
+            col(5),
             of.len()
         );
     }
     println!();
     println!("Every round:");
     println!();
-    println!("| test | service | req/s | p50 ms | p95 ms | p99 ms | CPU ms / request |");
+    println!("| test | service | req/s | p50 ms | p95 ms | p99 ms | CPU ms / request (service + PostgreSQL) |");
     println!("|---|---|---:|---:|---:|---:|---:|");
     for (test, service) in &groups {
         for r in rows.iter().filter(|r| &r.test == test && &r.service == service) {
             let c = r.cells();
-            println!("| {test} | {service} | {:.0} | {:.2} | {:.2} | {:.2} | {:.3} |", c[0], c[1], c[2], c[3], c[4]);
+            println!(
+                "| {test} | {service} | {:.0} | {:.2} | {:.2} | {:.2} | {:.3} ({:.3} + {:.3}) |",
+                c[0], c[1], c[2], c[3], c[6], c[4], c[5]
+            );
         }
     }
 }
