@@ -332,52 +332,67 @@ pub(super) async fn trades_since(p: &PgPool, user_id: Uuid, from: DateTime<Utc>)
 /// Writes a job's audit rows in one transaction, [`AUDIT_CHUNK`] rows per statement with a pause between two,
 /// the columns bound as arrays (`UNNEST`), so that every chunk runs the same prepared statement whatever its
 /// length (a `VALUES` list of each length would be parsed and planned anew). Each chunk replaces the rows of its
-/// (trade, check) pairs: the seed's `compliance_audit` has no unique constraint to upsert on, so the user's
-/// writers take turns on a transaction lock of the user, and one row per trade and check holds whoever wrote the
-/// table before (rows another service left twice are replaced by one). Row ids are new UUIDs.
+/// (trade, check) pairs, under a transaction lock of the user so that the user's writers take turns: with the unique
+/// index on (trade, check) that migration 0002 creates where the table allows it, by one upsert; without it (the
+/// seed's `compliance_audit` has no unique constraint, and rows another service left twice keep the index from
+/// being made), by a delete and an insert, leaving one row per trade and check. Row ids are time-ordered UUIDs
+/// (version 7), so that the primary key's index grows at its end.
 pub(super) async fn upsert_audit(p: &PgPool, user_id: Uuid, rows: &[CheckResult]) -> StoreResult<()> {
+    const INSERT: &str = "INSERT INTO compliance_audit (id, trade_id, user_id, check_name, status, reason, metadata)
+         SELECT u.id, u.trade_id, $1, u.check_name, u.status, u.reason, u.metadata::jsonb
+           FROM UNNEST($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])
+                AS u (id, trade_id, check_name, status, reason, metadata)";
     let mut tx = p.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('kairo.audit:' || $1::text, 0))")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    let (unique,): (bool,) = sqlx::query_as(
+        "SELECT to_regclass('kairo_compliance_audit_one') IS NOT NULL
+           FROM (SELECT pg_advisory_xact_lock(hashtextextended('kairo.audit:' || $1::text, 0))) AS locked",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await?;
     for (i, chunk) in rows.chunks(AUDIT_CHUNK).enumerate() {
         if i > 0 {
             tokio::time::sleep(AUDIT_PAUSE).await;
         }
         let mut ids = Vec::with_capacity(chunk.len());
+        let mut trades = Vec::with_capacity(chunk.len());
         let (mut checks, mut statuses) = (Vec::with_capacity(chunk.len()), Vec::with_capacity(chunk.len()));
         let (mut reasons, mut metadata) = (Vec::with_capacity(chunk.len()), Vec::with_capacity(chunk.len()));
         for r in chunk {
-            ids.push(uuid_of(&r.trade_id)?);
+            ids.push(Uuid::now_v7());
+            trades.push(uuid_of(&r.trade_id)?);
             checks.push(r.check_name);
             statuses.push(r.status.as_str());
             reasons.push(&*r.reason);
             metadata.push(r.metadata.to_json().to_string());
         }
-        // Two statements: within one, a DELETE and an INSERT of the same key run in no set order.
-        sqlx::query(
-            "DELETE FROM compliance_audit a USING UNNEST($1::uuid[], $2::text[]) AS u (trade_id, check_name)
-              WHERE a.trade_id = u.trade_id AND a.check_name = u.check_name",
-        )
-        .bind(&ids)
-        .bind(&checks)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO compliance_audit (id, trade_id, user_id, check_name, status, reason, metadata)
-             SELECT gen_random_uuid(), u.trade_id, $1, u.check_name, u.status, u.reason, u.metadata::jsonb
-               FROM UNNEST($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])
-                    AS u (trade_id, check_name, status, reason, metadata)",
-        )
-        .bind(user_id)
-        .bind(&ids)
-        .bind(&checks)
-        .bind(&statuses)
-        .bind(&reasons)
-        .bind(&metadata)
-        .execute(&mut *tx)
-        .await?;
+        let insert = if unique {
+            format!(
+                "{INSERT} ON CONFLICT (trade_id, check_name) DO UPDATE SET user_id = excluded.user_id, \
+                 status = excluded.status, reason = excluded.reason, metadata = excluded.metadata"
+            )
+        } else {
+            // Two statements: within one, a DELETE and an INSERT of the same key run in no set order.
+            sqlx::query(
+                "DELETE FROM compliance_audit a USING UNNEST($1::uuid[], $2::text[]) AS u (trade_id, check_name)
+                  WHERE a.trade_id = u.trade_id AND a.check_name = u.check_name",
+            )
+            .bind(&trades)
+            .bind(&checks)
+            .execute(&mut *tx)
+            .await?;
+            INSERT.to_owned()
+        };
+        sqlx::query(&insert)
+            .bind(user_id)
+            .bind(&ids)
+            .bind(&trades)
+            .bind(&checks)
+            .bind(&statuses)
+            .bind(&reasons)
+            .bind(&metadata)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(())
