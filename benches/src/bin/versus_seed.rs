@@ -15,7 +15,7 @@
 //! benches/README.md.
 //!
 //! Usage: `versus_seed --kairo BIN --uvicorn BIN --seed-app DIR --database-url URL --pg-pid PID [--workers 1]
-//! [--rounds 5] [--seconds 10] [--rates 200,500,1000] [--concurrency 16]`
+//! [--rounds 5] [--seconds 10] [--rates 200,500,1000] [--concurrency 16] [--big-trades 100000]`
 
 use std::collections::BTreeMap;
 use std::process::{Child, Command, Stdio};
@@ -43,6 +43,7 @@ struct Args {
     seconds: u64,
     rates: Vec<u64>,
     concurrency: usize,
+    big_trades: usize,
 }
 
 fn args() -> Args {
@@ -57,6 +58,7 @@ fn args() -> Args {
         seconds: 10,
         rates: vec![200, 500, 1000],
         concurrency: 16,
+        big_trades: 100_000,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -72,6 +74,7 @@ fn args() -> Args {
             "--seconds" => a.seconds = v.parse().unwrap_or(10),
             "--rates" => a.rates = v.split(',').filter_map(|r| r.trim().parse().ok()).collect(),
             "--concurrency" => a.concurrency = v.parse().unwrap_or(16),
+            "--big-trades" => a.big_trades = v.parse().unwrap_or(100_000),
             other => fail(&format!("unknown argument {other}")),
         }
     }
@@ -174,6 +177,12 @@ async fn post_json(client: &reqwest::Client, url: String, body: &Value) -> Value
         .json()
         .await
         .unwrap_or(Value::Null)
+}
+
+/// One `GET /users/{id}/comparative?benchmark=SPY`; whether it answered 2xx.
+async fn comparative_of(client: &reqwest::Client, base: &str, user: &str) -> bool {
+    let url = format!("{base}/users/{user}/comparative?benchmark=SPY");
+    client.get(url).bearer_auth(TOKEN).send().await.is_ok_and(|r| r.status().is_success())
 }
 
 async fn user(client: &reqwest::Client, kairo: &str) -> String {
@@ -347,6 +356,31 @@ async fn main() {
             clock += chrono::Duration::seconds((rate * a.seconds) as i64 + 60);
         }
     }
+    // One user with a long history: the first comparison of each service, nothing of it cached (kairo's kept
+    // trackers are left as the jobs leave them), then the second.
+    let big = user(&client, &kairo.base).await;
+    let history = account_trades(a.big_trades, 60, 7);
+    for chunk in history.chunks(10_000) {
+        let trades: Vec<Value> = chunk
+            .iter()
+            .map(|t| {
+                json!({ "user_id": big, "symbol": t.symbol, "side": t.side.as_str(), "qty": t.qty.to_string(),
+                    "price": t.price.to_string(), "executed_at": t.executed_at.to_rfc3339() })
+            })
+            .collect();
+        post_json(&client, format!("{}/trades/batch", kairo.base), &Value::Array(trades)).await;
+    }
+    drain(&client, &kairo.base).await;
+    let mut long = Vec::new();
+    for s in [&kairo, &seed] {
+        let t0 = Instant::now();
+        let first = comparative_of(&client, &s.base, &big).await;
+        let cold = t0.elapsed().as_secs_f64() * 1e3;
+        let t0 = Instant::now();
+        let second = comparative_of(&client, &s.base, &big).await;
+        let warm = t0.elapsed().as_secs_f64() * 1e3;
+        long.push(format!("| {} | {} | {cold:.1} | {warm:.1} |", s.name, if first && second { "200" } else { "error" }));
+    }
     let _ = std::fs::remove_dir_all(&work);
 
     println!(
@@ -375,6 +409,19 @@ async fn main() {
             col(5),
             of.len()
         );
+    }
+    println!();
+    println!(
+        "A user with {} trades (60 a day, {} days), `GET /users/{{id}}/comparative?benchmark=SPY` one request at a \
+         time:",
+        a.big_trades,
+        a.big_trades.div_ceil(60)
+    );
+    println!();
+    println!("| service | status | first read ms (nothing cached) | second read ms |");
+    println!("|---|---|---:|---:|");
+    for l in &long {
+        println!("{l}");
     }
     println!();
     println!("Every round:");
