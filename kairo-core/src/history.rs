@@ -43,6 +43,11 @@ impl History {
         &self.0
     }
 
+    /// Trades the caller knows valid and in execution order (each was admitted one by one by an engine).
+    pub(crate) fn from_admitted(trades: Vec<Trade>) -> Self {
+        History(trades)
+    }
+
     /// The trades, in execution order.
     pub fn into_trades(self) -> Vec<Trade> {
         self.0

@@ -106,6 +106,12 @@ impl AccountTracker {
         &self.trades
     }
 
+    /// A copy of the trades taken so far as a [`History`](crate::History) (they were validated and ordered as they
+    /// were taken: no second pass).
+    pub fn history(&self) -> crate::History {
+        crate::History::from_admitted(self.trades.clone())
+    }
+
     /// The number of activities taken so far.
     pub fn activities(&self) -> usize {
         self.activities

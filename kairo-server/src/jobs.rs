@@ -46,6 +46,9 @@ pub async fn recompute(
     since: Option<DateTime<Utc>>,
 ) -> Result<(), JobError> {
     let trackers = &context.trackers;
+    // The version of the user's data before anything of it is read: a change after this moves it on, so a tracker
+    // kept at this version holds the stored trades while the version is unchanged.
+    let version = context.changes.version(store, user_id).await?;
     let Some(user) = store.user(user_id).await? else {
         return Ok(()); // the user is gone: nothing to do
     };
@@ -115,7 +118,7 @@ pub async fn recompute(
     })
     .await??;
     let count = tracker.trades().len() as i64;
-    trackers.put(user_id, tracker);
+    trackers.put(user_id, tracker, version);
     store.upsert_audit(user_id, &rows).await?;
     for r in rows.iter().filter(|r| r.status != kairo_core::compliance::Status::Pass) {
         metrics::counter!("kairo_compliance_results_total", "check" => r.check_name, "status" => r.status.as_str())
@@ -132,6 +135,8 @@ pub struct Context {
     pub trackers: Arc<Trackers>,
     /// The closes in memory.
     pub prices: Arc<PriceCache>,
+    /// The versions of the users' data.
+    pub changes: Arc<crate::changes::Changes>,
 }
 
 async fn run(store: &Store, context: &Context, job: &Job) -> Result<(), JobError> {

@@ -108,6 +108,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
     let (audit, audit_writer) = audit::AuditLog::start(store.clone(), rx.clone());
     let prices = Arc::new(price_cache::PriceCache::new(config.price_cache_closes));
     let changes = Arc::new(changes::Changes::default());
+    let trackers = Arc::new(trackers::Trackers::new(config.tracked_trades));
     changes.clone().listen(&store, rx.clone());
     let state = AppState {
         store: store.clone(),
@@ -120,14 +121,15 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
         prices: prices.clone(),
         comparisons: Arc::new(comparisons::Comparisons::new(config.comparison_cache_bytes)),
         changes,
+        trackers: trackers.clone(),
         audit,
         prometheus: prometheus(),
         schema: Arc::new(schema),
     };
     let mut workers = Vec::new();
-    let trackers = Arc::new(trackers::Trackers::new(config.tracked_trades));
     for _ in 0..config.workers.max(1) {
-        let context = jobs::Context { trackers: trackers.clone(), prices: prices.clone() };
+        let context =
+            jobs::Context { trackers: trackers.clone(), prices: prices.clone(), changes: state.changes.clone() };
         workers.push(tokio::spawn(jobs::worker(store.clone(), context, wake.clone(), rx.clone())));
     }
     if state.schema.is_empty() && store.backend() == "postgres" {

@@ -7,11 +7,16 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use kairo_core::tracker::AccountTracker;
+use kairo_core::History;
 use uuid::Uuid;
+
+use crate::changes::Version;
 
 struct Kept {
     used: u64,
     tracker: AccountTracker,
+    /// The version of the user's data the tracker's trades were read at (`None`: unknown).
+    version: Option<Version>,
 }
 
 /// Trackers by user.
@@ -32,14 +37,23 @@ impl Trackers {
         guard.1.remove(&user).map(|k| k.tracker)
     }
 
-    /// Keeps the user's tracker (unless one holding more trades was kept meanwhile by another job), then drops the
-    /// least recently used ones while the trades held are beyond the bound.
-    pub fn put(&self, user: Uuid, tracker: AccountTracker) {
+    /// A copy of the user's trades as the kept tracker holds them (in execution order), when they were read at
+    /// `version`, the version of the user's data now: then they are the stored trades, without reading them.
+    pub fn trades_at(&self, user: Uuid, version: Version) -> Option<History> {
+        let guard = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        let kept = guard.1.get(&user).filter(|k| k.version == Some(version))?;
+        Some(kept.tracker.history())
+    }
+
+    /// Keeps the user's tracker, whose trades were read at `version` (unless one holding more trades was kept
+    /// meanwhile by another job), then drops the least recently used ones while the trades held are beyond the
+    /// bound.
+    pub fn put(&self, user: Uuid, tracker: AccountTracker, version: Option<Version>) {
         let mut guard = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         let (clock, kept) = &mut *guard;
         *clock += 1;
         if kept.get(&user).is_none_or(|k| k.tracker.trades().len() < tracker.trades().len()) {
-            kept.insert(user, Kept { used: *clock, tracker });
+            kept.insert(user, Kept { used: *clock, tracker, version });
         }
         let mut held: usize = kept.values().map(|k| k.tracker.trades().len()).sum();
         while held > self.max_trades && kept.len() > 1 {

@@ -619,3 +619,48 @@ both_backends!(a_cached_comparison_follows_another_writers_change, |app: common:
     assert_eq!(c["portfolio_pnl"]["unrealized"], "50", "{c}"); // 10 × (110 − 105)
     app.stop().await;
 });
+
+both_backends!(a_comparison_takes_the_trades_of_the_kept_tracker, |app: common::App| async move {
+    // After the jobs, the user's tracker holds the stored trades: the first comparison takes them from it rather than
+    // reading the history, and answers what a server without it (a second process, reading the database) answers.
+    let user = app.user("margin").await;
+    let store = kairo_server::store::Store::connect(&app.database_url, 1, 2).await.unwrap();
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let mut rows = Vec::new();
+    for (i, day) in ["2024-07-01", "2024-07-02", "2024-07-03", "2024-07-05", "2024-07-08"].iter().enumerate() {
+        rows.push(("ABC".to_owned(), d(day), rust_decimal::Decimal::from(100 + 3 * i as i64)));
+        rows.push(("SPY".to_owned(), d(day), rust_decimal::Decimal::from(500 + i as i64)));
+    }
+    store.load_prices(&rows, kairo_server::store::market::PriceSource::Csv).await.unwrap();
+    store.close().await;
+    for (side, qty, price, at) in [
+        ("BUY", "10", "100", "2024-07-01T15:00:00Z"),
+        ("BUY", "5", "103", "2024-07-02T15:00:00Z"),
+        ("SELL", "8", "107", "2024-07-05T15:00:00Z"),
+    ] {
+        let mut t = common::trade(&user, side, qty, price, at);
+        t["symbol"] = json!("ABC");
+        assert_eq!(app.post("/trades", &t).await.0, 201);
+    }
+    let n = app.expected_audit_rows(&user).await;
+    app.wait_for_audit(&user, n).await;
+    let from_tracker = |text: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(r#"kairo_comparison_trades_total{source="tracker"} "#))
+            .map_or(0, |v| v.trim().parse::<u64>().unwrap())
+    };
+    let before = from_tracker(&app.get_text("/metrics").await);
+    let url = format!("/users/{user}/comparative?benchmark=SPY&series=daily");
+    let (s, mut kept) = app.get(&url).await;
+    assert_eq!(s, 200, "{kept}");
+    assert!(from_tracker(&app.get_text("/metrics").await) > before, "the trades came from the kept tracker");
+    let other = common::app_on(&app.database_url, None).await;
+    let (s, mut read) = other.get(&url).await;
+    assert_eq!(s, 200, "{read}");
+    kept.as_object_mut().unwrap().remove("market_data");
+    read.as_object_mut().unwrap().remove("market_data");
+    assert_eq!(kept, read);
+    assert_eq!(kept["portfolio_pnl"]["realized"], "56"); // 8 × (107 − 100)
+    other.stop().await;
+    app.stop().await;
+});

@@ -179,6 +179,18 @@ async fn post_json(client: &reqwest::Client, url: String, body: &Value) -> Value
         .unwrap_or(Value::Null)
 }
 
+/// Stores `trades` as `user`'s through kairo's `POST /trades/batch`.
+async fn store_trades(client: &reqwest::Client, kairo: &str, user: &str, trades: &[kairo_core::Trade]) {
+    let body: Vec<Value> = trades
+        .iter()
+        .map(|t| {
+            json!({ "user_id": user, "symbol": t.symbol, "side": t.side.as_str(), "qty": t.qty.to_string(),
+                "price": t.price.to_string(), "executed_at": t.executed_at.to_rfc3339() })
+        })
+        .collect();
+    post_json(client, format!("{kairo}/trades/batch"), &Value::Array(body)).await;
+}
+
 /// One `GET /users/{id}/comparative?benchmark=SPY`; whether it answered 2xx.
 async fn comparative_of(client: &reqwest::Client, base: &str, user: &str) -> bool {
     let url = format!("{base}/users/{user}/comparative?benchmark=SPY");
@@ -266,14 +278,7 @@ async fn main() {
     let mut readers = Vec::new();
     for r in 0..READERS {
         let id = user(&client, &kairo.base).await;
-        let trades: Vec<Value> = account_trades(TRADES_PER_READER, 1, r as u64)
-            .iter()
-            .map(|t| {
-                json!({ "user_id": id, "symbol": t.symbol, "side": t.side.as_str(), "qty": t.qty.to_string(),
-                    "price": t.price.to_string(), "executed_at": t.executed_at.to_rfc3339() })
-            })
-            .collect();
-        post_json(&client, format!("{}/trades/batch", kairo.base), &Value::Array(trades)).await;
+        store_trades(&client, &kairo.base, &id, &account_trades(TRADES_PER_READER, 1, r as u64)).await;
         readers.push(id);
     }
     let mut writers: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -361,14 +366,7 @@ async fn main() {
     let big = user(&client, &kairo.base).await;
     let history = account_trades(a.big_trades, 60, 7);
     for chunk in history.chunks(10_000) {
-        let trades: Vec<Value> = chunk
-            .iter()
-            .map(|t| {
-                json!({ "user_id": big, "symbol": t.symbol, "side": t.side.as_str(), "qty": t.qty.to_string(),
-                    "price": t.price.to_string(), "executed_at": t.executed_at.to_rfc3339() })
-            })
-            .collect();
-        post_json(&client, format!("{}/trades/batch", kairo.base), &Value::Array(trades)).await;
+        store_trades(&client, &kairo.base, &big, chunk).await;
     }
     drain(&client, &kairo.base).await;
     let mut long = Vec::new();
@@ -379,7 +377,11 @@ async fn main() {
         let t0 = Instant::now();
         let second = comparative_of(&client, &s.base, &big).await;
         let warm = t0.elapsed().as_secs_f64() * 1e3;
-        long.push(format!("| {} | {} | {cold:.1} | {warm:.1} |", s.name, if first && second { "200" } else { "error" }));
+        long.push(format!(
+            "| {} | {} | {cold:.1} | {warm:.1} |",
+            s.name,
+            if first && second { "200" } else { "error" }
+        ));
     }
     let _ = std::fs::remove_dir_all(&work);
 

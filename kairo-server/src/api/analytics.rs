@@ -163,7 +163,15 @@ pub async fn comparative(
     }
     metrics::counter!("kairo_comparison_cache_total", "result" => "miss").increment(1);
     let user = users::load(&s, user_id).await?;
-    let trades = s.store.trades(user.id).await?;
+    // The trades of the user's kept tracker when they are the stored ones (read at the current version), else the
+    // stored trades.
+    let kept = version.and_then(|v| s.trackers.trades_at(user.id, v));
+    let source = if kept.is_some() { "tracker" } else { "database" };
+    metrics::counter!("kairo_comparison_trades_total", "source" => source).increment(1);
+    let trades = match kept {
+        Some(trades) => trades,
+        None => s.store.trades(user.id).await?,
+    };
     if trades.is_empty() {
         return Err(ApiError::invalid("no_trades", "id", format!("user {} has no trades to compare", user.id)));
     }

@@ -52,6 +52,8 @@ pub struct AppState {
     pub comparisons: Arc<crate::comparisons::Comparisons>,
     /// The versions of the users' data and of the closes, for the caches (see [`crate::changes`]).
     pub changes: Arc<crate::changes::Changes>,
+    /// The accounts' trackers the jobs keep (their trades spare a comparison the reading of a long history).
+    pub trackers: Arc<crate::trackers::Trackers>,
     /// Wakes the workers when jobs are queued.
     pub wake: Arc<Notify>,
     /// The audit log's writer.
