@@ -37,13 +37,22 @@ pub(crate) fn replay(
     let mut units = Decimal::ZERO;
     let (mut contributions, mut withdrawals) = (Decimal::ZERO, Decimal::ZERO);
     let mut units_after = BTreeMap::new();
+    // The trades come in execution order, so the level on or before each one's date is found by walking the
+    // levels once, and the units are recorded once per date (the last trade of the date's).
+    let mut next_levels = levels.iter().peekable();
+    let mut level_now: Option<Decimal> = None;
+    let mut day: Option<NaiveDate> = None;
     for t in trades {
         let date = t.trade_date();
-        let level = levels
-            .range(..=date)
-            .next_back()
-            .map(|(_, l)| *l)
-            .ok_or_else(|| ReturnsError::NoPrices { symbol: format!("{label} on or before {date}") })?;
+        if let Some(d) = day.filter(|d| *d != date) {
+            units_after.insert(d, units);
+        }
+        day = Some(date);
+        while let Some((_, l)) = next_levels.next_if(|(d, _)| **d <= date) {
+            level_now = Some(*l);
+        }
+        let level =
+            level_now.ok_or_else(|| ReturnsError::NoPrices { symbol: format!("{label} on or before {date}") })?;
         let overflow = || ReturnsError::Overflow { quantity: "the shadow benchmark position" };
         let flow = t.cash_flow();
         if flow >= Decimal::ZERO {
@@ -52,7 +61,9 @@ pub(crate) fn replay(
             withdrawals = withdrawals.checked_sub(flow).ok_or_else(overflow)?;
         }
         units = flow.checked_div(level).and_then(|u| units.checked_add(u)).ok_or_else(overflow)?;
-        units_after.insert(date, units);
+    }
+    if let Some(d) = day {
+        units_after.insert(d, units);
     }
     Ok((units_after, units, contributions, withdrawals))
 }

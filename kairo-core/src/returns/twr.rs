@@ -252,12 +252,20 @@ pub(crate) fn valuation_dates(
     prices: &PriceTable,
     end: Option<NaiveDate>,
 ) -> Result<Vec<NaiveDate>, ReturnsError> {
-    let first = ordered[0].trade_date();
-    let mut dates: BTreeSet<NaiveDate> = ordered.iter().map(|t| t.trade_date()).collect();
-    let mut symbols: Vec<&str> = ordered.iter().map(|t| t.symbol.as_str()).collect();
-    symbols.sort_unstable();
-    symbols.dedup();
-    let mut last = ordered.iter().map(|t| t.trade_date()).max().unwrap_or(first);
+    // The trades are in execution order, so their dates come ascending: each is kept once without a set, and a
+    // long history's few symbols are gathered in a set rather than by sorting one entry per trade.
+    let mut trade_dates: Vec<NaiveDate> = Vec::new();
+    let mut symbols: BTreeSet<&str> = BTreeSet::new();
+    for t in ordered {
+        let d = t.trade_date();
+        if trade_dates.last() != Some(&d) {
+            trade_dates.push(d);
+        }
+        symbols.insert(t.symbol.as_str());
+    }
+    let first = trade_dates[0];
+    let mut last = trade_dates.last().copied().unwrap_or(first);
+    let mut dates: BTreeSet<NaiveDate> = trade_dates.into_iter().collect();
     for symbol in &symbols {
         let series = prices.series(symbol).ok_or_else(|| ReturnsError::NoPrices { symbol: (*symbol).to_owned() })?;
         if let Some((d, _)) = series.iter().next_back() {

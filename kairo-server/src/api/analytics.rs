@@ -179,7 +179,7 @@ pub async fn comparative(
     // The benchmark's closes and the held symbols', refreshed from Alpaca when stale; an outage serves the stored
     // ones marked stale.
     let mut wanted = symbols.clone();
-    wanted.extend(trades.iter().map(|t| t.symbol.clone()));
+    wanted.extend(analysis::traded_symbols(&trades).into_iter().map(str::to_owned));
     wanted.sort();
     wanted.dedup();
     let freshness = s.market.ensure(&wanted).await?;

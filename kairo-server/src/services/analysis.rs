@@ -40,9 +40,14 @@ pub fn rules() -> RuleSet {
 /// The stored closes of the symbols `trades` hold, plus `extra` symbols (benchmarks), with their splits and cash
 /// dividends (the closes are raw), through the in-memory cache.
 pub async fn prices(cache: &PriceCache, store: &Store, trades: &[Trade], extra: &[String]) -> StoreResult<PriceTable> {
-    let mut symbols: BTreeSet<String> = trades.iter().map(|t| t.symbol.clone()).collect();
+    let mut symbols: BTreeSet<String> = traded_symbols(trades).into_iter().map(str::to_owned).collect();
     symbols.extend(extra.iter().cloned());
     cache.table(store, symbols).await
+}
+
+/// The symbols of `trades`, once each (borrowed: a long history repeats a few symbols many times).
+pub fn traded_symbols(trades: &[Trade]) -> BTreeSet<&str> {
+    trades.iter().map(|t| t.symbol.as_str()).collect()
 }
 
 /// A tracker of the user's whole history (FIFO lots and wash sales following `splits`), and the audit rows of the
