@@ -255,7 +255,8 @@ fn portfolio_pnl(
     // Splits up to the valuation date (raw closes): quantities in the shares of that date.
     let all_splits = prices.splits();
     let splits: Vec<&Split> = all_splits.iter().filter(|s| last_date.is_some_and(|d| s.ex_date <= d)).collect();
-    let report = lots_in_order(trades.iter().copied(), trades.len(), method, &splits);
+    // realized P&L and open lots only: the closed lots are not part of the answer
+    let report = lots_in_order(trades.iter().copied(), None, method, &splits);
     let mut last_trade: HashMap<&str, (NaiveDate, Decimal)> = HashMap::new();
     for t in trades {
         last_trade.insert(t.symbol.as_str(), (t.trade_date(), t.price));

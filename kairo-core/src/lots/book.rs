@@ -42,17 +42,25 @@ pub struct LotBook {
     pub(super) books: HashMap<String, HashMap<String, Book>>,
     pub(super) closed: Vec<ClosedLot>,
     pub(super) realized: Decimal,
+    /// Whether closed lots are recorded (a book kept for its totals and open lots only records none).
+    pub(super) keep_closed: bool,
 }
 
 impl LotBook {
     /// An empty book.
     pub fn new(method: LotMethod) -> Self {
-        LotBook { method, books: HashMap::new(), closed: Vec::new(), realized: Decimal::ZERO }
+        LotBook { method, books: HashMap::new(), closed: Vec::new(), realized: Decimal::ZERO, keep_closed: true }
+    }
+
+    /// An empty book that records no closed lots: its realized P&L and open lots only (what a valuation needs, at
+    /// less cost for a long history).
+    pub(crate) fn totals_only(method: LotMethod) -> Self {
+        LotBook { keep_closed: false, ..LotBook::new(method) }
     }
 
     /// An empty book with room for about `closed_lots` closed lots.
     pub fn with_capacity(method: LotMethod, closed_lots: usize) -> Self {
-        LotBook { method, books: HashMap::new(), closed: Vec::with_capacity(closed_lots), realized: Decimal::ZERO }
+        LotBook { closed: Vec::with_capacity(closed_lots), ..LotBook::new(method) }
     }
 
     /// The method of this book.
@@ -116,23 +124,25 @@ impl LotBook {
                 };
                 let realized_pnl = proceeds - basis;
                 self.realized += realized_pnl;
-                self.closed.push(ClosedLot {
-                    user_id: book.user_id.clone(),
-                    symbol: book.symbol.clone(),
-                    direction,
-                    open_trade_id: lot.trade_id.clone(),
-                    close_trade_id: trade_id.clone(),
-                    qty: q,
-                    proceeds,
-                    basis,
-                    realized_pnl,
-                    opened_at: lot.opened_at,
-                    closed_at: trade.executed_at,
-                    open_date: lot.open_date,
-                    close_date,
-                    holding_period_days: (close_date - lot.open_date).num_days(),
-                    term: Term::of(direction, lot.open_date, close_date),
-                });
+                if self.keep_closed {
+                    self.closed.push(ClosedLot {
+                        user_id: book.user_id.clone(),
+                        symbol: book.symbol.clone(),
+                        direction,
+                        open_trade_id: lot.trade_id.clone(),
+                        close_trade_id: trade_id.clone(),
+                        qty: q,
+                        proceeds,
+                        basis,
+                        realized_pnl,
+                        opened_at: lot.opened_at,
+                        closed_at: trade.executed_at,
+                        open_date: lot.open_date,
+                        close_date,
+                        holding_period_days: (close_date - lot.open_date).num_days(),
+                        term: Term::of(direction, lot.open_date, close_date),
+                    });
+                }
                 // Under average cost a lot's own basis is never read (the book's is), so it is left alone.
                 if method != LotMethod::AverageCost {
                     lot.basis -= lot_part;

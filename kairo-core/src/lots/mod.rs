@@ -63,7 +63,7 @@ use crate::trade::Trade;
 /// ```
 pub fn match_lots<T: Trades + ?Sized>(trades: &T, method: LotMethod) -> Result<LotReport, LotError> {
     let ordered = trades.ordered()?;
-    Ok(lots_in_order(ordered.iter(), ordered.len(), method, &[]))
+    Ok(lots_in_order(ordered.iter(), Some(ordered.len()), method, &[]))
 }
 
 /// [`match_lots`] with the stock splits of the traded symbols applied on their ex-dates (before the trades of that
@@ -91,19 +91,23 @@ pub fn match_lots_with_splits<T: Trades + ?Sized>(
 ) -> Result<LotReport, LotError> {
     let splits = split::in_order(splits)?;
     let ordered = trades.ordered()?;
-    Ok(lots_in_order(ordered.iter(), ordered.len(), method, &splits))
+    Ok(lots_in_order(ordered.iter(), Some(ordered.len()), method, &splits))
 }
 
 /// [`match_lots_with_splits`] over trades already validated and in execution order, with splits checked and in
-/// ex-date order.
+/// ex-date order; `len` is the number of trades, or `None` for a report without its closed lots (realized P&L and
+/// open lots only).
 pub(crate) fn lots_in_order<'a>(
     trades: impl Iterator<Item = &'a Trade>,
-    len: usize,
+    len: Option<usize>,
     method: LotMethod,
     splits: &[&Split],
 ) -> LotReport {
     let mut next = splits.iter().peekable();
-    let mut book = LotBook::with_capacity(method, len);
+    let mut book = match len {
+        Some(len) => LotBook::with_capacity(method, len),
+        None => LotBook::totals_only(method),
+    };
     for t in trades {
         while let Some(split) = next.next_if(|s| s.ex_date <= t.trade_date()) {
             book.apply_split(split);
