@@ -257,9 +257,17 @@ fn portfolio_pnl(
     let splits: Vec<&Split> = all_splits.iter().filter(|s| last_date.is_some_and(|d| s.ex_date <= d)).collect();
     // realized P&L and open lots only: the closed lots are not part of the answer
     let report = lots_in_order(trades.iter().copied(), None, method, &splits);
+    // The last fill of each symbol still held (its price marks a position without a close since): found from the
+    // end of the history, which stops once every held symbol has one.
     let mut last_trade: HashMap<&str, (NaiveDate, Decimal)> = HashMap::new();
-    for t in trades {
-        last_trade.insert(t.symbol.as_str(), (t.trade_date(), t.price));
+    let held: std::collections::BTreeSet<&str> = report.open_lots.iter().map(|l| &*l.symbol).collect();
+    for t in trades.iter().rev() {
+        if last_trade.len() == held.len() {
+            break;
+        }
+        if held.contains(t.symbol.as_str()) && !last_trade.contains_key(t.symbol.as_str()) {
+            last_trade.insert(t.symbol.as_str(), (t.trade_date(), t.price));
+        }
     }
     let mut marks = HashMap::new();
     if let Some(date) = last_date {
