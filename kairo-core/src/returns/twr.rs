@@ -33,7 +33,7 @@
 //! * **Missing prices.** A symbol without a close on a date is marked at its last close, or at its last trade
 //!   price when that is more recent. A traded symbol with no close at all is an error.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -120,7 +120,7 @@ pub(crate) fn valuations_in_order(
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Valuer {
     positions: BTreeMap<String, Decimal>,
-    last_trade: HashMap<String, (NaiveDate, Decimal)>,
+    last_trade: rustc_hash::FxHashMap<String, (NaiveDate, Decimal)>,
     prev_value: Decimal,
     prev_gross: Decimal,
     prev_date: Option<NaiveDate>,
