@@ -1,6 +1,8 @@
 //! The streaming lot engine: open lots by user and symbol, relieved by the book's method as trades close them.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -39,7 +41,7 @@ pub(super) struct Book {
 #[derive(Debug, Clone)]
 pub struct LotBook {
     pub(super) method: LotMethod,
-    pub(super) books: HashMap<String, HashMap<String, Book>>,
+    pub(super) books: FxHashMap<String, FxHashMap<String, Book>>,
     pub(super) closed: Vec<ClosedLot>,
     pub(super) realized: Decimal,
     /// Whether closed lots are recorded (a book kept for its totals and open lots only records none).
@@ -49,7 +51,7 @@ pub struct LotBook {
 impl LotBook {
     /// An empty book.
     pub fn new(method: LotMethod) -> Self {
-        LotBook { method, books: HashMap::new(), closed: Vec::new(), realized: Decimal::ZERO, keep_closed: true }
+        LotBook { method, books: FxHashMap::default(), closed: Vec::new(), realized: Decimal::ZERO, keep_closed: true }
     }
 
     /// An empty book that records no closed lots: its realized P&L and open lots only (what a valuation needs, at
