@@ -168,9 +168,13 @@ pub async fn comparative(
     let kept = version.and_then(|v| s.trackers.trades_at(user.id, v));
     let source = if kept.is_some() { "tracker" } else { "database" };
     metrics::counter!("kairo_comparison_trades_total", "source" => source).increment(1);
-    let trades = match kept {
-        Some(trades) => trades,
-        None => s.store.trades(user.id).await?,
+    let (trades, traded) = match kept {
+        Some(kept) => kept,
+        None => {
+            let trades = s.store.trades(user.id).await?;
+            let traded = analysis::traded_symbols(&trades).into_iter().map(str::to_owned).collect();
+            (trades, traded)
+        }
     };
     if trades.is_empty() {
         return Err(ApiError::invalid("no_trades", "id", format!("user {} has no trades to compare", user.id)));
@@ -178,12 +182,11 @@ pub async fn comparative(
     let symbols: Vec<String> = bench.components().iter().map(|(s, _)| s.clone()).collect();
     // The benchmark's closes and the held symbols', refreshed from Alpaca when stale; an outage serves the stored
     // ones marked stale.
-    let mut wanted = symbols.clone();
-    wanted.extend(analysis::traded_symbols(&trades).into_iter().map(str::to_owned));
-    wanted.sort();
-    wanted.dedup();
+    let mut wanted: std::collections::BTreeSet<String> = traded;
+    wanted.extend(symbols.iter().cloned());
+    let wanted: Vec<String> = wanted.into_iter().collect();
     let freshness = s.market.ensure(&wanted).await?;
-    let prices = analysis::prices(&s.prices, &s.store, &trades, &symbols).await?;
+    let prices = s.prices.table(&s.store, wanted.iter().cloned().collect()).await?;
     for sym in &symbols {
         if prices.last(sym).is_none() {
             let why = freshness.iter().find(|f| &f.symbol == sym).and_then(|f| f.last_error.clone());
