@@ -43,9 +43,9 @@ impl History {
         &self.0
     }
 
-    /// Trades the caller knows valid and in execution order (each was admitted one by one by an engine).
-    pub(crate) fn from_admitted(trades: Vec<Trade>) -> Self {
-        History(trades)
+    /// Adds a trade the caller knows valid and not before the last one (an engine admitted it).
+    pub(crate) fn push_admitted(&mut self, trade: Trade) {
+        self.0.push(trade);
     }
 
     /// The trades, in execution order.

@@ -58,7 +58,7 @@ impl Stamp {
 /// An account's history so far and the state of every computation over it.
 pub struct AccountTracker {
     engine: Engine,
-    trades: Vec<Trade>,
+    trades: crate::History,
     activities: usize,
     symbols: BTreeSet<String>,
     lots: LotBook,
@@ -90,7 +90,7 @@ impl AccountTracker {
         splits.sort_by(|a, b| (a.ex_date, &a.symbol).cmp(&(b.ex_date, &b.symbol)));
         Ok(AccountTracker {
             engine: Engine::new(rules, ctx)?,
-            trades: Vec::new(),
+            trades: crate::History::default(),
             activities: 0,
             symbols: BTreeSet::new(),
             lots: LotBook::new(LotMethod::Fifo),
@@ -106,10 +106,10 @@ impl AccountTracker {
         &self.trades
     }
 
-    /// A copy of the trades taken so far as a [`History`](crate::History) (they were validated and ordered as they
-    /// were taken: no second pass).
-    pub fn history(&self) -> crate::History {
-        crate::History::from_admitted(self.trades.clone())
+    /// The trades taken so far as a [`History`](crate::History) (they were validated and ordered as they were
+    /// taken: what a function over a history takes without a second pass).
+    pub fn history(&self) -> &crate::History {
+        &self.trades
     }
 
     /// The number of activities taken so far.
@@ -148,7 +148,7 @@ impl AccountTracker {
         if !self.symbols.contains(trade.symbol.as_str()) {
             self.symbols.insert(trade.symbol.clone());
         }
-        self.trades.push(trade);
+        self.trades.push_admitted(trade);
     }
 
     /// Checks and records `trade` (validated, not older than the last one): its compliance results.

@@ -3,11 +3,10 @@
 //! not the length of the history. Memory is bounded by the trades held in all trackers (`KAIRO_TRACKED_TRADES`,
 //! 2,000,000 by default), the least recently used tracker going first; `/metrics` reports both.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use kairo_core::tracker::AccountTracker;
-use kairo_core::History;
 use uuid::Uuid;
 
 use crate::changes::Version;
@@ -37,13 +36,12 @@ impl Trackers {
         guard.1.remove(&user).map(|k| k.tracker)
     }
 
-    /// A copy of the user's trades as the kept tracker holds them (in execution order) and the symbols they trade,
-    /// when they were read at `version`, the version of the user's data now: then they are the stored trades,
-    /// without reading them.
-    pub fn trades_at(&self, user: Uuid, version: Version) -> Option<(History, BTreeSet<String>)> {
-        let guard = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        let kept = guard.1.get(&user).filter(|k| k.version == Some(version))?;
-        Some((kept.tracker.history(), kept.tracker.symbols().clone()))
+    /// The user's tracker taken out, when its trades were read at `version`, the version of the user's data now:
+    /// then they are the stored trades. Given back with [`Trackers::put`].
+    pub fn take_at(&self, user: Uuid, version: Version) -> Option<AccountTracker> {
+        let mut guard = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        guard.1.get(&user).filter(|k| k.version == Some(version))?;
+        guard.1.remove(&user).map(|k| k.tracker)
     }
 
     /// Keeps the user's tracker, whose trades were read at `version` (unless one holding more trades was kept

@@ -163,23 +163,55 @@ pub async fn comparative(
     }
     metrics::counter!("kairo_comparison_cache_total", "result" => "miss").increment(1);
     let user = users::load(&s, user_id).await?;
-    // The trades of the user's kept tracker when they are the stored ones (read at the current version), else the
-    // stored trades.
-    let kept = version.and_then(|v| s.trackers.trades_at(user.id, v));
+    // The trades of the user's kept tracker when they are the stored ones (read at the current version; the tracker
+    // is taken out meanwhile and given back), else the stored trades.
+    let kept = version.and_then(|v| s.trackers.take_at(user.id, v));
     let source = if kept.is_some() { "tracker" } else { "database" };
     metrics::counter!("kairo_comparison_trades_total", "source" => source).increment(1);
-    let (trades, traded) = match kept {
-        Some(kept) => kept,
-        None => {
-            let trades = s.store.trades(user.id).await?;
-            let traded = analysis::traded_symbols(&trades).into_iter().map(str::to_owned).collect();
-            (trades, traded)
-        }
+    let request = Request { user: user.id, benchmark: &bench, start: p.start, end: p.end, series };
+    let outcome = match &kept {
+        Some(tracker) => computed_comparison(&s, tracker.history(), tracker.symbols().clone(), &request).await,
+        None => match s.store.trades(user.id).await {
+            Ok(trades) => {
+                let traded = analysis::traded_symbols(&trades).into_iter().map(str::to_owned).collect();
+                computed_comparison(&s, &trades, traded, &request).await
+            }
+            Err(e) => Err(e.into()),
+        },
     };
-    if trades.is_empty() {
-        return Err(ApiError::invalid("no_trades", "id", format!("user {} has no trades to compare", user.id)));
+    if let Some(tracker) = kept {
+        s.trackers.put(user.id, tracker, version);
     }
-    let symbols: Vec<String> = bench.components().iter().map(|(s, _)| s.clone()).collect();
+    let (body, wanted, freshness) = outcome?;
+    let response = with_market_data(&body, &freshness);
+    // Kept only when the version was known before the trades were read: a change since then moved it on.
+    if let Some(version) = version {
+        s.comparisons.put(key, Kept { body, symbols: wanted, freshness, version });
+    }
+    Ok(response)
+}
+
+/// What a comparison is asked for.
+struct Request<'a> {
+    user: uuid::Uuid,
+    benchmark: &'a Benchmark,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    series: Series,
+}
+
+/// The comparison of `trades` (trading the symbols `traded`) as asked: its body serialized (without
+/// `market_data`), the symbols it priced and their freshness.
+async fn computed_comparison(
+    s: &AppState,
+    trades: &kairo_core::History,
+    traded: std::collections::BTreeSet<String>,
+    request: &Request<'_>,
+) -> ApiResult<(axum::body::Bytes, Vec<String>, Vec<crate::market::Freshness>)> {
+    if trades.is_empty() {
+        return Err(ApiError::invalid("no_trades", "id", format!("user {} has no trades to compare", request.user)));
+    }
+    let symbols: Vec<String> = request.benchmark.components().iter().map(|(s, _)| s.clone()).collect();
     // The benchmark's closes and the held symbols', refreshed from Alpaca when stale; an outage serves the stored
     // ones marked stale.
     let mut wanted: std::collections::BTreeSet<String> = traded;
@@ -206,24 +238,18 @@ pub async fn comparative(
             });
         }
     }
-    let options = CompareOptions { start: p.start, end: p.end, ..CompareOptions::default() };
-    let c = compare(&trades, &prices, &bench, &options)?;
+    let options = CompareOptions { start: request.start, end: request.end, ..CompareOptions::default() };
+    let c = compare(trades, &prices, request.benchmark, &options)?;
     // Money at cents (report::MONEY_SCALE); returns and statistics as computed.
     let mut body = report::to_json(&c.fields(), Some(report::MONEY_SCALE));
-    if series == Series::None {
+    if request.series == Series::None {
         if let Some(o) = body.as_object_mut() {
             for k in analysis::DAILY_FIELDS {
                 o.remove(k);
             }
         }
     }
-    let body = axum::body::Bytes::from(body.to_string());
-    let response = with_market_data(&body, &freshness);
-    // Kept only when the version was known before the trades were read: a change since then moved it on.
-    if let Some(version) = version {
-        s.comparisons.put(key, Kept { body, symbols: wanted, freshness, version });
-    }
-    Ok(response)
+    Ok((axum::body::Bytes::from(body.to_string()), wanted, freshness))
 }
 
 /// A kept body (a serialized JSON object) with `market_data` added: `{..., "market_data": {stale, symbols}}`.
