@@ -43,7 +43,11 @@ table="$("$CARGO_TARGET_DIR/release/versus_seed" --kairo "$CARGO_TARGET_DIR/rele
     echo "user's comparison cached by both (kairo's summary is its default answer; \`series=daily\` adds every daily series)."
     echo "Ingestion: open loop at a fixed rate, latency from each request's scheduled start, 50 users per service; for kairo"
     echo "the test ends when its job queue is empty, so its CPU includes the compliance and metrics jobs of every trade"
-    echo "(the seed's service runs a placeholder). CPU per request is the service's process tree plus PostgreSQL's."
+    echo "(the seed's service runs a placeholder). CPU per request is the service's process tree plus PostgreSQL's, shown"
+    echo "split: per trade kairo has PostgreSQL write the trade, its job row, an audit-log row and 13 compliance rows"
+    echo "(three indexes, JSONB metadata), the seed's service the trade alone, which is where kairo's larger PostgreSQL"
+    echo "share comes from. The long history's first read is served from the tracker the jobs keep (a server that has not"
+    echo "run the user's job since it started reads the history from the database instead)."
     echo "Versions: $versions."
     echo
     echo "Medians over the rounds:"
