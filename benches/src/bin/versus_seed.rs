@@ -60,7 +60,8 @@ fn args() -> Args {
         concurrency: 16,
         big_trades: 100_000,
     };
-    let mut it = std::env::args().skip(1);
+    let mut it = std::env::args();
+    it.next(); // the program name
     while let Some(k) = it.next() {
         let v = it.next().unwrap_or_default();
         match k.as_str() {

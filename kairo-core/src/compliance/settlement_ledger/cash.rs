@@ -29,6 +29,15 @@ struct CashLot {
     unfunded: Decimal,
 }
 
+impl CashLot {
+    /// Takes `take` shares (fewer than the lot holds) out of the lot, with their share of its cost and unfunded cash.
+    fn shrink(&mut self, take: Decimal) {
+        self.unfunded -= share(self.unfunded, take, self.qty);
+        self.cost -= share(self.cost, take, self.qty);
+        self.qty -= take;
+    }
+}
+
 /// Purchases implicated by a sale: one or two nearly always, kept inline.
 type Ids = SmallVec<[Arc<str>; 2]>;
 
@@ -279,9 +288,7 @@ impl CashLedger {
             if dc::eq(take, lot.qty) {
                 lots.pop_front();
             } else {
-                lot.unfunded -= share(lot.unfunded, take, lot.qty);
-                lot.cost -= share(lot.cost, take, lot.qty);
-                lot.qty -= take;
+                lot.shrink(take);
             }
         }
     }
@@ -363,9 +370,7 @@ impl CashLedger {
                 if dc::eq(take, lot.qty) {
                     lots.pop_front();
                 } else {
-                    lot.unfunded -= share(lot.unfunded, take, lot.qty);
-                    lot.cost -= share(lot.cost, take, lot.qty);
-                    lot.qty -= take;
+                    lot.shrink(take);
                 }
             }
         }
