@@ -26,3 +26,6 @@ VIRTUAL_ENV="$VENV" "$VENV/bin/maturin" build --quiet --release -m kairo-py/Carg
 "$VENV/bin/pip" install --quiet --force-reinstall --no-deps "$wheels"/kairo-*.whl
 cd kairo-py
 "$VENV/bin/python" -m pytest -q tests
+cd ..
+# empyrical-reloaded's own test suite with kairo substituted for every public empyrical name.
+./scripts/test-empyrical-suite.sh

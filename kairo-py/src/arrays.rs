@@ -87,7 +87,7 @@ pub fn unary<'py>(
 
 /// The pairs of columns of `returns` and `factor_returns`: column with column for two 2-D arrays of the same
 /// width, or each column of `returns` with a 1-D `factor_returns`.
-fn pairs<'a>(returns: &'a Columns<'a>, factor: &'a Columns<'a>) -> PyResult<Vec<(&'a [f64], &'a [f64])>> {
+pub fn pairs<'a>(returns: &'a Columns<'a>, factor: &'a Columns<'a>) -> PyResult<Vec<(&'a [f64], &'a [f64])>> {
     if factor.one_d {
         return Ok(returns.columns.iter().map(|r| (&**r, &*factor.columns[0])).collect());
     }

@@ -6,6 +6,7 @@
 
 mod account;
 mod arrays;
+mod attribution;
 mod compliance;
 mod convert;
 mod dict;
@@ -14,7 +15,9 @@ mod frame;
 mod metrics;
 mod money_weighted;
 mod portfolio;
+mod price_returns;
 mod report;
+mod rolling;
 mod scalars;
 mod trade;
 
@@ -31,6 +34,9 @@ fn _kairo(m: &Bound<'_, PyModule>) -> PyResult<()> {
     money_weighted::register(m)?;
     compliance::register(m)?;
     frame::register(m)?;
+    rolling::register(m)?;
+    attribution::register(m)?;
+    price_returns::register(m)?;
     m.add_function(wrap_pyfunction!(arrays::_borrowed, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

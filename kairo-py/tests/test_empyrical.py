@@ -111,6 +111,10 @@ def test_dataframe_per_column(name):
     df = frame()
     got = getattr(kairo, name)(df)
     want = expected(getattr(ep, name), df)
+    if name in ("sharpe_ratio", "annual_volatility"):
+        # empyrical hands these back as an array for a DataFrame, and so does kairo under its names
+        assert isinstance(got, np.ndarray) and isinstance(want, np.ndarray)
+        got = pd.Series(got, index=df.columns)
     assert isinstance(got, pd.Series) and list(got.index) == ["a", "b"]
     close(got.to_numpy(), np.asarray(want, dtype=float))
     # a 2-D numpy array gives an array with one value per column

@@ -103,3 +103,17 @@ pub fn up_down_capture(returns: &[f64], factor_returns: &[f64], annualization: f
     let p = parts(returns, factor_returns)?;
     Ok(p.up_capture(annualization) / p.down_capture(annualization))
 }
+
+/// empyrical `capture`: the annual return of `returns` over that of `factor_returns`, each over its own periods
+/// (`annual_return(r) / annual_return(f)`; the series need not have the same length). The up and down captures
+/// under empyrical's names filter each series by the factor's sign and then take this ratio.
+///
+/// ```
+/// use kairo_core::metrics::{annual_return, capture_ratio};
+/// let (r, f) = ([0.02, 0.01, -0.01], [0.01, 0.01]);
+/// assert_eq!(capture_ratio(&r, &f, 252.0), annual_return(&r, 252.0) / annual_return(&f, 252.0));
+/// ```
+pub fn capture_ratio(returns: &[f64], factor_returns: &[f64], annualization: f64) -> f64 {
+    super::cumulative::annual_return(returns, annualization)
+        / super::cumulative::annual_return(factor_returns, annualization)
+}

@@ -14,6 +14,8 @@
 //!
 //! Everything at once, in a few passes over the data: [`Metrics::compute`].
 
+mod attribution;
+mod batting;
 mod capture;
 mod checks;
 mod cumulative;
@@ -22,6 +24,7 @@ mod fields;
 mod kernels;
 mod long_series;
 mod period;
+mod price_returns;
 mod quantile;
 mod ratios;
 mod regression;
@@ -30,20 +33,25 @@ mod sharpe_inference;
 mod stability;
 pub(crate) mod stats;
 mod summary;
+mod tails;
 mod var;
 
-pub use capture::{down_capture, up_capture, up_down_capture};
+pub use attribution::{attributed_returns, column_means, group_exposures};
+pub use batting::batting_average;
+pub use capture::{capture_ratio, down_capture, up_capture, up_down_capture};
 pub use cumulative::{annual_return, cum_returns, cum_returns_final};
 pub use drawdown::{drawdown_periods, drawdown_series, max_drawdown, DrawdownPeriod};
 pub use period::{annualization_factor, Period};
+pub use price_returns::{compound_by_group, pct_change, returns_from_changes, simple_returns};
 pub use ratios::{
     annual_volatility, annual_volatility_alpha, calmar_ratio, downside_risk, excess_sharpe, omega_ratio, sharpe_ratio,
     sortino_ratio, tracking_error,
 };
 pub use regression::{alpha, alpha_beta, beta, correlation};
-pub use rolling::{rolling_beta, rolling_sharpe, rolling_volatility};
+pub use rolling::{roll, roll_pairs, rolling_beta, rolling_sharpe, rolling_volatility};
 pub use sharpe_inference::{deflated_sharpe_ratio, probabilistic_sharpe_ratio};
 pub use stability::stability_of_timeseries;
 pub use stats::{kurtosis, nanmean, nanstd, skew};
 pub use summary::{BenchmarkMetrics, Metrics, MetricsOptions};
+pub use tails::{beta_fragility_heuristic, gpd_risk_estimates, nelder_mead, GpdEstimates, Minimum};
 pub use var::{conditional_value_at_risk, cornish_fisher_var, parametric_var, tail_ratio, value_at_risk};

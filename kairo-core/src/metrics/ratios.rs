@@ -87,7 +87,12 @@ pub fn sharpe_ratio(returns: &[f64], risk_free: f64, annualization: f64) -> f64 
         let d = (r - risk_free) - mean;
         d * d
     });
-    let std = zero_dispersion(std_from_sum_sq(ss, count, 1), lo - risk_free, hi - risk_free);
+    // An infinite return leaves the deviations undefined (∞ − ∞): no standard deviation, as numpy's.
+    let std = if mean.is_finite() {
+        zero_dispersion(std_from_sum_sq(ss, count, 1), lo - risk_free, hi - risk_free)
+    } else {
+        f64::NAN
+    };
     sharpe_from_parts(sum, count, std, annualization)
 }
 

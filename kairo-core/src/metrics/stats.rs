@@ -50,6 +50,10 @@ pub(crate) fn std_from_parts(values: &[f64], sum: f64, count: usize, ddof: usize
         return f64::NAN;
     }
     let mean = sum / count as f64;
+    if !mean.is_finite() {
+        // An infinite value: its deviation from the mean is ∞ − ∞, undefined (numpy and bottleneck give NaN).
+        return f64::NAN;
+    }
     std_from_sum_sq(sum_known_by(values, |x| (x - mean) * (x - mean)), count, ddof)
 }
 

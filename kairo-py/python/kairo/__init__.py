@@ -28,7 +28,56 @@ from ._kairo import (
     modified_dietz,
     xirr,
 )
+from ._rolling import (
+    roll_alpha,
+    roll_alpha_aligned,
+    roll_alpha_beta,
+    roll_alpha_beta_aligned,
+    roll_annual_volatility,
+    roll_beta,
+    roll_beta_aligned,
+    roll_down_capture,
+    roll_max_drawdown,
+    roll_sharpe_ratio,
+    roll_sortino_ratio,
+    roll_up_capture,
+    roll_up_down_capture,
+)
+from ._returns import aggregate_returns, simple_returns
+from ._stats import (
+    adjust,
+    scalar_rate,
+    alpha,
+    alpha_aligned,
+    alpha_beta,
+    alpha_beta_aligned,
+    annual_volatility,
+    beta,
+    beta_aligned,
+    cum_returns,
+    downside_risk,
+    excess_sharpe,
+    max_drawdown,
+    sharpe_ratio,
+    sortino_ratio,
+)
+from ._tails import (
+    beta_fragility_heuristic,
+    beta_fragility_heuristic_aligned,
+    gpd_risk_estimates,
+    gpd_risk_estimates_aligned,
+)
 from ._trades import trade_records
+from ._updown import (
+    batting_average,
+    capture,
+    down_alpha_beta,
+    down_capture,
+    up_alpha_beta,
+    up_capture,
+    up_down_capture,
+)
+from ._perf_attrib import compute_exposures, perf_attrib
 from .types import (
     ClosedLot,
     DrawdownPeriod,
@@ -54,11 +103,6 @@ YEARLY = "yearly"
 # empyrical-compatible metrics
 
 
-def cum_returns(returns: Any, starting_value: float = 0) -> Any:
-    """Cumulative returns, in the type of the input (empyrical ``cum_returns``)."""
-    if len(returns) < 1:
-        return returns.copy() if hasattr(returns, "copy") else returns
-    return wrap_series(returns, _kairo.cum_returns(as_array(returns), float(starting_value)))
 
 
 def cum_returns_final(returns: Any, starting_value: float = 0) -> Any:
@@ -76,37 +120,14 @@ def cagr(returns: Any, period: str = DAILY, annualization: Optional[float] = Non
     return annual_return(returns, period, annualization)
 
 
-def annual_volatility(
-    returns: Any, period: str = DAILY, alpha: float = 2.0, annualization: Optional[float] = None
-) -> Any:
-    """Annualized standard deviation (empyrical ``annual_volatility``)."""
-    return unary(_kairo.annual_volatility)(returns, period, float(alpha), annualization)
 
 
-def sharpe_ratio(
-    returns: Any, risk_free: float = 0, period: str = DAILY, annualization: Optional[float] = None
-) -> Any:
-    """Annualized Sharpe ratio (empyrical ``sharpe_ratio``)."""
-    return unary(_kairo.sharpe_ratio)(returns, float(risk_free), period, annualization)
 
 
-def sortino_ratio(
-    returns: Any, required_return: float = 0, period: str = DAILY, annualization: Optional[float] = None
-) -> Any:
-    """Annualized Sortino ratio (empyrical ``sortino_ratio``)."""
-    return unary(_kairo.sortino_ratio)(returns, float(required_return), period, annualization)
 
 
-def downside_risk(
-    returns: Any, required_return: float = 0, period: str = DAILY, annualization: Optional[float] = None
-) -> Any:
-    """Annualized downside deviation below ``required_return`` (empyrical ``downside_risk``)."""
-    return unary(_kairo.downside_risk)(returns, float(required_return), period, annualization)
 
 
-def max_drawdown(returns: Any) -> Any:
-    """Maximum drawdown, a negative fraction (empyrical ``max_drawdown``)."""
-    return unary(_kairo.max_drawdown)(returns)
 
 
 def calmar_ratio(returns: Any, period: str = DAILY, annualization: Optional[float] = None) -> Any:
@@ -118,6 +139,8 @@ def omega_ratio(
     returns: Any, risk_free: float = 0.0, required_return: float = 0.0, annualization: float = 252
 ) -> Any:
     """Omega ratio; ``required_return`` is annual (empyrical ``omega_ratio``)."""
+    if not scalar_rate(risk_free):
+        returns, risk_free = adjust(returns, risk_free), 0.0
     return unary(_kairo.omega_ratio)(returns, float(risk_free), float(required_return), float(annualization))
 
 
@@ -141,59 +164,16 @@ def conditional_value_at_risk(returns: Any, cutoff: float = 0.05) -> Any:
     return unary(_kairo.conditional_value_at_risk)(returns, float(cutoff))
 
 
-def alpha(
-    returns: Any,
-    factor_returns: Any,
-    risk_free: float = 0.0,
-    period: str = DAILY,
-    annualization: Optional[float] = None,
-) -> Any:
-    """Annualized CAPM alpha (empyrical ``alpha``)."""
-    return binary(_kairo.alpha)(returns, factor_returns, float(risk_free), period, annualization)
 
 
-def beta(returns: Any, factor_returns: Any, risk_free: float = 0.0) -> Any:
-    """CAPM beta (empyrical ``beta``; ``risk_free`` does not change it)."""
-    return binary(_kairo.beta)(returns, factor_returns, float(risk_free))
 
 
-def alpha_beta(
-    returns: Any,
-    factor_returns: Any,
-    risk_free: float = 0.0,
-    period: str = DAILY,
-    annualization: Optional[float] = None,
-) -> np.ndarray:
-    """``[alpha, beta]`` (shape (2,); (columns, 2) for 2-D input), as empyrical ``alpha_beta``."""
-    r, f = aligned(returns, factor_returns)
-    out: np.ndarray = _kairo.alpha_beta(
-        as_array(r), as_array(f, "factor_returns"), float(risk_free), period, annualization
-    )
-    return out
 
 
-def up_capture(returns: Any, factor_returns: Any, period: str = DAILY, annualization: Optional[float] = None) -> Any:
-    """Annual return on the factor's up periods over the factor's (empyrical ``up_capture``)."""
-    return binary(_kairo.up_capture)(returns, factor_returns, period, annualization)
 
 
-def down_capture(
-    returns: Any, factor_returns: Any, period: str = DAILY, annualization: Optional[float] = None
-) -> Any:
-    """Annual return on the factor's down periods over the factor's (empyrical ``down_capture``)."""
-    return binary(_kairo.down_capture)(returns, factor_returns, period, annualization)
 
 
-def up_down_capture(
-    returns: Any, factor_returns: Any, period: str = DAILY, annualization: Optional[float] = None
-) -> Any:
-    """``up_capture / down_capture`` (empyrical ``up_down_capture``)."""
-    return binary(_kairo.up_down_capture)(returns, factor_returns, period, annualization)
-
-
-def excess_sharpe(returns: Any, factor_returns: Any) -> Any:
-    """Per-period information ratio ``mean(r − f) / std(r − f)`` (empyrical ``excess_sharpe``)."""
-    return binary(_kairo.excess_sharpe)(returns, factor_returns)
 
 
 def tracking_error(
@@ -400,6 +380,10 @@ def compare(
 from . import compliance, frame, types  # noqa: E402  (submodules use the names above)
 
 __all__ = [
+    "alpha_aligned", "beta_aligned", "alpha_beta_aligned", "capture", "up_alpha_beta", "down_alpha_beta", "batting_average",
+    "beta_fragility_heuristic", "beta_fragility_heuristic_aligned", "gpd_risk_estimates", "gpd_risk_estimates_aligned", "simple_returns", "aggregate_returns", "roll_max_drawdown",
+    "roll_sharpe_ratio", "roll_sortino_ratio", "roll_annual_volatility", "roll_beta", "roll_beta_aligned", "roll_alpha", "roll_alpha_aligned",
+    "roll_alpha_beta", "roll_alpha_beta_aligned", "roll_up_capture", "roll_down_capture", "roll_up_down_capture", "compute_exposures", "perf_attrib",
     "DAILY", "WEEKLY", "MONTHLY", "QUARTERLY", "YEARLY",
     "cum_returns", "cum_returns_final", "annual_return", "cagr", "annual_volatility", "sharpe_ratio",
     "sortino_ratio", "downside_risk", "max_drawdown", "calmar_ratio", "omega_ratio", "tail_ratio",

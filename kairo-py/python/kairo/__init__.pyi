@@ -1,7 +1,7 @@
 import dataclasses
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, TypedDict, Union
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union
 
 import numpy as np
 
@@ -40,23 +40,9 @@ QUARTERLY: Literal["quarterly"]
 YEARLY: Literal["yearly"]
 
 
-def cum_returns(returns: Returns, starting_value: float = 0) -> Any: ...
 def cum_returns_final(returns: Returns, starting_value: float = 0) -> Scalar: ...
 def annual_return(returns: Returns, period: str = "daily", annualization: Optional[float] = None) -> Scalar: ...
 def cagr(returns: Returns, period: str = "daily", annualization: Optional[float] = None) -> Scalar: ...
-def annual_volatility(
-    returns: Returns, period: str = "daily", alpha: float = 2.0, annualization: Optional[float] = None
-) -> Scalar: ...
-def sharpe_ratio(
-    returns: Returns, risk_free: float = 0, period: str = "daily", annualization: Optional[float] = None
-) -> Scalar: ...
-def sortino_ratio(
-    returns: Returns, required_return: float = 0, period: str = "daily", annualization: Optional[float] = None
-) -> Scalar: ...
-def downside_risk(
-    returns: Returns, required_return: float = 0, period: str = "daily", annualization: Optional[float] = None
-) -> Scalar: ...
-def max_drawdown(returns: Returns) -> Scalar: ...
 def calmar_ratio(returns: Returns, period: str = "daily", annualization: Optional[float] = None) -> Scalar: ...
 def omega_ratio(
     returns: Returns, risk_free: float = 0.0, required_return: float = 0.0, annualization: float = 252
@@ -65,31 +51,186 @@ def tail_ratio(returns: Returns) -> Scalar: ...
 def stability_of_timeseries(returns: Returns) -> Scalar: ...
 def value_at_risk(returns: Returns, cutoff: float = 0.05) -> Scalar: ...
 def conditional_value_at_risk(returns: Returns, cutoff: float = 0.05) -> Scalar: ...
+def cum_returns(returns: Any, starting_value: float = 0, out: Optional[np.ndarray] = None) -> Any: ...
+def annual_volatility(
+    returns: Any,
+    period: str = "daily",
+    alpha: float = 2.0,
+    annualization: Optional[float] = None,
+    out: Optional[np.ndarray] = None,
+) -> Any: ...
+def sharpe_ratio(
+    returns: Any,
+    risk_free: Any = 0,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+    out: Optional[np.ndarray] = None,
+) -> Any: ...
+def sortino_ratio(
+    returns: Any,
+    required_return: Any = 0,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+    out: Optional[np.ndarray] = None,
+) -> Any: ...
+def downside_risk(
+    returns: Any,
+    required_return: Any = 0,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+    out: Optional[np.ndarray] = None,
+) -> Any: ...
+def max_drawdown(returns: Any, out: Optional[np.ndarray] = None) -> Any: ...
 def alpha(
-    returns: Returns,
-    factor_returns: Returns,
-    risk_free: float = 0.0,
+    returns: Any,
+    factor_returns: Any,
+    risk_free: Any = 0.0,
     period: str = "daily",
     annualization: Optional[float] = None,
-) -> Scalar: ...
-def beta(returns: Returns, factor_returns: Returns, risk_free: float = 0.0) -> Scalar: ...
+    out: Optional[np.ndarray] = None,
+    _beta: Any = None,
+) -> Any: ...
+def alpha_aligned(
+    returns: Any,
+    factor_returns: Any,
+    risk_free: Any = 0.0,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+    out: Optional[np.ndarray] = None,
+    _beta: Any = None,
+) -> Any: ...
+def beta(returns: Any, factor_returns: Any, risk_free: Any = 0.0, out: Optional[np.ndarray] = None) -> Any: ...
+def beta_aligned(
+    returns: Any,
+    factor_returns: Any,
+    risk_free: Any = 0.0,
+    out: Optional[np.ndarray] = None,
+) -> Any: ...
 def alpha_beta(
-    returns: Returns,
-    factor_returns: Returns,
+    returns: Any,
+    factor_returns: Any,
+    risk_free: Any = 0.0,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+    out: Optional[np.ndarray] = None,
+) -> np.ndarray: ...
+def alpha_beta_aligned(
+    returns: Any,
+    factor_returns: Any,
+    risk_free: Any = 0.0,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+    out: Optional[np.ndarray] = None,
+) -> np.ndarray: ...
+def excess_sharpe(returns: Any, factor_returns: Any, out: Optional[np.ndarray] = None) -> Any: ...
+def up_capture(returns: Any, factor_returns: Any, **kwargs: Any) -> Any: ...
+def down_capture(returns: Any, factor_returns: Any, **kwargs: Any) -> Any: ...
+def up_down_capture(returns: Any, factor_returns: Any, **kwargs: Any) -> Any: ...
+def capture(
+    returns: Any,
+    factor_returns: Any,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+) -> Any: ...
+def up_alpha_beta(returns: Any, factor_returns: Any, **kwargs: Any) -> Any: ...
+def down_alpha_beta(returns: Any, factor_returns: Any, **kwargs: Any) -> Any: ...
+def batting_average(returns: Any, factor_returns: Any) -> Any: ...
+def beta_fragility_heuristic(returns: Any, factor_returns: Any) -> float: ...
+def beta_fragility_heuristic_aligned(returns: Any, factor_returns: Any) -> float: ...
+def gpd_risk_estimates(returns: Any, var_p: float = 0.01) -> Any: ...
+def gpd_risk_estimates_aligned(returns: Any, var_p: float = 0.01) -> Any: ...
+def simple_returns(prices: Any) -> Any: ...
+def aggregate_returns(returns: Any, convert_to: str) -> Any: ...
+def roll_max_drawdown(returns: Any, window: int, out: Optional[np.ndarray] = None) -> Any: ...
+def roll_sharpe_ratio(
+    returns: Any,
+    window: int,
+    out: Optional[np.ndarray] = None,
+    risk_free: float = 0,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+) -> Any: ...
+def roll_sortino_ratio(
+    returns: Any,
+    window: int,
+    out: Optional[np.ndarray] = None,
+    required_return: float = 0,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+) -> Any: ...
+def roll_annual_volatility(
+    returns: Any,
+    window: int,
+    out: Optional[np.ndarray] = None,
+    period: str = "daily",
+    alpha: float = 2.0,
+    annualization: Optional[float] = None,
+) -> Any: ...
+def roll_beta(
+    returns: Any,
+    factor_returns: Any,
+    window: int,
+    out: Optional[np.ndarray] = None,
+    risk_free: float = 0.0,
+) -> Any: ...
+def roll_beta_aligned(
+    returns: Any,
+    factor_returns: Any,
+    window: int,
+    out: Optional[np.ndarray] = None,
+    risk_free: float = 0.0,
+) -> Any: ...
+def roll_alpha(
+    returns: Any,
+    factor_returns: Any,
+    window: int,
+    out: Optional[np.ndarray] = None,
     risk_free: float = 0.0,
     period: str = "daily",
     annualization: Optional[float] = None,
-) -> np.ndarray: ...
-def up_capture(
-    returns: Returns, factor_returns: Returns, period: str = "daily", annualization: Optional[float] = None
-) -> Scalar: ...
-def down_capture(
-    returns: Returns, factor_returns: Returns, period: str = "daily", annualization: Optional[float] = None
-) -> Scalar: ...
-def up_down_capture(
-    returns: Returns, factor_returns: Returns, period: str = "daily", annualization: Optional[float] = None
-) -> Scalar: ...
-def excess_sharpe(returns: Returns, factor_returns: Returns) -> Scalar: ...
+) -> Any: ...
+def roll_alpha_aligned(
+    returns: Any,
+    factor_returns: Any,
+    window: int,
+    out: Optional[np.ndarray] = None,
+    risk_free: float = 0.0,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+) -> Any: ...
+def roll_alpha_beta(returns: Any, factor_returns: Any, window: int = 10, **kwargs: Any) -> Any: ...
+def roll_alpha_beta_aligned(
+    returns: Any,
+    factor_returns: Any,
+    window: int,
+    out: Optional[np.ndarray] = None,
+    risk_free: float = 0.0,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+) -> Any: ...
+def roll_up_capture(
+    returns: Any,
+    factor_returns: Any,
+    window: int = 10,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+) -> Any: ...
+def roll_down_capture(
+    returns: Any,
+    factor_returns: Any,
+    window: int = 10,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+) -> Any: ...
+def roll_up_down_capture(
+    returns: Any,
+    factor_returns: Any,
+    window: int = 10,
+    period: str = "daily",
+    annualization: Optional[float] = None,
+) -> Any: ...
+def compute_exposures(positions: Any, factor_loadings: Any) -> Any: ...
+def perf_attrib(returns: Any, positions: Any, factor_returns: Any, factor_loadings: Any) -> Tuple[Any, Any]: ...
 def tracking_error(
     returns: Returns, factor_returns: Returns, period: str = "daily", annualization: Optional[float] = None
 ) -> Scalar: ...
@@ -171,6 +312,10 @@ def compare(
 ) -> Comparison: ...
 
 __all__ = [
+    "alpha_aligned", "beta_aligned", "alpha_beta_aligned", "capture", "up_alpha_beta", "down_alpha_beta", "batting_average",
+    "beta_fragility_heuristic", "beta_fragility_heuristic_aligned", "gpd_risk_estimates", "gpd_risk_estimates_aligned", "simple_returns", "aggregate_returns", "roll_max_drawdown",
+    "roll_sharpe_ratio", "roll_sortino_ratio", "roll_annual_volatility", "roll_beta", "roll_beta_aligned", "roll_alpha", "roll_alpha_aligned",
+    "roll_alpha_beta", "roll_alpha_beta_aligned", "roll_up_capture", "roll_down_capture", "roll_up_down_capture", "compute_exposures", "perf_attrib",
     "DAILY", "WEEKLY", "MONTHLY", "QUARTERLY", "YEARLY",
     "cum_returns", "cum_returns_final", "annual_return", "cagr", "annual_volatility", "sharpe_ratio",
     "sortino_ratio", "downside_risk", "max_drawdown", "calmar_ratio", "omega_ratio", "tail_ratio",
