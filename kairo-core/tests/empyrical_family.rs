@@ -4,7 +4,7 @@
 use kairo_core::metrics::{
     annual_return, annual_volatility, attributed_returns, batting_average, beta, capture_ratio, column_means,
     compound_by_group, gpd_risk_estimates, group_exposures, max_drawdown, nelder_mead, pct_change, roll, roll_pairs,
-    sharpe_ratio, simple_returns,
+    sharpe_ratio, simple_returns, stability_of_timeseries, Metrics, MetricsOptions,
 };
 
 #[test]
@@ -80,4 +80,15 @@ fn nelder_mead_finds_a_quadratics_minimum_and_gpd_estimates_follow() {
     // fewer than three returns, or no losses: all zero, as empyrical
     assert_eq!(gpd_risk_estimates(&[-0.1, 0.1], 0.01).to_array(), [0.0; 5]);
     assert_eq!(gpd_risk_estimates(&[0.1, 0.2, 0.3], 0.01).to_array(), [0.0; 5]);
+}
+
+#[test]
+fn a_total_loss_leaves_stability_undefined() {
+    // ln(1 − 1) = −∞: empyrical (numpy's log1p and scipy's linregress) gives NaN, not a fit
+    let r = [0.01, -1.0, 0.02, 0.01];
+    assert!(stability_of_timeseries(&r).is_nan());
+    let long: Vec<f64> = (0..5000).map(|i| if i == 2500 { -1.0 } else { 0.001 }).collect();
+    assert!(stability_of_timeseries(&long).is_nan());
+    let m = Metrics::compute(&long, None, &MetricsOptions::default()).unwrap();
+    assert!(m.stability_of_timeseries.is_nan());
 }

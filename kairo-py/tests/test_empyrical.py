@@ -194,3 +194,35 @@ def test_kairo_only_metrics():
     s = pd.Series(r, index=pd.date_range("2000-01-03", periods=len(r), freq="B"))
     rs = kairo.rolling_sharpe(s, 63)
     assert isinstance(rs, pd.Series) and rs.index[0] == s.index[62]
+
+
+@pytest.mark.parametrize("name", ["tail_ratio", "stability_of_timeseries", "value_at_risk", "conditional_value_at_risk"])
+def test_whole_frame_metrics_are_one_float_as_empyrical(name):
+    df = frame()
+    got = getattr(kairo, name)(df)
+    want = getattr(ep, name)(df)
+    assert isinstance(got, float)
+    close(got, float(want))
+
+
+@pytest.mark.parametrize("name", ["calmar_ratio", "omega_ratio"])
+def test_single_series_metrics_refuse_a_frame_and_point_to_metrics(name):
+    with pytest.raises(kairo.InputError) as e:
+        getattr(kairo, name)(frame())
+    assert e.value.field == "returns" and "kairo.metrics" in str(e.value)
+
+
+def test_metrics_of_a_frame_is_a_table_per_column():
+    df = frame()
+    table = kairo.metrics(df)
+    assert list(table.columns) == ["a", "b"]
+    for column in ("a", "b"):
+        close(table.loc["sharpe_ratio", column], ep.sharpe_ratio(df[column]))
+        close(table.loc["calmar_ratio", column], ep.calmar_ratio(df[column]))
+
+
+def test_a_total_loss_leaves_stability_undefined():
+    r = np.array([0.01, -1.0, 0.02, 0.01])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        assert np.isnan(ep.stability_of_timeseries(r))
+    assert np.isnan(kairo.stability_of_timeseries(r))

@@ -117,6 +117,10 @@ impl Fit {
         if self.count < 2.0 {
             return f64::NAN;
         }
+        if !(self.sxx.is_finite() && self.syy.is_finite() && self.sxy.is_finite()) {
+            // A return of −100 % or worse: the log wealth is −∞ or undefined, and so is the fit (as numpy's).
+            return f64::NAN;
+        }
         if self.sxx == 0.0 || self.syy == 0.0 {
             return if self.sxy == 0.0 { f64::NAN } else { 0.0 };
         }

@@ -103,8 +103,6 @@ YEARLY = "yearly"
 # empyrical-compatible metrics
 
 
-
-
 def cum_returns_final(returns: Any, starting_value: float = 0) -> Any:
     """Total compounded return (empyrical ``cum_returns_final``)."""
     return unary(_kairo.cum_returns_final)(returns, float(starting_value))
@@ -120,60 +118,59 @@ def cagr(returns: Any, period: str = DAILY, annualization: Optional[float] = Non
     return annual_return(returns, period, annualization)
 
 
+def _one_series(name: str, returns: Any) -> None:
+    """Refuses 2-D input where empyrical has no per-column answer (it raises), pointing to the per-column way."""
+    if np.ndim(returns) == 2:
+        err = InputError(
+            f"{name} takes one series of returns, got {np.shape(returns)[1]} columns; "
+            "kairo.metrics(frame) gives every metric per column"
+        )
+        err.field = "returns"
+        raise err
 
 
-
-
-
-
-
-
+def _whole(fn: Any, returns: Any, *args: Any) -> Any:
+    """A metric of every value of a 2-D input taken together, one float, as empyrical computes it."""
+    if np.ndim(returns) == 2:
+        return fn(as_array(returns).reshape(-1), *args)
+    return unary(fn)(returns, *args)
 
 
 def calmar_ratio(returns: Any, period: str = DAILY, annualization: Optional[float] = None) -> Any:
-    """Annual return over the absolute maximum drawdown (empyrical ``calmar_ratio``)."""
+    """Annual return over the absolute maximum drawdown (empyrical ``calmar_ratio``; one series)."""
+    _one_series("calmar_ratio", returns)
     return unary(_kairo.calmar_ratio)(returns, period, annualization)
 
 
 def omega_ratio(
     returns: Any, risk_free: float = 0.0, required_return: float = 0.0, annualization: float = 252
 ) -> Any:
-    """Omega ratio; ``required_return`` is annual (empyrical ``omega_ratio``)."""
+    """Omega ratio; ``required_return`` is annual (empyrical ``omega_ratio``; one series)."""
+    _one_series("omega_ratio", returns)
     if not scalar_rate(risk_free):
         returns, risk_free = adjust(returns, risk_free), 0.0
     return unary(_kairo.omega_ratio)(returns, float(risk_free), float(required_return), float(annualization))
 
 
 def tail_ratio(returns: Any) -> Any:
-    """95th percentile over the absolute 5th percentile (empyrical ``tail_ratio``)."""
-    return unary(_kairo.tail_ratio)(returns)
+    """95th percentile over the absolute 5th percentile (empyrical ``tail_ratio``; of every value of a 2-D
+    input)."""
+    return _whole(_kairo.tail_ratio, returns)
 
 
 def stability_of_timeseries(returns: Any) -> Any:
     """R² of a linear fit to the cumulative log returns (empyrical ``stability_of_timeseries``)."""
-    return unary(_kairo.stability_of_timeseries)(returns)
+    return _whole(_kairo.stability_of_timeseries, returns)
 
 
 def value_at_risk(returns: Any, cutoff: float = 0.05) -> Any:
     """Historical VaR: the ``cutoff`` percentile of the returns (empyrical ``value_at_risk``)."""
-    return unary(_kairo.value_at_risk)(returns, float(cutoff))
+    return _whole(_kairo.value_at_risk, returns, float(cutoff))
 
 
 def conditional_value_at_risk(returns: Any, cutoff: float = 0.05) -> Any:
     """Mean of the returns at or below the VaR (empyrical ``conditional_value_at_risk``)."""
-    return unary(_kairo.conditional_value_at_risk)(returns, float(cutoff))
-
-
-
-
-
-
-
-
-
-
-
-
+    return _whole(_kairo.conditional_value_at_risk, returns, float(cutoff))
 
 
 def tracking_error(
@@ -256,9 +253,14 @@ def metrics(
     required_return: float = 0.0,
     omega_required_return: float = 0.0,
     cutoff: float = 0.05,
-) -> Dict[str, Any]:
+) -> Any:
     """Every metric at once (one kairo-core pass set); the benchmark metrics are added when ``factor_returns``
-    is given."""
+    is given (computed on the periods both series have: the date-matched alpha, beta and captures). For a
+    DataFrame (or a 2-D array), each column's metrics: a DataFrame with a row per metric and a column per column
+    (a dict of arrays for an array)."""
+    if np.ndim(returns) == 2:
+        return _metrics_by_column(returns, factor_returns, risk_free, period, annualization, required_return,
+                                  omega_required_return, cutoff)
     r, f = aligned(returns, factor_returns) if factor_returns is not None else (returns, None)
     result: Dict[str, Any] = _kairo.metrics(
         as_array(r),
@@ -271,6 +273,24 @@ def metrics(
         float(cutoff),
     )
     return result
+
+
+def _metrics_by_column(returns: Any, factor_returns: Any, *args: Any) -> Any:
+    from ._convert import columns_of, is_pandas
+
+    labels = columns_of(returns)
+    if is_pandas(returns):
+        columns = [returns.iloc[:, j] for j in range(returns.shape[1])]
+    else:
+        table = as_array(returns)
+        columns = [table[:, j] for j in range(table.shape[1])]
+        labels = list(range(table.shape[1]))
+    each = [metrics(c, factor_returns, *args) for c in columns]
+    if is_pandas(returns):
+        import pandas as pd
+
+        return pd.DataFrame({label: m for label, m in zip(labels, each)})
+    return {name: np.array([m[name] for m in each]) for name in (each[0] if each else {})}
 
 
 # ---------------------------------------------------------------------------------------------------------------
