@@ -92,3 +92,57 @@ fn a_total_loss_leaves_stability_undefined() {
     let m = Metrics::compute(&long, None, &MetricsOptions::default()).unwrap();
     assert!(m.stability_of_timeseries.is_nan());
 }
+
+/// A deterministic pseudo-random series: returns around `drift` with the given spread, NaN, infinite and constant
+/// stretches where asked.
+fn series(n: usize, seed: u64, drift: f64, spread: f64) -> Vec<f64> {
+    let mut x = seed;
+    (0..n)
+        .map(|_| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            drift + spread * ((x >> 11) as f64 / (1u64 << 53) as f64 - 0.5)
+        })
+        .collect()
+}
+
+/// Equal to 1e-12 of the larger value, or of 1 for values near zero (a beta or a Sharpe ratio near zero is a
+/// difference of terms of order one, whose rounding any two summation orders leave at that scale).
+fn agree(fast: &[f64], exact: &[f64], what: &str) {
+    assert_eq!(fast.len(), exact.len(), "{what}");
+    for (i, (a, b)) in fast.iter().zip(exact).enumerate() {
+        let ok = (a.is_nan() && b.is_nan()) || a == b || (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1.0);
+        assert!(ok, "{what}: window {i}: sliding {a} against exact {b}");
+    }
+}
+
+#[test]
+fn sliding_windows_agree_with_each_windows_exact_value() {
+    use kairo_core::metrics::{rolling_beta, rolling_sharpe, rolling_volatility};
+    let mut cases = vec![
+        series(3000, 1, 0.0005, 0.02),
+        series(3000, 2, 0.05, 0.0001), // a large mean against a small spread
+        series(600, 3, -0.001, 0.03),
+    ];
+    let mut gaps = series(3000, 4, 0.0003, 0.01);
+    gaps[700] = f64::NAN;
+    gaps[1500] = f64::INFINITY;
+    gaps[2000..2300].iter_mut().for_each(|x| *x = 0.001); // constant windows: zero dispersion
+    gaps[2400..2700].iter_mut().for_each(|x| *x = 0.0); // constant zero windows: 0 / 0
+    cases.push(gaps);
+    // regimes: the spread moves between 0.05 and 0.0005 every 400 periods (the sums must follow it down)
+    let calm = series(3000, 5, 0.0002, 0.0005);
+    let wild = series(3000, 6, -0.001, 0.05);
+    cases.push((0..3000).map(|i| if (i / 400) % 2 == 0 { wild[i] } else { calm[i] }).collect());
+    let factor = series(3000, 9, 0.0004, 0.015);
+    for (k, r) in cases.iter().enumerate() {
+        for window in [2, 21, 32, 63, 252] {
+            let exact: Vec<f64> = roll(r, window, |w| sharpe_ratio(w, 0.0001, 252.0)).unwrap();
+            agree(&rolling_sharpe(r, window, 0.0001, 252.0).unwrap(), &exact, &format!("sharpe {k}/{window}"));
+            let exact: Vec<f64> = roll(r, window, |w| annual_volatility(w, 252.0)).unwrap();
+            agree(&rolling_volatility(r, window, 252.0).unwrap(), &exact, &format!("volatility {k}/{window}"));
+            let f = &factor[..r.len()];
+            let exact: Vec<f64> = roll_pairs(r, f, window, |a, b| beta(a, b).unwrap()).unwrap();
+            agree(&rolling_beta(r, f, window).unwrap(), &exact, &format!("beta {k}/{window}"));
+        }
+    }
+}

@@ -48,6 +48,14 @@ pub fn columns<'a>(array: &'a PyReadonlyArrayDyn<'_, f64>, name: &str) -> PyResu
             };
             Ok(Columns { one_d: true, columns: vec![column] })
         }
+        2 if array.is_c_contiguous() => {
+            // Row-major: one transpose in cache-sized tiles (reading a column at a time would touch a cache
+            // line per value).
+            let (rows, width) = (array.shape()[0], array.shape()[1]);
+            let data = array.as_slice().map_err(|e| input(name, e.to_string()))?;
+            let columns = transpose(data, rows, width).into_iter().map(Cow::Owned).collect();
+            Ok(Columns { one_d: false, columns })
+        }
         2 => {
             let view = array.as_array();
             let columns = (0..view.shape()[1])
@@ -63,6 +71,42 @@ pub fn columns<'a>(array: &'a PyReadonlyArrayDyn<'_, f64>, name: &str) -> PyResu
         }
         n => Err(input(name, format!("{name} must be 1-D or 2-D, got an array of {n} dimensions"))),
     }
+}
+
+/// Tile edge of the transposes.
+const TILE: usize = 64;
+
+/// The columns of a row-major `rows × width` table.
+pub fn transpose(data: &[f64], rows: usize, width: usize) -> Vec<Vec<f64>> {
+    let mut out: Vec<Vec<f64>> = (0..width).map(|_| Vec::with_capacity(rows)).collect();
+    for r0 in (0..rows).step_by(TILE) {
+        for c0 in (0..width).step_by(TILE) {
+            for r in r0..(r0 + TILE).min(rows) {
+                let row = &data[r * width..(r + 1) * width];
+                for (column, &v) in out[c0..(c0 + TILE).min(width)].iter_mut().zip(&row[c0..]) {
+                    column.push(v);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A row-major `rows × columns.len()` table of equally long columns.
+pub fn interleave(columns: &[Vec<f64>]) -> Vec<f64> {
+    let width = columns.len();
+    let rows = columns.first().map_or(0, Vec::len);
+    let mut flat = vec![0.0; rows * width];
+    for r0 in (0..rows).step_by(TILE) {
+        for (j0, block) in columns.chunks(TILE).enumerate() {
+            for (dj, column) in block.iter().enumerate() {
+                for (r, &v) in column.iter().enumerate().skip(r0).take(TILE) {
+                    flat[r * width + j0 * TILE + dj] = v;
+                }
+            }
+        }
+    }
+    flat
 }
 
 /// One float per column: a Python float for 1-D input, a 1-D array for 2-D input.
@@ -150,13 +194,7 @@ pub fn series<'py>(
     }
     let rows = out.first().map_or(0, Vec::len);
     let width = out.len();
-    let mut flat = vec![0.0; rows * width];
-    for (j, column) in out.iter().enumerate() {
-        for (i, v) in column.iter().enumerate() {
-            flat[i * width + j] = *v;
-        }
-    }
-    let array = PyArray1::from_vec(py, flat);
+    let array = PyArray1::from_vec(py, interleave(&out));
     Ok(array.reshape([rows, width])?.into_any())
 }
 
@@ -175,4 +213,22 @@ pub fn one_d<'a>(array: &'a PyReadonlyArrayDyn<'_, f64>, name: &str) -> PyResult
 pub fn _borrowed(returns: PyReadonlyArrayDyn<'_, f64>) -> PyResult<Vec<bool>> {
     let cols = columns(&returns, "returns")?;
     Ok(cols.columns.iter().map(|c| matches!(c, Cow::Borrowed(_))).collect())
+}
+
+/// Values per column above which the columns are shared among threads.
+const PARALLEL_ABOVE: usize = 1 << 20;
+
+/// `f` of each item, on the machine's cores (at most 8 threads, each a run of consecutive items) when `work`
+/// (the values to go through) is above [`PARALLEL_ABOVE`], in order.
+pub fn map_parallel<I: Sync, T: Send>(items: &[I], work: usize, f: impl Fn(&I) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8).min(items.len());
+    if work <= PARALLEL_ABOVE || threads < 2 {
+        return items.iter().map(f).collect();
+    }
+    let per = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            items.chunks(per).map(|chunk| scope.spawn(|| chunk.iter().map(&f).collect::<Vec<T>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
 }

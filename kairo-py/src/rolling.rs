@@ -7,7 +7,7 @@ use kairo_core::metrics::{self as m, annualization_factor, Period};
 use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArrayDyn};
 use pyo3::prelude::*;
 
-use crate::arrays::{columns, detach, one_d, pairs};
+use crate::arrays::{columns, detach, interleave, map_parallel, one_d, pairs};
 use crate::errors::{parameter, OrRaise};
 
 type Array<'py> = PyReadonlyArrayDyn<'py, f64>;
@@ -47,13 +47,7 @@ pub fn table<'py>(py: Python<'py>, one_d: bool, per_column: Vec<Vec<f64>>) -> Py
     }
     let rows = per_column.first().map_or(0, Vec::len);
     let width = per_column.len();
-    let mut flat = vec![0.0; rows * width];
-    for (j, column) in per_column.iter().enumerate() {
-        for (i, v) in column.iter().enumerate() {
-            flat[i * width + j] = *v;
-        }
-    }
-    Ok(PyArray1::from_vec(py, flat).reshape([rows, width])?.into_any())
+    Ok(PyArray1::from_vec(py, interleave(&per_column)).reshape([rows, width])?.into_any())
 }
 
 /// `metric` of each window of `window` periods, per column (empyrical's `roll_<metric>`).
@@ -70,10 +64,23 @@ fn roll<'py>(
     annualization: Option<f64>,
     alpha: f64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let f = unary_metric(metric, rate, factor(period, annualization)?, alpha)?;
+    let a = factor(period, annualization)?;
+    let f = unary_metric(metric, rate, a, alpha)?;
     let cols = columns(&returns, "returns")?;
-    let out: Result<Vec<Vec<f64>>, MetricsError> = detach(py, cols.len().saturating_mul(window.max(1)), || {
-        cols.columns.iter().map(|c| m::roll(c, window, &f)).collect()
+    let work = cols.len().saturating_mul(window.max(1));
+    let out: Result<Vec<Vec<f64>>, MetricsError> = detach(py, work, || {
+        map_parallel(&cols.columns, work, |c| {
+            // A window longer than the series is the whole series (empyrical's min(len, window)).
+            let w = window.min(c.len()).max(usize::from(window > 0));
+            match metric {
+                _ if c.is_empty() || window == 0 => m::roll(c, window, &f),
+                "sharpe_ratio" => m::rolling_sharpe(c, w, rate, a),
+                "annual_volatility" if alpha == 2.0 => m::rolling_volatility(c, w, a),
+                _ => m::roll(c, window, &f),
+            }
+        })
+        .into_iter()
+        .collect()
     });
     table(py, cols.one_d, out.or_raise()?)
 }
@@ -118,7 +125,14 @@ fn roll_pairs<'py>(
         other => return Err(parameter("metric", format!("no rolling metric named {other:?}"))),
     };
     let out: Result<Vec<Vec<f64>>, MetricsError> = detach(py, work, || {
-        pairs.iter().map(|(x, y)| m::roll_pairs(x, y, window, &f)?.into_iter().collect()).collect()
+        map_parallel(&pairs, work, |(x, y)| {
+            if metric == "beta" && window > 0 && !x.is_empty() && x.len() == y.len() {
+                return m::rolling_beta(x, y, window.min(x.len()));
+            }
+            m::roll_pairs(x, y, window, &f)?.into_iter().collect()
+        })
+        .into_iter()
+        .collect()
     });
     table(py, r.one_d, out.or_raise()?)
 }

@@ -30,6 +30,7 @@ mod ratios;
 mod regression;
 mod rolling;
 mod sharpe_inference;
+mod sliding;
 mod stability;
 pub(crate) mod stats;
 mod summary;

@@ -1,11 +1,12 @@
 //! Rolling-window metrics (empyrical `roll_sharpe_ratio`, `roll_annual_volatility`, `roll_beta`): the metric of
 //! every window of `window` consecutive periods, `n − window + 1` values, the first for periods `0..window`.
-//! Each window is computed exactly as the full-series function computes it, so a value never drifts with the
-//! length of the series; the cost is O(n · window).
+//! [`rolling_sharpe`], [`rolling_volatility`] and [`rolling_beta`] slide their sums in one pass (O(n); see
+//! `sliding.rs`) and agree with the full-series function of each window to 1e-12 of the value; [`roll`] and [`roll_pairs`] compute any metric of each window exactly, O(n · window).
 
 use super::checks::check_lengths;
 use super::ratios::{annual_volatility, sharpe_ratio};
 use super::regression::beta;
+use super::sliding::{sliding, sliding_beta};
 use crate::error::MetricsError;
 
 fn check_window(window: usize) -> Result<(), MetricsError> {
@@ -31,19 +32,36 @@ pub fn rolling_sharpe(
     annualization: f64,
 ) -> Result<Vec<f64>, MetricsError> {
     check_window(window)?;
-    Ok(returns.windows(window).map(|w| sharpe_ratio(w, risk_free, annualization)).collect())
+    let exact = |w: &[f64]| sharpe_ratio(w, risk_free, annualization);
+    let root = annualization.sqrt();
+    let fast = sliding(returns, window, exact, |m| {
+        // a constant window: a standard deviation of exactly 0 (empyrical's zero-dispersion rule)
+        let std = if m.constant { 0.0 } else { (m.squared_deviations / (m.count - 1) as f64).sqrt() };
+        ((m.mean - risk_free) / std) * root
+    });
+    Ok(fast.unwrap_or_else(|| returns.windows(window).map(exact).collect()))
 }
 
 /// [`annual_volatility`] over each window.
 pub fn rolling_volatility(returns: &[f64], window: usize, annualization: f64) -> Result<Vec<f64>, MetricsError> {
     check_window(window)?;
-    Ok(returns.windows(window).map(|w| annual_volatility(w, annualization)).collect())
+    let exact = |w: &[f64]| annual_volatility(w, annualization);
+    let root = annualization.powf(0.5);
+    let fast = sliding(returns, window, exact, |m| {
+        let std = if m.constant { 0.0 } else { (m.squared_deviations / (m.count - 1) as f64).sqrt() };
+        std * root
+    });
+    Ok(fast.unwrap_or_else(|| returns.windows(window).map(exact).collect()))
 }
 
 /// [`beta`] over each window of the two aligned series.
 pub fn rolling_beta(returns: &[f64], factor_returns: &[f64], window: usize) -> Result<Vec<f64>, MetricsError> {
     check_window(window)?;
     check_lengths(returns, factor_returns)?;
+    let exact = |r: &[f64], f: &[f64]| beta(r, f).unwrap_or(f64::NAN);
+    if let Some(fast) = sliding_beta(returns, factor_returns, window, exact) {
+        return Ok(fast);
+    }
     returns.windows(window).zip(factor_returns.windows(window)).map(|(r, f)| beta(r, f)).collect()
 }
 

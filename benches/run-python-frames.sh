@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Regenerates benches/python-frames.md: kairo (release wheel) against empyrical-reloaded on 10 years × 500 columns,
+# the rolling family and the per-column metrics of a DataFrame, in one run.
+#
+#   ./benches/run-python-frames.sh            # REPEATS=5 by default
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kairo/target}"
+venv="${KAIRO_BENCH_VENV:-$HOME/.cache/kairo/bench-venv}"
+repeats="${REPEATS:-5}"
+
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet "empyrical-reloaded==0.7.1" numpy pandas "maturin>=1.8,<2"
+wheels="$(mktemp -d)"
+trap 'rm -rf "$wheels"' EXIT
+VIRTUAL_ENV="$venv" "$venv/bin/maturin" build --quiet --release -m kairo-py/Cargo.toml -o "$wheels"
+"$venv/bin/pip" install --quiet --force-reinstall --no-deps "$wheels"/kairo-*.whl
+{
+    echo "## Python: rolling and DataFrame metrics over 500 columns, kairo vs empyrical-reloaded"
+    echo
+    echo "Command: \`REPEATS=$repeats ./benches/run-python-frames.sh\` (benches/python_frames.py). empyrical's rolling"
+    echo "functions take one series, so its figure is the loop over the columns; kairo rolls the 2-D array in one call"
+    echo "(the rolling Sharpe ratio, volatility and beta slide their sums in one pass; see kairo-core's"
+    echo "\`metrics/sliding.rs\`). \"largest difference\" is the largest absolute difference between the two results."
+    echo
+    "$venv/bin/python" benches/python_frames.py --repeats "$repeats"
+} > benches/python-frames.md
+echo "wrote benches/python-frames.md"
