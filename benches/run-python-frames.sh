@@ -12,7 +12,7 @@ repeats="${REPEATS:-5}"
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet "empyrical-reloaded==0.7.1" numpy pandas "maturin>=1.8,<2"
+"$venv/bin/pip" install --quiet "empyrical-reloaded==0.7.1" "pyfolio-reloaded==0.10.1" numpy pandas "maturin>=1.8,<2"
 wheels="$(mktemp -d)"
 trap 'rm -rf "$wheels"' EXIT
 VIRTUAL_ENV="$venv" "$venv/bin/maturin" build --quiet --release -m kairo-py/Cargo.toml -o "$wheels"
@@ -26,5 +26,13 @@ VIRTUAL_ENV="$venv" "$venv/bin/maturin" build --quiet --release -m kairo-py/Carg
     echo "\`metrics/sliding.rs\`). \"largest difference\" is the largest absolute difference between the two results."
     echo
     "$venv/bin/python" benches/python_frames.py --repeats "$repeats"
+    echo "### pyfolio-reloaded's perf_stats with kairo in empyrical's place"
+    echo
+    echo "Command: \`python examples/python/pyfolio_perf_stats.py\` (10 years of daily returns and a benchmark; pyfolio's"
+    echo "table computed as shipped, then with every empyrical name replaced by kairo's)."
+    echo
+    echo '```'
+    "$venv/bin/python" examples/python/pyfolio_perf_stats.py 2>/dev/null
+    echo '```'
 } > benches/python-frames.md
 echo "wrote benches/python-frames.md"
