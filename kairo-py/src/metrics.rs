@@ -159,6 +159,21 @@ fn alpha<'py>(
     binary(py, returns, factor_returns, |r, f| m::alpha(r, f, risk_free, a))
 }
 
+/// Alpha of series already less their per-period risk-free rates, for a beta of the unadjusted series.
+#[pyfunction]
+#[pyo3(signature = (adjusted_returns, adjusted_factor, beta, period="daily", annualization=None))]
+fn alpha_for_beta(
+    adjusted_returns: Array<'_>,
+    adjusted_factor: Array<'_>,
+    beta: f64,
+    period: &str,
+    annualization: Option<f64>,
+) -> PyResult<f64> {
+    let a = factor(period, annualization)?;
+    let (r, f) = (one_d(&adjusted_returns, "returns")?, one_d(&adjusted_factor, "factor_returns")?);
+    m::alpha_for_beta(&r, &f, beta, a).or_raise()
+}
+
 /// `risk_free` is accepted for empyrical compatibility; it does not change beta (empyrical subtracts it from both
 /// series, and a covariance over a variance does not move when both series shift by the same constant).
 #[pyfunction]
@@ -335,6 +350,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     add!(
         cum_returns,
         cum_returns_final,
+        alpha_for_beta,
         annual_return,
         annual_volatility,
         sharpe_ratio,

@@ -226,3 +226,26 @@ def test_a_total_loss_leaves_stability_undefined():
     with np.errstate(divide="ignore", invalid="ignore"):
         assert np.isnan(ep.stability_of_timeseries(r))
     assert np.isnan(kairo.stability_of_timeseries(r))
+
+
+def test_a_risk_free_rate_per_period_as_empyrical():
+    rng = np.random.default_rng(5)
+    idx = pd.date_range("2020-01-01", periods=200)
+    r = pd.Series(rng.normal(0.001, 0.01, 200), index=idx)
+    f = pd.Series(rng.normal(0.0008, 0.009, 200), index=idx)
+    rf = pd.Series(np.linspace(0, 0.0002, 200), index=idx)
+    for name in ("sharpe_ratio", "sortino_ratio", "downside_risk"):
+        close(getattr(kairo, name)(r, rf), getattr(ep, name)(r, rf))
+    close(kairo.alpha(r, f, risk_free=rf), ep.alpha(r, f, risk_free=rf))
+    close(kairo.alpha(r.values, f.values, risk_free=rf.values), ep.alpha(r.values, f.values, risk_free=rf.values))
+    close(kairo.alpha_beta(r, f, risk_free=rf), ep.alpha_beta(r, f, risk_free=rf))
+
+
+def test_out_buffers_are_written_and_returned():
+    df = frame()
+    out = np.empty(2)
+    assert kairo.sharpe_ratio(df, out=out) is out
+    close(out, ep.sharpe_ratio(df))
+    rolled = np.empty((300 - 20 + 1, 2))
+    assert kairo.roll_sharpe_ratio(df.to_numpy(), 20, out=rolled) is rolled
+    close(rolled[:, 1], ep.roll_sharpe_ratio(df["b"].to_numpy(), 20))

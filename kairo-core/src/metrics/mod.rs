@@ -48,7 +48,7 @@ pub use ratios::{
     annual_volatility, annual_volatility_alpha, calmar_ratio, downside_risk, excess_sharpe, omega_ratio, sharpe_ratio,
     sortino_ratio, tracking_error,
 };
-pub use regression::{alpha, alpha_beta, beta, correlation};
+pub use regression::{alpha, alpha_beta, alpha_for_beta, beta, correlation};
 pub use rolling::{roll, roll_pairs, rolling_beta, rolling_sharpe, rolling_volatility};
 pub use sharpe_inference::{deflated_sharpe_ratio, probabilistic_sharpe_ratio};
 pub use stability::stability_of_timeseries;

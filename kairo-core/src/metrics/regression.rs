@@ -137,3 +137,32 @@ pub(crate) fn correlation_from_sums(srr: f64, sff: f64, srf: f64) -> f64 {
     }
     (srf / (srr * sff).sqrt()).clamp(-1.0, 1.0)
 }
+
+/// Annualized alpha for a given beta (empyrical `alpha_aligned` with a risk-free rate that varies by period):
+/// `(1 + mean((r − r_f) − β (f − r_f)))^A − 1` over the paired periods of the already adjusted series
+/// `r − r_f` and `f − r_f`, with `beta` taken from the unadjusted series as empyrical takes it. NaN when fewer
+/// than two periods.
+///
+/// ```
+/// use kairo_core::metrics::{alpha, alpha_for_beta, beta};
+/// let (r, f) = ([0.01, -0.02, 0.015, 0.004], [0.008, -0.015, 0.01, 0.002]);
+/// let b = beta(&r, &f).unwrap();
+/// // with a constant rate the two agree
+/// let adj = |x: &[f64]| x.iter().map(|v| v - 0.0001).collect::<Vec<_>>();
+/// let a = alpha_for_beta(&adj(&r), &adj(&f), b, 252.0).unwrap();
+/// assert!((a - alpha(&r, &f, 0.0001, 252.0).unwrap()).abs() < 1e-12);
+/// ```
+pub fn alpha_for_beta(
+    adjusted_returns: &[f64],
+    adjusted_factor: &[f64],
+    beta: f64,
+    annualization: f64,
+) -> Result<f64, MetricsError> {
+    check_lengths(adjusted_returns, adjusted_factor)?;
+    if adjusted_returns.len() < 2 {
+        return Ok(f64::NAN);
+    }
+    let (sum_r, sum_f, count) = paired_sums(adjusted_returns, adjusted_factor);
+    let (mean_r, mean_f) = (mean_of(sum_r, count), mean_of(sum_f, count));
+    Ok(annualize_alpha(mean_alpha_residual(mean_r, mean_f, 0.0, beta), annualization))
+}

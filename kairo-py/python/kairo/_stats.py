@@ -246,8 +246,22 @@ def _alpha(returns: Any, factor_returns: Any, risk_free: Any, period: str, annua
     pair = _pair(returns, factor_returns, align)
     if pair is None or len(returns) < 2:
         return _empty(returns, out, 10**18)
+    if not scalar_rate(risk_free) and pair[0].ndim == 1:
+        # A rate per period (a Series or an array): empyrical takes beta from the series as they are and the
+        # mean residual from the series less each period's rate.
+        b = _kairo.beta(pair[0], pair[1], 0.0)
+        r, f = _pair(adjust(returns, risk_free), adjust(factor_returns, risk_free), align) or pair
+        return finish(returns, _kairo.alpha_for_beta(r, f, b, period, annualization), out, "allocated")
+    if not scalar_rate(risk_free):
+        raise _rate_error()
     value = _kairo.alpha(pair[0], pair[1], float(risk_free), period, annualization)
     return finish(returns, value, out, "allocated")
+
+
+def _rate_error() -> Exception:
+    err = _kairo.InputError("a risk_free rate per period is taken with one series of returns; give a number for 2-D returns")
+    err.field = "risk_free"
+    return err
 
 
 def alpha_beta_aligned(
@@ -282,6 +296,9 @@ def _alpha_beta(returns: Any, factor_returns: Any, risk_free: Any, period: str, 
         value: np.ndarray = np.full(shape, np.nan)
         if pair is not None and len(returns) >= 1 and len(factor_returns) >= 2:
             value[..., 1] = _kairo.beta(pair[0], pair[1], 0.0)
+    elif not scalar_rate(risk_free):
+        alpha_ = _alpha(returns, factor_returns, risk_free, period, annualization, None, align)
+        value = np.array([alpha_, _kairo.beta(pair[0], pair[1], 0.0)])
     else:
         value = np.asarray(_kairo.alpha_beta(pair[0], pair[1], float(risk_free), period, annualization))
     if out is not None:
