@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates benches/python-frames.md: kairo (release wheel) against empyrical-reloaded on 10 years × 500 columns,
-# the rolling family and the per-column metrics of a DataFrame, in one run.
+# the rolling family and the per-column metrics of a DataFrame, in one run; then the record of empyrical's own test
+# suite on kairo and of pyfolio's perf_stats with kairo.
 #
 #   ./benches/run-python-frames.sh            # REPEATS=5 by default
 set -euo pipefail
@@ -12,7 +13,8 @@ repeats="${REPEATS:-5}"
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet "empyrical-reloaded==0.7.1" "pyfolio-reloaded==0.10.1" numpy pandas "maturin>=1.8,<2"
+"$venv/bin/pip" install --quiet "empyrical-reloaded==0.7.1" "pyfolio-reloaded==0.10.1" numpy pandas pytest \
+    "maturin>=1.8,<2"
 wheels="$(mktemp -d)"
 trap 'rm -rf "$wheels"' EXIT
 VIRTUAL_ENV="$venv" "$venv/bin/maturin" build --quiet --release -m kairo-py/Cargo.toml -o "$wheels"
@@ -26,6 +28,14 @@ VIRTUAL_ENV="$venv" "$venv/bin/maturin" build --quiet --release -m kairo-py/Carg
     echo "\`metrics/sliding.rs\`). \"largest difference\" is the largest absolute difference between the two results."
     echo
     "$venv/bin/python" benches/python_frames.py --repeats "$repeats"
+    echo "### empyrical-reloaded's own test suite on kairo"
+    echo
+    echo "Command: \`./scripts/test-empyrical-suite.sh\` (the sdist's tests, every public empyrical name replaced by kairo's)."
+    echo
+    echo '```'
+    KAIRO_PY_VENV="$venv" ./scripts/test-empyrical-suite.sh
+    echo '```'
+    echo
     echo "### pyfolio-reloaded's perf_stats with kairo in empyrical's place"
     echo
     echo "Command: \`python examples/python/pyfolio_perf_stats.py\` (10 years of daily returns and a benchmark; pyfolio's"
