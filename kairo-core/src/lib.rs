@@ -48,6 +48,7 @@ pub mod lots;
 pub mod metrics;
 pub mod report;
 pub mod returns;
+pub mod tear_sheet;
 pub mod tracker;
 pub mod trade;
 

@@ -19,6 +19,7 @@ mod price_returns;
 mod report;
 mod rolling;
 mod scalars;
+mod tear_sheet;
 mod trade;
 
 use pyo3::prelude::*;
@@ -35,6 +36,7 @@ fn _kairo(m: &Bound<'_, PyModule>) -> PyResult<()> {
     compliance::register(m)?;
     frame::register(m)?;
     rolling::register(m)?;
+    tear_sheet::register(m)?;
     attribution::register(m)?;
     price_returns::register(m)?;
     m.add_function(wrap_pyfunction!(arrays::_borrowed, m)?)?;

@@ -397,7 +397,7 @@ def compare(
     return Comparison(**out)
 
 
-from . import compliance, frame, types  # noqa: E402  (submodules use the names above)
+from . import compliance, frame, report, types  # noqa: E402  (submodules use the names above)
 
 __all__ = [
     "alpha_aligned", "beta_aligned", "alpha_beta_aligned", "capture", "up_alpha_beta", "down_alpha_beta", "batting_average",
@@ -413,6 +413,6 @@ __all__ = [
     "drawdown_periods", "rolling_sharpe", "rolling_volatility", "rolling_beta", "metrics",
     "Trade", "lots", "realized_pnl", "twr", "compare", "Comparison", "xirr", "modified_dietz", "account",
     "KairoError", "InvalidTradeError", "ConfigError", "ParameterError", "InputError", "MarketDataError",
-    "OutOfOrderError", "compliance", "frame", "types", "Period", "Returns", "Scalar", "Trades", "Prices",
+    "OutOfOrderError", "compliance", "frame", "report", "types", "Period", "Returns", "Scalar", "Trades", "Prices",
     "DrawdownPeriod", "ClosedLot", "OpenLot", "Position", "LotReport",
 ]

@@ -7,6 +7,7 @@ import numpy as np
 
 from . import compliance as compliance
 from . import frame as frame
+from . import report as report
 from . import types as types
 from .types import (
     ClosedLot as ClosedLot,
@@ -325,6 +326,6 @@ __all__ = [
     "drawdown_periods", "rolling_sharpe", "rolling_volatility", "rolling_beta", "metrics",
     "Trade", "lots", "realized_pnl", "twr", "compare", "Comparison", "xirr", "modified_dietz", "account",
     "KairoError", "InvalidTradeError", "ConfigError", "ParameterError", "InputError", "MarketDataError",
-    "OutOfOrderError", "compliance", "frame", "types", "Period", "Returns", "Scalar", "Trades", "Prices",
+    "OutOfOrderError", "compliance", "frame", "report", "types", "Period", "Returns", "Scalar", "Trades", "Prices",
     "DrawdownPeriod", "ClosedLot", "OpenLot", "Position", "LotReport",
 ]

@@ -203,6 +203,15 @@ def compound_by_group(returns: np.ndarray, groups: List[int], count: int) -> np.
 def group_exposures(loadings: np.ndarray, weights: np.ndarray, groups: List[int], count: int) -> np.ndarray: ...
 def attributed_returns(exposures: np.ndarray, factor_returns: np.ndarray) -> Tuple[np.ndarray, np.ndarray]: ...
 def column_means(table: np.ndarray) -> np.ndarray: ...
+def tear_sheet(
+    dates: List[dt.date],
+    returns: np.ndarray,
+    benchmark: Optional[np.ndarray] = None,
+    benchmark_name: str = "Benchmark",
+    title: str = "Tear sheet",
+    period: str = "daily",
+    series: bool = False,
+) -> str: ...
 def alpha_for_beta(
     adjusted_returns: np.ndarray,
     adjusted_factor: np.ndarray,
@@ -254,6 +263,6 @@ __all__ = [
     "xirr", "modified_dietz", "account", "AccountContext", "Engine", "check_history", "check_order", "wash_sales", "day_trades", "pdt_status",
     "check_names", "roll", "roll_pairs", "capture", "batting_average", "beta_fragility_heuristic", "gpd_risk_estimates",
     "simple_returns", "returns_from_changes", "compound_by_group", "group_exposures", "attributed_returns",
-    "column_means", "alpha_for_beta", "frame_realized_pnl_by_user", "frame_positions_by_user", "frame_metrics_by_user", "_borrowed",
+    "column_means", "alpha_for_beta", "tear_sheet", "frame_realized_pnl_by_user", "frame_positions_by_user", "frame_metrics_by_user", "_borrowed",
     "__version__",
 ]
