@@ -27,5 +27,9 @@ VIRTUAL_ENV="$VENV" "$VENV/bin/maturin" build --quiet --release -m kairo-py/Carg
 cd kairo-py
 "$VENV/bin/python" -m pytest -q tests
 cd ..
+# The tear sheet example writes its page.
+sheet="$(mktemp -d)"
+"$VENV/bin/python" examples/python/tear_sheet.py "$sheet/tear_sheet.html"
+rm -rf "$sheet"
 # empyrical-reloaded's own test suite with kairo substituted for every public empyrical name.
 ./scripts/test-empyrical-suite.sh

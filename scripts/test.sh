@@ -65,3 +65,6 @@ step "kairo-py: build the wheel and run the Python suite"
 
 step "kairo-node: build the addon and run the Node suite"
 ./scripts/test-node.sh
+
+step "the tear sheet and the dashboard in headless Chromium (scripts/test-browser.sh)"
+./scripts/test-browser.sh

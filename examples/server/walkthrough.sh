@@ -70,5 +70,12 @@ api GET "/users/$user/metrics" | jq -c '{trades, realized: .pnl.realized, unreal
 say "the comparison with SPY (closes from the cache: imported here, Alpaca with keys)"
 api GET "/users/$user/comparative?benchmark=SPY" | jq -c '{excess_return, shadow_pnl: .shadow.pnl, market_data: {stale: .market_data.stale, sources: [.market_data.symbols[] | {symbol, source}]}}'
 
+say "the tear sheet: one HTML page, charts inline (open it in a browser; /app shows it with the figures)"
+report="$(mktemp)"
+curl -fsS "$KAIRO_URL/users/$user/report?benchmark=SPY" -H "Authorization: Bearer $KAIRO_TOKEN" -o "$report" \
+    -w '%{http_code} %{content_type} %{size_download} bytes\n'
+echo "charts: $(grep -o '<svg id=' "$report" | wc -l)"
+rm -f "$report"
+
 say "who did what: the audit log"
 api GET "/audit-log?limit=5" | jq -c '.entries[] | {actor, action, status}'

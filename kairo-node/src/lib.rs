@@ -9,4 +9,5 @@ mod metrics;
 mod money_weighted;
 mod report;
 mod results;
+mod tear_sheet;
 mod trades;

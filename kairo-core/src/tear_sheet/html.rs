@@ -21,7 +21,7 @@ h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.1rem;margin:1.6rem 0 .4rem}
 p.sub{color:var(--muted);margin:0 0 1rem}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right}th:first-child,td:first-child{text-align:left}
-.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:12px 24px}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:12px 24px}
 svg.chart{width:100%;height:auto;display:block}
 svg .ct{font-size:13px;font-weight:600;fill:var(--ink)}
 svg .yl{font-size:11px;fill:var(--muted);text-anchor:end}svg .xl{font-size:11px;fill:var(--muted);text-anchor:middle}
@@ -78,7 +78,7 @@ pub(super) fn page(sheet: &TearSheet<'_>, s: &ChartSeries) -> Result<String, Met
     };
     let _ = write!(
         out,
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{t}</title><style>{STYLE}</style></head><body><main><h1>{t}</h1><p class="sub">{range}{vs}</p>"#,
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{t}</title><link rel="icon" href="data:,"><style>{STYLE}</style></head><body><main><h1>{t}</h1><p class="sub">{range}{vs}</p>"#,
         t = escape(sheet.title),
         vs = if bench_name.is_empty() { String::new() } else { format!(" · against {}", escape(bench_name)) }
     );
@@ -267,7 +267,7 @@ fn timeline(sheet: &TearSheet<'_>) -> String {
         })
         .collect();
     let mut out = String::from("<h2>Compliance timeline</h2>");
-    out.push_str(&svg::bars("compliance", "Flags and failures per month, by check", &labels, &series, Format::Number));
+    out.push_str(&svg::bars("compliance", "Flags and failures per month, by check", &labels, &series, Format::Count));
     out.push_str(
         r#"<table id="compliance-table"><thead><tr><th>Check</th><th>Flags</th><th>Failures</th></tr></thead><tbody>"#,
     );

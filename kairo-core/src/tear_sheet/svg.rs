@@ -27,6 +27,8 @@ pub(crate) enum Format {
     Percent,
     /// `1.23`
     Number,
+    /// `12`
+    Count,
 }
 
 impl Format {
@@ -37,6 +39,7 @@ impl Format {
         match self {
             Format::Percent => format!("{:.1}%", v * 100.0),
             Format::Number => format!("{v:.2}"),
+            Format::Count => format!("{v:.0}"),
         }
     }
 }
@@ -292,7 +295,7 @@ pub(crate) fn bars(
 pub(crate) fn histogram(id: &str, title: &str, bins: &[(f64, f64, usize)]) -> String {
     let counts: Vec<f64> = bins.iter().map(|b| b.2 as f64).collect();
     let (_, hi) = range(std::iter::once(counts.as_slice()));
-    let mut f = Frame::new(id, title, 0.0, hi, Format::Number);
+    let mut f = Frame::new(id, title, 0.0, hi, Format::Count);
     let width = (WIDTH - LEFT - RIGHT) / bins.len().max(1) as f64;
     for (i, (from, to, count)) in bins.iter().enumerate() {
         let y = f.y(*count as f64);

@@ -211,7 +211,29 @@ async fn computed_comparison(
     if trades.is_empty() {
         return Err(ApiError::invalid("no_trades", "id", format!("user {} has no trades to compare", request.user)));
     }
-    let symbols: Vec<String> = request.benchmark.components().iter().map(|(s, _)| s.clone()).collect();
+    let (prices, wanted, freshness) = benchmark_prices(s, traded, request.benchmark).await?;
+    let options = CompareOptions { start: request.start, end: request.end, ..CompareOptions::default() };
+    let c = compare(trades, &prices, request.benchmark, &options)?;
+    // Money at cents (report::MONEY_SCALE); returns and statistics as computed.
+    let mut body = report::to_json(&c.fields(), Some(report::MONEY_SCALE));
+    if request.series == Series::None {
+        if let Some(o) = body.as_object_mut() {
+            for k in analysis::DAILY_FIELDS {
+                o.remove(k);
+            }
+        }
+    }
+    Ok((axum::body::Bytes::from(body.to_string()), wanted, freshness))
+}
+
+/// The closes a comparison with `benchmark` needs: the benchmark's and the `traded` symbols', refreshed from
+/// Alpaca when stale (an outage serves the stored ones marked stale); the symbols and their freshness.
+pub(crate) async fn benchmark_prices(
+    s: &AppState,
+    traded: std::collections::BTreeSet<String>,
+    benchmark: &Benchmark,
+) -> ApiResult<(kairo_core::returns::PriceTable, Vec<String>, Vec<crate::market::Freshness>)> {
+    let symbols: Vec<String> = benchmark.components().iter().map(|(s, _)| s.clone()).collect();
     // The benchmark's closes and the held symbols', refreshed from Alpaca when stale; an outage serves the stored
     // ones marked stale.
     let mut wanted: std::collections::BTreeSet<String> = traded;
@@ -238,18 +260,7 @@ async fn computed_comparison(
             });
         }
     }
-    let options = CompareOptions { start: request.start, end: request.end, ..CompareOptions::default() };
-    let c = compare(trades, &prices, request.benchmark, &options)?;
-    // Money at cents (report::MONEY_SCALE); returns and statistics as computed.
-    let mut body = report::to_json(&c.fields(), Some(report::MONEY_SCALE));
-    if request.series == Series::None {
-        if let Some(o) = body.as_object_mut() {
-            for k in analysis::DAILY_FIELDS {
-                o.remove(k);
-            }
-        }
-    }
-    Ok((axum::body::Bytes::from(body.to_string()), wanted, freshness))
+    Ok((prices, wanted, freshness))
 }
 
 /// A kept body (a serialized JSON object) with `market_data` added: `{..., "market_data": {stale, symbols}}`.

@@ -2,6 +2,7 @@
 
 mod activities;
 mod analytics;
+mod app;
 mod audit_log;
 pub mod auth;
 mod benchmarks;
@@ -9,6 +10,7 @@ mod compliance;
 pub mod limits;
 mod ops;
 mod plans;
+mod report;
 mod schemas;
 use schemas::ResponseSchemas;
 mod trades;
@@ -164,7 +166,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestP
     info(title = "kairo", description = "Trading analytics and compliance service (kairo-core over HTTP)."),
     paths(
         users::create_user, users::get_user, users::update_user, trades::create_trade, trades::create_trades_batch,
-        compliance::list, compliance::check, analytics::metrics, analytics::comparative, ops::health,
+        compliance::list, compliance::check, analytics::metrics, analytics::comparative, report::report, ops::health,
         webhooks::stripe, benchmarks::list, benchmarks::update, audit_log::list, activities::create_activity,
         activities::create_activities_batch, activities::list, activities::account, activities::import_alpaca
     ),
@@ -435,6 +437,7 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{id}/compliance/check", post(compliance::check))
         .route("/users/{id}/metrics", get(analytics::metrics))
         .route("/users/{id}/comparative", get(analytics::comparative))
+        .route("/users/{id}/report", get(report::report))
         .route("/benchmarks", get(benchmarks::list))
         .route("/benchmarks/update", post(benchmarks::update))
         .route("/audit-log", get(audit_log::list))
@@ -445,6 +448,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(protected)
         .route("/health", get(ops::health))
+        .route("/app", get(app::page))
         .route("/webhooks/stripe", post(webhooks::stripe))
         .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
         .fallback(ops::not_found)
