@@ -83,6 +83,11 @@ both_backends!(the_report_is_gated_like_the_reads, |app: common::App| async move
     let (status, _, body) =
         html(&app, &format!("/users/{user}/report?benchmark=SPY:0.5,ABC:0.5"), Some(&user_token(&user))).await;
     assert_eq!(status, 402, "{body}");
+    // a look-back period, and a bad one named
+    assert_eq!(html(&app, &format!("/users/{user}/report?period=max"), Some(common::TOKEN)).await.0, 200);
+    let (status, _, body) = html(&app, &format!("/users/{user}/report?period=2w"), Some(common::TOKEN)).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["error"]["details"]["field"], "period");
     // a user without trades: 422 with the JSON error body
     let (status, _, body) = html(&app, &format!("/users/{other}/report"), Some(common::TOKEN)).await;
     assert_eq!(status, 422);

@@ -104,6 +104,9 @@ pub struct ComparativeParams {
     pub start: Option<NaiveDate>,
     /// Last date, `YYYY-MM-DD`.
     pub end: Option<NaiveDate>,
+    /// A look-back period instead of `start`: `1m`, `3m`, `6m`, `ytd`, `1y`, `3y`, `5y` or `max`, counted back from
+    /// `end` (or today).
+    pub period: Option<String>,
     /// `none` (the default: the figures, the monthly table, the shadow benchmark and the P&L) or `daily` (also
     /// `dates`, both daily return series and the equity curves).
     #[param(value_type = Option<String>)]
@@ -137,6 +140,7 @@ pub async fn comparative(
     Query(p): Query<ComparativeParams>,
 ) -> ApiResult<Response> {
     let user_id = users::user_id(&id)?;
+    let p = p.resolved()?;
     let bench: Benchmark = p.benchmark.as_deref().map(str::parse).transpose()?.unwrap_or_default();
     if bench.components().len() > 1 {
         plans::require_paid(&s, principal, "A custom blended benchmark").await?;
@@ -304,5 +308,17 @@ mod tests {
         }
         assert!(with_stale("[1, 2]", false).is_err());
         assert!(with_stale("", false).is_err());
+    }
+}
+
+impl ComparativeParams {
+    /// `start` from `period` when it is given (and `start` is not).
+    fn resolved(mut self) -> ApiResult<Self> {
+        if let (None, Some(period)) = (self.start, self.period.as_deref()) {
+            let end = self.end.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            self.start = crate::services::periods::start(period, end)
+                .map_err(|why| ApiError::invalid("invalid_query", "period", why))?;
+        }
+        Ok(self)
     }
 }

@@ -32,6 +32,9 @@ pub struct ReportParams {
     pub start: Option<NaiveDate>,
     /// Last date, `YYYY-MM-DD`.
     pub end: Option<NaiveDate>,
+    /// A look-back period instead of `start`: `1m`, `3m`, `6m`, `ytd`, `1y`, `3y`, `5y` or `max`, counted back from
+    /// `end` (or today).
+    pub period: Option<String>,
 }
 
 /// Compliance flags and failures read into the timeline at most.
@@ -57,6 +60,7 @@ pub async fn report(
     Query(p): Query<ReportParams>,
 ) -> ApiResult<Response> {
     let user_id = users::user_id(&id)?;
+    let p = p.resolved()?;
     let bench: Benchmark = p.benchmark.as_deref().map(str::parse).transpose()?.unwrap_or_default();
     if bench.components().len() > 1 {
         plans::require_paid(&s, principal, "A custom blended benchmark").await?;
@@ -119,4 +123,16 @@ pub async fn report(
         s.comparisons.put(key, Kept { body: body.clone(), symbols: wanted, freshness, version });
     }
     Ok(html(&body))
+}
+
+impl ReportParams {
+    /// `start` from `period` when it is given (and `start` is not).
+    fn resolved(mut self) -> ApiResult<Self> {
+        if let (None, Some(period)) = (self.start, self.period.as_deref()) {
+            let end = self.end.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            self.start = crate::services::periods::start(period, end)
+                .map_err(|why| ApiError::invalid("invalid_query", "period", why))?;
+        }
+        Ok(self)
+    }
 }

@@ -7,3 +7,4 @@ pub mod analysis;
 pub mod billing;
 pub mod compliance;
 pub mod import;
+pub mod periods;
