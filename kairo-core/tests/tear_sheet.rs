@@ -33,9 +33,11 @@ fn a_ten_year_report_draws_every_chart_within_budget() {
         TimelineEvent { date: dates[100], check: "wash_sale".into(), status: Status::Flag },
         TimelineEvent { date: dates[900], check: "pattern_day_trading".into(), status: Status::Fail },
     ];
+    let counts: Vec<(NaiveDate, u32)> = (0..60).map(|i| (dates[i * 40], (i % 6) as u32)).collect();
     let html = TearSheet::new("Strategy", &dates, &ours)
         .with_benchmark("SPY", &bench)
         .with_compliance(&events)
+        .with_day_trades(&counts)
         .render()
         .unwrap();
     assert!(html.len() < 400 * 1024, "{} bytes", html.len());
@@ -51,6 +53,7 @@ fn a_ten_year_report_draws_every_chart_within_budget() {
         "rolling-beta",
         "distribution",
         "compliance",
+        "pdt-window",
     ] {
         let start = html.find(&format!(r#"<svg id="{id}""#)).unwrap_or_else(|| panic!("chart {id} missing"));
         let end = start + html[start..].find("</svg>").unwrap();

@@ -22,6 +22,13 @@ async fn seeded(app: &common::App) -> String {
     let mut t = common::trade(&user, "BUY", "10", "100", "2024-07-01T19:59:00Z");
     t["symbol"] = json!("ABC");
     assert_eq!(app.post("/trades", &t).await.0, 201);
+    // the compliance rows the timeline shows are written by a background job
+    for _ in 0..200 {
+        if app.get(&format!("/users/{user}/compliance?limit=1")).await.1["total"].as_i64() > Some(0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     user
 }
 
@@ -49,7 +56,7 @@ both_backends!(the_report_is_the_tear_sheet_of_the_comparison, |app: common::App
     let (status, kind, page) = html(&app, &format!("/users/{user}/report?benchmark=SPY"), Some(common::TOKEN)).await;
     assert_eq!((status, kind.as_str()), (200, "text/html; charset=utf-8"), "{page}");
     assert!(page.starts_with("<!DOCTYPE html>") && !page.contains("<script"));
-    for id in ["cumulative", "underwater", "yearly", "monthly", "rolling-sharpe", "distribution"] {
+    for id in ["cumulative", "underwater", "yearly", "monthly", "rolling-sharpe", "distribution", "pdt-window"] {
         assert!(page.contains(&format!(r#"<svg id="{id}""#)), "chart {id} missing");
     }
     // the table's cumulative return is the comparison's

@@ -209,7 +209,7 @@ pub(super) fn page(sheet: &TearSheet<'_>, s: &ChartSeries) -> Result<String, Met
     }
     out.push_str("</tbody></table>");
 
-    if !sheet.compliance.is_empty() {
+    if !sheet.compliance.is_empty() || !sheet.day_trades.is_empty() {
         out.push_str(&timeline(sheet));
     }
     let _ = write!(
@@ -267,7 +267,49 @@ fn timeline(sheet: &TearSheet<'_>) -> String {
         })
         .collect();
     let mut out = String::from("<h2>Compliance timeline</h2>");
-    out.push_str(&svg::bars("compliance", "Flags and failures per month, by check", &labels, &series, Format::Count));
+    if !series.is_empty() {
+        out.push_str(&svg::bars(
+            "compliance",
+            "Flags and failures per month, by check",
+            &labels,
+            &series,
+            Format::Count,
+        ));
+    }
+    if !sheet.day_trades.is_empty() {
+        // the count after each checked trade, the last of each date; the PDT threshold (4) drawn as a line
+        let mut last: Vec<(chrono::NaiveDate, f64)> = Vec::new();
+        for &(date, count) in sheet.day_trades {
+            match last.last_mut() {
+                Some(l) if l.0 == date => l.1 = f64::from(count),
+                _ => last.push((date, f64::from(count))),
+            }
+        }
+        let counts: Vec<f64> = last.iter().map(|l| l.1).collect();
+        let threshold = vec![4.0; counts.len()];
+        let labels: Vec<(usize, String)> = {
+            let mut l: Vec<(usize, String)> = Vec::new();
+            for (i, (d, _)) in last.iter().enumerate() {
+                let m = format!("{}-{:02}", d.year(), d.month());
+                if l.last().is_none_or(|(_, x)| *x != m) {
+                    l.push((i, m));
+                }
+            }
+            l
+        };
+        let lines = [
+            Line { label: "Day trades in the window", color: PORTFOLIO, values: &counts, fill: false },
+            Line { label: "Pattern day trader at 4", color: LOSS, values: &threshold, fill: false },
+        ];
+        out.push_str(&svg::lines(
+            "pdt-window",
+            "Day trades in the 5-business-day PDT window",
+            &lines,
+            &labels,
+            Format::Count,
+            &[],
+        ));
+    }
     out.push_str(
         r#"<table id="compliance-table"><thead><tr><th>Check</th><th>Flags</th><th>Failures</th></tr></thead><tbody>"#,
     );

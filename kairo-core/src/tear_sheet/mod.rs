@@ -59,6 +59,9 @@ pub struct TearSheet<'a> {
     pub compliance: &'a [TimelineEvent],
     /// Extra rows for the summary table (label, value), e.g. the account's P&L.
     pub summary: &'a [(String, String)],
+    /// The number of day trades in the PDT window after each trade that was checked, by date (FINRA's four-in-five
+    /// rule: four or more makes a pattern day trader), drawn with the timeline.
+    pub day_trades: &'a [(NaiveDate, u32)],
 }
 
 impl<'a> TearSheet<'a> {
@@ -73,6 +76,7 @@ impl<'a> TearSheet<'a> {
             rolling_window: None,
             compliance: &[],
             summary: &[],
+            day_trades: &[],
         }
     }
 
@@ -91,6 +95,12 @@ impl<'a> TearSheet<'a> {
     /// With a compliance timeline.
     pub fn with_compliance(mut self, events: &'a [TimelineEvent]) -> Self {
         self.compliance = events;
+        self
+    }
+
+    /// With the PDT window's day-trade count by date.
+    pub fn with_day_trades(mut self, counts: &'a [(NaiveDate, u32)]) -> Self {
+        self.day_trades = counts;
         self
     }
 
@@ -140,13 +150,16 @@ impl<'a> TearSheet<'a> {
     /// The chart-ready series of the page.
     pub fn series(&self) -> Result<ChartSeries, MetricsError> {
         self.validate()?;
-        Ok(chart_series(
+        let mut s = chart_series(
             self.dates,
             self.returns,
             self.benchmark.map(|b| b.1),
             self.window(),
             self.period.annualization(),
-        ))
+        );
+        s.compliance = self.compliance.iter().filter(|e| e.status != Status::Pass).cloned().collect();
+        s.day_trades = self.day_trades.to_vec();
+        Ok(s)
     }
 
     /// The page, a complete HTML document.

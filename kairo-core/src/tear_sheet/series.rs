@@ -4,6 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use super::TimelineEvent;
 use crate::metrics::{
     cum_returns, drawdown_periods, drawdown_series, roll, rolling_beta, rolling_sharpe, rolling_volatility,
     sortino_ratio,
@@ -73,6 +74,10 @@ pub struct ChartSeries {
     pub rolling_beta: Option<Vec<f64>>,
     /// Histogram of the returns (20 equal bins over their range).
     pub distribution: Vec<Bin>,
+    /// The compliance flags and failures of the timeline, by date.
+    pub compliance: Vec<TimelineEvent>,
+    /// The PDT window's day-trade count after each checked trade, by date.
+    pub day_trades: Vec<(NaiveDate, u32)>,
 }
 
 /// Compounded return of each consecutive group of periods with the same key.
@@ -175,5 +180,7 @@ pub fn chart_series(
         rolling_volatility: rolled(rolling_volatility(returns, w, annualization)),
         rolling_beta: benchmark.map(|b| rolled(rolling_beta(returns, b, w))),
         distribution: histogram(returns, 20),
+        compliance: Vec::new(),
+        day_trades: Vec::new(),
     }
 }

@@ -96,6 +96,22 @@ pub async fn report(
         }));
     }
     events.sort_by_key(|e| e.date);
+    // the PDT window's count after each checked trade (every pattern_day_trading row carries it)
+    let q = AuditQuery {
+        check_name: Some("pattern_day_trading".to_owned()),
+        limit: TIMELINE_ROWS,
+        ..AuditQuery::default()
+    };
+    let (rows, _) = s.store.audit(user.id, &q).await?;
+    let mut day_trades: Vec<(chrono::DateTime<chrono::Utc>, u32)> = rows
+        .iter()
+        .filter_map(|r| {
+            let n = r.metadata.get("day_trades_in_window")?.as_u64()?;
+            Some((r.executed_at, u32::try_from(n).ok()?))
+        })
+        .collect();
+    day_trades.sort_by_key(|d| d.0);
+    let day_trades: Vec<(NaiveDate, u32)> = day_trades.into_iter().map(|(t, n)| (t.date_naive(), n)).collect();
     let money = |d: rust_decimal::Decimal| {
         let cents = d.round_dp(2);
         if cents.is_sign_negative() && !cents.is_zero() {
@@ -115,6 +131,7 @@ pub async fn report(
     let page = TearSheet::new(&title, &c.dates, &c.portfolio_returns)
         .with_benchmark(&c.benchmark, &c.benchmark_returns)
         .with_compliance(&events)
+        .with_day_trades(&day_trades)
         .with_summary(&summary)
         .render()
         .map_err(|e| ApiError::invalid("invalid_request", "benchmark", e.to_string()))?;
