@@ -286,6 +286,18 @@ fn with_market_data(body: &[u8], freshness: &[crate::market::Freshness]) -> Resp
     ([(header::CONTENT_TYPE, "application/json")], out).into_response()
 }
 
+impl ComparativeParams {
+    /// `start` from `period` when it is given (and `start` is not).
+    fn resolved(mut self) -> ApiResult<Self> {
+        if let (None, Some(period)) = (self.start, self.period.as_deref()) {
+            let end = self.end.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            self.start = crate::services::periods::start(period, end)
+                .map_err(|why| ApiError::invalid("invalid_query", "period", why))?;
+        }
+        Ok(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,17 +320,5 @@ mod tests {
         }
         assert!(with_stale("[1, 2]", false).is_err());
         assert!(with_stale("", false).is_err());
-    }
-}
-
-impl ComparativeParams {
-    /// `start` from `period` when it is given (and `start` is not).
-    fn resolved(mut self) -> ApiResult<Self> {
-        if let (None, Some(period)) = (self.start, self.period.as_deref()) {
-            let end = self.end.unwrap_or_else(|| chrono::Utc::now().date_naive());
-            self.start = crate::services::periods::start(period, end)
-                .map_err(|why| ApiError::invalid("invalid_query", "period", why))?;
-        }
-        Ok(self)
     }
 }
