@@ -19,26 +19,16 @@
 mod html;
 mod series;
 mod svg;
+mod timeline;
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 pub use series::{chart_series, Bin, ChartSeries, DrawdownSpan, MonthReturn};
+pub use timeline::TimelineEvent;
 
 use crate::compliance::Status;
 use crate::error::MetricsError;
 use crate::metrics::Period;
-
-/// A compliance result on the timeline: its date, check and status.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TimelineEvent {
-    /// The trade's date.
-    pub date: NaiveDate,
-    /// The check (`pattern_day_trading`, `wash_sale`, ...).
-    pub check: String,
-    /// Flag or fail (passes are not drawn).
-    pub status: Status,
-}
 
 /// What a tear sheet shows. Build with [`TearSheet::new`] and the `with_*` methods.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::TimelineEvent;
+use super::timeline::TimelineEvent;
 use crate::metrics::{
     cum_returns, drawdown_periods, drawdown_series, roll, rolling_beta, rolling_sharpe, rolling_volatility,
     sortino_ratio,
