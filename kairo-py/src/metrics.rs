@@ -2,7 +2,7 @@
 //! ([`kairo_core::metrics`]).
 
 use kairo_core::metrics::{self as m, annualization_factor, Metrics, MetricsOptions, Period};
-use numpy::{IntoPyArray, PyReadonlyArrayDyn};
+use numpy::{IntoPyArray, PyArrayMethods, PyReadonlyArrayDyn, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -20,6 +20,13 @@ fn factor(period: &str, annualization: Option<f64>) -> PyResult<f64> {
 #[pyfunction]
 #[pyo3(signature = (returns, starting_value=0.0))]
 fn cum_returns<'py>(py: Python<'py>, returns: Array<'py>, starting_value: f64) -> PyResult<Bound<'py, PyAny>> {
+    if returns.ndim() == 2 && returns.is_c_contiguous() {
+        // row-major: every column advanced row by row, without a transpose either way
+        let (rows, width) = (returns.shape()[0], returns.shape()[1]);
+        let table = returns.as_slice().map_err(|e| crate::errors::input("returns", e.to_string()))?;
+        let out = detach(py, table.len(), || m::cum_returns_rows(table, width, starting_value));
+        return Ok(numpy::PyArray1::from_vec(py, out).reshape([rows, width])?.into_any());
+    }
     series(py, returns, |r| m::cum_returns(r, starting_value))
 }
 

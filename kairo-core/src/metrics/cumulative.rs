@@ -21,6 +21,35 @@ pub fn cum_returns(returns: &[f64], starting_value: f64) -> Vec<f64> {
     out
 }
 
+/// [`cum_returns`] of each column of a row-major table `width` columns wide, in place of the values and row by row
+/// (the columns' products advance together, which vectorizes): the same values as column by column, bit for bit.
+///
+/// ```
+/// use kairo_core::metrics::{cum_returns, cum_returns_rows};
+/// let table = [0.1, -0.2, f64::NAN, 0.05]; // rows (0.1, −0.2), (NaN, 0.05)
+/// let out = cum_returns_rows(&table, 2, 0.0);
+/// assert_eq!([out[0], out[2]], [cum_returns(&[0.1, f64::NAN], 0.0)[0], cum_returns(&[0.1, f64::NAN], 0.0)[1]]);
+/// assert_eq!([out[1], out[3]], [cum_returns(&[-0.2, 0.05], 0.0)[0], cum_returns(&[-0.2, 0.05], 0.0)[1]]);
+/// ```
+pub fn cum_returns_rows(table: &[f64], width: usize, starting_value: f64) -> Vec<f64> {
+    let mut out = Vec::with_capacity(table.len());
+    if width == 0 {
+        return out;
+    }
+    let mut wealth = vec![1.0; width];
+    for row in table.chunks_exact(width) {
+        for (w, &r) in wealth.iter_mut().zip(row) {
+            *w *= if r.is_nan() { 1.0 } else { r + 1.0 };
+        }
+        if starting_value == 0.0 {
+            out.extend(wealth.iter().map(|w| w - 1.0));
+        } else {
+            out.extend(wealth.iter().map(|w| w * starting_value));
+        }
+    }
+    out
+}
+
 /// `Π(1 + rᵢ)` over the non-NaN returns (numpy's `nanprod`), left to right.
 #[inline]
 pub(crate) fn growth(returns: &[f64]) -> f64 {
