@@ -194,6 +194,12 @@ pub fn series<'py>(
     }
     let rows = out.first().map_or(0, Vec::len);
     let width = out.len();
+    if returns.is_fortran_contiguous() {
+        // column-major in, column-major out (pandas keeps a frame's values so): the columns one after another,
+        // seen as the transpose of a (columns, rows) array
+        let flat: Vec<f64> = out.concat();
+        return PyArray1::from_vec(py, flat).reshape([width, rows])?.getattr("T");
+    }
     let array = PyArray1::from_vec(py, interleave(&out));
     Ok(array.reshape([rows, width])?.into_any())
 }
