@@ -27,6 +27,20 @@ fn cum_returns<'py>(py: Python<'py>, returns: Array<'py>, starting_value: f64) -
         let out = detach(py, table.len(), || m::cum_returns_rows(table, width, starting_value));
         return Ok(numpy::PyArray1::from_vec(py, out).reshape([rows, width])?.into_any());
     }
+    if returns.ndim() == 2 && returns.is_fortran_contiguous() {
+        // column-major (a pandas frame's values): the columns one after another into one buffer, handed back as
+        // the transpose of a (columns, rows) array, column-major like the input
+        let (rows, width) = (returns.shape()[0], returns.shape()[1]);
+        let table = returns.as_slice().map_err(|e| crate::errors::input("returns", e.to_string()))?;
+        let out = detach(py, table.len(), || {
+            let mut out = Vec::with_capacity(table.len());
+            for column in table.chunks_exact(rows.max(1)) {
+                m::cum_returns_into(column, starting_value, &mut out);
+            }
+            out
+        });
+        return numpy::PyArray1::from_vec(py, out).reshape([width, rows])?.getattr("T");
+    }
     series(py, returns, |r| m::cum_returns(r, starting_value))
 }
 

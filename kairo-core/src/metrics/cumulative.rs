@@ -13,12 +13,17 @@
 /// ```
 pub fn cum_returns(returns: &[f64], starting_value: f64) -> Vec<f64> {
     let mut out = Vec::with_capacity(returns.len());
+    cum_returns_into(returns, starting_value, &mut out);
+    out
+}
+
+/// [`cum_returns`] appended to `out` (the columns of a table written one after another into one buffer).
+pub fn cum_returns_into(returns: &[f64], starting_value: f64, out: &mut Vec<f64>) {
     let mut wealth = 1.0;
     for &r in returns {
         wealth *= if r.is_nan() { 1.0 } else { r + 1.0 };
         out.push(if starting_value == 0.0 { wealth - 1.0 } else { wealth * starting_value });
     }
-    out
 }
 
 /// [`cum_returns`] of each column of a row-major table `width` columns wide, in place of the values and row by row

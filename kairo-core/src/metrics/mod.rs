@@ -40,7 +40,7 @@ mod var;
 pub use attribution::{attributed_returns, column_means, group_exposures};
 pub use batting::batting_average;
 pub use capture::{capture_ratio, down_capture, up_capture, up_down_capture};
-pub use cumulative::{annual_return, cum_returns, cum_returns_final, cum_returns_rows};
+pub use cumulative::{annual_return, cum_returns, cum_returns_final, cum_returns_into, cum_returns_rows};
 pub use drawdown::{drawdown_periods, drawdown_series, max_drawdown, DrawdownPeriod};
 pub use period::{annualization_factor, Period};
 pub use price_returns::{compound_by_group, pct_change, returns_from_changes, simple_returns};
