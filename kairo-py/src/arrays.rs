@@ -100,7 +100,8 @@ pub fn interleave(columns: &[Vec<f64>]) -> Vec<f64> {
     for r0 in (0..rows).step_by(TILE) {
         for (j0, block) in columns.chunks(TILE).enumerate() {
             for (dj, column) in block.iter().enumerate() {
-                for (r, &v) in column.iter().enumerate().skip(r0).take(TILE) {
+                let end = (r0 + TILE).min(column.len());
+                for (r, &v) in (r0..end).zip(&column[r0.min(end)..end]) {
                     flat[r * width + j0 * TILE + dj] = v;
                 }
             }

@@ -140,15 +140,12 @@ pub async fn comparative(
     Query(p): Query<ComparativeParams>,
 ) -> ApiResult<Response> {
     let user_id = users::user_id(&id)?;
-    let p = p.resolved()?;
-    let bench: Benchmark = p.benchmark.as_deref().map(str::parse).transpose()?.unwrap_or_default();
-    if bench.components().len() > 1 {
-        plans::require_paid(&s, principal, "A custom blended benchmark").await?;
-    }
+    let start = period_start(p.start, p.end, p.period.as_deref())?;
+    let bench = requested_benchmark(&s, principal, p.benchmark.as_deref()).await?;
     // The comparison kept in memory, while the trades, activities and closes it was computed from are unchanged
     // and the closes it priced are fresh: no query (PostgreSQL) or one (SQLite).
     let series = p.series.unwrap_or_default();
-    let key = format!("{user_id}|{bench}|{:?}|{:?}|{series:?}", p.start, p.end);
+    let key = format!("{user_id}|{bench}|{start:?}|{:?}|{series:?}", p.end);
     let version = s.changes.version(&s.store, user_id).await?;
     if let Some(kept) = s.comparisons.get(&key).filter(|k| Some(k.version) == version) {
         let now = chrono::Utc::now();
@@ -172,7 +169,7 @@ pub async fn comparative(
     let kept = version.and_then(|v| s.trackers.take_at(user.id, v));
     let source = if kept.is_some() { "tracker" } else { "database" };
     metrics::counter!("kairo_comparison_trades_total", "source" => source).increment(1);
-    let request = Request { user: user.id, benchmark: &bench, start: p.start, end: p.end, series };
+    let request = Request { user: user.id, benchmark: &bench, start, end: p.end, series };
     let outcome = match &kept {
         Some(tracker) => computed_comparison(&s, tracker.history(), tracker.symbols().clone(), &request).await,
         None => match s.store.trades(user.id).await {
@@ -267,6 +264,35 @@ pub(crate) async fn benchmark_prices(
     Ok((prices, wanted, freshness))
 }
 
+/// The benchmark asked for (`SPY` when none), after the plan check a blend needs.
+pub(crate) async fn requested_benchmark(
+    s: &AppState,
+    principal: Principal,
+    text: Option<&str>,
+) -> ApiResult<Benchmark> {
+    let bench: Benchmark = text.map(str::parse).transpose()?.unwrap_or_default();
+    if bench.components().len() > 1 {
+        plans::require_paid(s, principal, "A custom blended benchmark").await?;
+    }
+    Ok(bench)
+}
+
+/// `start` as given, or the first date of the look-back `period` counted back from `end` (or today).
+pub(crate) fn period_start(
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    period: Option<&str>,
+) -> ApiResult<Option<NaiveDate>> {
+    match (start, period) {
+        (None, Some(period)) => {
+            let end = end.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            crate::services::periods::start(period, end)
+                .map_err(|why| ApiError::invalid("invalid_query", "period", why))
+        }
+        _ => Ok(start),
+    }
+}
+
 /// A kept body (a serialized JSON object) with `market_data` added: `{..., "market_data": {stale, symbols}}`.
 fn with_market_data(body: &[u8], freshness: &[crate::market::Freshness]) -> Response {
     let market = json!({ "stale": freshness.iter().any(|f| f.stale), "symbols": freshness });
@@ -284,18 +310,6 @@ fn with_market_data(body: &[u8], freshness: &[crate::market::Freshness]) -> Resp
         None => out.extend_from_slice(body),
     }
     ([(header::CONTENT_TYPE, "application/json")], out).into_response()
-}
-
-impl ComparativeParams {
-    /// `start` from `period` when it is given (and `start` is not).
-    fn resolved(mut self) -> ApiResult<Self> {
-        if let (None, Some(period)) = (self.start, self.period.as_deref()) {
-            let end = self.end.unwrap_or_else(|| chrono::Utc::now().date_naive());
-            self.start = crate::services::periods::start(period, end)
-                .map_err(|why| ApiError::invalid("invalid_query", "period", why))?;
-        }
-        Ok(self)
-    }
 }
 
 #[cfg(test)]

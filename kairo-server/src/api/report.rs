@@ -8,14 +8,14 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use chrono::NaiveDate;
-use kairo_core::compare::{compare, Benchmark, CompareOptions};
+use kairo_core::compare::{compare, CompareOptions};
 use kairo_core::compliance::Status;
 use kairo_core::tear_sheet::{TearSheet, TimelineEvent};
 use serde::Deserialize;
 
-use super::analytics::benchmark_prices;
+use super::analytics::{benchmark_prices, period_start, requested_benchmark};
 use super::auth::Principal;
-use super::{plans, users, AppState, Query};
+use super::{users, AppState, Query};
 use crate::comparisons::Kept;
 use crate::error::{ApiError, ApiResult};
 use crate::services::analysis;
@@ -60,12 +60,9 @@ pub async fn report(
     Query(p): Query<ReportParams>,
 ) -> ApiResult<Response> {
     let user_id = users::user_id(&id)?;
-    let p = p.resolved()?;
-    let bench: Benchmark = p.benchmark.as_deref().map(str::parse).transpose()?.unwrap_or_default();
-    if bench.components().len() > 1 {
-        plans::require_paid(&s, principal, "A custom blended benchmark").await?;
-    }
-    let key = format!("report|{user_id}|{bench}|{:?}|{:?}", p.start, p.end);
+    let start = period_start(p.start, p.end, p.period.as_deref())?;
+    let bench = requested_benchmark(&s, principal, p.benchmark.as_deref()).await?;
+    let key = format!("report|{user_id}|{bench}|{start:?}|{:?}", p.end);
     let version = s.changes.version(&s.store, user_id).await?;
     if let Some(kept) = s.comparisons.get(&key).filter(|k| Some(k.version) == version) {
         let now = chrono::Utc::now();
@@ -82,7 +79,7 @@ pub async fn report(
     }
     let traded = analysis::traded_symbols(&trades).into_iter().map(str::to_owned).collect();
     let (prices, wanted, freshness) = benchmark_prices(&s, traded, &bench).await?;
-    let options = CompareOptions { start: p.start, end: p.end, ..CompareOptions::default() };
+    let options = CompareOptions { start, end: p.end, ..CompareOptions::default() };
     let c = compare(&trades, &prices, &bench, &options)?;
     let mut events = Vec::new();
     for status in ["flag", "fail"] {
@@ -140,16 +137,4 @@ pub async fn report(
         s.comparisons.put(key, Kept { body: body.clone(), symbols: wanted, freshness, version });
     }
     Ok(html(&body))
-}
-
-impl ReportParams {
-    /// `start` from `period` when it is given (and `start` is not).
-    fn resolved(mut self) -> ApiResult<Self> {
-        if let (None, Some(period)) = (self.start, self.period.as_deref()) {
-            let end = self.end.unwrap_or_else(|| chrono::Utc::now().date_naive());
-            self.start = crate::services::periods::start(period, end)
-                .map_err(|why| ApiError::invalid("invalid_query", "period", why))?;
-        }
-        Ok(self)
-    }
 }
