@@ -10,21 +10,9 @@ rate="${RATE:-1000}"
 cargo build --quiet --release -p kairo-server -p kairo-benches
 server="$CARGO_TARGET_DIR/release/kairo-server"
 load="$CARGO_TARGET_DIR/release/server_load"
-. scripts/lib/pg.sh
 runs="${RUNS:-3}"
-work="$(mktemp -d)"
-rows=()
-for run in $(seq "$runs"); do
-    rm -f "$work"/kairo.db*
-    rows+=("$("$load" --server "$server" --database-url "sqlite://$work/kairo.db" --label SQLite --rate "$rate" --seconds "$seconds")")
-done
-if pg_start >/dev/null; then
-    for run in $(seq "$runs"); do
-        url="$(pg_create_db "kairo_load_$run")"
-        rows+=("$("$load" --server "$server" --database-url "$url" --label PostgreSQL --rate "$rate" --seconds "$seconds")")
-    done
-fi
-rm -rf "$work"
+. benches/lib.sh
+on_each_backend "$runs" kairo_load "$load" --server "$server" --rate "$rate" --seconds "$seconds"
 # The median of each column over the runs, per backend and test.
 table="$(printf '%s\n' "${rows[@]}" | python3 -c '
 import statistics, sys

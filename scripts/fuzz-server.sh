@@ -27,9 +27,12 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 status=0
+# The event streams (`/events`, `/users/{id}/events`) answer a valid request with a response that never ends: they
+# are left out here and tested by kairo-server/tests/events.rs.
 SCHEMATHESIS_HOOKS=fuzz_hooks PYTHONPATH=scripts/lib "$venv/bin/st" run "http://127.0.0.1:$port/openapi.json" \
     -H "Authorization: Bearer $token" \
     --checks not_an_internal_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+    --exclude-path-regex '/events$' \
     --max-examples "${EXAMPLES:-100}" --seed "${SEED:-20261126}" --workers 2 --warnings off || status=$?
 if grep -q "panicked" "$dir/server.log"; then
     echo "kairo-server panicked during the run:"; grep -A5 panicked "$dir/server.log"; status=1

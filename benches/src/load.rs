@@ -164,3 +164,54 @@ fn clock_ticks_per_second() -> f64 {
         .and_then(|o| String::from_utf8(o.stdout).ok()?.trim().parse().ok())
         .unwrap_or(100.0)
 }
+
+/// The service token the load tests start kairo-server with.
+pub const TOKEN: &str = "load-test-token-0123456789abcdef01234";
+
+/// kairo-server `server` serving `database_url` on 127.0.0.1:`port` with [`TOKEN`] (logs: errors only), started.
+pub fn spawn_server(server: &str, database_url: &str, port: u16) -> std::process::Child {
+    std::process::Command::new(server)
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("HOST", "127.0.0.1")
+        .env("PORT", port.to_string())
+        .env("KAIRO_SERVICE_TOKEN", TOKEN)
+        .env("KAIRO_JWT_SECRET", "load-test-jwt-secret-0123456789abcdef")
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{server}: {e}"))
+}
+
+/// Waits until `base` answers `/health` (a minute at most: then the server is killed and the process exits).
+pub async fn wait_up(client: &reqwest::Client, base: &str, server: &mut std::process::Child) {
+    let up = Instant::now();
+    while client.get(format!("{base}/health")).send().await.is_err() {
+        if up.elapsed() > Duration::from_secs(60) {
+            eprintln!("the server did not start");
+            let _ = server.kill();
+            std::process::exit(1);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Creates `n` users with accounts of `account_type`; their ids.
+pub async fn create_users(client: &reqwest::Client, base: &str, n: usize, account_type: &str) -> Vec<String> {
+    let mut users = Vec::with_capacity(n);
+    for _ in 0..n {
+        let u: serde_json::Value = client
+            .post(format!("{base}/users"))
+            .bearer_auth(TOKEN)
+            .json(&serde_json::json!({ "account_type": account_type }))
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .unwrap_or_else(|e| panic!("creating a user: {e}"))
+            .json()
+            .await
+            .unwrap_or(serde_json::Value::Null);
+        users.push(u["id"].as_str().unwrap_or_default().to_owned());
+    }
+    users
+}

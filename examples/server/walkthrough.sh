@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A walk through the kairo service with curl: create a user, send trades, read the compliance audit, ask a
-# pre-trade question, read metrics and the comparison with SPY, then the health and audit log.
+# pre-trade question, read metrics and the comparison with SPY, the tear sheet, the event stream (Server-Sent Events
+# read with curl) and the signed webhooks a small local receiver gets, then the health and audit log.
 #
 #   KAIRO_URL=http://127.0.0.1:8000 KAIRO_TOKEN=<service token> examples/server/walkthrough.sh
 #
@@ -17,9 +18,15 @@ if [ -z "${KAIRO_URL:-}" ]; then
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     export DATABASE_URL="sqlite://$dir/kairo.db" KAIRO_SERVICE_TOKEN="walkthrough-token-$(date +%s%N)-0123456789" KAIRO_JWT_SECRET="walkthrough-jwt-$(date +%s%N)-0123456789ab"
     "$server" import-prices examples/data/prices.csv
+    # A small webhook receiver (examples/server/webhook_receiver.py): verifies each delivery's signature and writes
+    # one line per event to $dir/webhooks.log.
+    hook_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    export KAIRO_WEBHOOK_URL="http://127.0.0.1:$hook_port/hooks/kairo" KAIRO_WEBHOOK_SECRET="whsec_walkthrough_$(date +%s%N)"
+    WEBHOOK_SECRET="$KAIRO_WEBHOOK_SECRET" python3 examples/server/webhook_receiver.py "$hook_port" >"$dir/webhooks.log" 2>&1 &
+    hook_pid=$!
     HOST=127.0.0.1 PORT="$port" RUST_LOG=warn "$server" serve >"$dir/server.log" 2>&1 &
     pid=$!
-    trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+    trap 'kill $pid $hook_pid 2>/dev/null || true; wait $pid $hook_pid 2>/dev/null || true; rm -rf "$dir"' EXIT
     KAIRO_URL="http://127.0.0.1:$port" KAIRO_TOKEN="$KAIRO_SERVICE_TOKEN"
     for _ in $(seq 100); do curl -fs "$KAIRO_URL/health" >/dev/null && break; sleep 0.1; done
 fi
@@ -76,6 +83,21 @@ curl -fsS "$KAIRO_URL/users/$user/report?benchmark=SPY" -H "Authorization: Beare
     -w '%{http_code} %{content_type} %{size_download} bytes\n'
 echo "charts: $(grep -o '<svg id=' "$report" | wc -l)"
 rm -f "$report"
+
+say "MSFT sold at a loss and bought back the next day: a wash sale, reported as an event at once"
+api POST /trades "$(trade SELL MSFT 5 400.00 2024-03-07T15:00:00Z wt-9)" | jq -c '{symbol, side, price}'
+api POST /trades "$(trade BUY MSFT 5 402.00 2024-03-08T15:00:00Z wt-10)" | jq -c '{symbol, side, price}'
+
+say "the user's events as Server-Sent Events (curl -N for 2 s; ?after=0 replays the log, Last-Event-ID resumes it)"
+{ curl -sN --max-time 2 "$KAIRO_URL/users/$user/events?after=0" -H "Authorization: Bearer $KAIRO_TOKEN" || true; } \
+    | grep '^event:' | sort | uniq -c
+
+if [ -n "${hook_pid:-}" ]; then
+    say "the same events, POSTed to the local webhook receiver and verified there (Kairo-Signature, HMAC-SHA256)"
+    for _ in $(seq 100); do grep -q 'wash_sale' "$dir/webhooks.log" && break; sleep 0.1; done
+    cut -d' ' -f1-2 "$dir/webhooks.log" | sort | uniq -c
+    api GET /health | jq -c .webhooks
+fi
 
 say "who did what: the audit log"
 api GET "/audit-log?limit=5" | jq -c '.entries[] | {actor, action, status}'

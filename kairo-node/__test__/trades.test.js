@@ -33,6 +33,22 @@ test('twr and compare', () => {
     (e) => e.code === 'KAIRO_INVALID_ARGUMENT' && e.field === 'benchmark' && e.kind === 'invalid_benchmark')
 })
 
+test('compare with a rebalancing rule: buy-and-hold and monthly blends by hand', () => {
+  // AAA 100 → 110 → 121 → 121, BBB 50 → 50 → 40 → 44; 60/40 held: 1 → 1.06 → 1.046 → 1.078; monthly, rebalanced at
+  // the close of 2024-02-01: 1.08784 (the same figures as kairo-core's and Python's tests).
+  const days = ['2024-01-30', '2024-01-31', '2024-02-01', '2024-02-02']
+  const series = (closes) => Object.fromEntries(days.map((d, i) => [d, closes[i]]))
+  const p = { AAA: series(['100', '110', '121', '121']), BBB: series(['50', '50', '40', '44']) }
+  const t = { ...buy, symbol: 'AAA', executedAt: '2024-01-30T15:00:00Z' }
+  const held = k.compare([t], p, { AAA: '0.6', BBB: '0.4' }, { rebalance: 'buy_and_hold' })
+  assert.ok(Math.abs(held.benchmarkTotalReturn - 0.078) < 1e-12, held.benchmarkTotalReturn)
+  assert.match(held.benchmark, /^(AAA:0.6,BBB:0.4|BBB:0.4,AAA:0.6)@buy_and_hold$/)
+  const monthly = k.compare([t], p, 'AAA:0.6,BBB:0.4@monthly')
+  assert.ok(Math.abs(monthly.benchmarkTotalReturn - 0.08784) < 1e-12, monthly.benchmarkTotalReturn)
+  assert.throws(() => k.compare([t], p, 'AAA:0.6,BBB:0.4', { rebalance: 'weekly' }),
+    (e) => e.code === 'KAIRO_INVALID_ARGUMENT' && e.field === 'benchmark')
+})
+
 test('bad trades give KAIRO_INVALID_TRADE naming the field', () => {
   const cases = [
     [{ ...buy, qty: '0' }, /trades\[0\]\.qty: .*greater than zero/],

@@ -130,9 +130,12 @@ pub struct CompareOpts {
     pub lot_method: Option<String>,
     /// Stock splits of the raw closes.
     pub splits: Option<Vec<StockSplit>>,
+    /// When a blend goes back to its weights: `daily` (default), `monthly`, `quarterly`, `yearly` or `buy_and_hold`.
+    pub rebalance: Option<String>,
 }
 
-/// The trades' portfolio against `benchmark`: a symbol (`'SPY'`), `'SPY:0.6,AGG:0.4'`, or `{ SPY: 0.6, AGG: 0.4 }`.
+/// The trades' portfolio against `benchmark`: a symbol (`'SPY'`), `'SPY:0.6,AGG:0.4'` (`'SPY:0.6,AGG:0.4@monthly'`),
+/// or `{ SPY: 0.6, AGG: 0.4 }` (with `opts.rebalance`).
 #[napi(
     ts_args_type = "trades: TradeInput[], prices: Prices, benchmark: string | Record<string, DecimalInput>, opts?: CompareOpts | null",
     ts_return_type = "Comparison"
@@ -160,7 +163,11 @@ pub fn compare(
     }
     .into_benchmark()
     .or_throw()?;
-    let opts = opts.unwrap_or(CompareOpts { start: None, end: None, lot_method: None, splits: None });
+    let opts = opts.unwrap_or(CompareOpts { start: None, end: None, lot_method: None, splits: None, rebalance: None });
+    let bench = match opts.rebalance.as_deref() {
+        Some(rule) => bench.rebalanced(rule.parse().or_throw()?),
+        None => bench,
+    };
     let options = CompareOptions {
         start: opts.start.as_deref().map(|s| date("start", s)).transpose()?,
         end: opts.end.as_deref().map(|e| date("end", e)).transpose()?,

@@ -127,7 +127,7 @@ fn benchmark(obj: &Bound<'_, PyAny>) -> PyResult<Benchmark> {
 
 /// The comparison of the trades' portfolio with a benchmark (default SPY), as a dict of kairo-core's `Comparison` fields.
 #[pyfunction]
-#[pyo3(signature = (trades, prices, benchmark=None, start=None, end=None, lot_method="fifo", splits=None))]
+#[pyo3(signature = (trades, prices, benchmark=None, start=None, end=None, lot_method="fifo", splits=None, rebalance=None))]
 #[allow(clippy::too_many_arguments)]
 fn compare<'py>(
     py: Python<'py>,
@@ -138,11 +138,15 @@ fn compare<'py>(
     end: Option<&Bound<'py, PyAny>>,
     lot_method: &str,
     splits: Option<&Bound<'py, PyAny>>,
+    rebalance: Option<&str>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let bench = match benchmark {
+    let mut bench = match benchmark {
         Some(b) => self::benchmark(b)?,
         None => Benchmark::default(),
     };
+    if let Some(rule) = rebalance {
+        bench = bench.rebalanced(rule.parse().or_raise()?);
+    }
     let options = CompareOptions {
         start: start.map(|s| date("start", s)).transpose()?,
         end: end.map(|e| date("end", e)).transpose()?,

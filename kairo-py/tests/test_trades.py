@@ -110,3 +110,19 @@ def test_lots_follow_stock_splits():
     with pytest.raises(kairo.KairoError) as e:
         kairo.lots(trades, "fifo", [("NVDA", "2024-06-10", "0")])
     assert e.value.field == "ratio"
+
+
+def test_compare_with_a_rebalancing_rule():
+    # AAA 100 → 110 → 121 → 121, BBB 50 → 50 → 40 → 44; 60/40 bought and held: 1 → 1.06 → 1.046 → 1.078 (by hand:
+    # 0.006 AAA and 0.008 BBB per unit), monthly: rebalanced at the close of 2024-02-01 → 1.08784.
+    days = ["2024-01-30", "2024-01-31", "2024-02-01", "2024-02-02"]
+    prices = {"AAA": dict(zip(days, ["100", "110", "121", "121"])), "BBB": dict(zip(days, ["50", "50", "40", "44"]))}
+    buy = dict(BUY, symbol="AAA", executed_at="2024-01-30T15:00:00Z")
+    held = kairo.compare([buy], prices, {"AAA": "0.6", "BBB": "0.4"}, rebalance="buy_and_hold")
+    assert held.benchmark_total_return == pytest.approx(0.078, abs=1e-12)
+    assert held.benchmark == "AAA:0.6,BBB:0.4@buy_and_hold"
+    monthly = kairo.compare([buy], prices, "AAA:0.6,BBB:0.4@monthly")
+    assert monthly.benchmark_total_return == pytest.approx(0.08784, abs=1e-12)
+    with pytest.raises(kairo.ParameterError) as err:
+        kairo.compare([buy], prices, "AAA:0.6,BBB:0.4", rebalance="weekly")
+    assert (err.value.field, err.value.kind) == ("benchmark", "invalid_benchmark")

@@ -91,6 +91,23 @@ pub struct Config {
     /// Origins a browser may call the API from (`KAIRO_CORS_ORIGINS=https://app.example.com,...`; `*` for any;
     /// none by default: no CORS headers).
     pub cors_origins: Vec<String>,
+    /// Endpoints every event is delivered to (`KAIRO_WEBHOOK_URL=https://a/hook,https://b/hook`), each with its
+    /// signing secret (`KAIRO_WEBHOOK_SECRET`, one per URL in the same order, or one for all).
+    pub webhooks: Vec<Webhook>,
+    /// Seconds between the heartbeats of an open event stream (`KAIRO_EVENT_HEARTBEAT_SECONDS`, default 15).
+    pub event_heartbeat_seconds: u64,
+    /// Accounts whose warm compliance engine is kept for the live check of posted trades
+    /// (`KAIRO_LIVE_ACCOUNTS`, default 10,000; 0: events come from the recomputation only).
+    pub live_accounts: usize,
+}
+
+/// A webhook endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Webhook {
+    /// Where events are POSTed.
+    pub url: String,
+    /// The key of the `Kairo-Signature` HMAC.
+    pub secret: String,
 }
 
 impl Default for Config {
@@ -133,6 +150,9 @@ impl Default for Config {
             rate_limit_anonymous: 600,
             request_timeout_seconds: 30,
             cors_origins: Vec::new(),
+            webhooks: Vec::new(),
+            event_heartbeat_seconds: 15,
+            live_accounts: 10_000,
         }
     }
 }
@@ -253,6 +273,15 @@ impl Config {
         if let Some(v) = text("KAIRO_CORS_ORIGINS") {
             c.cors_origins = v.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect();
         }
+        if let Some(v) = text("KAIRO_WEBHOOK_URL") {
+            c.webhooks = webhooks(&v, text("KAIRO_WEBHOOK_SECRET").as_deref())?;
+        }
+        if let Some(v) = text("KAIRO_EVENT_HEARTBEAT_SECONDS") {
+            c.event_heartbeat_seconds = number("KAIRO_EVENT_HEARTBEAT_SECONDS", &v)?;
+        }
+        if let Some(v) = text("KAIRO_LIVE_ACCOUNTS") {
+            c.live_accounts = number("KAIRO_LIVE_ACCOUNTS", &v)?;
+        }
         if let Some(v) = text("ALPACA_DATA_URL") {
             c.alpaca_data_url = v;
         }
@@ -332,6 +361,32 @@ impl Config {
         }
         Ok(c)
     }
+}
+
+/// The endpoints of `KAIRO_WEBHOOK_URL` (comma-separated http(s) URLs) with their secrets from
+/// `KAIRO_WEBHOOK_SECRET` (one per URL in the same order, or one for all).
+fn webhooks(urls: &str, secrets: Option<&str>) -> Result<Vec<Webhook>, ConfigError> {
+    let urls: Vec<&str> = urls.split(',').map(str::trim).filter(|u| !u.is_empty()).collect();
+    let secrets: Vec<&str> = secrets.unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let invalid = |reason: String| ConfigError::Invalid { name: "KAIRO_WEBHOOK_URL", reason };
+    if let Some(bad) = urls.iter().find(|u| !(u.starts_with("http://") || u.starts_with("https://"))) {
+        return Err(invalid(format!("{bad:?} is not an http(s) URL")));
+    }
+    if secrets.is_empty() {
+        return Err(ConfigError::Missing("KAIRO_WEBHOOK_SECRET"));
+    }
+    if secrets.len() != 1 && secrets.len() != urls.len() {
+        return Err(invalid(format!(
+            "{} URLs and {} secrets in KAIRO_WEBHOOK_SECRET: give one secret per URL, in order, or one for all",
+            urls.len(),
+            secrets.len()
+        )));
+    }
+    Ok(urls
+        .iter()
+        .enumerate()
+        .map(|(i, url)| Webhook { url: (*url).to_owned(), secret: secrets[i.min(secrets.len() - 1)].to_owned() })
+        .collect())
 }
 
 /// `a=b,c=d` as pairs; `name` is the variable, for the error.

@@ -120,11 +120,19 @@ pub async fn recompute(
     let count = tracker.trades().len() as i64;
     trackers.put(user_id, tracker, version);
     store.upsert_audit(user_id, &rows).await?;
+    // The fails, flags and designation change of the rows (those the live check reported already are not written
+    // again), then the new metrics: appended before the job is finished, so that a crash in between repeats them
+    // rather than losing them.
+    let pdt = rows.iter().any(|r| r.metadata.get("is_pattern_day_trader").is_some());
+    let before = if pdt { store.last_pdt_status(user_id).await? } else { false };
+    let mut new = crate::services::events::from_results(user_id, &rows, before);
     for r in rows.iter().filter(|r| r.status != kairo_core::compliance::Status::Pass) {
         metrics::counter!("kairo_compliance_results_total", "check" => r.check_name, "status" => r.status.as_str())
             .increment(1);
     }
     store.put_metrics(user_id, count, &body).await?;
+    new.push(crate::services::events::metrics_updated(user_id, count));
+    context.events.append(new).await?;
     Ok(())
 }
 
@@ -137,6 +145,8 @@ pub struct Context {
     pub prices: Arc<PriceCache>,
     /// The versions of the users' data.
     pub changes: Arc<crate::changes::Changes>,
+    /// The event log's writer.
+    pub events: Arc<crate::services::events::Events>,
 }
 
 async fn run(store: &Store, context: &Context, job: &Job) -> Result<(), JobError> {

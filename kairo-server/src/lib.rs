@@ -21,6 +21,7 @@ pub mod services;
 pub mod store;
 pub mod stripe;
 pub mod trackers;
+pub mod webhook_delivery;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -110,6 +111,9 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
     let changes = Arc::new(changes::Changes::default());
     let trackers = Arc::new(trackers::Trackers::new(config.tracked_trades));
     changes.clone().listen(&store, rx.clone());
+    let endpoints = config.webhooks.iter().map(|w| w.url.clone()).collect();
+    let events = Arc::new(services::events::Events::start(store.clone(), endpoints));
+    let live = Arc::new(services::live::Live::new(config.live_accounts));
     let state = AppState {
         store: store.clone(),
         config: Arc::new(config.clone()),
@@ -125,11 +129,18 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
         audit,
         prometheus: prometheus(),
         schema: Arc::new(schema),
+        events: events.clone(),
+        live,
+        shutdown: rx.clone(),
     };
     let mut workers = Vec::new();
     for _ in 0..config.workers.max(1) {
-        let context =
-            jobs::Context { trackers: trackers.clone(), prices: prices.clone(), changes: state.changes.clone() };
+        let context = jobs::Context {
+            trackers: trackers.clone(),
+            prices: prices.clone(),
+            changes: state.changes.clone(),
+            events: events.clone(),
+        };
         workers.push(tokio::spawn(jobs::worker(store.clone(), context, wake.clone(), rx.clone())));
     }
     if state.schema.is_empty() && store.backend() == "postgres" {
@@ -140,6 +151,14 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
         workers.push(tokio::spawn(market::refresher(market, every, rx.clone())));
     }
     workers.push(audit_writer);
+    if !config.webhooks.is_empty() {
+        workers.push(tokio::spawn(webhook_delivery::deliverer(
+            store.clone(),
+            config.webhooks.clone(),
+            events.subscribe(),
+            rx.clone(),
+        )));
+    }
     let app = api::router(state);
     let stop = rx.clone();
     let limits = serve::ConnectionLimits {

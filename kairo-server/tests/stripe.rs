@@ -96,6 +96,30 @@ both_backends!(subscription_lifecycle, |app: common::App| async move {
     );
     assert_eq!(send(&app, &failed).await.1["outcome"], "applied");
     assert_eq!(plan(&app, user.clone()).await, ("pro".into(), "past_due".into()));
+
+    // each applied change is an event of the user's log (the replay, applying nothing, is none)
+    let (_, stream) = common::sse::open(&app.base, &format!("/users/{user}/events?after=0"), common::TOKEN, None).await;
+    let changes: Vec<(Value, Value, Value)> = stream
+        .unwrap()
+        .until(std::time::Duration::from_secs(10), |s| s.len() >= 2)
+        .await
+        .iter()
+        .filter(|e| e.kind == "subscription.changed")
+        .map(|e| {
+            (
+                e.data["data"]["plan"].clone(),
+                e.data["data"]["status"].clone(),
+                e.data["data"]["stripe_event_id"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            (json!("pro"), json!("active"), json!("evt_checkout")),
+            (json!("pro"), json!("past_due"), json!("evt_failed")),
+        ]
+    );
     let late = event(
         "evt_late",
         "customer.subscription.updated",

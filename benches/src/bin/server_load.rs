@@ -5,14 +5,10 @@
 //! Usage: `server_load --server BIN --database-url URL [--rate 1000] [--seconds 10] [--concurrency 64]`
 //! (benches/run-server.sh runs it on SQLite and PostgreSQL).
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use kairo_benches::load::{closed_loop, open_loop, Measured};
-use serde_json::{json, Value};
-
-const TOKEN: &str = "load-test-token-0123456789abcdef01234";
+use kairo_benches::load::{closed_loop, create_users, open_loop, spawn_server, wait_up, Measured, TOKEN};
+use serde_json::json;
 
 struct Args {
     server: String,
@@ -74,52 +70,16 @@ fn row(label: &str, test: &str, m: &Measured) -> String {
     )
 }
 
-fn start_server(a: &Args, port: u16) -> Child {
-    Command::new(&a.server)
-        .arg("serve")
-        .env("DATABASE_URL", &a.database_url)
-        .env("HOST", "127.0.0.1")
-        .env("PORT", port.to_string())
-        .env("KAIRO_SERVICE_TOKEN", TOKEN)
-        .env("KAIRO_JWT_SECRET", "load-test-jwt-secret-0123456789abcdef")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{}: {e}", a.server))
-}
-
 #[tokio::main]
 async fn main() {
     let a = args();
     let port =
         std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(18000);
-    let mut child = start_server(&a, port);
+    let mut child = spawn_server(&a.server, &a.database_url, port);
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::builder().pool_max_idle_per_host(1024).build().unwrap_or_default();
-    let up = Instant::now();
-    while client.get(format!("{base}/health")).send().await.is_err() {
-        if up.elapsed() > Duration::from_secs(60) {
-            eprintln!("the server did not start");
-            let _ = child.kill();
-            std::process::exit(1);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let mut users = Vec::new();
-    for _ in 0..50 {
-        let u: Value = client
-            .post(format!("{base}/users"))
-            .bearer_auth(TOKEN)
-            .json(&json!({ "account_type": "margin" }))
-            .send()
-            .await
-            .and_then(|r| r.error_for_status())
-            .unwrap_or_else(|e| panic!("creating a user: {e}"))
-            .json()
-            .await
-            .unwrap_or(Value::Null);
-        users.push(u["id"].as_str().unwrap_or_default().to_owned());
-    }
+    wait_up(&client, &base, &mut child).await;
+    let users = create_users(&client, &base, 50, "margin").await;
     let users = Arc::new(users);
 
     // Ingestion, open loop at `rate` requests per second.

@@ -3,9 +3,11 @@
 
 mod benchmark;
 mod fields;
+mod rebalance;
 mod shadow;
 
 pub use benchmark::{Benchmark, DEFAULT_BENCHMARK};
+pub use rebalance::Rebalance;
 pub use shadow::ShadowBenchmark;
 
 use std::collections::HashMap;

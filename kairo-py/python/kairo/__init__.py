@@ -388,12 +388,17 @@ def compare(
     end: Any = None,
     lot_method: str = "fifo",
     splits: Any = None,
+    rebalance: Optional[str] = None,
 ) -> Comparison:
-    """The user's portfolio against ``benchmark`` (a symbol, or {symbol: weight} for a daily-rebalanced blend);
-    ``splits``, ``(symbol, ex_date, ratio)`` triples of the raw closes."""
+    """The user's portfolio against ``benchmark`` (a symbol, ``"SPY:0.6,AGG:0.4"``, ``"SPY:0.6,AGG:0.4@monthly"``, or
+    {symbol: weight} for a blend); ``rebalance``, when the blend goes back to its weights (``daily`` by default,
+    ``monthly``, ``quarterly``, ``yearly`` or ``buy_and_hold``); ``splits``, ``(symbol, ex_date, ratio)`` triples of
+    the raw closes."""
     from ._trades import price_rows
 
-    out = _kairo.compare(trade_records(trades), price_rows(prices), benchmark, start, end, lot_method, splits)
+    out = _kairo.compare(
+        trade_records(trades), price_rows(prices), benchmark, start, end, lot_method, splits, rebalance
+    )
     return Comparison(**out)
 
 

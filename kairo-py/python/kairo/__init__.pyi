@@ -310,6 +310,7 @@ def compare(
     end: Any = None,
     lot_method: str = "fifo",
     splits: Any = None,
+    rebalance: Optional[str] = None,
 ) -> Comparison: ...
 
 __all__ = [

@@ -55,6 +55,7 @@ pub async fn create_activity(
     users::load(&s, user_id).await?;
     let created = s.store.insert_activities(user_id, std::slice::from_ref(&activity)).await?;
     s.changes.touch(user_id);
+    s.live.forget(user_id);
     let detail = AuditDetail(json!({ "user_id": user_id, "activity_id": activity.id(), "created": created == 1 }));
     let status = if created == 1 { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Extension(detail), axum::Json(json!(activity))))
@@ -89,6 +90,7 @@ pub async fn create_activities_batch(
     for (user, activities) in &by_user {
         created += s.store.insert_activities(*user, activities).await?;
         s.changes.touch(*user);
+        s.live.forget(*user);
         stored += activities.len();
     }
     let detail = AuditDetail(json!({ "users": by_user.len(), "activities": stored, "created": created }));
@@ -175,6 +177,7 @@ pub async fn import_alpaca(
         })?;
     let summary = crate::services::import::store(&s.store, user.id, imported).await?;
     s.changes.touch(user.id);
+    s.live.forget(user.id);
     if summary.trades_created > 0 {
         s.wake.notify_waiters();
     }

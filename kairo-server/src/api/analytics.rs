@@ -141,11 +141,11 @@ pub async fn comparative(
 ) -> ApiResult<Response> {
     let user_id = users::user_id(&id)?;
     let start = period_start(p.start, p.end, p.period.as_deref())?;
-    let bench = requested_benchmark(&s, principal, p.benchmark.as_deref()).await?;
+    let bench = requested_benchmark(&s, principal, user_id, p.benchmark.as_deref()).await?;
     // The comparison kept in memory, while the trades, activities and closes it was computed from are unchanged
     // and the closes it priced are fresh: no query (PostgreSQL) or one (SQLite).
     let series = p.series.unwrap_or_default();
-    let key = format!("{user_id}|{bench}|{start:?}|{:?}|{series:?}", p.end);
+    let key = format!("{user_id}|{bench:?}|{start:?}|{:?}|{series:?}", p.end);
     let version = s.changes.version(&s.store, user_id).await?;
     if let Some(kept) = s.comparisons.get(&key).filter(|k| Some(k.version) == version) {
         let now = chrono::Utc::now();
@@ -268,8 +268,17 @@ pub(crate) async fn benchmark_prices(
 pub(crate) async fn requested_benchmark(
     s: &AppState,
     principal: Principal,
+    user: uuid::Uuid,
     text: Option<&str>,
 ) -> ApiResult<Benchmark> {
+    if let Some(name) = text.and_then(|t| t.strip_prefix(crate::services::benchmarks::PREFIX)) {
+        plans::require_paid(s, principal, "A custom benchmark").await?;
+        let stored = s.store.custom_benchmark(user, name).await?.ok_or_else(|| {
+            ApiError::invalid("unknown_benchmark", "benchmark", format!("user {user} has no benchmark named {name:?}"))
+        })?;
+        return crate::services::benchmarks::benchmark(&stored)
+            .map_err(|e| ApiError::from(crate::store::StoreError::Corrupt(format!("custom benchmark {name:?}: {e}"))));
+    }
     let bench: Benchmark = text.map(str::parse).transpose()?.unwrap_or_default();
     if bench.components().len() > 1 {
         plans::require_paid(s, principal, "A custom blended benchmark").await?;

@@ -7,6 +7,8 @@ mod audit_log;
 pub mod auth;
 mod benchmarks;
 mod compliance;
+mod custom_benchmarks;
+mod events;
 pub mod limits;
 mod ops;
 mod plans;
@@ -62,6 +64,12 @@ pub struct AppState {
     pub audit: crate::audit::AuditLog,
     /// The Prometheus registry.
     pub prometheus: PrometheusHandle,
+    /// The event log's writer, which wakes the open streams.
+    pub events: Arc<crate::services::events::Events>,
+    /// The warm engines of the live check of posted trades.
+    pub live: Arc<crate::services::live::Live>,
+    /// Turns true when the service stops (the event streams end).
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// The incompatibilities of the database's tables found at start-up (nothing was migrated; `/health` answers
     /// 503 naming them).
     pub schema: Arc<Vec<String>>,
@@ -168,12 +176,15 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestP
         users::create_user, users::get_user, users::update_user, trades::create_trade, trades::create_trades_batch,
         compliance::list, compliance::check, analytics::metrics, analytics::comparative, report::report, ops::health,
         webhooks::stripe, benchmarks::list, benchmarks::update, audit_log::list, activities::create_activity,
-        activities::create_activities_batch, activities::list, activities::account, activities::import_alpaca
+        activities::create_activities_batch, activities::list, activities::account, activities::import_alpaca,
+        events::user_events, events::all_events, custom_benchmarks::create, custom_benchmarks::list,
+        custom_benchmarks::delete
     ),
     components(schemas(crate::store::User, crate::store::AuditRow, users::NewUser, users::AccountUpdate, trades::TradeIn, trades::TradeOut,
         compliance::OrderIn, crate::error_schema::ErrorBody, webhooks::Received,
         crate::market::Freshness, crate::market::Outcome, crate::store::market::PriceSource, benchmarks::UpdateIn,
-        crate::store::audit_log::AuditEntry)),
+        crate::store::audit_log::AuditEntry, events::EventEnvelope, crate::services::benchmarks::BenchmarkIn,
+        crate::services::benchmarks::ComponentIn)),
     modifiers(&BearerAuth, &CommonErrors, &ResponseSchemas),
     security(("bearer" = []))
 )]
@@ -220,7 +231,7 @@ impl utoipa::Modify for CommonErrors {
                 .build()
         };
         for item in openapi.paths.paths.values_mut() {
-            for op in [&mut item.get, &mut item.post, &mut item.patch].into_iter().flatten() {
+            for op in [&mut item.get, &mut item.post, &mut item.patch, &mut item.delete].into_iter().flatten() {
                 let public = op.security.as_ref().is_some_and(|s| s.iter().all(|r| r == &Default::default()));
                 let mut common = vec![
                     ("400", "Malformed JSON or parameters"),
@@ -438,6 +449,10 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{id}/metrics", get(analytics::metrics))
         .route("/users/{id}/comparative", get(analytics::comparative))
         .route("/users/{id}/report", get(report::report))
+        .route("/users/{id}/events", get(events::user_events))
+        .route("/events", get(events::all_events))
+        .route("/users/{id}/benchmarks", get(custom_benchmarks::list).post(custom_benchmarks::create))
+        .route("/users/{id}/benchmarks/{name}", axum::routing::delete(custom_benchmarks::delete))
         .route("/benchmarks", get(benchmarks::list))
         .route("/benchmarks/update", post(benchmarks::update))
         .route("/audit-log", get(audit_log::list))
@@ -468,7 +483,12 @@ pub fn router(state: AppState) -> Router {
 fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
     use tower_http::cors::{AllowOrigin, CorsLayer};
     let layer = CorsLayer::new()
-        .allow_methods([axum::http::Method::GET, axum::http::Method::POST, axum::http::Method::PATCH])
+        .allow_methods([
+            axum::http::Method::GET,
+            axum::http::Method::POST,
+            axum::http::Method::PATCH,
+            axum::http::Method::DELETE,
+        ])
         .allow_headers([axum::http::header::AUTHORIZATION, axum::http::header::CONTENT_TYPE]);
     if origins.iter().any(|o| o == "*") {
         return layer.allow_origin(AllowOrigin::any());

@@ -11,7 +11,7 @@ use crate::error::ApiError;
 /// Liveness, a database round trip, the job queue (length, age of the oldest job), the connection pool and the
 /// market-data cache (Alpaca configured or not, symbols loaded, stale, failing, oldest load).
 #[utoipa::path(get, path = "/health", security(()),
-    responses((status = 200, description = "{ status: ok, database, jobs: { queued, oldest_age_seconds }, pool: { open, idle }, market_data, stripe: { unmapped_prices: [{ price, events, last_received_at }] } }"),
+    responses((status = 200, description = "{ status: ok, database, jobs: { queued, oldest_age_seconds }, pool: { open, idle }, market_data, stripe: { unmapped_prices: [{ price, events, last_received_at }] }, webhooks: { endpoints, pending, failing, oldest_age_seconds, last_error } }"),
         (status = 503, description = "database unreachable, or its tables do not fit kairo (`schema_incompatible`, every problem named in `details.problems`)")))]
 pub async fn health(State(s): State<AppState>) -> impl IntoResponse {
     if !s.schema.is_empty() {
@@ -30,7 +30,8 @@ pub async fn health(State(s): State<AppState>) -> impl IntoResponse {
         let queue = s.store.queue().await?;
         let market = s.market.health().await.ok();
         let unmapped = s.store.unmapped_prices().await?;
-        Ok::<_, crate::store::StoreError>((queue, market, unmapped))
+        let webhooks = s.store.delivery_queue().await?;
+        Ok::<_, crate::store::StoreError>((queue, market, unmapped, webhooks))
     };
     let outcome = match tokio::time::timeout(HEALTH_DEADLINE, probe).await {
         Ok(outcome) => outcome,
@@ -39,7 +40,7 @@ pub async fn health(State(s): State<AppState>) -> impl IntoResponse {
         }
     };
     match outcome {
-        Ok(((queued, oldest, failing), market, unmapped)) => {
+        Ok(((queued, oldest, failing), market, unmapped, webhooks)) => {
             let unmapped: Vec<_> = unmapped
                 .into_iter()
                 .map(|(price, events, last)| json!({ "price": price, "events": events, "last_received_at": last }))
@@ -55,6 +56,14 @@ pub async fn health(State(s): State<AppState>) -> impl IntoResponse {
                     "market_data": market,
                     // Stripe prices with no tier in STRIPE_PRICE_TIERS: their subscribers got the free plan
                     "stripe": { "unmapped_prices": unmapped },
+                    // events waiting for their webhook endpoints; `failing` ones are retried with backoff
+                    "webhooks": {
+                        "endpoints": s.config.webhooks.len(),
+                        "pending": webhooks.pending,
+                        "failing": webhooks.failing,
+                        "oldest_age_seconds": webhooks.oldest.map(age_seconds),
+                        "last_error": webhooks.last_error,
+                    },
                 })),
             )
                 .into_response()
@@ -83,6 +92,10 @@ pub async fn prometheus(State(s): State<AppState>) -> impl IntoResponse {
         metrics::gauge!("kairo_jobs_pending").set(n as f64);
         metrics::gauge!("kairo_jobs_failing").set(failing as f64);
         metrics::gauge!("kairo_jobs_oldest_age_seconds").set(oldest.map_or(0.0, age_seconds));
+    }
+    if let Ok(Ok(q)) = tokio::time::timeout(HEALTH_DEADLINE, s.store.delivery_queue()).await {
+        metrics::gauge!("kairo_webhook_deliveries_pending").set(q.pending as f64);
+        metrics::gauge!("kairo_webhook_deliveries_failing").set(q.failing as f64);
     }
     let (open, idle) = s.store.pool();
     metrics::gauge!("kairo_db_pool_connections", "state" => "idle").set(idle as f64);

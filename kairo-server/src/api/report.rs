@@ -61,8 +61,8 @@ pub async fn report(
 ) -> ApiResult<Response> {
     let user_id = users::user_id(&id)?;
     let start = period_start(p.start, p.end, p.period.as_deref())?;
-    let bench = requested_benchmark(&s, principal, p.benchmark.as_deref()).await?;
-    let key = format!("report|{user_id}|{bench}|{start:?}|{:?}", p.end);
+    let bench = requested_benchmark(&s, principal, user_id, p.benchmark.as_deref()).await?;
+    let key = format!("report|{user_id}|{bench:?}|{start:?}|{:?}", p.end);
     let version = s.changes.version(&s.store, user_id).await?;
     if let Some(kept) = s.comparisons.get(&key).filter(|k| Some(k.version) == version) {
         let now = chrono::Utc::now();

@@ -131,6 +131,21 @@ pub fn validate(mut input: TradeInput) -> ApiResult<(Uuid, Trade)> {
 }
 
 /// A posted trade: its payload as sent (kept in `trades.raw`) and the input read from it.
+/// Starts the live check of the trades just stored for `user` on a task of its own (the request is answered
+/// meanwhile); a failure is logged and counted, and the recomputation reports the trades.
+fn observe(s: &AppState, user: Uuid) {
+    if s.config.live_accounts == 0 {
+        return;
+    }
+    let (store, events, live) = (s.store.clone(), s.events.clone(), s.live.clone());
+    tokio::spawn(async move {
+        if let Err(e) = live.observe(&store, &events, user).await {
+            tracing::warn!(user = %user, error = %e, "live check failed; the recomputation reports the trades");
+            metrics::counter!("kairo_live_checks_total", "outcome" => "failed").increment(1);
+        }
+    });
+}
+
 fn read(value: serde_json::Value) -> ApiResult<(TradeInput, String)> {
     let raw = value.to_string();
     let input: TradeInput = serde_path_to_error::deserialize(value).map_err(|e| crate::error::json_value_error(&e))?;
@@ -165,6 +180,7 @@ pub async fn create_trade(
     if first.created {
         s.wake.notify_waiters();
         metrics::counter!("kairo_trades_stored_total").increment(1);
+        observe(&s, user_id);
     }
     let status = if first.created { StatusCode::CREATED } else { StatusCode::OK };
     let detail = AuditDetail(json!({ "user_id": user_id, "trade_id": first.trade.id, "created": first.created }));
@@ -214,6 +230,9 @@ pub async fn create_trades_batch(
     let created = stored.iter().filter(|st| st.created).count();
     let out: Vec<TradeOut> = stored.iter().map(|st| TradeOut::from(&st.trade)).collect();
     s.wake.notify_waiters();
+    for id in by_user.keys() {
+        observe(&s, *id);
+    }
     let detail = AuditDetail(json!({ "users": by_user.len(), "trades": out.len(), "created": created }));
     Ok((StatusCode::CREATED, Extension(detail), axum::Json(out)))
 }

@@ -114,6 +114,7 @@ pub async fn update_user(
     let account_type = account_type(&u.account_type)?;
     load(&s, id).await?;
     s.store.set_account_type(id, account_type).await?;
+    s.live.forget(id);
     Ok(axum::Json(load(&s, id).await?))
 }
 

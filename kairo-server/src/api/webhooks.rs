@@ -82,6 +82,13 @@ async fn receive(
         metrics::counter!("kairo_stripe_unmapped_prices_total").increment(1);
         detail["unmapped_price"] = serde_json::json!(price);
     }
+    if let Some(user) = applied.written {
+        // The plan and status as they now stand, for the event log (the webhooks and the streams).
+        if let Some(u) = state.store.user(user).await? {
+            let e = crate::services::events::subscription_changed(&u, &event.id, &event.kind);
+            state.events.append(vec![e]).await?;
+        }
+    }
     let outcome = applied.outcome;
     if outcome == Outcome::Conflict {
         tracing::warn!(event = %event.id, "Stripe event conflicts with another user's subscription");

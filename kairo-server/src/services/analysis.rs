@@ -82,7 +82,7 @@ pub fn rebuild(
 /// The compliance context of a stored user with its activities: with its deposits or withdrawals known, a cash
 /// account's settlement checks run on its cash ledger from zero (every dollar is one of its deposits, dividends or
 /// sale proceeds).
-fn account_context(user: &User, activities: &[Activity]) -> AccountContext {
+pub fn account_context(user: &User, activities: &[Activity]) -> AccountContext {
     let mut ctx = context(user);
     let funded =
         activities.iter().any(|a| matches!(a.kind(), ActivityKind::Deposit { .. } | ActivityKind::Withdrawal { .. }));

@@ -55,6 +55,8 @@ pub struct Applied {
     pub unmapped_price: Option<String>,
     /// Parked events of the customer applied with this one (a checkout that linked the customer).
     pub unparked: usize,
+    /// The user whose subscription state the event (or a parked one it applied) wrote.
+    pub written: Option<Uuid>,
 }
 
 /// The plan a subscription grants: `free` once it is canceled or expired unpaid, or without a price; otherwise the
@@ -88,7 +90,7 @@ pub async fn apply(
     let result = apply_in_tx(store, event, body, change, tiers).await;
     match result {
         Err(e) if e.is_unique_violation() => {
-            Ok(Applied { outcome: Outcome::Conflict, unmapped_price: None, unparked: 0 })
+            Ok(Applied { outcome: Outcome::Conflict, unmapped_price: None, unparked: 0, written: None })
         }
         other => other,
     }
@@ -101,7 +103,7 @@ async fn apply_in_tx(
     change: &Change,
     tiers: &BTreeMap<String, String>,
 ) -> StoreResult<Applied> {
-    let done = |outcome| Applied { outcome, unmapped_price: None, unparked: 0 };
+    let done = |outcome| Applied { outcome, unmapped_price: None, unparked: 0, written: None };
     let mut tx = store.billing_tx(stripe::customer(change)).await?;
     if !tx.record_event(&event.id, &event.kind).await? {
         return Ok(done(Outcome::Duplicate));
@@ -129,9 +131,12 @@ async fn apply_in_tx(
                         parked.sort_by_key(|e| e.created);
                         for e in &parked {
                             let Ok(c) = stripe::change(e) else { continue };
-                            let (_, unmapped) = apply_state(&mut tx, user, e, &c, tiers).await?;
+                            let (outcome, unmapped) = apply_state(&mut tx, user, e, &c, tiers).await?;
                             applied.unmapped_price = applied.unmapped_price.or(unmapped);
                             applied.unparked += 1;
+                            if outcome == Outcome::Applied {
+                                applied.written = Some(user);
+                            }
                         }
                         applied
                     }
@@ -157,7 +162,8 @@ async fn apply_in_tx(
                 }
                 Some(user) => {
                     let (outcome, unmapped_price) = apply_state(&mut tx, user, event, change, tiers).await?;
-                    Applied { outcome, unmapped_price, unparked: 0 }
+                    let written = (outcome == Outcome::Applied).then_some(user);
+                    Applied { outcome, unmapped_price, unparked: 0, written }
                 }
             }
         }

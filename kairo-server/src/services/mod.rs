@@ -4,7 +4,10 @@
 
 pub mod account;
 pub mod analysis;
+pub mod benchmarks;
 pub mod billing;
 pub mod compliance;
+pub mod events;
 pub mod import;
+pub mod live;
 pub mod periods;

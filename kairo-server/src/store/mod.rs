@@ -4,7 +4,9 @@
 mod activities;
 pub mod audit_log;
 mod corporate_actions;
+pub mod custom_benchmarks;
 mod error;
+pub mod events;
 mod group_commit;
 mod jobs;
 pub mod market;

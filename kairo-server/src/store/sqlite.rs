@@ -29,7 +29,7 @@ pub(super) fn parse_dec(s: &str) -> StoreResult<Decimal> {
     s.parse().map_err(|e| StoreError::Corrupt(format!("decimal {s:?}: {e}")))
 }
 
-fn parse_uuid(s: &str) -> StoreResult<Uuid> {
+pub(super) fn parse_uuid(s: &str) -> StoreResult<Uuid> {
     s.parse().map_err(|e| StoreError::Corrupt(format!("uuid {s:?}: {e}")))
 }
 

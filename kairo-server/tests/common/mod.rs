@@ -6,6 +6,7 @@
 pub mod fake_alpaca;
 pub mod faults;
 pub mod process;
+pub mod sse;
 
 use std::time::Duration;
 
