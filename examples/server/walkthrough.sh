@@ -77,6 +77,11 @@ api GET "/users/$user/metrics" | jq -c '{trades, realized: .pnl.realized, unreal
 say "the comparison with SPY (closes from the cache: imported here, Alpaca with keys)"
 api GET "/users/$user/comparative?benchmark=SPY" | jq -c '{excess_return, shadow_pnl: .shadow.pnl, market_data: {stale: .market_data.stale, sources: [.market_data.symbols[] | {symbol, source}]}}'
 
+say "a custom benchmark: 60 % SPY, 40 % AGG, rebalanced monthly, 10,000 from 2024-03-01; then compared with"
+api POST "/users/$user/benchmarks" '{"name": "balanced", "rebalance": "monthly", "start_date": "2024-03-01", "start_value": "10000",
+  "components": [{"symbol": "SPY", "weight": "0.6"}, {"symbol": "AGG", "weight": "0.4"}]}' | jq -c '{benchmark, rebalance, start_value}'
+api GET "/users/$user/comparative?benchmark=custom:balanced" | jq -c '{benchmark, benchmark_total_return, excess_return}'
+
 say "the tear sheet: one HTML page, charts inline (open it in a browser; /app shows it with the figures)"
 report="$(mktemp)"
 curl -fsS "$KAIRO_URL/users/$user/report?benchmark=SPY" -H "Authorization: Bearer $KAIRO_TOKEN" -o "$report" \
@@ -98,6 +103,10 @@ if [ -n "${hook_pid:-}" ]; then
     cut -d' ' -f1-2 "$dir/webhooks.log" | sort | uniq -c
     api GET /health | jq -c .webhooks
 fi
+
+say "the leaderboards: opted in under a display name (only the name is shown), then the user's standing and a board"
+api PUT "/users/$user/leaderboards" '{"display_name": "walkthrough"}' | jq -c '{eligible, reason, boards: (.standings | length)}'
+api GET "/leaderboards?metric=sharpe&period=ALL&limit=3" | jq -c '{metric, period, entries}'
 
 say "who did what: the audit log"
 api GET "/audit-log?limit=5" | jq -c '.entries[] | {actor, action, status}'

@@ -99,6 +99,12 @@ pub struct Config {
     /// Accounts whose warm compliance engine is kept for the live check of posted trades
     /// (`KAIRO_LIVE_ACCOUNTS`, default 10,000; 0: events come from the recomputation only).
     pub live_accounts: usize,
+    /// Daily returns a leaderboard period needs (`KAIRO_LEADERBOARD_MIN_DAYS`, default 10).
+    pub leaderboard_min_days: usize,
+    /// Trades an account needs to be ranked (`KAIRO_LEADERBOARD_MIN_TRADES`, default 5).
+    pub leaderboard_min_trades: usize,
+    /// Value of the open positions an account needs to be ranked (`KAIRO_LEADERBOARD_MIN_EQUITY`, default 0).
+    pub leaderboard_min_equity: rust_decimal::Decimal,
 }
 
 /// A webhook endpoint.
@@ -153,6 +159,9 @@ impl Default for Config {
             webhooks: Vec::new(),
             event_heartbeat_seconds: 15,
             live_accounts: 10_000,
+            leaderboard_min_days: 10,
+            leaderboard_min_trades: 5,
+            leaderboard_min_equity: rust_decimal::Decimal::ZERO,
         }
     }
 }
@@ -278,6 +287,18 @@ impl Config {
         }
         if let Some(v) = text("KAIRO_EVENT_HEARTBEAT_SECONDS") {
             c.event_heartbeat_seconds = number("KAIRO_EVENT_HEARTBEAT_SECONDS", &v)?;
+        }
+        if let Some(v) = text("KAIRO_LEADERBOARD_MIN_DAYS") {
+            c.leaderboard_min_days = number("KAIRO_LEADERBOARD_MIN_DAYS", &v)?;
+        }
+        if let Some(v) = text("KAIRO_LEADERBOARD_MIN_TRADES") {
+            c.leaderboard_min_trades = number("KAIRO_LEADERBOARD_MIN_TRADES", &v)?;
+        }
+        if let Some(v) = text("KAIRO_LEADERBOARD_MIN_EQUITY") {
+            c.leaderboard_min_equity = v.parse().map_err(|_| ConfigError::Invalid {
+                name: "KAIRO_LEADERBOARD_MIN_EQUITY",
+                reason: format!("not a decimal amount: {v:?}"),
+            })?;
         }
         if let Some(v) = text("KAIRO_LIVE_ACCOUNTS") {
             c.live_accounts = number("KAIRO_LIVE_ACCOUNTS", &v)?;

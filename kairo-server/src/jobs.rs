@@ -101,7 +101,7 @@ pub async fn recompute(
     let path = if plan.is_some() { "incremental" } else { "replay" };
     metrics::counter!("kairo_recomputes_total", "path" => path).increment(1);
     // The computation runs on a blocking thread: the runtime's threads keep answering requests meanwhile.
-    let (rows, body, tracker) = tokio::task::spawn_blocking(move || -> Result<_, JobError> {
+    let (rows, body, tracker, series) = tokio::task::spawn_blocking(move || -> Result<_, JobError> {
         let (rows, mut tracker) = match plan {
             Some((mut tracker, new)) => {
                 let mut rows = Vec::new();
@@ -114,7 +114,7 @@ pub async fn recompute(
         };
         let figures = tracker.figures(&prices);
         let body = analysis::figures_body(tracker.trades().len(), &figures, &prices);
-        Ok((rows, body, tracker))
+        Ok((rows, body, tracker, figures.twr.ok()))
     })
     .await??;
     let count = tracker.trades().len() as i64;
@@ -133,6 +133,9 @@ pub async fn recompute(
     store.put_metrics(user_id, count, &body).await?;
     new.push(crate::services::events::metrics_updated(user_id, count));
     context.events.append(new).await?;
+    let equity = body["pnl"]["market_value"].as_str().and_then(|v| v.parse().ok());
+    crate::services::leaderboards::refresh(store, &context.config, user_id, count as usize, equity, series.as_ref())
+        .await?;
     Ok(())
 }
 
@@ -147,6 +150,8 @@ pub struct Context {
     pub changes: Arc<crate::changes::Changes>,
     /// The event log's writer.
     pub events: Arc<crate::services::events::Events>,
+    /// The configuration (the leaderboards' eligibility rules).
+    pub config: Arc<crate::config::Config>,
 }
 
 async fn run(store: &Store, context: &Context, job: &Job) -> Result<(), JobError> {

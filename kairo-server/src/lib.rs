@@ -140,6 +140,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
             prices: prices.clone(),
             changes: state.changes.clone(),
             events: events.clone(),
+            config: state.config.clone(),
         };
         workers.push(tokio::spawn(jobs::worker(store.clone(), context, wake.clone(), rx.clone())));
     }

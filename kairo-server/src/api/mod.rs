@@ -9,6 +9,7 @@ mod benchmarks;
 mod compliance;
 mod custom_benchmarks;
 mod events;
+mod leaderboards;
 pub mod limits;
 mod ops;
 mod plans;
@@ -178,13 +179,13 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestP
         webhooks::stripe, benchmarks::list, benchmarks::update, audit_log::list, activities::create_activity,
         activities::create_activities_batch, activities::list, activities::account, activities::import_alpaca,
         events::user_events, events::all_events, custom_benchmarks::create, custom_benchmarks::list,
-        custom_benchmarks::delete
+        custom_benchmarks::delete, leaderboards::page, leaderboards::get, leaderboards::opt_in, leaderboards::opt_out
     ),
     components(schemas(crate::store::User, crate::store::AuditRow, users::NewUser, users::AccountUpdate, trades::TradeIn, trades::TradeOut,
         compliance::OrderIn, crate::error_schema::ErrorBody, webhooks::Received,
         crate::market::Freshness, crate::market::Outcome, crate::store::market::PriceSource, benchmarks::UpdateIn,
         crate::store::audit_log::AuditEntry, events::EventEnvelope, crate::services::benchmarks::BenchmarkIn,
-        crate::services::benchmarks::ComponentIn)),
+        crate::services::benchmarks::ComponentIn, leaderboards::OptIn)),
     modifiers(&BearerAuth, &CommonErrors, &ResponseSchemas),
     security(("bearer" = []))
 )]
@@ -231,7 +232,9 @@ impl utoipa::Modify for CommonErrors {
                 .build()
         };
         for item in openapi.paths.paths.values_mut() {
-            for op in [&mut item.get, &mut item.post, &mut item.patch, &mut item.delete].into_iter().flatten() {
+            for op in
+                [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+            {
                 let public = op.security.as_ref().is_some_and(|s| s.iter().all(|r| r == &Default::default()));
                 let mut common = vec![
                     ("400", "Malformed JSON or parameters"),
@@ -453,6 +456,11 @@ pub fn router(state: AppState) -> Router {
         .route("/events", get(events::all_events))
         .route("/users/{id}/benchmarks", get(custom_benchmarks::list).post(custom_benchmarks::create))
         .route("/users/{id}/benchmarks/{name}", axum::routing::delete(custom_benchmarks::delete))
+        .route("/leaderboards", get(leaderboards::page))
+        .route(
+            "/users/{id}/leaderboards",
+            get(leaderboards::get).put(leaderboards::opt_in).delete(leaderboards::opt_out),
+        )
         .route("/benchmarks", get(benchmarks::list))
         .route("/benchmarks/update", post(benchmarks::update))
         .route("/audit-log", get(audit_log::list))
@@ -487,6 +495,7 @@ fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
             axum::http::Method::GET,
             axum::http::Method::POST,
             axum::http::Method::PATCH,
+            axum::http::Method::PUT,
             axum::http::Method::DELETE,
         ])
         .allow_headers([axum::http::header::AUTHORIZATION, axum::http::header::CONTENT_TYPE]);

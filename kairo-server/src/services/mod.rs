@@ -9,5 +9,6 @@ pub mod billing;
 pub mod compliance;
 pub mod events;
 pub mod import;
+pub mod leaderboards;
 pub mod live;
 pub mod periods;

@@ -9,6 +9,7 @@ mod error;
 pub mod events;
 mod group_commit;
 mod jobs;
+pub mod leaderboards;
 pub mod market;
 mod postgres;
 pub mod schema;
