@@ -5,18 +5,18 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Extension;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::auth::Principal;
 use super::{plans, users, AppState, Json};
 use crate::audit::AuditDetail;
 use crate::error::{ApiError, ApiResult};
-use crate::services::benchmarks::{self, BenchmarkIn};
+use crate::services::benchmarks::{self, BenchmarkIn, BenchmarkList, BenchmarkOut};
 
 /// Creates a custom benchmark: validated by kairo-core, its symbols' closes stored or loadable from Alpaca.
 #[utoipa::path(post, path = "/users/{id}/benchmarks", params(("id" = String, Path, description = "user UUID")),
     request_body = BenchmarkIn,
-    responses((status = 201, description = "{ name, benchmark: \"custom:<name>\", components: [{ symbol, weight }], rebalance, start_date, start_value, created_at }"),
+    responses((status = 201, body = BenchmarkOut),
         (status = 402, description = "An end user needs a paid plan", body = crate::error_schema::ErrorBody),
         (status = 404, body = crate::error_schema::ErrorBody),
         (status = 409, description = "The user has a benchmark of that name", body = crate::error_schema::ErrorBody),
@@ -26,7 +26,7 @@ pub async fn create(
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
     Json(input): Json<BenchmarkIn>,
-) -> ApiResult<(StatusCode, Extension<AuditDetail>, axum::Json<Value>)> {
+) -> ApiResult<(StatusCode, Extension<AuditDetail>, axum::Json<BenchmarkOut>)> {
     let user = users::load(&s, users::user_id(&id)?).await?;
     plans::require_paid(&s, principal, "A custom benchmark").await?;
     let (bench, stored) = benchmarks::define(input)?;
@@ -46,17 +46,17 @@ pub async fn create(
     })?;
     let created = s.store.custom_benchmark(user.id, &stored.name).await?.unwrap_or(stored);
     let detail = AuditDetail(json!({ "user_id": user.id, "benchmark": created.name }));
-    Ok((StatusCode::CREATED, Extension(detail), axum::Json(benchmarks::to_json(&created))))
+    Ok((StatusCode::CREATED, Extension(detail), axum::Json(BenchmarkOut::from(&created))))
 }
 
 /// The user's custom benchmarks, by name.
 #[utoipa::path(get, path = "/users/{id}/benchmarks", params(("id" = String, Path, description = "user UUID")),
-    responses((status = 200, description = "{ benchmarks: [{ name, benchmark, components, rebalance, start_date, start_value, created_at }] }"),
+    responses((status = 200, body = BenchmarkList),
         (status = 404, body = crate::error_schema::ErrorBody)))]
-pub async fn list(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<axum::Json<Value>> {
+pub async fn list(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<axum::Json<BenchmarkList>> {
     let user = users::load(&s, users::user_id(&id)?).await?;
     let all = s.store.custom_benchmarks(user.id).await?;
-    Ok(axum::Json(json!({ "benchmarks": all.iter().map(benchmarks::to_json).collect::<Vec<_>>() })))
+    Ok(axum::Json(BenchmarkList { benchmarks: all.iter().map(BenchmarkOut::from).collect() }))
 }
 
 /// Deletes a custom benchmark.

@@ -5,8 +5,8 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Extension;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::{users, AppState, Json, Query};
 use crate::audit::AuditDetail;
@@ -25,6 +25,66 @@ pub struct BoardParams {
     pub limit: Option<i64>,
     /// Entries skipped (default 0).
     pub offset: Option<i64>,
+}
+
+/// An entry of a board's page.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BoardEntry {
+    /// 1 + the members with a better score (equal scores share a rank).
+    pub rank: i64,
+    /// The member's display name.
+    pub display_name: String,
+    /// The score (a fraction for `return` and `max_drawdown`, a ratio for the others).
+    pub value: f64,
+}
+
+/// A page of a board.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BoardPage {
+    /// The metric.
+    pub metric: String,
+    /// The period.
+    pub period: String,
+    /// Entries skipped.
+    pub offset: i64,
+    /// Entries asked for.
+    pub limit: i64,
+    /// Whether entries follow this page.
+    pub has_more: bool,
+    /// Best first; within a tie by display name, then by user.
+    pub entries: Vec<BoardEntry>,
+}
+
+/// A member's place on one board.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BoardStanding {
+    /// The period.
+    pub period: String,
+    /// The metric.
+    pub metric: String,
+    /// The score.
+    pub value: f64,
+    /// The rank.
+    pub rank: i64,
+    /// Members ranked on the board.
+    pub entrants: i64,
+}
+
+/// A user's standing on the leaderboards.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Standing {
+    /// Whether the user opted in.
+    pub opted_in: bool,
+    /// The name the boards show, when opted in.
+    pub display_name: Option<String>,
+    /// Ranked at the last computation.
+    pub eligible: bool,
+    /// Why not, when not.
+    pub reason: Option<String>,
+    /// When the scores were last computed.
+    pub computed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Every board the user is ranked on.
+    pub standings: Vec<BoardStanding>,
 }
 
 /// 400 `invalid_query` naming the parameter.
@@ -46,8 +106,9 @@ fn board(metric: &str, period: Option<&str>) -> ApiResult<(&'static str, &'stati
 
 /// A page of a board, best first: `{ metric, period, offset, limit, entries: [{ rank, display_name, value }], has_more }`.
 #[utoipa::path(get, path = "/leaderboards", params(BoardParams),
-    responses((status = 200, description = "{ metric, period, offset, limit, has_more, entries: [{ rank, display_name, value }] }: equal scores share a rank (1224), listed by display name")))]
-pub async fn page(State(s): State<AppState>, Query(q): Query<BoardParams>) -> ApiResult<axum::Json<Value>> {
+    responses((status = 200, body = BoardPage,
+        description = "Equal scores share a rank and the next rank counts them all (1224); a tie is listed by display name")))]
+pub async fn page(State(s): State<AppState>, Query(q): Query<BoardParams>) -> ApiResult<axum::Json<BoardPage>> {
     let (metric, period) = board(&q.metric, q.period.as_deref())?;
     let limit = q.limit.unwrap_or(50);
     let offset = q.offset.unwrap_or(0);
@@ -69,40 +130,50 @@ pub async fn page(State(s): State<AppState>, Query(q): Query<BoardParams>) -> Ap
             rank = offset + i as i64 + 1;
         }
         previous = Some(e.value);
-        out.push(json!({ "rank": rank, "display_name": e.display_name, "value": e.value }));
+        out.push(BoardEntry { rank, display_name: e.display_name.clone(), value: e.value });
     }
-    Ok(axum::Json(json!({
-        "metric": metric, "period": period, "offset": offset, "limit": limit, "has_more": has_more, "entries": out,
-    })))
+    Ok(axum::Json(BoardPage { metric: metric.into(), period: period.into(), offset, limit, has_more, entries: out }))
 }
 
 /// A user's standing: opted in or not, eligible or why not, and their rank on every board they are on.
-async fn standing(s: &AppState, user: uuid::Uuid) -> ApiResult<Value> {
+async fn standing(s: &AppState, user: uuid::Uuid) -> ApiResult<Standing> {
     let Some(member) = s.store.leaderboard_member(user).await? else {
-        return Ok(json!({ "opted_in": false, "display_name": null, "eligible": false, "reason": "not opted in",
-                          "computed_at": null, "standings": [] }));
+        return Ok(Standing {
+            opted_in: false,
+            display_name: None,
+            eligible: false,
+            reason: Some("not opted in".into()),
+            computed_at: None,
+            standings: Vec::new(),
+        });
     };
-    let standings: Vec<Value> = s
+    let standings = s
         .store
         .leaderboard_standings(user)
         .await?
         .into_iter()
-        .map(|st| {
-            json!({ "period": st.period, "metric": st.metric, "value": st.value, "rank": st.rank,
-                    "entrants": st.entrants })
+        .map(|st| BoardStanding {
+            period: st.period,
+            metric: st.metric,
+            value: st.value,
+            rank: st.rank,
+            entrants: st.entrants,
         })
         .collect();
-    Ok(json!({
-        "opted_in": true, "display_name": member.display_name, "eligible": member.eligible, "reason": member.reason,
-        "computed_at": member.computed_at, "standings": standings,
-    }))
+    Ok(Standing {
+        opted_in: true,
+        display_name: Some(member.display_name),
+        eligible: member.eligible,
+        reason: member.reason,
+        computed_at: member.computed_at,
+        standings,
+    })
 }
 
 /// The user's standing on the leaderboards.
 #[utoipa::path(get, path = "/users/{id}/leaderboards", params(("id" = String, Path, description = "user UUID")),
-    responses((status = 200, description = "{ opted_in, display_name, eligible, reason, computed_at, standings: [{ period, metric, value, rank, entrants }] }"),
-        (status = 404, body = crate::error_schema::ErrorBody)))]
-pub async fn get(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<axum::Json<Value>> {
+    responses((status = 200, body = Standing), (status = 404, body = crate::error_schema::ErrorBody)))]
+pub async fn get(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<axum::Json<Standing>> {
     let user = users::load(&s, users::user_id(&id)?).await?;
     Ok(axum::Json(standing(&s, user.id).await?))
 }
@@ -118,13 +189,13 @@ pub struct OptIn {
 /// Opts the user in under a display name (or renames them); their scores are computed at once.
 #[utoipa::path(put, path = "/users/{id}/leaderboards", params(("id" = String, Path, description = "user UUID")),
     request_body = OptIn,
-    responses((status = 200, description = "The user's standing, as GET answers it"),
+    responses((status = 200, body = Standing, description = "The user's standing, as GET answers it"),
         (status = 404, body = crate::error_schema::ErrorBody), (status = 422, body = crate::error_schema::ErrorBody)))]
 pub async fn opt_in(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Json(input): Json<OptIn>,
-) -> ApiResult<(Extension<AuditDetail>, axum::Json<Value>)> {
+) -> ApiResult<(Extension<AuditDetail>, axum::Json<Standing>)> {
     let user = users::load(&s, users::user_id(&id)?).await?;
     let name = input.display_name.trim();
     if name.is_empty() || name.chars().count() > 40 || name.chars().any(char::is_control) {

@@ -185,7 +185,9 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestP
         compliance::OrderIn, crate::error_schema::ErrorBody, webhooks::Received,
         crate::market::Freshness, crate::market::Outcome, crate::store::market::PriceSource, benchmarks::UpdateIn,
         crate::store::audit_log::AuditEntry, events::EventEnvelope, crate::services::benchmarks::BenchmarkIn,
-        crate::services::benchmarks::ComponentIn, leaderboards::OptIn)),
+        crate::services::benchmarks::ComponentIn, crate::services::benchmarks::BenchmarkOut,
+        crate::services::benchmarks::ComponentOut, crate::services::benchmarks::BenchmarkList, leaderboards::OptIn,
+        leaderboards::BoardPage, leaderboards::BoardEntry, leaderboards::Standing, leaderboards::BoardStanding)),
     modifiers(&BearerAuth, &CommonErrors, &ResponseSchemas),
     security(("bearer" = []))
 )]

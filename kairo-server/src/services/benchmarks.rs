@@ -95,28 +95,64 @@ pub fn benchmark(b: &CustomBenchmark) -> Result<Benchmark, kairo_core::ReturnsEr
     }
 }
 
+/// A component of a stored benchmark.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ComponentOut {
+    /// The symbol.
+    pub symbol: String,
+    /// Its weight, a decimal string.
+    pub weight: String,
+}
+
 /// A stored benchmark as the API answers it.
-pub fn to_json(b: &CustomBenchmark) -> serde_json::Value {
-    let components: Vec<serde_json::Value> = b
-        .components
-        .parse::<Benchmark>()
-        .map(|bench| {
-            bench
-                .components()
-                .iter()
-                .map(|(s, w)| serde_json::json!({ "symbol": s, "weight": w.normalize().to_string() }))
-                .collect()
-        })
-        .unwrap_or_default();
-    serde_json::json!({
-        "name": b.name,
-        "benchmark": format!("{PREFIX}{}", b.name),
-        "components": components,
-        "rebalance": b.rebalance,
-        "start_date": b.start_date,
-        "start_value": b.start_value.normalize().to_string(),
-        "created_at": b.created_at,
-    })
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct BenchmarkOut {
+    /// Its name.
+    pub name: String,
+    /// How to name it where a benchmark is asked for: `custom:<name>`.
+    pub benchmark: String,
+    /// The symbols and their weights.
+    pub components: Vec<ComponentOut>,
+    /// `daily`, `monthly`, `quarterly`, `yearly` or `buy_and_hold`.
+    pub rebalance: String,
+    /// The start date, when it has one.
+    pub start_date: Option<NaiveDate>,
+    /// The value at the start, a decimal string.
+    pub start_value: String,
+    /// When it was created.
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A user's benchmarks.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct BenchmarkList {
+    /// By name.
+    pub benchmarks: Vec<BenchmarkOut>,
+}
+
+impl From<&CustomBenchmark> for BenchmarkOut {
+    fn from(b: &CustomBenchmark) -> Self {
+        let components = b
+            .components
+            .parse::<Benchmark>()
+            .map(|bench| {
+                bench
+                    .components()
+                    .iter()
+                    .map(|(s, w)| ComponentOut { symbol: s.clone(), weight: w.normalize().to_string() })
+                    .collect()
+            })
+            .unwrap_or_default();
+        BenchmarkOut {
+            name: b.name.clone(),
+            benchmark: format!("{PREFIX}{}", b.name),
+            components,
+            rebalance: b.rebalance.clone(),
+            start_date: b.start_date,
+            start_value: b.start_value.normalize().to_string(),
+            created_at: b.created_at,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -138,7 +174,9 @@ mod tests {
         assert_eq!(bench.to_string(), "SPY:0.6,AGG:0.4@monthly");
         assert_eq!((stored.components.as_str(), stored.rebalance.as_str()), ("SPY:0.6,AGG:0.4", "monthly"));
         assert_eq!(benchmark(&stored).unwrap(), bench);
-        assert_eq!(to_json(&stored)["components"][1], json!({ "symbol": "AGG", "weight": "0.4" }));
+        let out = BenchmarkOut::from(&stored);
+        assert_eq!(out.components[1], ComponentOut { symbol: "AGG".into(), weight: "0.4".into() });
+        assert_eq!(out.benchmark, "custom:balanced");
         let field = |v: serde_json::Value| define(input(v)).unwrap_err().details["field"].clone();
         let one = json!([{ "symbol": "SPY", "weight": "1" }]);
         assert_eq!(field(json!({ "name": "a b", "components": one })), "name");
