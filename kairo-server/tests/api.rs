@@ -26,8 +26,25 @@ both_backends!(health_docs_and_auth, |app: common::App| async move {
         "/webhooks/stripe",
         "/benchmarks",
         "/benchmarks/update",
+        "/events",
+        "/users/{id}/events",
+        "/users/{id}/benchmarks",
+        "/users/{id}/benchmarks/{name}",
+        "/leaderboards",
+        "/users/{id}/leaderboards",
     ] {
         assert!(spec["paths"][path].is_object(), "{path} missing from the OpenAPI document");
+    }
+    // Every operation has an id of its own (a generated client names its functions by them).
+    let mut ids = std::collections::BTreeMap::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(id) = op["operationId"].as_str() {
+                if let Some(other) = ids.insert(id.to_owned(), format!("{method} {path}")) {
+                    panic!("operationId {id} of both {other} and {method} {path}");
+                }
+            }
+        }
     }
     let docs = app.client.get(format!("{}/docs/", app.base)).send().await.unwrap();
     assert_eq!(docs.status().as_u16(), 200);

@@ -14,7 +14,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::services::benchmarks::{self, BenchmarkIn, BenchmarkList, BenchmarkOut};
 
 /// Creates a custom benchmark: validated by kairo-core, its symbols' closes stored or loadable from Alpaca.
-#[utoipa::path(post, path = "/users/{id}/benchmarks", params(("id" = String, Path, description = "user UUID")),
+#[utoipa::path(post, path = "/users/{id}/benchmarks", operation_id = "create_custom_benchmark", params(("id" = String, Path, description = "user UUID")),
     request_body = BenchmarkIn,
     responses((status = 201, body = BenchmarkOut),
         (status = 402, description = "An end user needs a paid plan", body = crate::error_schema::ErrorBody),
@@ -50,7 +50,7 @@ pub async fn create(
 }
 
 /// The user's custom benchmarks, by name.
-#[utoipa::path(get, path = "/users/{id}/benchmarks", params(("id" = String, Path, description = "user UUID")),
+#[utoipa::path(get, path = "/users/{id}/benchmarks", operation_id = "list_custom_benchmarks", params(("id" = String, Path, description = "user UUID")),
     responses((status = 200, body = BenchmarkList),
         (status = 404, body = crate::error_schema::ErrorBody)))]
 pub async fn list(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<axum::Json<BenchmarkList>> {
@@ -60,7 +60,7 @@ pub async fn list(State(s): State<AppState>, Path(id): Path<String>) -> ApiResul
 }
 
 /// Deletes a custom benchmark.
-#[utoipa::path(delete, path = "/users/{id}/benchmarks/{name}",
+#[utoipa::path(delete, path = "/users/{id}/benchmarks/{name}", operation_id = "delete_custom_benchmark",
     params(("id" = String, Path, description = "user UUID"), ("name" = String, Path, description = "the benchmark's name")),
     responses((status = 204, description = "Deleted"), (status = 404, body = crate::error_schema::ErrorBody)))]
 pub async fn delete(

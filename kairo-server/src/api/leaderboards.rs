@@ -105,7 +105,7 @@ fn board(metric: &str, period: Option<&str>) -> ApiResult<(&'static str, &'stati
 }
 
 /// A page of a board, best first: `{ metric, period, offset, limit, entries: [{ rank, display_name, value }], has_more }`.
-#[utoipa::path(get, path = "/leaderboards", params(BoardParams),
+#[utoipa::path(get, path = "/leaderboards", operation_id = "leaderboard_page", params(BoardParams),
     responses((status = 200, body = BoardPage,
         description = "Equal scores share a rank and the next rank counts them all (1224); a tie is listed by display name")))]
 pub async fn page(State(s): State<AppState>, Query(q): Query<BoardParams>) -> ApiResult<axum::Json<BoardPage>> {
@@ -171,7 +171,7 @@ async fn standing(s: &AppState, user: uuid::Uuid) -> ApiResult<Standing> {
 }
 
 /// The user's standing on the leaderboards.
-#[utoipa::path(get, path = "/users/{id}/leaderboards", params(("id" = String, Path, description = "user UUID")),
+#[utoipa::path(get, path = "/users/{id}/leaderboards", operation_id = "leaderboard_standing", params(("id" = String, Path, description = "user UUID")),
     responses((status = 200, body = Standing), (status = 404, body = crate::error_schema::ErrorBody)))]
 pub async fn get(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<axum::Json<Standing>> {
     let user = users::load(&s, users::user_id(&id)?).await?;
@@ -187,7 +187,7 @@ pub struct OptIn {
 }
 
 /// Opts the user in under a display name (or renames them); their scores are computed at once.
-#[utoipa::path(put, path = "/users/{id}/leaderboards", params(("id" = String, Path, description = "user UUID")),
+#[utoipa::path(put, path = "/users/{id}/leaderboards", operation_id = "join_leaderboards", params(("id" = String, Path, description = "user UUID")),
     request_body = OptIn,
     responses((status = 200, body = Standing, description = "The user's standing, as GET answers it"),
         (status = 404, body = crate::error_schema::ErrorBody), (status = 422, body = crate::error_schema::ErrorBody)))]
@@ -218,7 +218,7 @@ pub async fn opt_in(
 }
 
 /// Opts the user out: their name and scores leave the boards.
-#[utoipa::path(delete, path = "/users/{id}/leaderboards", params(("id" = String, Path, description = "user UUID")),
+#[utoipa::path(delete, path = "/users/{id}/leaderboards", operation_id = "leave_leaderboards", params(("id" = String, Path, description = "user UUID")),
     responses((status = 204, description = "Opted out"), (status = 404, body = crate::error_schema::ErrorBody)))]
 pub async fn opt_out(
     State(s): State<AppState>,
