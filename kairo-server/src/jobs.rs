@@ -134,7 +134,8 @@ pub async fn recompute(
     new.push(crate::services::events::metrics_updated(user_id, count));
     context.events.append(new).await?;
     let equity = body["pnl"]["market_value"].as_str().and_then(|v| v.parse().ok());
-    crate::services::leaderboards::refresh(store, &context.config, user_id, count as usize, equity, series.as_ref())
+    let (ranker, config) = (&context.ranker, &context.config);
+    crate::services::leaderboards::refresh(store, ranker, config, user_id, count as usize, equity, series.as_ref())
         .await?;
     Ok(())
 }
@@ -152,6 +153,8 @@ pub struct Context {
     pub events: Arc<crate::services::events::Events>,
     /// The configuration (the leaderboards' eligibility rules).
     pub config: Arc<crate::config::Config>,
+    /// The leaderboards' ranking pass.
+    pub ranker: Arc<crate::services::leaderboards::Ranker>,
 }
 
 async fn run(store: &Store, context: &Context, job: &Job) -> Result<(), JobError> {

@@ -114,6 +114,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
     let endpoints = config.webhooks.iter().map(|w| w.url.clone()).collect();
     let events = Arc::new(services::events::Events::start(store.clone(), endpoints));
     let live = Arc::new(services::live::Live::new(config.live_accounts));
+    let ranker = Arc::new(services::leaderboards::Ranker::default());
     let state = AppState {
         store: store.clone(),
         config: Arc::new(config.clone()),
@@ -131,6 +132,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
         schema: Arc::new(schema),
         events: events.clone(),
         live,
+        ranker: ranker.clone(),
         shutdown: rx.clone(),
     };
     let mut workers = Vec::new();
@@ -141,6 +143,7 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
             changes: state.changes.clone(),
             events: events.clone(),
             config: state.config.clone(),
+            ranker: ranker.clone(),
         };
         workers.push(tokio::spawn(jobs::worker(store.clone(), context, wake.clone(), rx.clone())));
     }
@@ -152,6 +155,9 @@ pub async fn start(config: Config, token: String) -> Result<Server, StartError> 
         workers.push(tokio::spawn(market::refresher(market, every, rx.clone())));
     }
     workers.push(audit_writer);
+    if state.schema.is_empty() {
+        workers.push(tokio::spawn(ranker.clone().run(store.clone(), rx.clone())));
+    }
     if !config.webhooks.is_empty() {
         workers.push(tokio::spawn(webhook_delivery::deliverer(
             store.clone(),

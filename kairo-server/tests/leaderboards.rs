@@ -60,6 +60,18 @@ async fn opt_in(app: &common::App, user: &str, name: &str) -> Value {
     r.json().await.unwrap()
 }
 
+/// Waits for the ranking pass to list `n` entries on `metric`'s ALL board (it runs 200 ms after scores change).
+async fn wait_ranked(app: &common::App, metric: &str, n: usize) {
+    for _ in 0..100 {
+        let (_, page) = app.get(&format!("/leaderboards?metric={metric}&period=ALL&limit=50")).await;
+        if page["entries"].as_array().map(Vec::len) == Some(n) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the {metric} board never listed {n} entries");
+}
+
 /// Competition ranks ("1224") of `scores` (name, value), best first, ties by name.
 fn reference(mut scores: Vec<(String, f64)>) -> Vec<(i64, String, f64)> {
     scores.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -99,6 +111,7 @@ both_backends!(ranks_follow_the_users_metrics, |app: common::App| async move {
     let outsider = app.user("margin").await;
     trade(&app, &outsider, "S4", 5).await;
 
+    wait_ranked(&app, "return", 5).await;
     // The reference: each member's own risk figures over the whole series.
     let mut risk = BTreeMap::new();
     for (name, user) in &members {

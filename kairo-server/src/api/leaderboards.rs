@@ -64,10 +64,10 @@ pub struct BoardStanding {
     pub metric: String,
     /// The score.
     pub value: f64,
-    /// The rank.
-    pub rank: i64,
-    /// Members ranked on the board.
-    pub entrants: i64,
+    /// The rank (`null` until the ranking pass, a fraction of a second after the score changed, has placed it).
+    pub rank: Option<i64>,
+    /// Members ranked on the board (`null` before its first pass).
+    pub entrants: Option<i64>,
 }
 
 /// A user's standing on the leaderboards.
@@ -118,20 +118,13 @@ pub async fn page(State(s): State<AppState>, Query(q): Query<BoardParams>) -> Ap
     if !(0..=1_000_000_000).contains(&offset) {
         return Err(bad("offset", format!("offset must be 0 to 1,000,000,000, got {offset}")));
     }
-    let (mut entries, first_rank) = s.store.leaderboard_page(period, metric, limit + 1, offset).await?;
+    let mut entries = s.store.leaderboard_page(period, metric, limit + 1, offset).await?;
     let has_more = entries.len() as i64 > limit;
     entries.truncate(limit as usize);
-    let mut rank = first_rank;
-    let mut previous: Option<f64> = None;
-    let mut out = Vec::with_capacity(entries.len());
-    for (i, e) in entries.iter().enumerate() {
-        // Competition ranking: a tie keeps the rank; the next score's rank is its position.
-        if previous.is_some_and(|p| p != e.value) {
-            rank = offset + i as i64 + 1;
-        }
-        previous = Some(e.value);
-        out.push(BoardEntry { rank, display_name: e.display_name.clone(), value: e.value });
-    }
+    let out = entries
+        .into_iter()
+        .map(|e| BoardEntry { rank: e.rank, display_name: e.display_name, value: e.value })
+        .collect();
     Ok(axum::Json(BoardPage { metric: metric.into(), period: period.into(), offset, limit, has_more, entries: out }))
 }
 
@@ -206,13 +199,14 @@ pub async fn opt_in(
         ));
     }
     s.store.join_leaderboards(user.id, name).await?;
+    s.ranker.changed();
     let trades = s.store.trades(user.id).await?;
     let activities = s.store.activities(user.id).await?;
     let prices = analysis::prices(&s.prices, &s.store, &trades, &[]).await?;
     let body = analysis::metrics_body(&trades, &activities, &prices);
     let equity = body["pnl"]["market_value"].as_str().and_then(|v| v.parse().ok());
     let series = kairo_core::returns::twr(&trades, &prices, None).ok();
-    leaderboards::refresh(&s.store, &s.config, user.id, trades.len(), equity, series.as_ref()).await?;
+    leaderboards::refresh(&s.store, &s.ranker, &s.config, user.id, trades.len(), equity, series.as_ref()).await?;
     let detail = AuditDetail(json!({ "user_id": user.id, "display_name": name }));
     Ok((Extension(detail), axum::Json(standing(&s, user.id).await?)))
 }
@@ -228,5 +222,6 @@ pub async fn opt_out(
     if !s.store.leave_leaderboards(user.id).await? {
         return Err(ApiError::not_found(format!("user {} has not opted in", user.id)));
     }
+    s.ranker.changed();
     Ok((StatusCode::NO_CONTENT, Extension(AuditDetail(json!({ "user_id": user.id })))))
 }

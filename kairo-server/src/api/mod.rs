@@ -69,6 +69,8 @@ pub struct AppState {
     pub events: Arc<crate::services::events::Events>,
     /// The warm engines of the live check of posted trades.
     pub live: Arc<crate::services::live::Live>,
+    /// The leaderboards' ranking pass.
+    pub ranker: Arc<crate::services::leaderboards::Ranker>,
     /// Turns true when the service stops (the event streams end).
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// The incompatibilities of the database's tables found at start-up (nothing was migrated; `/health` answers

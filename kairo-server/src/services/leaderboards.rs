@@ -10,11 +10,18 @@
 //!   its period, and a finite score.
 //! - Order and ranks: higher is better on every board (a drawdown of −5 % beats −20 %); equal scores share a rank,
 //!   the next rank counts them all ("1224"), and within a tie entries are listed by display name, then user id.
+//! - Ranking: a pass of the [`Ranker`], 200 ms after scores change (and at start-up), writes every score's place
+//!   and rank and each board's size where they changed; a page is then one range of an index, whatever its offset.
+//!   Until the pass a changed score keeps its place, and a new one is not listed.
 
 use chrono::NaiveDate;
 use kairo_core::metrics::{Metrics, MetricsOptions};
 use kairo_core::returns::ReturnSeries;
 use rust_decimal::Decimal;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{watch, Notify};
 use uuid::Uuid;
 
 use crate::config::Config;
@@ -64,10 +71,64 @@ pub fn ineligible(
     Some(format!("restricted until {until} for a cash-account violation"))
 }
 
+/// How long after a change of scores the ranking pass runs (changes meanwhile join the same pass).
+const DEBOUNCE: Duration = Duration::from_millis(200);
+
+/// Runs the ranking passes: told of every change of scores, it ranks every board once the changes settle.
+#[derive(Default)]
+pub struct Ranker {
+    changed: Notify,
+}
+
+impl Ranker {
+    /// Scores changed: a pass will run.
+    pub fn changed(&self) {
+        self.changed.notify_one();
+    }
+
+    /// One pass over every board; the rows it moved.
+    pub async fn rank_all(store: &Store) -> StoreResult<u64> {
+        let mut moved = 0;
+        for period in PERIODS {
+            for metric in METRICS {
+                moved += store.rank_board(period, metric).await?;
+            }
+        }
+        Ok(moved)
+    }
+
+    /// Ranks every board at start-up and after every change, until `shutdown` turns true.
+    pub async fn run(self: Arc<Self>, store: Store, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            let started = std::time::Instant::now();
+            match Self::rank_all(&store).await {
+                Ok(moved) => {
+                    metrics::counter!("kairo_leaderboard_passes_total").increment(1);
+                    metrics::histogram!("kairo_leaderboard_pass_seconds").record(started.elapsed().as_secs_f64());
+                    tracing::debug!(moved, "leaderboards ranked");
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "the leaderboards' ranking pass failed; retrying");
+                    self.changed();
+                }
+            }
+            tokio::select! {
+                _ = self.changed.notified() => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                return;
+            }
+            tokio::time::sleep(DEBOUNCE).await;
+        }
+    }
+}
+
 /// Recomputes a member's eligibility and scores from their trades' count, the value of their open positions and
 /// their daily return series (`None`: a traded symbol has no closes); nothing for a user who has not opted in.
 pub async fn refresh(
     store: &Store,
+    ranker: &Ranker,
     config: &Config,
     user: Uuid,
     trades: usize,
@@ -91,7 +152,9 @@ pub async fn refresh(
     if reason.is_none() && scores.is_empty() {
         reason = Some(format!("fewer than {} daily returns in every period", config.leaderboard_min_days));
     }
-    store.put_leaderboard_scores(user, &scores, reason.as_deref()).await
+    store.put_leaderboard_scores(user, &scores, reason.as_deref()).await?;
+    ranker.changed();
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::sqlite::{parse_ts, parse_uuid, ts};
+use super::sqlite::{parse_ts, ts};
 use super::{Store, StoreResult};
 
 /// A member of the leaderboards.
@@ -24,8 +24,8 @@ pub struct Member {
 /// One entry of a board's page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    /// The member.
-    pub user_id: Uuid,
+    /// 1 + the entries with a better score, as of the last ranking pass.
+    pub rank: i64,
     /// The name shown.
     pub display_name: String,
     /// The score.
@@ -41,10 +41,10 @@ pub struct Standing {
     pub metric: String,
     /// The score.
     pub value: f64,
-    /// 1 + the members with a better score.
-    pub rank: i64,
-    /// Members ranked on the board.
-    pub entrants: i64,
+    /// 1 + the members with a better score (`None` until the ranking pass has placed the score).
+    pub rank: Option<i64>,
+    /// Members ranked on the board (`None` until its first pass).
+    pub entrants: Option<i64>,
 }
 
 impl Store {
@@ -164,7 +164,8 @@ impl Store {
     }
 
     /// Replaces the member's scores by `scores` ((period, metric, value) of the boards they are ranked on, none when
-    /// `reason` says why they are not) in one transaction. Nothing happens for a user who is not a member.
+    /// `reason` says why they are not) in one transaction: a score kept keeps its place until the next ranking pass,
+    /// a new one has none until then. Nothing happens for a user who is not a member.
     pub async fn put_leaderboard_scores(
         &self,
         user: Uuid,
@@ -182,14 +183,21 @@ impl Store {
                         .fetch_optional(&mut *tx)
                         .await?;
                 let Some(name) = name else { return Ok(()) };
-                sqlx::query("DELETE FROM kairo_leaderboard_scores WHERE user_id = ?")
-                    .bind(&u)
-                    .execute(&mut *tx)
-                    .await?;
+                let kept: Vec<String> = scores.iter().map(|(p, m, _)| format!("{p}|{m}")).collect();
+                sqlx::query(
+                    "DELETE FROM kairo_leaderboard_scores WHERE user_id = ?1
+                        AND (period || '|' || metric) NOT IN (SELECT value FROM json_each(?2))",
+                )
+                .bind(&u)
+                .bind(serde_json::to_string(&kept).unwrap_or_default())
+                .execute(&mut *tx)
+                .await?;
                 for (period, metric, value) in scores {
                     sqlx::query(
                         "INSERT INTO kairo_leaderboard_scores (period, metric, user_id, display_name, value)
-                         VALUES (?, ?, ?, ?, ?)",
+                         VALUES (?, ?, ?, ?, ?)
+                         ON CONFLICT (period, metric, user_id) DO UPDATE
+                            SET value = excluded.value, display_name = excluded.display_name",
                     )
                     .bind(period)
                     .bind(metric)
@@ -219,16 +227,23 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some(name) = name else { return Ok(()) };
-                sqlx::query("DELETE FROM kairo_leaderboard_scores WHERE user_id = $1")
-                    .bind(user)
-                    .execute(&mut *tx)
-                    .await?;
                 let periods: Vec<&str> = scores.iter().map(|s| s.0).collect();
                 let metrics: Vec<&str> = scores.iter().map(|s| s.1).collect();
                 let values: Vec<f64> = scores.iter().map(|s| s.2).collect();
                 sqlx::query(
+                    "DELETE FROM kairo_leaderboard_scores WHERE user_id = $3
+                        AND (period, metric) NOT IN (SELECT * FROM UNNEST($1::text[], $2::text[]))",
+                )
+                .bind(&periods)
+                .bind(&metrics)
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
                     "INSERT INTO kairo_leaderboard_scores (period, metric, user_id, display_name, value)
-                     SELECT p, m, $4, $5, v FROM UNNEST($1::text[], $2::text[], $3::float8[]) AS s (p, m, v)",
+                     SELECT p, m, $4, $5, v FROM UNNEST($1::text[], $2::text[], $3::float8[]) AS s (p, m, v)
+                     ON CONFLICT (period, metric, user_id) DO UPDATE
+                        SET value = excluded.value, display_name = excluded.display_name",
                 )
                 .bind(&periods)
                 .bind(&metrics)
@@ -252,67 +267,114 @@ impl Store {
         Ok(())
     }
 
-    /// Up to `limit` entries of a board from `offset` on, best first (ties by name, then id), with the rank of the
-    /// first (1 + the entries with a better score).
+    /// The ranking pass of one board: each score's place (by score, then display name, then user id) and rank
+    /// (1 + the better scores) written where they changed, and the board's size. Returns the rows it moved.
+    pub async fn rank_board(&self, period: &str, metric: &str) -> StoreResult<u64> {
+        const RANKED: &str = "SELECT user_id,
+                    ROW_NUMBER() OVER (ORDER BY value DESC, display_name, user_id) AS pos,
+                    RANK() OVER (ORDER BY value DESC) AS rnk
+               FROM kairo_leaderboard_scores WHERE period = $1 AND metric = $2";
+        let moved = match self {
+            Store::Sqlite(p) => {
+                let _writer = p.writer.lock().await;
+                let mut tx = p.pool.begin_with("BEGIN IMMEDIATE").await?;
+                let moved = sqlx::query(&format!(
+                    "UPDATE kairo_leaderboard_scores AS s SET position = r.pos, rank = r.rnk FROM ({RANKED}) AS r
+                      WHERE s.period = $1 AND s.metric = $2 AND s.user_id = r.user_id
+                        AND (s.position IS NOT r.pos OR s.rank IS NOT r.rnk)"
+                ))
+                .bind(period)
+                .bind(metric)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                sqlx::query(
+                    "INSERT INTO kairo_leaderboard_boards (period, metric, entrants, ranked_at)
+                     VALUES ($1, $2, (SELECT COUNT(*) FROM kairo_leaderboard_scores WHERE period = $1 AND metric = $2), $3)
+                     ON CONFLICT (period, metric) DO UPDATE SET entrants = excluded.entrants, ranked_at = excluded.ranked_at",
+                )
+                .bind(period)
+                .bind(metric)
+                .bind(ts(Utc::now()))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                moved
+            }
+            Store::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                let moved = sqlx::query(&format!(
+                    "UPDATE kairo_leaderboard_scores AS s SET position = r.pos, rank = r.rnk FROM ({RANKED}) AS r
+                      WHERE s.period = $1 AND s.metric = $2 AND s.user_id = r.user_id
+                        AND (s.position IS DISTINCT FROM r.pos OR s.rank IS DISTINCT FROM r.rnk)"
+                ))
+                .bind(period)
+                .bind(metric)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                sqlx::query(
+                    "INSERT INTO kairo_leaderboard_boards (period, metric, entrants, ranked_at)
+                     VALUES ($1, $2, (SELECT COUNT(*) FROM kairo_leaderboard_scores WHERE period = $1 AND metric = $2), now())
+                     ON CONFLICT (period, metric) DO UPDATE SET entrants = excluded.entrants, ranked_at = excluded.ranked_at",
+                )
+                .bind(period)
+                .bind(metric)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                moved
+            }
+        };
+        Ok(moved)
+    }
+
+    /// Up to `limit` entries of a board after its first `offset`, best first (ties by name, then id), as the last
+    /// ranking pass placed them: one range of the `(period, metric, position)` index.
     pub async fn leaderboard_page(
         &self,
         period: &str,
         metric: &str,
         limit: i64,
         offset: i64,
-    ) -> StoreResult<(Vec<Entry>, i64)> {
-        const PAGE: &str = "SELECT user_id, display_name, value FROM kairo_leaderboard_scores
-                             WHERE period = $1 AND metric = $2
-                             ORDER BY value DESC, display_name, user_id LIMIT $3 OFFSET $4";
-        const BETTER: &str =
-            "SELECT COUNT(*) FROM kairo_leaderboard_scores WHERE period = $1 AND metric = $2 AND value > $3";
-        let entries: Vec<Entry> = match self {
+    ) -> StoreResult<Vec<Entry>> {
+        const PAGE: &str = "SELECT display_name, value, rank FROM kairo_leaderboard_scores
+                             WHERE period = $1 AND metric = $2 AND position > $3 ORDER BY position LIMIT $4";
+        let rows = match self {
             Store::Sqlite(p) => {
-                let rows =
-                    sqlx::query(PAGE).bind(period).bind(metric).bind(limit).bind(offset).fetch_all(&p.pool).await?;
-                rows.iter()
+                sqlx::query(PAGE).bind(period).bind(metric).bind(offset).bind(limit).fetch_all(&p.pool).await?
+            }
+            Store::Postgres(p) => {
+                let rows = sqlx::query(PAGE).bind(period).bind(metric).bind(offset).bind(limit).fetch_all(p).await?;
+                return rows
+                    .iter()
                     .map(|r| {
                         Ok(Entry {
-                            user_id: parse_uuid(r.try_get("user_id")?)?,
+                            rank: r.try_get("rank")?,
                             display_name: r.try_get("display_name")?,
                             value: r.try_get("value")?,
                         })
                     })
-                    .collect::<StoreResult<_>>()?
-            }
-            Store::Postgres(p) => {
-                let rows = sqlx::query(PAGE).bind(period).bind(metric).bind(limit).bind(offset).fetch_all(p).await?;
-                rows.iter()
-                    .map(|r| {
-                        Ok(Entry {
-                            user_id: r.try_get("user_id")?,
-                            display_name: r.try_get("display_name")?,
-                            value: r.try_get("value")?,
-                        })
-                    })
-                    .collect::<StoreResult<_>>()?
+                    .collect();
             }
         };
-        let Some(first) = entries.first() else { return Ok((entries, offset + 1)) };
-        let better: i64 = match self {
-            Store::Sqlite(p) => {
-                sqlx::query_scalar(BETTER).bind(period).bind(metric).bind(first.value).fetch_one(&p.pool).await?
-            }
-            Store::Postgres(p) => {
-                sqlx::query_scalar(BETTER).bind(period).bind(metric).bind(first.value).fetch_one(p).await?
-            }
-        };
-        Ok((entries, better + 1))
+        rows.iter()
+            .map(|r| {
+                Ok(Entry {
+                    rank: r.try_get("rank")?,
+                    display_name: r.try_get("display_name")?,
+                    value: r.try_get("value")?,
+                })
+            })
+            .collect()
     }
 
     /// The member's score, rank and board size on every board they are ranked on.
     pub async fn leaderboard_standings(&self, user: Uuid) -> StoreResult<Vec<Standing>> {
-        const SQL: &str = "SELECT s.period, s.metric, s.value,
-                  (SELECT COUNT(*) FROM kairo_leaderboard_scores b
-                    WHERE b.period = s.period AND b.metric = s.metric AND b.value > s.value) + 1 AS rank,
-                  (SELECT COUNT(*) FROM kairo_leaderboard_scores b
-                    WHERE b.period = s.period AND b.metric = s.metric) AS entrants
-             FROM kairo_leaderboard_scores s WHERE s.user_id = $1 ORDER BY s.period, s.metric";
+        const SQL: &str = "SELECT s.period, s.metric, s.value, s.rank, b.entrants
+             FROM kairo_leaderboard_scores s
+             LEFT JOIN kairo_leaderboard_boards b ON b.period = s.period AND b.metric = s.metric
+            WHERE s.user_id = $1 ORDER BY s.period, s.metric";
         match self {
             Store::Sqlite(p) => {
                 let rows = sqlx::query(SQL).bind(user.to_string()).fetch_all(&p.pool).await?;
