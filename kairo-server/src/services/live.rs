@@ -178,7 +178,8 @@ async fn warm(
     let mut pending: std::collections::VecDeque<Activity> =
         kairo_core::activity::in_order(&activities).into_iter().cloned().collect();
     let mut newest = (chrono::DateTime::<chrono::Utc>::MIN_UTC, String::new());
-    for t in history.iter().take(split) {
+    let (held_trades, after) = history.split_at(split);
+    for t in held_trades {
         while let Some(a) = pending.front().filter(|a| a.date() <= t.trade_date()) {
             engine.push_activity(a)?;
             pending.pop_front();
@@ -186,6 +187,5 @@ async fn warm(
         engine.record(t)?;
         newest = (t.executed_at, t.id.clone());
     }
-    let after = history.iter().skip(split).cloned().collect();
-    Ok((Some(Warm { engine, trades: held, last: newest, pending }), after))
+    Ok((Some(Warm { engine, trades: held, last: newest, pending }), after.to_vec()))
 }

@@ -281,12 +281,29 @@ impl Store {
                 .fetch_all(&p.derived)
                 .await?;
                 drop(writer);
+                // The claimed deliveries' events, read in one query.
+                let ids: Vec<i64> = rows.iter().map(|r| r.try_get("event_id")).collect::<Result<_, _>>()?;
+                let events = sqlx::query(
+                    "SELECT id, user_id, kind, data, created_at FROM kairo_events
+                      WHERE id IN (SELECT value FROM json_each(?))",
+                )
+                .bind(serde_json::to_string(&ids).unwrap_or_default())
+                .fetch_all(&p.pool)
+                .await?;
+                let mut by_id = std::collections::HashMap::with_capacity(events.len());
+                for r in &events {
+                    let e = EventRow {
+                        id: r.try_get("id")?,
+                        user_id: parse_uuid(r.try_get("user_id")?)?,
+                        kind: r.try_get("kind")?,
+                        data: r.try_get("data")?,
+                        created_at: parse_ts(r.try_get("created_at")?)?,
+                    };
+                    by_id.insert(e.id, e);
+                }
                 let mut out = Vec::with_capacity(rows.len());
                 for r in &rows {
-                    let event_id: i64 = r.try_get("event_id")?;
-                    let Some(event) = self.events_after(event_id - 1, None, 1).await?.into_iter().next() else {
-                        continue;
-                    };
+                    let Some(event) = by_id.get(&r.try_get::<i64, _>("event_id")?).cloned() else { continue };
                     out.push(Delivery {
                         id: r.try_get("id")?,
                         endpoint: r.try_get("endpoint")?,

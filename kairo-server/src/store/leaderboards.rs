@@ -47,6 +47,26 @@ pub struct Standing {
     pub entrants: Option<i64>,
 }
 
+/// A page's entry from a row of either backend.
+macro_rules! entry {
+    ($r:expr) => {
+        Entry { rank: $r.try_get("rank")?, display_name: $r.try_get("display_name")?, value: $r.try_get("value")? }
+    };
+}
+
+/// A standing from a row of either backend.
+macro_rules! standing {
+    ($r:expr) => {
+        Standing {
+            period: $r.try_get("period")?,
+            metric: $r.try_get("metric")?,
+            value: $r.try_get("value")?,
+            rank: $r.try_get("rank")?,
+            entrants: $r.try_get("entrants")?,
+        }
+    };
+}
+
 impl Store {
     /// Opts `user` in under `display_name` (or renames them); their scores follow the new name.
     pub async fn join_leaderboards(&self, user: Uuid, display_name: &str) -> StoreResult<()> {
@@ -340,33 +360,17 @@ impl Store {
     ) -> StoreResult<Vec<Entry>> {
         const PAGE: &str = "SELECT display_name, value, rank FROM kairo_leaderboard_scores
                              WHERE period = $1 AND metric = $2 AND position > $3 ORDER BY position LIMIT $4";
-        let rows = match self {
+        Ok(match self {
             Store::Sqlite(p) => {
-                sqlx::query(PAGE).bind(period).bind(metric).bind(offset).bind(limit).fetch_all(&p.pool).await?
+                let rows =
+                    sqlx::query(PAGE).bind(period).bind(metric).bind(offset).bind(limit).fetch_all(&p.pool).await?;
+                rows.iter().map(|r| Ok(entry!(r))).collect::<StoreResult<_>>()?
             }
             Store::Postgres(p) => {
                 let rows = sqlx::query(PAGE).bind(period).bind(metric).bind(offset).bind(limit).fetch_all(p).await?;
-                return rows
-                    .iter()
-                    .map(|r| {
-                        Ok(Entry {
-                            rank: r.try_get("rank")?,
-                            display_name: r.try_get("display_name")?,
-                            value: r.try_get("value")?,
-                        })
-                    })
-                    .collect();
+                rows.iter().map(|r| Ok(entry!(r))).collect::<StoreResult<_>>()?
             }
-        };
-        rows.iter()
-            .map(|r| {
-                Ok(Entry {
-                    rank: r.try_get("rank")?,
-                    display_name: r.try_get("display_name")?,
-                    value: r.try_get("value")?,
-                })
-            })
-            .collect()
+        })
     }
 
     /// The member's score, rank and board size on every board they are ranked on.
@@ -378,31 +382,11 @@ impl Store {
         match self {
             Store::Sqlite(p) => {
                 let rows = sqlx::query(SQL).bind(user.to_string()).fetch_all(&p.pool).await?;
-                rows.iter()
-                    .map(|r| {
-                        Ok(Standing {
-                            period: r.try_get("period")?,
-                            metric: r.try_get("metric")?,
-                            value: r.try_get("value")?,
-                            rank: r.try_get("rank")?,
-                            entrants: r.try_get("entrants")?,
-                        })
-                    })
-                    .collect()
+                rows.iter().map(|r| Ok(standing!(r))).collect()
             }
             Store::Postgres(p) => {
                 let rows = sqlx::query(SQL).bind(user).fetch_all(p).await?;
-                rows.iter()
-                    .map(|r| {
-                        Ok(Standing {
-                            period: r.try_get("period")?,
-                            metric: r.try_get("metric")?,
-                            value: r.try_get("value")?,
-                            rank: r.try_get("rank")?,
-                            entrants: r.try_get("entrants")?,
-                        })
-                    })
-                    .collect()
+                rows.iter().map(|r| Ok(standing!(r))).collect()
             }
         }
     }
