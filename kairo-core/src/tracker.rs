@@ -152,8 +152,8 @@ impl AccountTracker {
     }
 
     /// Checks and records `trade` (validated, not older than the last one): its compliance results.
-    pub fn push(&mut self, trade: Trade) -> Result<Vec<CheckResult>, ComplianceError> {
-        let results = self.engine.push(&trade)?;
+    pub fn push(&mut self, trade: Trade) -> Result<Vec<CheckResult<'static>>, ComplianceError> {
+        let results = self.engine.push(&trade)?.into_iter().map(CheckResult::into_owned).collect();
         self.take(trade);
         Ok(results)
     }

@@ -94,7 +94,8 @@ fn a_split_carries_the_paid_lots_and_activities_must_come_in_order() {
     );
     engine.push_activity(&split).unwrap();
     assert_eq!(engine.position("NVDA"), dec!(20));
-    let r = engine.push(&sell("s", "NVDA", dec!(20), dec!(121), "2024-06-10 10:00")).unwrap();
+    let sale = sell("s", "NVDA", dec!(20), dec!(121), "2024-06-10 10:00");
+    let r = engine.push(&sale).unwrap();
     for check in ["good_faith_violation", "freeriding", "cash_liquidation", "short_sale_cash_account"] {
         let x = r.iter().find(|x| x.check_name == check).unwrap();
         assert_ne!(x.status, Status::Fail, "{check}: {}", x.reason);

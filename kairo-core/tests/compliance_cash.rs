@@ -72,7 +72,8 @@ fn settlement_moves_over_weekends_holidays_and_the_t_plus_2_era() {
         ]
     };
     let status = |last: &str| {
-        let r = check_history(&base(last), &default_rules(), &cash("10000")).unwrap();
+        let trades = base(last);
+        let r = check_history(&trades, &default_rules(), &cash("10000")).unwrap();
         result(&r, "s2", "good_faith_violation").status
     };
     assert_eq!(status("2024-06-28 15:00"), Status::Flag);
@@ -198,9 +199,9 @@ fn proceeds_settle_on_settlement_days_not_trading_days() {
         ]
     };
     let gfv = |last: &str| {
-        let r = check_history(&trades(last), &default_rules(), &cash("10000")).unwrap();
-        let row = result(&r, "s2", "good_faith_violation").clone();
-        row
+        let history = trades(last);
+        let r = check_history(&history, &default_rules(), &cash("10000")).unwrap();
+        result(&r, "s2", "good_faith_violation").clone().into_owned()
     };
     let monday = gfv("2024-11-11 10:00");
     assert_eq!(monday.status, Status::Flag, "{}", monday.reason);

@@ -17,8 +17,8 @@ use rust_decimal_macros::dec;
 #[test]
 fn results_serialize_as_audit_rows() {
     let ctx: AccountContext = serde_json::from_str(r#"{"restricted_symbols": ["XYZ"]}"#).unwrap();
-    let results =
-        check_history(&[buy("t1", "XYZ", dec!(1), dec!(10), "2024-03-01 10:00")], &default_rules(), &ctx).unwrap();
+    let trades = [buy("t1", "XYZ", dec!(1), dec!(10), "2024-03-01 10:00")];
+    let results = check_history(&trades, &default_rules(), &ctx).unwrap();
     let row = results.iter().find(|r| r.check_name == "restricted_symbol").unwrap();
     let json = serde_json::to_value(row).unwrap();
     assert_eq!(json["trade_id"], "t1");
@@ -87,8 +87,9 @@ fn out_of_order_pushes_are_rejected_and_batch_input_is_sorted() {
     assert!(matches!(err, ComplianceError::OutOfOrder { .. }));
     assert_eq!(err.field(), "executed_at");
     assert!(err.to_string().contains("earlier than trade b"), "{err}");
-    let forward = check_history(&[early.clone(), late.clone()], &default_rules(), &AccountContext::default()).unwrap();
-    let backward = check_history(&[late, early], &default_rules(), &AccountContext::default()).unwrap();
+    let (in_order, reversed) = ([early.clone(), late.clone()], [late, early]);
+    let forward = check_history(&in_order, &default_rules(), &AccountContext::default()).unwrap();
+    let backward = check_history(&reversed, &default_rules(), &AccountContext::default()).unwrap();
     assert_eq!(forward, backward);
 }
 
@@ -98,8 +99,9 @@ fn an_invalid_trade_is_an_error_naming_the_field_and_nothing_is_returned() {
     bad.qty = dec!(-5);
     let ok = buy("a", "AAPL", dec!(1), dec!(100), "2024-07-01 09:45");
     let mut out = Vec::new();
+    let trades = [ok, bad];
     let err =
-        kairo_core::compliance::check_history_into(&[ok, bad], &default_rules(), &AccountContext::default(), &mut out)
+        kairo_core::compliance::check_history_into(&trades, &default_rules(), &AccountContext::default(), &mut out)
             .unwrap_err();
     assert_eq!(err.field(), "qty");
     assert!(err.to_string().starts_with("trade x: qty must be greater than zero"), "{err}");

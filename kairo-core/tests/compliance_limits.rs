@@ -31,11 +31,13 @@ fn market_hours_follow_the_nyse_calendar_and_daylight_saving() {
         let t =
             kairo_core::Trade::new("t", "u", "AAPL", kairo_core::Side::Buy, dec!(1), dec!(100), at.parse().unwrap())
                 .unwrap();
-        let results = check_history(&[t], &default_rules(), &AccountContext::default()).unwrap();
+        let trades = [t];
+        let results = check_history(&trades, &default_rules(), &AccountContext::default()).unwrap();
         assert_eq!(status(&results, "t", "market_hours"), want, "{at}");
     }
     let t = buy("t", "AAPL", dec!(1), dec!(100), "2024-03-29 10:00");
-    let results = check_history(&[t], &default_rules(), &AccountContext::default()).unwrap();
+    let trades = [t];
+    let results = check_history(&trades, &default_rules(), &AccountContext::default()).unwrap();
     let r = result(&results, "t", "market_hours");
     assert!(r.reason.contains("Good Friday"), "{}", r.reason);
     assert_eq!(meta(r, "trading_day"), false);
@@ -46,12 +48,14 @@ fn market_hours_follow_the_nyse_calendar_and_daylight_saving() {
 fn restricted_symbols_fail_and_block_orders() {
     let c = ctx(r#"{"restricted_symbols": ["XYZ"]}"#);
     let history = vec![buy("t1", "AAPL", dec!(1), dec!(100), "2024-01-10 10:00")];
-    let d =
-        check_order(&history, &buy("o1", "XYZ", dec!(1), dec!(100), "2024-01-11 10:00"), &default_rules(), &c).unwrap();
+    let (o1, o2) = (
+        buy("o1", "XYZ", dec!(1), dec!(100), "2024-01-11 10:00"),
+        buy("o2", "MSFT", dec!(1), dec!(100), "2024-01-11 10:00"),
+    );
+    let d = check_order(&history, &o1, &default_rules(), &c).unwrap();
     assert!(!d.allowed);
     assert_eq!(status(&d.results, "o1", "restricted_symbol"), Status::Fail);
-    let d = check_order(&history, &buy("o2", "MSFT", dec!(1), dec!(100), "2024-01-11 10:00"), &default_rules(), &c)
-        .unwrap();
+    let d = check_order(&history, &o2, &default_rules(), &c).unwrap();
     assert!(d.allowed);
 }
 
@@ -174,9 +178,11 @@ fn a_pre_trade_check_on_a_live_engine_sees_the_whole_history() {
     let mut engine = Engine::new(&default_rules(), ctx(r#"{"account_type": "cash", "settled_cash": "5000"}"#)).unwrap();
     engine.push(&buy("b", "AAPL", dec!(10), dec!(100), "2024-07-01 10:00")).unwrap();
     assert_eq!(engine.position("AAPL"), dec!(10));
-    let ok = engine.check_order(&sell("o1", "AAPL", dec!(10), dec!(101), "2024-07-02 10:00")).unwrap();
+    let o1 = sell("o1", "AAPL", dec!(10), dec!(101), "2024-07-02 10:00");
+    let ok = engine.check_order(&o1).unwrap();
     assert!(ok.allowed);
-    let short = engine.check_order(&sell("o2", "AAPL", dec!(11), dec!(101), "2024-07-02 10:00")).unwrap();
+    let o2 = sell("o2", "AAPL", dec!(11), dec!(101), "2024-07-02 10:00");
+    let short = engine.check_order(&o2).unwrap();
     assert!(!short.allowed);
     // Checking records nothing.
     assert_eq!(engine.position("AAPL"), dec!(10));

@@ -10,7 +10,7 @@ use common::{buy, meta, sell};
 use kairo_core::compliance::{check_order, default_rules, AccountContext, CheckResult, Status};
 use rust_decimal_macros::dec;
 
-fn find<'a>(results: &'a [CheckResult], name: &str) -> &'a CheckResult {
+fn find<'a, 't>(results: &'a [CheckResult<'t>], name: &str) -> &'a CheckResult<'t> {
     results.iter().find(|r| r.check_name == name).unwrap_or_else(|| panic!("no {name} result"))
 }
 

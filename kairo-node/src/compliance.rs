@@ -4,8 +4,7 @@
 
 use kairo_core::compliance::{
     check_history as core_check_history, check_history_with_activities, check_order as core_check_order,
-    day_trades as core_day_trades, pdt_status as core_pdt_status, AccountContext, CheckResult as CoreResult,
-    DayTradeCounting, Engine, RuleSet,
+    day_trades as core_day_trades, pdt_status as core_pdt_status, AccountContext, DayTradeCounting, Engine, RuleSet,
 };
 use kairo_core::lots::wash_sales as core_wash_sales;
 use kairo_core::Trade;
@@ -46,7 +45,7 @@ pub fn check_history(
             check_history_with_activities(&trades, &activities, &rules, &ctx).or_throw()?
         }
     };
-    Ok(Results(out))
+    Results::new(&out)
 }
 
 /// The work of `checkHistoryAsync`: the input read on the calling thread (or the error reading it), checked on
@@ -56,12 +55,15 @@ pub struct CheckHistoryTask {
 }
 
 impl Task for CheckHistoryTask {
-    type Output = std::result::Result<Vec<CoreResult>, TaskError<kairo_core::ComplianceError>>;
+    type Output = std::result::Result<Results, TaskError<kairo_core::ComplianceError>>;
     type JsValue = Results;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         Ok(match self.input.take() {
-            Some(Ok((trades, rules, ctx))) => core_check_history(&trades, &rules, &ctx).map_err(TaskError::Core),
+            Some(Ok((trades, rules, ctx))) => match core_check_history(&trades, &rules, &ctx) {
+                Ok(rows) => Results::new(&rows).map_err(TaskError::Js),
+                Err(e) => Err(TaskError::Core(e)),
+            },
             Some(Err(e)) => Err(TaskError::Js(e)),
             // `compute` runs once per task; a second call would find the input taken.
             None => Err(TaskError::Core(kairo_core::ComplianceError::InvalidConfig {
@@ -72,7 +74,7 @@ impl Task for CheckHistoryTask {
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Results> {
-        output.map(Results).map_err(TaskError::into_js)
+        output.map_err(TaskError::into_js)
     }
 }
 
@@ -103,8 +105,8 @@ pub fn check_order(
 ) -> Result<JsDecision> {
     let ctx = context(ctx)?;
     let rules = rules(checks)?;
-    let d = core_check_order(&read_trades(&history)?, &trade(&order, None)?, &rules, &ctx).or_throw()?;
-    Ok(JsDecision(d))
+    let order = trade(&order, None)?;
+    JsDecision::new(&core_check_order(&read_trades(&history)?, &order, &rules, &ctx).or_throw()?)
 }
 
 /// A streaming engine for one account: push trades in execution order; ask about an order before sending it.
@@ -127,7 +129,7 @@ impl ComplianceEngine {
     #[napi(ts_args_type = "trade: TradeInput", ts_return_type = "Array<CheckResult>")]
     pub fn push(&mut self, trade: Object) -> Result<Results> {
         let t = crate::input::trade(&trade, None)?;
-        Ok(Results(self.engine.push(&t).or_throw()?))
+        Results::new(&self.engine.push(&t).or_throw()?)
     }
 
     /// Records `trade` without checking it (loading history).
@@ -141,7 +143,7 @@ impl ComplianceEngine {
     #[napi(ts_args_type = "order: TradeInput", ts_return_type = "Decision")]
     pub fn check_order(&self, order: Object) -> Result<JsDecision> {
         let t = crate::input::trade(&order, None)?;
-        Ok(JsDecision(self.engine.check_order(&t).or_throw()?))
+        JsDecision::new(&self.engine.check_order(&t).or_throw()?)
     }
 
     /// The current signed position in `symbol`, as a decimal string.

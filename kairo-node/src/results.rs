@@ -4,18 +4,34 @@
 //!
 //! The objects are written as one JSON text by serde and read by the engine's `JSON.parse`, which builds objects
 //! several times faster than setting their properties one by one through Node-API (each set looks its key up
-//! anew); a long list is read in chunks, so that no text nears V8's limit on the length of a string.
+//! anew); a long list is written and read in chunks, so that no text nears V8's limit on the length of a string.
+//! The text is written where the results are made (a result borrows its trade's id, and an async task writes it
+//! off the event loop); only the parsing happens on the JavaScript thread.
 
 use kairo_core::compliance::{CheckResult, Decision, Metadata};
 use napi::bindgen_prelude::{Array, FromNapiValue, Function, Object, ToNapiValue, TypeName, Unknown, ValueType};
 use napi::{Env, JsValue};
 use serde::Serialize;
 
-/// A list of results (`CheckResult[]` in JavaScript).
-pub struct Results(pub Vec<CheckResult>);
+/// A list of results (`CheckResult[]` in JavaScript), as the JSON texts of its chunks.
+pub struct Results(Vec<String>);
 
-/// A pre-trade decision (`Decision` in JavaScript).
-pub struct JsDecision(pub Decision);
+impl Results {
+    /// The results written as JSON.
+    pub fn new(rs: &[CheckResult<'_>]) -> napi::Result<Self> {
+        rs.chunks(CHUNK).map(|chunk| to_json(&Rows(chunk), chunk.len())).collect::<napi::Result<_>>().map(Results)
+    }
+}
+
+/// A pre-trade decision (`Decision` in JavaScript), as JSON.
+pub struct JsDecision(String);
+
+impl JsDecision {
+    /// The decision written as JSON.
+    pub fn new(d: &Decision<'_>) -> napi::Result<Self> {
+        to_json(&DecisionRow { allowed: d.allowed, results: Rows(&d.results) }, d.results.len()).map(JsDecision)
+    }
+}
 
 /// Results per JSON text of a long list.
 const CHUNK: usize = 10_000;
@@ -30,8 +46,8 @@ struct Row<'a> {
     metadata: &'a Metadata,
 }
 
-impl<'a> From<&'a CheckResult> for Row<'a> {
-    fn from(r: &'a CheckResult) -> Self {
+impl<'a> From<&'a CheckResult<'_>> for Row<'a> {
+    fn from(r: &'a CheckResult<'_>) -> Self {
         Row {
             trade_id: &r.trade_id,
             check_name: r.check_name,
@@ -43,9 +59,9 @@ impl<'a> From<&'a CheckResult> for Row<'a> {
 }
 
 /// Results serialized as a list of rows, without collecting the rows first.
-struct Rows<'a>(&'a [CheckResult]);
+struct Rows<'a, 't>(&'a [CheckResult<'t>]);
 
-impl Serialize for Rows<'_> {
+impl Serialize for Rows<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.0.iter().map(Row::from))
     }
@@ -54,7 +70,7 @@ impl Serialize for Rows<'_> {
 #[derive(Serialize)]
 struct DecisionRow<'a> {
     allowed: bool,
-    results: Rows<'a>,
+    results: Rows<'a, 'a>,
 }
 
 /// `JSON.parse(text)`.
@@ -72,14 +88,14 @@ fn to_json<T: Serialize>(value: &T, rows: usize) -> napi::Result<String> {
     String::from_utf8(buf).map_err(|e| napi::Error::from_reason(e.to_string()))
 }
 
-fn results<'e>(env: &'e Env, rs: &[CheckResult]) -> napi::Result<Unknown<'e>> {
-    if rs.len() <= CHUNK {
-        return parse(env, to_json(&Rows(rs), rs.len())?);
+fn results(env: &Env, chunks: Vec<String>) -> napi::Result<Unknown<'_>> {
+    if chunks.len() <= 1 {
+        return parse(env, chunks.into_iter().next().unwrap_or_else(|| "[]".to_owned()));
     }
-    let mut out = env.create_array(rs.len() as u32)?;
+    let mut out = env.create_array(0)?;
     let mut i = 0u32;
-    for chunk in rs.chunks(CHUNK) {
-        let part: Array<'_> = parse(env, to_json(&Rows(chunk), chunk.len())?)?;
+    for chunk in chunks {
+        let part: Array<'_> = parse(env, chunk)?;
         for k in 0..part.len() {
             let value: Unknown<'_> =
                 part.get(k)?.ok_or_else(|| napi::Error::from_reason("a parsed result is missing"))?;
@@ -105,7 +121,7 @@ impl TypeName for Results {
 impl ToNapiValue for Results {
     unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> napi::Result<napi::sys::napi_value> {
         let env = Env::from_raw(env);
-        Ok(results(&env, &val.0)?.raw())
+        Ok(results(&env, val.0)?.raw())
     }
 }
 
@@ -124,8 +140,7 @@ impl TypeName for JsDecision {
 impl ToNapiValue for JsDecision {
     unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> napi::Result<napi::sys::napi_value> {
         let env = Env::from_raw(env);
-        let d = DecisionRow { allowed: val.0.allowed, results: Rows(&val.0.results) };
-        let value: Unknown<'_> = parse(&env, to_json(&d, val.0.results.len())?)?;
+        let value: Unknown<'_> = parse(&env, val.0)?;
         Ok(value.raw())
     }
 }

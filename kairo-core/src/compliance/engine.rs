@@ -72,33 +72,33 @@ impl Engine {
     }
 
     /// Checks `trade`, records it, and returns its results (one per applicable rule, in rule order).
-    pub fn push(&mut self, trade: &Trade) -> Result<Vec<CheckResult>, ComplianceError> {
+    pub fn push<'t>(&mut self, trade: &'t Trade) -> Result<Vec<CheckResult<'t>>, ComplianceError> {
         let mut out = Vec::with_capacity(self.states.len());
         self.push_into(trade, &mut out)?;
         Ok(out)
     }
 
     /// [`Engine::push`], appending the results to `out` (no allocation for the result list itself).
-    pub fn push_into(&mut self, trade: &Trade, out: &mut Vec<CheckResult>) -> Result<(), ComplianceError> {
+    pub fn push_into<'t>(&mut self, trade: &'t Trade, out: &mut Vec<CheckResult<'t>>) -> Result<(), ComplianceError> {
         self.admit(trade)?;
         self.push_valid_into(trade, out);
         Ok(())
     }
 
     /// [`Engine::push_into`] of a trade known to be valid and not older than the last one (a history's next).
-    fn push_valid_into(&mut self, trade: &Trade, out: &mut Vec<CheckResult>) {
+    fn push_valid_into<'t>(&mut self, trade: &'t Trade, out: &mut Vec<CheckResult<'t>>) {
         let symbol = self.symbol_index(&trade.symbol);
         let id: Arc<str> = Arc::from(trade.id.as_str());
         let ev = event(trade, &id, symbol, self.positions[symbol]);
         for (state, names) in self.states.iter_mut().zip(&self.names) {
             if names.len() == 1 {
                 if let Some(v) = state.push(&ev, &self.ctx) {
-                    out.push(CheckResult::new(id.clone(), names[0], v));
+                    out.push(CheckResult::new(trade.id.as_str(), names[0], v));
                 }
             } else {
                 state.push_checks(&ev, &self.ctx, &mut |k, v| {
                     if let Some(&name) = names.get(k) {
-                        out.push(CheckResult::new(id.clone(), name, v));
+                        out.push(CheckResult::new(trade.id.as_str(), name, v));
                     }
                 });
             }
@@ -215,7 +215,7 @@ impl Engine {
     }
 
     /// Whether `order` would break a rule, given everything pushed so far; records nothing.
-    pub fn check_order(&self, order: &Trade) -> Result<Decision, ComplianceError> {
+    pub fn check_order<'t>(&self, order: &'t Trade) -> Result<Decision<'t>, ComplianceError> {
         self.admit(order)?;
         let (symbol, position) = match self.symbols.get(order.symbol.as_str()) {
             Some(&i) => (i, self.positions[i]),
@@ -227,7 +227,7 @@ impl Engine {
         for (state, names) in self.states.iter().zip(&self.names) {
             state.check_checks(&ev, &self.ctx, &mut |k, v| {
                 if let Some(&name) = names.get(k) {
-                    results.push(CheckResult::new(id.clone(), name, v));
+                    results.push(CheckResult::new(order.id.as_str(), name, v));
                 }
             });
         }
@@ -267,26 +267,27 @@ fn event<'a>(trade: &'a Trade, id: &'a Arc<str>, symbol: usize, position: Decima
 ///
 /// let ctx: AccountContext = serde_json::from_str(r#"{"restricted_symbols": ["XYZ"]}"#).unwrap();
 /// let t = Trade::new("t1", "u", "XYZ", Side::Buy, dec!(1), dec!(10), "2024-03-01T15:00:00Z".parse().unwrap()).unwrap();
-/// let results = check_history(&[t], &default_rules(), &ctx).unwrap();
+/// let trades = [t];
+/// let results = check_history(&trades, &default_rules(), &ctx).unwrap();
 /// let restricted = results.iter().find(|r| r.check_name == "restricted_symbol").unwrap();
 /// assert_eq!(restricted.status, Status::Fail);
 /// ```
-pub fn check_history<T: Trades + ?Sized>(
-    trades: &T,
+pub fn check_history<'t, T: Trades + ?Sized>(
+    trades: &'t T,
     rules: &RuleSet,
     ctx: &AccountContext,
-) -> Result<Vec<CheckResult>, ComplianceError> {
+) -> Result<Vec<CheckResult<'t>>, ComplianceError> {
     let mut out = Vec::new();
     check_history_into(trades, rules, ctx, &mut out)?;
     Ok(out)
 }
 
 /// [`check_history`], appending to `out`. On an error nothing is appended.
-pub fn check_history_into<T: Trades + ?Sized>(
-    trades: &T,
+pub fn check_history_into<'t, T: Trades + ?Sized>(
+    trades: &'t T,
     rules: &RuleSet,
     ctx: &AccountContext,
-    out: &mut Vec<CheckResult>,
+    out: &mut Vec<CheckResult<'t>>,
 ) -> Result<(), ComplianceError> {
     let ordered = trades.ordered()?;
     let mut engine = Engine::new(rules, ctx.clone())?;
@@ -299,24 +300,24 @@ pub fn check_history_into<T: Trades + ?Sized>(
 
 /// [`check_history`] with the account's activities: each applied ([`Engine::push_activity`]) at the start of its
 /// date, before that day's trades, so that the settlement checks see the account's cash.
-pub fn check_history_with_activities<T: Trades + ?Sized>(
-    trades: &T,
+pub fn check_history_with_activities<'t, T: Trades + ?Sized>(
+    trades: &'t T,
     activities: &[Activity],
     rules: &RuleSet,
     ctx: &AccountContext,
-) -> Result<Vec<CheckResult>, ComplianceError> {
+) -> Result<Vec<CheckResult<'t>>, ComplianceError> {
     check_history_with_activities_from(trades, activities, rules, ctx, None)
 }
 
 /// [`check_history_with_activities`] giving the results of the trades executed at or after `from` only (the
 /// history before is replayed without results, as [`check_history_from`] does).
-pub fn check_history_with_activities_from<T: Trades + ?Sized>(
-    trades: &T,
+pub fn check_history_with_activities_from<'t, T: Trades + ?Sized>(
+    trades: &'t T,
     activities: &[Activity],
     rules: &RuleSet,
     ctx: &AccountContext,
     from: Option<DateTime<Utc>>,
-) -> Result<Vec<CheckResult>, ComplianceError> {
+) -> Result<Vec<CheckResult<'t>>, ComplianceError> {
     let ordered = trades.ordered()?;
     let activities = crate::activity::in_order(activities);
     let mut engine = Engine::new(rules, ctx.clone())?;
@@ -338,12 +339,12 @@ pub fn check_history_with_activities_from<T: Trades + ?Sized>(
 /// The results of the trades of a history executed at or after `from` (the trades before are replayed without
 /// results, so that the rules' windows see them): what a service that stored the results of the earlier trades
 /// computes when new ones arrive. The same results as those [`check_history`] gives for these trades.
-pub fn check_history_from<T: Trades + ?Sized>(
-    trades: &T,
+pub fn check_history_from<'t, T: Trades + ?Sized>(
+    trades: &'t T,
     rules: &RuleSet,
     ctx: &AccountContext,
     from: DateTime<Utc>,
-) -> Result<Vec<CheckResult>, ComplianceError> {
+) -> Result<Vec<CheckResult<'t>>, ComplianceError> {
     let ordered = trades.ordered()?;
     let mut engine = Engine::new(rules, ctx.clone())?;
     let mut out = Vec::new();
@@ -361,12 +362,12 @@ pub fn check_history_from<T: Trades + ?Sized>(
 ///
 /// This replays the history through a fresh [`Engine`]; a service answering many orders for an account keeps the
 /// account's engine and calls [`Engine::check_order`], which costs the same whatever the length of the history.
-pub fn check_order<T: Trades + ?Sized>(
+pub fn check_order<'t, T: Trades + ?Sized>(
     history: &T,
-    order: &Trade,
+    order: &'t Trade,
     rules: &RuleSet,
     ctx: &AccountContext,
-) -> Result<Decision, ComplianceError> {
+) -> Result<Decision<'t>, ComplianceError> {
     let ordered = history.ordered()?;
     let mut engine = Engine::new(rules, ctx.clone())?;
     for t in ordered.iter() {

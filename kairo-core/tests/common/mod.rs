@@ -23,7 +23,7 @@ pub fn sell(id: &str, symbol: &str, qty: Decimal, price: Decimal, local: &str) -
 }
 
 /// The result of check `name` on trade `id`.
-pub fn result<'a>(results: &'a [CheckResult], id: &str, name: &str) -> &'a CheckResult {
+pub fn result<'a, 't>(results: &'a [CheckResult<'t>], id: &str, name: &str) -> &'a CheckResult<'t> {
     results
         .iter()
         .find(|r| &*r.trade_id == id && r.check_name == name)

@@ -59,7 +59,7 @@ pub fn rebuild(
     activities: &[Activity],
     since: Option<DateTime<Utc>>,
     splits: Vec<kairo_core::lots::Split>,
-) -> Result<(Vec<CheckResult>, AccountTracker), kairo_core::error::TrackerError> {
+) -> Result<(Vec<CheckResult<'static>>, AccountTracker), kairo_core::error::TrackerError> {
     let mut tracker = AccountTracker::new(&rules(), account_context(user, activities), splits)?;
     let mut next = kairo_core::activity::in_order(activities).into_iter().peekable();
     let mut rows = Vec::new();
@@ -96,12 +96,12 @@ pub fn account_context(user: &User, activities: &[Activity]) -> AccountContext {
 /// replayed without rows, so that the rules' windows see it). With the account's cash activities known (deposits or
 /// withdrawals stored), a cash account's settlement checks run on its cash ledger from zero: every dollar is one of
 /// its deposits, dividends or sale proceeds.
-pub fn audit_rows(
+pub fn audit_rows<'t>(
     user: &User,
-    trades: &History,
+    trades: &'t History,
     activities: &[Activity],
     since: Option<DateTime<Utc>>,
-) -> Result<Vec<CheckResult>, kairo_core::ComplianceError> {
+) -> Result<Vec<CheckResult<'t>>, kairo_core::ComplianceError> {
     if activities.is_empty() {
         let (ctx, rules) = (context(user), rules());
         return match since {

@@ -42,7 +42,7 @@ pub async fn summary(store: &Store, user: &User, now: DateTime<Utc>) -> Result<V
 }
 
 /// Would `order` break a rule, given the user's stored history? Nothing is written.
-pub async fn check(store: &Store, user: &User, order: &Trade) -> Result<Decision, ApiError> {
+pub async fn check<'t>(store: &Store, user: &User, order: &'t Trade) -> Result<Decision<'t>, ApiError> {
     let history = store.trades(user.id).await?;
     Ok(check_order(&history, order, &analysis::rules(), &analysis::context(user))?)
 }

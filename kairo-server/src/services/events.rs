@@ -200,14 +200,14 @@ mod tests {
     use super::*;
     use kairo_core::compliance::{Metadata, Verdict};
 
-    fn result(trade: &str, check: &'static str, v: Verdict) -> CheckResult {
-        CheckResult::new(trade.into(), check, v)
+    fn result<'t>(trade: &'t str, check: &'static str, v: Verdict) -> CheckResult<'t> {
+        CheckResult::new(trade, check, v)
     }
 
     #[test]
     fn fails_flags_and_pdt_changes_become_events() {
         let user = Uuid::nil();
-        let pdt = |trade: &str, on: bool| {
+        let pdt = |trade: &'static str, on: bool| {
             let meta = Metadata::new().with("day_trades_in_window", 4u32).with("is_pattern_day_trader", on);
             result(
                 trade,

@@ -142,7 +142,7 @@ impl Live {
 }
 
 /// The fails, flags and designation changes of `results` appended to the log.
-async fn append(store: &Store, events: &Events, user: Uuid, results: &[CheckResult]) -> Result<(), LiveError> {
+async fn append(store: &Store, events: &Events, user: Uuid, results: &[CheckResult<'_>]) -> Result<(), LiveError> {
     let pdt = results.iter().any(|r| r.metadata.get("is_pattern_day_trader").is_some());
     let before = if pdt { store.last_pdt_status(user).await? } else { false };
     events.append(from_results(user, results, before)).await?;

@@ -438,7 +438,11 @@ impl Store {
     /// Writes audit rows (one per trade and check; a rewrite replaces the row). Trades are only ever added, and an
     /// added trade can make a check apply to a later trade (`price_band`'s same-day reference) but never stop one
     /// from applying, so rewriting the rows of the trades from some point on leaves no stale row behind.
-    pub async fn upsert_audit(&self, user_id: Uuid, rows: &[kairo_core::compliance::CheckResult]) -> StoreResult<()> {
+    pub async fn upsert_audit(
+        &self,
+        user_id: Uuid,
+        rows: &[kairo_core::compliance::CheckResult<'_>],
+    ) -> StoreResult<()> {
         match self {
             Store::Sqlite(p) => sqlite::upsert_audit(p, user_id, rows).await,
             Store::Postgres(p) => postgres::upsert_audit(p, user_id, rows).await,

@@ -337,7 +337,7 @@ pub(super) async fn trades_since(p: &PgPool, user_id: Uuid, from: DateTime<Utc>)
 /// seed's `compliance_audit` has no unique constraint, and rows another service left twice keep the index from
 /// being made), by a delete and an insert, leaving one row per trade and check. Row ids are time-ordered UUIDs
 /// (version 7), so that the primary key's index grows at its end.
-pub(super) async fn upsert_audit(p: &PgPool, user_id: Uuid, rows: &[CheckResult]) -> StoreResult<()> {
+pub(super) async fn upsert_audit(p: &PgPool, user_id: Uuid, rows: &[CheckResult<'_>]) -> StoreResult<()> {
     const INSERT: &str = "INSERT INTO compliance_audit (id, trade_id, user_id, check_name, status, reason, metadata)
          SELECT u.id, u.trade_id, $1, u.check_name, u.status, u.reason, u.metadata::jsonb
            FROM UNNEST($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])

@@ -236,7 +236,11 @@ pub(super) async fn trades_since(p: &SqlitePool, user_id: Uuid, from: DateTime<U
 /// Writes `rows`, replacing the stored row of the same (trade, check). They are written in small transactions, so
 /// that trade ingestion is never queued behind a whole recomputation; a crash in between leaves the job to run
 /// again.
-pub(super) async fn upsert_audit(store: &super::SqliteStore, user_id: Uuid, rows: &[CheckResult]) -> StoreResult<()> {
+pub(super) async fn upsert_audit(
+    store: &super::SqliteStore,
+    user_id: Uuid,
+    rows: &[CheckResult<'_>],
+) -> StoreResult<()> {
     let uid = user_id.to_string();
     let now = ts(Utc::now());
     // The rows' text is made before the writer lock is taken, and the lock is held for one small chunk at a time:
