@@ -50,7 +50,7 @@ fn run() -> Result<(), String> {
         }
         println!("  first flags and failures:");
         for r in results.iter().filter(|r| r.status != Status::Pass).take(5) {
-            println!("    {} {} {}: {}", r.trade_id, r.check_name, r.status.as_str(), r.reason);
+            println!("    {} {} {}: {}", r.trade_id, r.check_name, r.status.as_str(), r.reason());
         }
 
         let dts = day_trades(history, DayTradeCounting::Transitions).map_err(|e| e.to_string())?;
@@ -85,7 +85,7 @@ fn run() -> Result<(), String> {
             let decision = engine.check_order(&order).map_err(|e| e.to_string())?;
             println!("  pre-trade: buy 1 {} at {}: allowed = {}", order.symbol, order.price, decision.allowed);
             for r in decision.results.iter().filter(|r| r.status != Status::Pass) {
-                println!("    {} {}: {}", r.check_name, r.status.as_str(), r.reason);
+                println!("    {} {}: {}", r.check_name, r.status.as_str(), r.reason());
             }
         }
     }

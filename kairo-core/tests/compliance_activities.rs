@@ -52,7 +52,7 @@ fn shares_bought_with_a_deposit_not_yet_settled_and_sold_before_it_is_are_a_good
     let tuesday = vec![bought.clone(), sell("s", "ABC", dec!(10), dec!(101), "2024-07-02 10:00")];
     let r = check_history_with_activities(&tuesday, std::slice::from_ref(&deposit), &default_rules(), &ctx).unwrap();
     let gfv = result(&r, "s", "good_faith_violation");
-    assert_eq!(gfv.status, Status::Flag, "{}", gfv.reason);
+    assert_eq!(gfv.status, Status::Flag, "{}", gfv.reason());
     assert_eq!(common::meta(gfv, "funds_settle_on"), "2024-07-03");
     let wednesday = vec![bought, sell("s", "ABC", dec!(10), dec!(101), "2024-07-03 10:00")];
     let r = check_history_with_activities(&wednesday, &[deposit], &default_rules(), &ctx).unwrap();
@@ -98,7 +98,7 @@ fn a_split_carries_the_paid_lots_and_activities_must_come_in_order() {
     let r = engine.push(&sale).unwrap();
     for check in ["good_faith_violation", "freeriding", "cash_liquidation", "short_sale_cash_account"] {
         let x = r.iter().find(|x| x.check_name == check).unwrap();
-        assert_ne!(x.status, Status::Fail, "{check}: {}", x.reason);
+        assert_ne!(x.status, Status::Fail, "{check}: {}", x.reason());
     }
     // an activity dated before the last trade pushed is refused, naming it
     let late = activity("late", "2024-06-07", ActivityKind::Deposit { amount: dec!(1) });

@@ -33,7 +33,7 @@ fn fidelity_good_faith_violation_example_1() {
     same_day.push(sell("s2", "ABC", dec!(100), dec!(101), "2024-07-01 15:30"));
     let r = check_history(&same_day, &default_rules(), &ctx).unwrap();
     let gfv = result(&r, "s2", "good_faith_violation");
-    assert_eq!(gfv.status, Status::Flag, "{}", gfv.reason);
+    assert_eq!(gfv.status, Status::Flag, "{}", gfv.reason());
     assert_eq!(meta(gfv, "funds_settle_on"), "2024-07-02");
     assert_eq!(meta(gfv, "bought_trade_ids"), serde_json::json!(["b1"]));
     assert_eq!(meta(gfv, "violations_in_window"), 1);
@@ -112,10 +112,10 @@ fn firstrade_freeriding_example() {
     ];
     let r = check_history(&trades, &default_rules(), &cash("1000")).unwrap();
     let fr = result(&r, "s1", "freeriding");
-    assert_eq!(fr.status, Status::Fail, "{}", fr.reason);
+    assert_eq!(fr.status, Status::Fail, "{}", fr.reason());
     assert_eq!(meta(fr, "unpaid_amount"), "300");
     assert_eq!(meta(fr, "restricted_until"), "2024-09-29");
-    assert!(fr.reason.contains("until 2024-09-29"), "{}", fr.reason);
+    assert!(fr.reason().contains("until 2024-09-29"), "{}", fr.reason());
     // The $1,000 of the purchase paid with settled cash: no good-faith violation.
     assert_eq!(result(&r, "s1", "good_faith_violation").status, Status::Pass);
     // Fully paid: no freeriding.
@@ -134,7 +134,7 @@ fn cash_liquidation_examples() {
     ];
     let r = check_history(&trades, &default_rules(), &cash("10000")).unwrap();
     let cl = result(&r, "s1", "cash_liquidation");
-    assert_eq!(cl.status, Status::Flag, "{}", cl.reason);
+    assert_eq!(cl.status, Status::Flag, "{}", cl.reason());
     assert_eq!(meta(cl, "liquidation_amount"), "5000");
     assert_eq!(meta(cl, "bought_trade_ids"), serde_json::json!(["b1"]));
     // Selling DEF the same day as the purchase funds it in time: no violation.
@@ -204,7 +204,7 @@ fn proceeds_settle_on_settlement_days_not_trading_days() {
         result(&r, "s2", "good_faith_violation").clone().into_owned()
     };
     let monday = gfv("2024-11-11 10:00");
-    assert_eq!(monday.status, Status::Flag, "{}", monday.reason);
+    assert_eq!(monday.status, Status::Flag, "{}", monday.reason());
     assert_eq!(meta(&monday, "funds_settle_on"), "2024-11-12");
     assert_eq!(gfv("2024-11-12 10:00").status, Status::Pass);
     // Columbus Day 2024 (Monday 14 October) likewise: Friday's proceeds settle Tuesday the 15th.
@@ -231,7 +231,7 @@ fn cash_liquidation_compares_settlement_dates_across_the_t_plus_one_change() {
     ];
     let r = check_history(&same_settlement, &default_rules(), &ctx).unwrap();
     let row = result(&r, "s1", "cash_liquidation");
-    assert_eq!(row.status, Status::Pass, "{}", row.reason);
+    assert_eq!(row.status, Status::Pass, "{}", row.reason());
     // Bought Thursday 23 May (T+2: settles Tuesday 28 May) and paid by the same sale (settling the 29th): the
     // proceeds come after the purchase settles, a cash liquidation.
     let later_settlement = vec![
@@ -241,7 +241,7 @@ fn cash_liquidation_compares_settlement_dates_across_the_t_plus_one_change() {
     ];
     let r = check_history(&later_settlement, &default_rules(), &ctx).unwrap();
     let row = result(&r, "s1", "cash_liquidation");
-    assert_eq!(row.status, Status::Flag, "{}", row.reason);
+    assert_eq!(row.status, Status::Flag, "{}", row.reason());
     assert_eq!(meta(row, "liquidation_amount"), "1000");
     // The other direction: bought Tuesday 28 May (T+1: settles the 29th), paid by a sale on Wednesday the 29th
     // (settles the 30th): a liquidation under T+1 as well.
@@ -273,7 +273,7 @@ fn freeriding_by_purchase_or_by_the_days_purchases_together() {
     .unwrap();
     let r = check_history(&trades, &default_rules(), &day_total).unwrap();
     let f = result(&r, "s", "freeriding");
-    assert_eq!(f.status, Status::Fail, "{}", f.reason);
+    assert_eq!(f.status, Status::Fail, "{}", f.reason());
     assert_eq!(meta(f, "bought_trade_ids"), serde_json::json!(["x"]));
     // A single purchase is funded the same way under both readings.
     let one = vec![

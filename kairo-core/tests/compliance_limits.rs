@@ -39,7 +39,7 @@ fn market_hours_follow_the_nyse_calendar_and_daylight_saving() {
     let trades = [t];
     let results = check_history(&trades, &default_rules(), &AccountContext::default()).unwrap();
     let r = result(&results, "t", "market_hours");
-    assert!(r.reason.contains("Good Friday"), "{}", r.reason);
+    assert!(r.reason().contains("Good Friday"), "{}", r.reason());
     assert_eq!(meta(r, "trading_day"), false);
     assert_eq!(meta(r, "local_time"), "2024-03-29 10:00:00");
 }
@@ -92,7 +92,7 @@ fn concentration_checks_the_position_after_the_trade_against_equity() {
     let r = check_history(&t, &default_rules(), &c).unwrap();
     assert_eq!(status(&r, "a", "concentration"), Status::Pass);
     let b = result(&r, "b", "concentration");
-    assert_eq!(b.status, Status::Fail, "{}", b.reason);
+    assert_eq!(b.status, Status::Fail, "{}", b.reason());
     assert_eq!(meta(b, "percent_of_equity"), "21");
     assert_eq!(status(&r, "c", "concentration"), Status::Pass);
     // A short position counts by its absolute value.

@@ -175,13 +175,13 @@ fn the_fourth_day_trade_in_five_business_days_fails_below_25000_and_is_flagged_a
         assert_eq!(status(&results, id, "pattern_day_trading"), Status::Pass, "{id}");
     }
     let fourth = result(&results, "d3s", "pattern_day_trading");
-    assert_eq!(fourth.status, Status::Fail, "{}", fourth.reason);
+    assert_eq!(fourth.status, Status::Fail, "{}", fourth.reason());
     assert_eq!(meta(fourth, "day_trades_in_window"), 4);
     assert_eq!(meta(fourth, "total_trades_in_window"), 8);
     assert_eq!(meta(fourth, "window_start"), "2024-06-13");
     assert_eq!(meta(fourth, "window_end"), "2024-06-20");
     assert_eq!(meta(fourth, "is_pattern_day_trader"), true);
-    assert!(fourth.reason.contains("$25000"), "{}", fourth.reason);
+    assert!(fourth.reason().contains("$25000"), "{}", fourth.reason());
     assert_eq!(status(&results, "d3b", "pattern_day_trading"), Status::Pass);
     let results = check_history(&trades, &default_rules(), &margin("30000")).unwrap();
     assert_eq!(status(&results, "d3s", "pattern_day_trading"), Status::Flag);
@@ -222,7 +222,7 @@ fn four_day_trades_that_are_six_percent_or_less_of_all_trades_do_not_make_a_patt
     let results = check_history(&trades, &default_rules(), &margin("1000")).unwrap();
     let fourth = result(&results, "d3s", "pattern_day_trading");
     assert_eq!(meta(fourth, "total_trades_in_window"), 67);
-    assert_eq!(fourth.status, Status::Pass, "{}", fourth.reason);
+    assert_eq!(fourth.status, Status::Pass, "{}", fourth.reason());
     // One purchase fewer: 4 / 66 = 6.06% > 6%.
     trades.pop();
     let results = check_history(&trades, &default_rules(), &margin("1000")).unwrap();

@@ -28,7 +28,7 @@ fn the_fourth_day_trade_is_announced_before_it_is_made() {
     let order = sell("o", "X", dec!(10), dec!(10), "2024-07-11 11:00");
     let d = check_order(&history, &order, &default_rules(), &ctx).unwrap();
     let pdt = find(&d.results, "pattern_day_trading");
-    assert_eq!(pdt.status, Status::Fail, "{}", pdt.reason);
+    assert_eq!(pdt.status, Status::Fail, "{}", pdt.reason());
     assert_eq!(meta(pdt, "day_trades_in_window"), 4);
     assert_eq!(meta(pdt, "is_pattern_day_trader"), true);
     assert!(!d.allowed);
@@ -58,7 +58,7 @@ fn the_good_faith_violation_that_reaches_the_limit_is_announced() {
     let order = sell("o", "ABC", dec!(250), dec!(100), "2024-09-09 11:00");
     let d = check_order(&history, &order, &default_rules(), &ctx).unwrap();
     let gfv = find(&d.results, "good_faith_violation");
-    assert_eq!(gfv.status, Status::Fail, "{}", gfv.reason);
+    assert_eq!(gfv.status, Status::Fail, "{}", gfv.reason());
     assert_eq!(meta(gfv, "violations_in_window"), 3);
     assert_eq!(meta(gfv, "funds_settle_on"), "2024-09-10");
     assert!(!d.allowed);
@@ -74,7 +74,7 @@ fn a_purchase_that_would_wash_a_loss_is_announced_with_the_loss() {
     let order = buy("o", "X", dec!(100), dec!(8), "2024-06-20 10:00");
     let d = check_order(&history, &order, &default_rules(), &ctx).unwrap();
     let wash = find(&d.results, "wash_sale");
-    assert_eq!(wash.status, Status::Flag, "{}", wash.reason);
+    assert_eq!(wash.status, Status::Flag, "{}", wash.reason());
     assert_eq!(meta(wash, "disallowed_loss"), "250");
     assert_eq!(meta(wash, "loss_trade_ids"), serde_json::json!(["s1"]));
     assert!(d.allowed, "a wash sale is a warning, not a block");

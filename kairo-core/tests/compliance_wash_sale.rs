@@ -174,12 +174,12 @@ fn the_check_flags_the_loss_sale_and_the_replacement_purchase() {
     let results = check_history(&trades, &default_rules(), &ctx).unwrap();
     // s1 loses $250 on 100 shares; b2's 50 shares, bought 4 days before and still held, wash half of it.
     let s1 = result(&results, "s1", "wash_sale");
-    assert_eq!(s1.status, Status::Flag, "{}", s1.reason);
+    assert_eq!(s1.status, Status::Flag, "{}", s1.reason());
     assert_eq!(meta(s1, "loss"), "250");
     assert_eq!(meta(s1, "disallowed_loss"), "125");
     assert_eq!(meta(s1, "replacement_trade_ids"), serde_json::json!(["b2"]));
     assert_eq!(meta(s1, "window_end"), "2024-03-31");
-    assert!(s1.reason.contains("$125.00 of this sale's $250.00 loss is disallowed"), "{}", s1.reason);
+    assert!(s1.reason().contains("$125.00 of this sale's $250.00 loss is disallowed"), "{}", s1.reason());
     // b3, 19 days after, washes the other 50 shares.
     let b3 = result(&results, "b3", "wash_sale");
     assert_eq!(b3.status, Status::Flag);
@@ -234,11 +234,11 @@ fn a_loss_on_covering_a_short_is_washed_by_a_short_sale_in_the_30_days_after() {
     let margin: AccountContext = serde_json::from_str(r#"{"account_type": "margin"}"#).unwrap();
     let rows = check_history(&trades, &default_rules(), &margin).unwrap();
     let cover = result(&rows, "c1", "wash_sale");
-    assert_eq!(cover.status, Status::Pass, "{}", cover.reason);
+    assert_eq!(cover.status, Status::Pass, "{}", cover.reason());
     assert_eq!(meta(cover, "loss"), "500");
     assert_eq!(meta(cover, "window_end"), "2024-04-10");
     let short = result(&rows, "s2", "wash_sale");
-    assert_eq!(short.status, Status::Flag, "{}", short.reason);
+    assert_eq!(short.status, Status::Flag, "{}", short.reason());
     assert_eq!(meta(short, "disallowed_loss"), "500");
     assert_eq!(meta(short, "loss_trade_ids"), serde_json::json!(["c1"]));
     assert_eq!(meta(short, "direction"), "short");
@@ -260,7 +260,7 @@ fn a_short_opened_in_the_30_days_before_a_cover_at_a_loss_is_its_replacement() {
     let margin: AccountContext = serde_json::from_str(r#"{"account_type": "margin"}"#).unwrap();
     let rows = check_history(&trades, &default_rules(), &margin).unwrap();
     let cover = result(&rows, "c1", "wash_sale");
-    assert_eq!(cover.status, Status::Flag, "{}", cover.reason);
+    assert_eq!(cover.status, Status::Flag, "{}", cover.reason());
     assert_eq!(meta(cover, "replacement_trade_ids"), serde_json::json!(["s2"]));
     assert_eq!(meta(cover, "allowed_loss"), "0");
 
@@ -290,7 +290,7 @@ fn substantially_identical_symbols_are_the_account_holders_groups() {
         serde_json::from_str(r#"{"account_type": "margin", "substantially_identical": [["GOOG", "GOOGL"]]}"#).unwrap();
     let rows = check_history(&trades, &default_rules(), &grouped).unwrap();
     let b2 = result(&rows, "b2", "wash_sale");
-    assert_eq!(b2.status, Status::Flag, "{}", b2.reason);
+    assert_eq!(b2.status, Status::Flag, "{}", b2.reason());
     assert_eq!(meta(b2, "disallowed_loss"), "200");
     let groups = vec![["GOOG", "GOOGL"].map(String::from).into_iter().collect()];
     let r = kairo_core::lots::wash_sales_with(&trades, &kairo_core::lots::IdenticalSecurities::from_groups(&groups))

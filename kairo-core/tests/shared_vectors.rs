@@ -31,7 +31,7 @@ fn assert_results(case: &str, results: &[CheckResult], expected: &Value) {
             .iter()
             .find(|r| &*r.trade_id == id && r.check_name == check)
             .unwrap_or_else(|| panic!("{case}: no {check} result for {id}"));
-        assert_eq!(r.status.as_str(), e["status"], "{case}: {check} on {id}: {}", r.reason);
+        assert_eq!(r.status.as_str(), e["status"], "{case}: {check} on {id}: {}", r.reason());
         if let Some(meta) = e.get("metadata") {
             let actual = r.metadata.to_json();
             for (k, v) in meta.as_object().unwrap() {

@@ -42,7 +42,7 @@ struct Row<'a> {
     trade_id: &'a str,
     check_name: &'a str,
     status: &'a str,
-    reason: &'a str,
+    reason: std::borrow::Cow<'a, str>,
     metadata: &'a Metadata,
 }
 
@@ -52,7 +52,7 @@ impl<'a> From<&'a CheckResult<'_>> for Row<'a> {
             trade_id: &r.trade_id,
             check_name: r.check_name,
             status: r.status.as_str(),
-            reason: &r.reason,
+            reason: r.reason(),
             metadata: &r.metadata,
         }
     }

@@ -115,7 +115,7 @@ fn result<'py>(py: Python<'py>, r: &CheckResult) -> PyResult<Bound<'py, PyDict>>
         "trade_id" => &*r.trade_id,
         "check_name" => r.check_name,
         "status" => r.status.as_str(),
-        "reason" => &*r.reason,
+        "reason" => &*r.reason(),
         "metadata" => metadata,
     ))
 }

@@ -42,9 +42,11 @@ use crate::activity::{Activity, ActivityKind};
 pub struct Engine {
     ctx: AccountContext,
     /// The check names of each state (one for most rules).
-    names: Vec<Vec<&'static str>>,
+    checks: Vec<Vec<&'static str>>,
     states: Vec<Box<dyn RuleState>>,
     symbols: FxHashMap<String, usize>,
+    /// Each symbol's name by its number, shared with the rules.
+    names: Vec<Arc<str>>,
     positions: Vec<Decimal>,
     /// The execution time and id of the last trade pushed (the id copied into a buffer kept for the engine's
     /// life: no allocation or reference count per trade).
@@ -57,8 +59,9 @@ impl Engine {
     pub fn new(rules: &RuleSet, ctx: AccountContext) -> Result<Self, ComplianceError> {
         ctx.validate()?;
         let states = rules.rules().iter().map(|r| r.start(&ctx)).collect();
-        let names: Vec<Vec<&'static str>> = rules.rules().iter().map(|r| r.checks()).collect();
-        Ok(Engine { names, ctx, states, symbols: FxHashMap::default(), positions: Vec::new(), last: None })
+        let checks: Vec<Vec<&'static str>> = rules.rules().iter().map(|r| r.checks()).collect();
+        let symbols = FxHashMap::default();
+        Ok(Engine { checks, ctx, states, symbols, names: Vec::new(), positions: Vec::new(), last: None })
     }
 
     /// The account context.
@@ -89,8 +92,8 @@ impl Engine {
     fn push_valid_into<'t>(&mut self, trade: &'t Trade, out: &mut Vec<CheckResult<'t>>) {
         let symbol = self.symbol_index(&trade.symbol);
         let id: Arc<str> = Arc::from(trade.id.as_str());
-        let ev = event(trade, &id, symbol, self.positions[symbol]);
-        for (state, names) in self.states.iter_mut().zip(&self.names) {
+        let ev = event(trade, &id, symbol, &self.names[symbol], self.positions[symbol]);
+        for (state, names) in self.states.iter_mut().zip(&self.checks) {
             if names.len() == 1 {
                 if let Some(v) = state.push(&ev, &self.ctx) {
                     out.push(CheckResult::new(trade.id.as_str(), names[0], v));
@@ -118,7 +121,7 @@ impl Engine {
     pub(crate) fn record_valid(&mut self, trade: &Trade) {
         let symbol = self.symbol_index(&trade.symbol);
         let id: Arc<str> = Arc::from(trade.id.as_str());
-        let ev = event(trade, &id, symbol, self.positions[symbol]);
+        let ev = event(trade, &id, symbol, &self.names[symbol], self.positions[symbol]);
         for state in &mut self.states {
             state.record(&ev, &self.ctx);
         }
@@ -132,6 +135,7 @@ impl Engine {
             None => {
                 let i = self.positions.len();
                 self.symbols.insert(symbol.to_owned(), i);
+                self.names.push(Arc::from(symbol));
                 self.positions.push(Decimal::ZERO);
                 i
             }
@@ -188,6 +192,7 @@ impl Engine {
                 // The new symbol takes the old one's number: every rule's per-symbol state follows it.
                 if let Some(i) = self.symbols.remove(symbol.as_str()) {
                     self.symbols.insert(new_symbol.clone(), i);
+                    self.names[i] = Arc::from(new_symbol.as_str());
                 }
                 None
             }
@@ -217,14 +222,18 @@ impl Engine {
     /// Whether `order` would break a rule, given everything pushed so far; records nothing.
     pub fn check_order<'t>(&self, order: &'t Trade) -> Result<Decision<'t>, ComplianceError> {
         self.admit(order)?;
-        let (symbol, position) = match self.symbols.get(order.symbol.as_str()) {
-            Some(&i) => (i, self.positions[i]),
-            None => (self.positions.len(), Decimal::ZERO),
+        let new_name: Arc<str>;
+        let (symbol, name, position) = match self.symbols.get(order.symbol.as_str()) {
+            Some(&i) => (i, &self.names[i], self.positions[i]),
+            None => {
+                new_name = Arc::from(order.symbol.as_str());
+                (self.positions.len(), &new_name, Decimal::ZERO)
+            }
         };
         let id: Arc<str> = Arc::from(order.id.as_str());
-        let ev = event(order, &id, symbol, position);
+        let ev = event(order, &id, symbol, name, position);
         let mut results = Vec::with_capacity(self.states.len());
-        for (state, names) in self.states.iter().zip(&self.names) {
+        for (state, names) in self.states.iter().zip(&self.checks) {
             state.check_checks(&ev, &self.ctx, &mut |k, v| {
                 if let Some(&name) = names.get(k) {
                     results.push(CheckResult::new(order.id.as_str(), name, v));
@@ -251,9 +260,15 @@ impl Engine {
     }
 }
 
-fn event<'a>(trade: &'a Trade, id: &'a Arc<str>, symbol: usize, position: Decimal) -> Event<'a> {
+fn event<'a>(
+    trade: &'a Trade,
+    id: &'a Arc<str>,
+    symbol: usize,
+    symbol_name: &'a Arc<str>,
+    position: Decimal,
+) -> Event<'a> {
     let local = new_york_local(trade.executed_at);
-    Event { trade, id, symbol, local, date: local.date(), position, notional: trade.notional() }
+    Event { trade, id, symbol, symbol_name, local, date: local.date(), position, notional: trade.notional() }
 }
 
 /// Every trade of a history checked against `rules`, in execution order (sorted by `executed_at`, then `id`):

@@ -155,6 +155,15 @@ impl Metadata {
         self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
+    /// The trade ids of `key` (a list of ids, or one id; none when absent or another kind of value).
+    pub fn ids(&self, key: &str) -> &[Arc<str>] {
+        match self.get(key) {
+            Some(Field::Ids(ids)) => ids,
+            Some(Field::Id(id)) => std::slice::from_ref(id),
+            _ => &[],
+        }
+    }
+
     /// The fields, in order.
     pub fn fields(&self) -> &[(&'static str, Field)] {
         &self.0

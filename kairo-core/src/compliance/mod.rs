@@ -21,6 +21,7 @@ pub mod day_trades;
 mod engine;
 mod fields;
 mod metadata;
+mod reason;
 mod result;
 mod rule;
 pub mod rules;
@@ -40,6 +41,7 @@ pub use engine::{
     check_history_with_activities_from, check_order, Engine,
 };
 pub use metadata::{Field, Metadata};
+pub use reason::Reason;
 pub use result::{CheckResult, Decision, Status, Verdict};
 pub use rule::{ActivityEvent, Event, Rule, RuleSet, RuleState};
 

@@ -23,6 +23,8 @@ pub struct Event<'a> {
     /// appearance), for rules that keep per-symbol state in a `Vec`. A proposed order in a symbol the account has
     /// never traded gets the next unused number.
     pub symbol: usize,
+    /// The trade's symbol, shared (a rule keeps or captures it without copying the text).
+    pub symbol_name: &'a Arc<str>,
     /// Execution time in New York.
     pub local: NaiveDateTime,
     /// The trade date: the calendar date in New York.

@@ -1,4 +1,4 @@
-//! The one way a rule writes a reason ([`Reason`]): the checks write millions of sentences in a batch run, so
+//! The one way a rule writes a reason ([`Sentence`]): the checks write millions of sentences in a batch run, so
 //! amounts, dates and lists are appended directly, without the formatting machinery.
 
 use std::sync::Arc;
@@ -6,13 +6,13 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use rust_decimal::Decimal;
 
-/// A reason being written: `Reason::new(200).s("Sold ").money(x).s(" of ").s(symbol).done()`.
-pub(crate) struct Reason(String);
+/// A reason being written: `Sentence::new(200).s("Sold ").money(x).s(" of ").s(symbol).done()`.
+pub(crate) struct Sentence(String);
 
-impl Reason {
+impl Sentence {
     /// An empty reason with room for `capacity` bytes.
     pub fn new(capacity: usize) -> Self {
-        Reason(String::with_capacity(capacity))
+        Sentence(String::with_capacity(capacity))
     }
 
     /// Appends text.
@@ -216,9 +216,9 @@ mod tests {
     #[test]
     fn counts_match_display() {
         for n in [0_i64, 7, -7, 60, i64::MAX, i64::MIN] {
-            assert_eq!(Reason::new(0).signed(n).done(), n.to_string());
+            assert_eq!(Sentence::new(0).signed(n).done(), n.to_string());
         }
-        assert_eq!(Reason::new(0).int(u64::MAX).done(), u64::MAX.to_string());
+        assert_eq!(Sentence::new(0).int(u64::MAX).done(), u64::MAX.to_string());
     }
 
     #[test]
@@ -263,8 +263,8 @@ mod tests {
             push_date(&mut s, d);
             assert_eq!(s, d.to_string());
             let t = d.and_hms_opt(9, 5, 7).unwrap();
-            assert_eq!(Reason::new(0).local_time(t).done(), t.format("%Y-%m-%d %H:%M:%S").to_string());
+            assert_eq!(Sentence::new(0).local_time(t).done(), t.format("%Y-%m-%d %H:%M:%S").to_string());
         }
-        assert_eq!(Reason::new(0).int(0).s(" and ").int(u64::MAX).done(), format!("0 and {}", u64::MAX));
+        assert_eq!(Sentence::new(0).int(0).s(" and ").int(u64::MAX).done(), format!("0 and {}", u64::MAX));
     }
 }

@@ -147,7 +147,7 @@ pub fn from_results(user: Uuid, results: &[CheckResult], pdt_before: bool) -> Ve
 /// `trade:check:status:` and a digest of the reason and the numbers: the same outcome has the same key.
 fn outcome_key(r: &CheckResult, data: &Value) -> String {
     let mut hash = Sha256::new();
-    hash.update(r.reason.as_bytes());
+    hash.update(r.reason().as_bytes());
     hash.update(data["metadata"].to_string().as_bytes());
     let digest = hex::encode(&hash.finalize()[..12]);
     format!("{}:{}:{}:{digest}", r.trade_id, r.check_name, r.status.as_str())

@@ -363,7 +363,7 @@ pub(super) async fn upsert_audit(p: &PgPool, user_id: Uuid, rows: &[CheckResult<
             trades.push(uuid_of(&r.trade_id)?);
             checks.push(r.check_name);
             statuses.push(r.status.as_str());
-            reasons.push(&*r.reason);
+            reasons.push(r.reason().into_owned());
             metadata.push(r.metadata.to_json().to_string());
         }
         let insert = if unique {

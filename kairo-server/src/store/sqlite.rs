@@ -246,7 +246,7 @@ pub(super) async fn upsert_audit(
     // The rows' text is made before the writer lock is taken, and the lock is held for one small chunk at a time:
     // trade ingestion waits for the writer behind at most one chunk.
     let texts: Vec<(String, String)> =
-        rows.iter().map(|r| (r.reason.to_string(), r.metadata.to_json().to_string())).collect();
+        rows.iter().map(|r| (r.reason().to_string(), r.metadata.to_json().to_string())).collect();
     for (i, (chunk, texts)) in rows.chunks(AUDIT_CHUNK).zip(texts.chunks(AUDIT_CHUNK)).enumerate() {
         if i > 0 {
             tokio::time::sleep(AUDIT_PAUSE).await;

@@ -7,8 +7,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::compliance::text::Reason;
-use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
+use crate::compliance::text::Sentence;
+use crate::compliance::{AccountContext, Event, Metadata, Reason, Rule, RuleState, Verdict};
 use crate::decimal_cmp as dc;
 
 /// The `concentration` rule.
@@ -64,14 +64,18 @@ impl RuleState for ConcentrationState {
             .with("max_percent", limit.max_percent)
             .with("rule", REFERENCE);
         let status = limit.action.status();
-        let reason = Reason::new(200).s("After this trade the ").s(&ev.trade.symbol).s(" position would be worth $");
-        let reason = reason.money(value).s(", ");
-        let reason = match percent {
-            Some(p) => reason.decimal(p.round_dp(1)).s("%"),
-            None => reason.s("all"),
-        };
-        let reason = reason.s(" of the account's $").decimal(equity).s(" equity, above the ");
-        Some(Verdict::new(status, reason.decimal(limit.max_percent).s("% limit.").done(), meta))
+        let (symbol, max_percent) = (ev.symbol_name.clone(), limit.max_percent);
+        let reason = Reason::later(move |_| {
+            let reason = Sentence::new(200).s("After this trade the ").s(&symbol).s(" position would be worth $");
+            let reason = reason.money(value).s(", ");
+            let reason = match percent {
+                Some(p) => reason.decimal(p.round_dp(1)).s("%"),
+                None => reason.s("all"),
+            };
+            let reason = reason.s(" of the account's $").decimal(equity).s(" equity, above the ");
+            reason.decimal(max_percent).s("% limit.").done()
+        });
+        Some(Verdict::new(status, reason, meta))
     }
 
     fn record(&mut self, _ev: &Event<'_>, _ctx: &AccountContext) {}

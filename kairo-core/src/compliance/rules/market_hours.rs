@@ -7,8 +7,8 @@
 use chrono::NaiveTime;
 
 use crate::calendar::{holiday_on, is_early_close, is_trading_day};
-use crate::compliance::text::Reason;
-use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
+use crate::compliance::text::Sentence;
+use crate::compliance::{AccountContext, Event, Metadata, Reason, Rule, RuleState, Verdict};
 
 /// The `market_hours` rule.
 #[derive(Debug, Clone, Copy, Default)]
@@ -30,17 +30,21 @@ impl RuleState for MarketHoursRule {
     fn check(&self, ev: &Event<'_>, _ctx: &AccountContext) -> Option<Verdict> {
         if !is_trading_day(ev.date) {
             let holiday = holiday_on(ev.date);
-            let reason = Reason::new(120).s("Executed at ").local_time(ev.local).s(" New York time, on ");
-            let reason = match holiday {
-                Some(h) => reason.s("an exchange holiday (").s(h.name()).s(")"),
-                None => reason.s("a weekend"),
-            };
+            let local = ev.local;
+            let reason = Reason::later(move |_| {
+                let reason = Sentence::new(120).s("Executed at ").local_time(local).s(" New York time, on ");
+                let reason = match holiday {
+                    Some(h) => reason.s("an exchange holiday (").s(h.name()).s(")"),
+                    None => reason.s("a weekend"),
+                };
+                reason.s(", when the exchange is closed.").done()
+            });
             let meta = Metadata::with_capacity(4)
                 .with("local_time", ev.local)
                 .with("trading_day", false)
                 .with("holiday", holiday.map(|h| h.name()))
                 .with("rule", REFERENCE);
-            return Some(Verdict::flag(reason.s(", when the exchange is closed.").done(), meta));
+            return Some(Verdict::flag(reason, meta));
         }
         let open = NaiveTime::from_hms_opt(9, 30, 0)?;
         let (close, close_text) = if is_early_close(ev.date) {
@@ -59,10 +63,12 @@ impl RuleState for MarketHoursRule {
             .with("session_open", "09:30")
             .with("session_close", close_text)
             .with("rule", REFERENCE);
-        let reason = Reason::new(120).s("Executed at ").local_time(ev.local);
-        let reason =
-            reason.s(" New York time, outside the regular session (09:30–").s(close_text).s(" New York time).");
-        Some(Verdict::flag(reason.done(), meta))
+        let local = ev.local;
+        let reason = Reason::later(move |_| {
+            let reason = Sentence::new(120).s("Executed at ").local_time(local);
+            reason.s(" New York time, outside the regular session (09:30–").s(close_text).s(" New York time).").done()
+        });
+        Some(Verdict::flag(reason, meta))
     }
 
     fn record(&mut self, _ev: &Event<'_>, _ctx: &AccountContext) {}

@@ -4,8 +4,8 @@
 //!
 //! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
-use crate::compliance::text::Reason;
-use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
+use crate::compliance::text::Sentence;
+use crate::compliance::{AccountContext, Event, Metadata, Reason, Rule, RuleState, Verdict};
 use crate::decimal_cmp as dc;
 
 /// The `max_notional` rule.
@@ -34,17 +34,17 @@ impl RuleState for MaxNotionalRule {
         }
         meta.insert("rule", REFERENCE);
         let status = limit.action.status();
-        Some(Verdict::new(
-            status,
-            Reason::new(96)
+        let max = limit.max;
+        let reason = Reason::later(move |_| {
+            Sentence::new(96)
                 .s("The order value $")
                 .money(notional)
                 .s(" is above this account's maximum of $")
-                .decimal(limit.max)
+                .decimal(max)
                 .s(" per order.")
-                .done(),
-            meta,
-        ))
+                .done()
+        });
+        Some(Verdict::new(status, reason, meta))
     }
 
     fn record(&mut self, _ev: &Event<'_>, _ctx: &AccountContext) {}

@@ -18,7 +18,7 @@
 use std::fmt::Write as _;
 
 use crate::compliance::day_trades::{DayTrade, DayTradeCounter, Exec, PdtStatus};
-use crate::compliance::{AccountContext, AccountType, Event, Metadata, Rule, RuleState, Verdict};
+use crate::compliance::{AccountContext, AccountType, Event, Metadata, Reason, Rule, RuleState, Status, Verdict};
 
 /// The `pattern_day_trading` rule.
 #[derive(Debug, Clone, Copy, Default)]
@@ -60,7 +60,7 @@ fn verdict(new: &[DayTrade], s: &PdtStatus, ctx: &AccountContext) -> Verdict {
             .with("total_trades_in_window", s.total_trades_in_window);
         return Verdict::pass("Not a day trade.", meta);
     }
-    let mut meta = Metadata::with_capacity(10)
+    let mut meta = Metadata::with_capacity(9)
         .with("day_trades_in_window", s.day_trades_in_window)
         .with("total_trades_in_window", s.total_trades_in_window)
         .with("window_start", s.window_start)
@@ -70,45 +70,41 @@ fn verdict(new: &[DayTrade], s: &PdtStatus, ctx: &AccountContext) -> Verdict {
     meta.insert("open_trade_ids", new.iter().map(|d| d.open_trade_id.clone()).collect::<Vec<_>>());
     meta.insert("equity", ctx.equity);
     meta.insert("rule", REFERENCE);
-    // One buffer per reason (a day trade is common in an active account): the window sentence, then the rest.
-    let mut reason = String::with_capacity(224);
-    let window = |reason: &mut String| {
+    let (s, limits, equity) = (s.clone(), limits.clone(), ctx.equity);
+    let status = match equity {
+        _ if !s.is_pattern_day_trader => Status::Pass,
+        Some(equity) if equity < limits.min_equity => Status::Fail,
+        _ => Status::Flag,
+    };
+    let reason = Reason::later(move |_| {
+        // The window sentence, then the rest.
+        let mut reason = String::with_capacity(224);
+        reason.push_str(if status == Status::Pass { "A day trade: " } else { "This day trade makes " });
         let _ = write!(
             reason,
             "{} day trades in the {} business days from {} to {} ({} trades in all)",
             s.day_trades_in_window, limits.window_days, s.window_start, s.window_end, s.total_trades_in_window
         );
-    };
-    if !s.is_pattern_day_trader {
-        reason.push_str("A day trade: ");
-        window(&mut reason);
-        let _ = write!(
-            reason,
-            "; {} or more (over {}% of trades) make a pattern day trader.",
-            limits.day_trades, limits.min_share_percent
-        );
-        return Verdict::pass(reason, meta);
-    }
-    reason.push_str("This day trade makes ");
-    window(&mut reason);
-    match ctx.equity {
-        Some(equity) if equity < limits.min_equity => {
-            let _ = write!(
+        let _ = match (status, equity) {
+            (Status::Pass, _) => write!(
+                reason,
+                "; {} or more (over {}% of trades) make a pattern day trader.",
+                limits.day_trades, limits.min_share_percent
+            ),
+            (Status::Fail, Some(equity)) => write!(
                 reason,
                 ": a pattern day trader, who needs at least ${} of equity; the account has ${equity}.",
                 limits.min_equity
-            );
-            Verdict::fail(reason, meta)
-        }
-        _ => {
-            let _ = write!(
+            ),
+            _ => write!(
                 reason,
                 ": the account is a pattern day trader and must keep at least ${} of equity.",
                 limits.min_equity
-            );
-            Verdict::flag(reason, meta)
-        }
-    }
+            ),
+        };
+        reason
+    });
+    Verdict::new(status, reason, meta)
 }
 
 fn applies(ev: &Event<'_>, ctx: &AccountContext) -> bool {

@@ -4,8 +4,8 @@
 //!
 //! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
-use crate::compliance::text::Reason;
-use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
+use crate::compliance::text::Sentence;
+use crate::compliance::{AccountContext, Event, Metadata, Reason, Rule, RuleState, Verdict};
 use crate::decimal_cmp as dc;
 
 /// The `penny_stock` rule.
@@ -32,17 +32,18 @@ impl RuleState for PennyStockRule {
         }
         let meta =
             Metadata::with_capacity(3).with("price", ev.trade.price).with("threshold", below).with("rule", REFERENCE);
-        Some(Verdict::flag(
-            Reason::new(140)
-                .s(&ev.trade.symbol)
+        let (symbol, price) = (ev.symbol_name.clone(), ev.trade.price);
+        let reason = Reason::later(move |_| {
+            Sentence::new(140)
+                .s(&symbol)
                 .s(" traded at $")
-                .decimal(ev.trade.price)
+                .decimal(price)
                 .s(", below $")
                 .decimal(below)
                 .s(": a low-priced (penny) stock, which carries extra risk and disclosure requirements.")
-                .done(),
-            meta,
-        ))
+                .done()
+        });
+        Some(Verdict::flag(reason, meta))
     }
 
     fn record(&mut self, _ev: &Event<'_>, _ctx: &AccountContext) {}

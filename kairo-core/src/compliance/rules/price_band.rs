@@ -9,8 +9,8 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::compliance::text::Reason;
-use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
+use crate::compliance::text::Sentence;
+use crate::compliance::{AccountContext, Event, Metadata, Reason, Rule, RuleState, Verdict};
 
 /// The `price_band` rule.
 #[derive(Debug, Clone, Copy, Default)]
@@ -59,10 +59,11 @@ impl RuleState for PriceBandState {
             .with("reference_source", source)
             .with("deviation_percent", deviation.round_dp(4))
             .with("rule", REFERENCE);
-        Some(Verdict::flag(
-            Reason::new(140)
+        let price = ev.trade.price;
+        let reason = Reason::later(move |_| {
+            Sentence::new(140)
                 .s("The price $")
-                .decimal(ev.trade.price)
+                .decimal(price)
                 .s(" is ")
                 .decimal(deviation.round_dp(1))
                 .s("% away from the reference price $")
@@ -70,9 +71,9 @@ impl RuleState for PriceBandState {
                 .s(", more than the ")
                 .decimal(max)
                 .s("% band: check for a mistyped price.")
-                .done(),
-            meta,
-        ))
+                .done()
+        });
+        Some(Verdict::flag(reason, meta))
     }
 
     fn record(&mut self, ev: &Event<'_>, _ctx: &AccountContext) {

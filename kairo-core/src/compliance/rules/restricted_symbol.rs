@@ -3,7 +3,7 @@
 //!
 //! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
-use crate::compliance::text::Reason;
+use crate::compliance::text::Sentence;
 use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
 
 /// The `restricted_symbol` rule.
@@ -30,7 +30,7 @@ impl RuleState for RestrictedSymbolRule {
                 .with("symbol", symbol.clone())
                 .with("restricted", true)
                 .with("rule", REFERENCE);
-            let reason = Reason::new(72).s(symbol).s(" is on this account's restricted list and cannot be traded.");
+            let reason = Sentence::new(72).s(symbol).s(" is on this account's restricted list and cannot be traded.");
             Some(Verdict::fail(reason.done(), meta))
         } else {
             Some(Verdict::pass("The symbol is not on this account's restricted list.", Metadata::new()))

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use rust_decimal::Decimal;
 
-use crate::compliance::text::Reason;
-use crate::compliance::{AccountContext, Event, Metadata, Rule, RuleState, Verdict};
+use crate::compliance::text::Sentence;
+use crate::compliance::{AccountContext, Event, Metadata, Reason, Rule, RuleState, Verdict};
 use crate::decimal_cmp as dc;
 use crate::trade::Side;
 
@@ -74,24 +74,25 @@ impl RuleState for SelfMatchState {
             .with("seconds_apart", seconds)
             .with("window_seconds", self.window.num_seconds())
             .with("rule", REFERENCE);
-        Some(Verdict::flag(
-            Reason::new(160)
+        let (side, symbol, price, hit_side) = (t.side, ev.symbol_name.clone(), t.price, hit.side);
+        let reason = Reason::later(move |m| {
+            Sentence::new(160)
                 .s("This ")
-                .s(lower(t.side))
+                .s(lower(side))
                 .s(" of ")
-                .s(&t.symbol)
+                .s(&symbol)
                 .s(" at $")
-                .decimal(t.price)
+                .decimal(price)
                 .s(" comes ")
                 .signed(seconds)
                 .s(" s after a ")
-                .s(lower(hit.side))
+                .s(lower(hit_side))
                 .s(" at the same price in the same account (trade ")
-                .s(&hit.id)
+                .ids(m.ids("matched_trade_id"))
                 .s("): a possible wash trade.")
-                .done(),
-            meta,
-        ))
+                .done()
+        });
+        Some(Verdict::flag(reason, meta))
     }
 
     fn record(&mut self, ev: &Event<'_>, _ctx: &AccountContext) {

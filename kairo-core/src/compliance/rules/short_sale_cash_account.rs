@@ -5,8 +5,8 @@
 //!
 //! Sources, worked examples and conventions: [`compliance::sources`](crate::compliance::sources).
 
-use crate::compliance::text::Reason;
-use crate::compliance::{AccountContext, AccountType, Event, Metadata, Rule, RuleState, Verdict};
+use crate::compliance::text::Sentence;
+use crate::compliance::{AccountContext, AccountType, Event, Metadata, Reason, Rule, RuleState, Verdict};
 use crate::decimal_cmp as dc;
 use crate::trade::Side;
 
@@ -37,18 +37,19 @@ impl RuleState for ShortSaleCashAccountRule {
             return Some(Verdict::pass("The sale does not exceed the shares held.", meta));
         }
         meta.insert("rule", REFERENCE);
-        Some(Verdict::fail(
-            Reason::new(120)
+        let (symbol, qty) = (ev.symbol_name.clone(), ev.trade.qty);
+        let reason = Reason::later(move |_| {
+            Sentence::new(120)
                 .s("Selling ")
-                .decimal(ev.trade.qty)
+                .decimal(qty)
                 .s(" ")
-                .s(&ev.trade.symbol)
+                .s(&symbol)
                 .s(" while holding ")
                 .decimal(held)
                 .s(" would be a short sale, which a cash account cannot make.")
-                .done(),
-            meta,
-        ))
+                .done()
+        });
+        Some(Verdict::fail(reason, meta))
     }
 
     fn record(&mut self, _ev: &Event<'_>, _ctx: &AccountContext) {}

@@ -12,8 +12,8 @@ use chrono::Duration;
 use rust_decimal::Decimal;
 
 use crate::activity::ActivityKind;
-use crate::compliance::text::Reason;
-use crate::compliance::{AccountContext, ActivityEvent, Event, Metadata, Rule, RuleState, Verdict};
+use crate::compliance::text::Sentence;
+use crate::compliance::{AccountContext, ActivityEvent, Event, Metadata, Reason, Rule, RuleState, Verdict};
 use crate::lots::{BuyPlan, IdenticalSecurities, SalePlan, SymbolLots, WASH_WINDOW_DAYS};
 use crate::trade::Side;
 
@@ -120,7 +120,6 @@ impl WashState {
 }
 
 fn sale_verdict(book: &SymbolLots, plan: &SalePlan, ev: &Event<'_>) -> Verdict {
-    let t = ev.trade;
     let loss = plan.loss();
     if loss.is_zero() || plan.disallowed().is_zero() {
         let short = plan.short_disallowed();
@@ -147,32 +146,38 @@ fn sale_verdict(book: &SymbolLots, plan: &SalePlan, ev: &Event<'_>) -> Verdict {
         .with("disallowed_loss", disallowed)
         .with("allowed_loss", loss - disallowed)
         .with("window_end", window_end);
-    let reason = Reason::new(220)
-        .s("Wash sale: $")
-        .money(disallowed)
-        .s(" of this sale's $")
-        .money(loss)
-        .s(" loss is disallowed because ")
-        .s(&t.symbol)
-        .s(" shares bought within 30 days before it are still held (trade ")
-        .ids(&ids)
-        .s("); the disallowed loss is added to their cost basis.")
-        .done();
+    let symbol = ev.symbol_name.clone();
+    let reason = Reason::later(move |m| {
+        Sentence::new(220)
+            .s("Wash sale: $")
+            .money(disallowed)
+            .s(" of this sale's $")
+            .money(loss)
+            .s(" loss is disallowed because ")
+            .s(&symbol)
+            .s(" shares bought within 30 days before it are still held (trade ")
+            .ids(m.ids("replacement_trade_ids"))
+            .s("); the disallowed loss is added to their cost basis.")
+            .done()
+    });
     Verdict::flag(reason, meta.with("replacement_trade_ids", ids).with("rule", REFERENCE))
 }
 
 /// A short sale replacing shares of covers at a loss in the 30 days before it (§1091(e)).
 fn short_sale_verdict(book: &SymbolLots, plan: &SalePlan, ev: &Event<'_>, disallowed: Decimal) -> Verdict {
     let ids = book.pending_short_ids(plan);
-    let reason = Reason::new(220)
-        .s("Wash sale: this short sale comes within 30 days after a short position in ")
-        .s(&ev.trade.symbol)
-        .s(" was covered at a loss (trade ")
-        .ids(&ids)
-        .s("); $")
-        .money(disallowed)
-        .s(" of that loss is disallowed and reduces the proceeds of this short sale.")
-        .done();
+    let symbol = ev.symbol_name.clone();
+    let reason = Reason::later(move |m| {
+        Sentence::new(220)
+            .s("Wash sale: this short sale comes within 30 days after a short position in ")
+            .s(&symbol)
+            .s(" was covered at a loss (trade ")
+            .ids(m.ids("loss_trade_ids"))
+            .s("); $")
+            .money(disallowed)
+            .s(" of that loss is disallowed and reduces the proceeds of this short sale.")
+            .done()
+    });
     let meta = Metadata::with_capacity(4)
         .with("disallowed_loss", disallowed)
         .with("loss_trade_ids", ids)
@@ -193,17 +198,20 @@ fn cover_verdict(book: &SymbolLots, plan: &BuyPlan, ev: &Event<'_>, loss: Decima
         );
     }
     let ids = book.short_replacement_ids(plan);
-    let reason = Reason::new(240)
-        .s("Wash sale: $")
-        .money(disallowed)
-        .s(" of this cover's $")
-        .money(loss)
-        .s(" loss is disallowed because a short sale of ")
-        .s(&ev.trade.symbol)
-        .s(" opened within 30 days before it is still open (trade ")
-        .ids(&ids)
-        .s("); the disallowed loss reduces that short sale's proceeds.")
-        .done();
+    let symbol = ev.symbol_name.clone();
+    let reason = Reason::later(move |m| {
+        Sentence::new(240)
+            .s("Wash sale: $")
+            .money(disallowed)
+            .s(" of this cover's $")
+            .money(loss)
+            .s(" loss is disallowed because a short sale of ")
+            .s(&symbol)
+            .s(" opened within 30 days before it is still open (trade ")
+            .ids(m.ids("replacement_trade_ids"))
+            .s("); the disallowed loss reduces that short sale's proceeds.")
+            .done()
+    });
     let meta = Metadata::with_capacity(8)
         .with("loss", loss)
         .with("loss_qty", plan.short_loss_qty())
@@ -217,7 +225,6 @@ fn cover_verdict(book: &SymbolLots, plan: &BuyPlan, ev: &Event<'_>, loss: Decima
 }
 
 fn buy_verdict(book: &SymbolLots, plan: &BuyPlan, ev: &Event<'_>) -> Verdict {
-    let t = ev.trade;
     let disallowed = plan.disallowed();
     let short_loss = plan.short_loss();
     if disallowed.is_zero() && !short_loss.is_zero() {
@@ -227,15 +234,18 @@ fn buy_verdict(book: &SymbolLots, plan: &BuyPlan, ev: &Event<'_>) -> Verdict {
         return Verdict::pass("This purchase does not replace shares sold at a loss.", Metadata::new());
     }
     let ids = book.pending_ids(plan);
-    let reason = Reason::new(200)
-        .s("Wash sale: this purchase comes within 30 days after a sale of ")
-        .s(&t.symbol)
-        .s(" at a loss (trade ")
-        .ids(&ids)
-        .s("); $")
-        .money(disallowed)
-        .s(" of that loss is disallowed and added to the cost basis of these shares.")
-        .done();
+    let symbol = ev.symbol_name.clone();
+    let reason = Reason::later(move |m| {
+        Sentence::new(200)
+            .s("Wash sale: this purchase comes within 30 days after a sale of ")
+            .s(&symbol)
+            .s(" at a loss (trade ")
+            .ids(m.ids("loss_trade_ids"))
+            .s("); $")
+            .money(disallowed)
+            .s(" of that loss is disallowed and added to the cost basis of these shares.")
+            .done()
+    });
     let meta = Metadata::with_capacity(3)
         .with("disallowed_loss", disallowed)
         .with("loss_trade_ids", ids)

@@ -43,9 +43,10 @@ use cash::{CashLedger, SaleEffect};
 
 use super::context::{AccountContext, AccountType};
 use super::metadata::Metadata;
+use super::reason::Reason;
 use super::result::{Status, Verdict};
 use super::rule::{ActivityEvent, Event, RuleState};
-use super::text::Reason;
+use super::text::Sentence;
 use crate::activity::ActivityKind;
 
 /// Violations of one kind within the lookback window.
@@ -152,48 +153,53 @@ impl SettlementState {
         let count = self.logs[kind.index()].count_with(ev.date, limits.lookback_months);
         let restricted = count >= threshold as usize;
         let restricted_until = restricted.then(|| ev.date + chrono::Duration::days(i64::from(limits.restriction_days)));
-        let symbol = &ev.trade.symbol;
-        let reason = Reason::new(320);
-        let reason = match kind {
-            Violation::GoodFaith => {
-                let reason = reason.s("Good-faith violation: ").s(symbol).s(" was bought (trade ").ids(ids);
-                let reason = reason.s(") with sale proceeds that settle on ");
-                let reason = match effect.funds_settle_on {
-                    Some(d) => reason.date(d),
-                    None => reason,
-                };
-                reason.s(", and this sale comes before then.")
-            }
-            Violation::FreeridingRule => reason
-                .s("FreeridingRule: ")
-                .s(symbol)
-                .s(" was bought (trade ")
-                .ids(ids)
-                .s(") without funds to pay for it, and this sale would pay for it ($")
-                .money(effect.unpaid)
-                .s(" unpaid)."),
-            Violation::CashLiquidationRule => reason
-                .s("Cash-liquidation violation: this sale pays $")
-                .money(effect.liquidation_amount)
-                .s(" for a purchase made on an earlier day without funds (trade ")
-                .ids(ids)
-                .s("); its proceeds settle after that purchase does."),
-        };
-        let reason = reason.s(" It is violation ").int(count as u64).s(" in ").int(limits.lookback_months.into());
-        let reason = match restricted_until {
-            Some(until) => reason
-                .s(" months, which restricts the account to purchases with settled cash for ")
-                .int(limits.restriction_days.into())
-                .s(" days, until ")
-                .date(until)
-                .s("."),
-            None => reason
-                .s(" months; ")
-                .int(threshold.into())
-                .s(" restrict the account for ")
-                .int(limits.restriction_days.into())
-                .s(" days."),
-        };
+        let symbol = ev.symbol_name.clone();
+        let (settle_on, unpaid, liquidated) = (effect.funds_settle_on, effect.unpaid, effect.liquidation_amount);
+        let (lookback, restriction_days) = (limits.lookback_months, limits.restriction_days);
+        let reason = Reason::later(move |m| {
+            let reason = Sentence::new(320);
+            let reason = match kind {
+                Violation::GoodFaith => {
+                    let reason = reason.s("Good-faith violation: ").s(&symbol).s(" was bought (trade ");
+                    let reason = reason.ids(m.ids("bought_trade_ids")).s(") with sale proceeds that settle on ");
+                    let reason = match settle_on {
+                        Some(d) => reason.date(d),
+                        None => reason,
+                    };
+                    reason.s(", and this sale comes before then.")
+                }
+                Violation::FreeridingRule => reason
+                    .s("FreeridingRule: ")
+                    .s(&symbol)
+                    .s(" was bought (trade ")
+                    .ids(m.ids("bought_trade_ids"))
+                    .s(") without funds to pay for it, and this sale would pay for it ($")
+                    .money(unpaid)
+                    .s(" unpaid)."),
+                Violation::CashLiquidationRule => reason
+                    .s("Cash-liquidation violation: this sale pays $")
+                    .money(liquidated)
+                    .s(" for a purchase made on an earlier day without funds (trade ")
+                    .ids(m.ids("bought_trade_ids"))
+                    .s("); its proceeds settle after that purchase does."),
+            };
+            let reason = reason.s(" It is violation ").int(count as u64).s(" in ").int(lookback.into());
+            let reason = match restricted_until {
+                Some(until) => reason
+                    .s(" months, which restricts the account to purchases with settled cash for ")
+                    .int(restriction_days.into())
+                    .s(" days, until ")
+                    .date(until)
+                    .s("."),
+                None => reason
+                    .s(" months; ")
+                    .int(threshold.into())
+                    .s(" restrict the account for ")
+                    .int(restriction_days.into())
+                    .s(" days."),
+            };
+            reason.done()
+        });
         let mut meta = Metadata::with_capacity(8).with("bought_trade_ids", ids.to_vec());
         match kind {
             Violation::GoodFaith => meta.insert("funds_settle_on", effect.funds_settle_on),
@@ -206,7 +212,7 @@ impl SettlementState {
         meta.insert("restricted_until", restricted_until);
         meta.insert("rule", reference);
         let status = if restricted { Status::Fail } else { Status::Flag };
-        Verdict::new(status, reason.done(), meta)
+        Verdict::new(status, reason, meta)
     }
 
     /// Records the trade: the violations the sale's effect shows, then the ledger.
