@@ -224,3 +224,45 @@ both_backends!(boards_are_validated_and_authorized, |app: common::App| async mov
     let body: Value = r.json().await.unwrap();
     assert_eq!((body["opted_in"].as_bool(), body["eligible"].as_bool()), (Some(true), Some(false)));
 });
+
+both_backends!(a_pass_ranks_only_the_boards_whose_scores_changed, |app: common::App| async move {
+    use kairo_server::services::leaderboards::Ranker;
+    // The store is written directly: the server's ranking pass only runs when told of a change, so every pass here
+    // is this test's own.
+    let store = kairo_server::store::Store::connect(&app.database_url, 1, 2).await.unwrap();
+    let boards = |b: Vec<(String, String, i64)>| b.into_iter().map(|(p, m, _)| format!("{p}/{m}")).collect::<Vec<_>>();
+    let (a, b) = (app.user("margin").await, app.user("margin").await);
+    let (ua, ub) = (a.parse().unwrap(), b.parse().unwrap());
+    store.join_leaderboards(ua, "alpha").await.unwrap();
+    store.join_leaderboards(ub, "bravo").await.unwrap();
+    let scores = [("ALL", "return", 0.25), ("ALL", "sharpe", 1.5), ("1Y", "return", 0.2)];
+    store.put_leaderboard_scores(ua, &scores, None).await.unwrap();
+    store.put_leaderboard_scores(ub, &scores[..2], None).await.unwrap();
+    assert_eq!(boards(store.changed_boards().await.unwrap()), ["1Y/return", "ALL/return", "ALL/sharpe"]);
+    assert_eq!(Ranker::rank_all(&store).await.unwrap(), 5);
+    // Nothing changed: nothing listed, nothing sorted again.
+    assert!(store.changed_boards().await.unwrap().is_empty());
+    assert_eq!(Ranker::rank_all(&store).await.unwrap(), 0);
+    // The same scores written again change nothing; a new value changes its board only.
+    store.put_leaderboard_scores(ua, &scores, None).await.unwrap();
+    assert!(store.changed_boards().await.unwrap().is_empty());
+    store.put_leaderboard_scores(ub, &[("ALL", "return", 0.5), ("ALL", "sharpe", 1.5)], None).await.unwrap();
+    assert_eq!(boards(store.changed_boards().await.unwrap()), ["ALL/return"]);
+    assert_eq!(Ranker::rank_all(&store).await.unwrap(), 2, "bravo moves up, alpha down");
+    let page = store.leaderboard_page("ALL", "return", 10, 0).await.unwrap();
+    assert_eq!(
+        page.iter().map(|e| (e.rank, e.display_name.as_str())).collect::<Vec<_>>(),
+        [(1, "bravo"), (2, "alpha")]
+    );
+    // A renamed member and a member who leaves change their boards.
+    store.join_leaderboards(ub, "zulu").await.unwrap();
+    assert_eq!(boards(store.changed_boards().await.unwrap()), ["ALL/return", "ALL/sharpe"]);
+    Ranker::rank_all(&store).await.unwrap();
+    assert!(store.leave_leaderboards(ua).await.unwrap());
+    assert_eq!(boards(store.changed_boards().await.unwrap()), ["1Y/return", "ALL/return", "ALL/sharpe"]);
+    Ranker::rank_all(&store).await.unwrap();
+    let page = store.leaderboard_page("ALL", "sharpe", 10, 0).await.unwrap();
+    assert_eq!(page.iter().map(|e| (e.rank, e.display_name.as_str())).collect::<Vec<_>>(), [(1, "zulu")]);
+    assert!(store.changed_boards().await.unwrap().is_empty());
+    store.close().await;
+});

@@ -86,18 +86,16 @@ impl Ranker {
         self.changed.notify_one();
     }
 
-    /// One pass over every board; the rows it moved.
+    /// One pass over the boards whose scores changed since their last pass; the rows it moved.
     pub async fn rank_all(store: &Store) -> StoreResult<u64> {
         let mut moved = 0;
-        for period in PERIODS {
-            for metric in METRICS {
-                moved += store.rank_board(period, metric).await?;
-            }
+        for (period, metric, changes) in store.changed_boards().await? {
+            moved += store.rank_board(&period, &metric, changes).await?;
         }
         Ok(moved)
     }
 
-    /// Ranks every board at start-up and after every change, until `shutdown` turns true.
+    /// Ranks the changed boards at start-up and after every change, until `shutdown` turns true.
     pub async fn run(self: Arc<Self>, store: Store, mut shutdown: watch::Receiver<bool>) {
         loop {
             let started = std::time::Instant::now();

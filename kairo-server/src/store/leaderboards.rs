@@ -287,13 +287,26 @@ impl Store {
         Ok(())
     }
 
+    /// The boards changed since their last ranking pass, with their count of changes (`kairo_leaderboard_changes`,
+    /// kept by triggers on the scores).
+    pub async fn changed_boards(&self) -> StoreResult<Vec<(String, String, i64)>> {
+        const SQL: &str = "SELECT period, metric, changes FROM kairo_leaderboard_changes ORDER BY period, metric";
+        Ok(match self {
+            Store::Sqlite(p) => sqlx::query_as(SQL).fetch_all(&p.pool).await?,
+            Store::Postgres(p) => sqlx::query_as(SQL).fetch_all(p).await?,
+        })
+    }
+
     /// The ranking pass of one board: each score's place (by score, then display name, then user id) and rank
-    /// (1 + the better scores) written where they changed, and the board's size. Returns the rows it moved.
-    pub async fn rank_board(&self, period: &str, metric: &str) -> StoreResult<u64> {
+    /// (1 + the better scores) written where they changed, and the board's size; the board is then marked ranked
+    /// unless its count of changes has moved from `changes` (a change during the pass: the next pass ranks it).
+    /// Returns the rows it moved.
+    pub async fn rank_board(&self, period: &str, metric: &str, changes: i64) -> StoreResult<u64> {
         const RANKED: &str = "SELECT user_id,
                     ROW_NUMBER() OVER (ORDER BY value DESC, display_name, user_id) AS pos,
                     RANK() OVER (ORDER BY value DESC) AS rnk
                FROM kairo_leaderboard_scores WHERE period = $1 AND metric = $2";
+        const DONE: &str = "DELETE FROM kairo_leaderboard_changes WHERE period = $1 AND metric = $2 AND changes = $3";
         let moved = match self {
             Store::Sqlite(p) => {
                 let _writer = p.writer.lock().await;
@@ -318,6 +331,7 @@ impl Store {
                 .bind(ts(Utc::now()))
                 .execute(&mut *tx)
                 .await?;
+                sqlx::query(DONE).bind(period).bind(metric).bind(changes).execute(&mut *tx).await?;
                 tx.commit().await?;
                 moved
             }
@@ -342,6 +356,7 @@ impl Store {
                 .bind(metric)
                 .execute(&mut *tx)
                 .await?;
+                sqlx::query(DONE).bind(period).bind(metric).bind(changes).execute(&mut *tx).await?;
                 tx.commit().await?;
                 moved
             }
