@@ -24,8 +24,8 @@ measure() {
     DATABASE_URL="$url" KAIRO_SERVICE_TOKEN=populate-0123456789abcdef0123456789 \
         KAIRO_JWT_SECRET=populate-0123456789abcdef0123456789 "$server" migrate >/dev/null 2>&1
     case "$url" in
-        sqlite://*) python3 benches/leaderboard_populate.py "${url#sqlite://}" "$users" ;;
-        *) psql "$url" -q -v ON_ERROR_STOP=1 -v users="$users" -f benches/leaderboard_populate.sql >/dev/null ;;
+        sqlite://*) python3 benches/leaderboard_populate.py "${url#sqlite://}" "$users" || return 1 ;;
+        *) psql "$url" -q -v ON_ERROR_STOP=1 -v users="$users" -f benches/leaderboard_populate.sql >/dev/null || return 1 ;;
     esac
     "$bench" --users "$users" "$@"
 }
@@ -49,7 +49,7 @@ for (backend, load), runs in groups.items():
     echo "the release server and the load generator are separate processes on 127.0.0.1 sharing the machine's 2 cores."
     echo "The database holds $users members ranked on all 25 boards (scores rounded to 0.001: ties are common);"
     echo "The server's ranking pass places every score at start-up (\`first ranking s\`: from the server's first answer until"
-    echo "the last page of the last board is listed); then \`GET /leaderboards\` closed-loop, each request a random board and"
+    echo "the last page of every board is listed; afterwards a pass sorts only the boards whose scores changed); then \`GET /leaderboards\` closed-loop, each request a random board and"
     echo "a random page of 50 anywhere in it (one range of the \`(period, metric, position)\` index), first open-loop at"
     echo "$rate pages a second (latency from each request's scheduled start), then closed-loop at 16 connections (as"
     echo "fast as the machine answers: there the latency is mostly the queue of requests waiting for the 2 cores)."
