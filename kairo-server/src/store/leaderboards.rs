@@ -307,6 +307,14 @@ impl Store {
                     RANK() OVER (ORDER BY value DESC) AS rnk
                FROM kairo_leaderboard_scores WHERE period = $1 AND metric = $2";
         const DONE: &str = "DELETE FROM kairo_leaderboard_changes WHERE period = $1 AND metric = $2 AND changes = $3";
+        // The board's size and the time of the pass (`now`: a bound `$3` on SQLite, the server's clock on PostgreSQL).
+        let sized = |now: &str| {
+            format!(
+                "INSERT INTO kairo_leaderboard_boards (period, metric, entrants, ranked_at)
+                 VALUES ($1, $2, (SELECT COUNT(*) FROM kairo_leaderboard_scores WHERE period = $1 AND metric = $2), {now})
+                 ON CONFLICT (period, metric) DO UPDATE SET entrants = excluded.entrants, ranked_at = excluded.ranked_at"
+            )
+        };
         let moved = match self {
             Store::Sqlite(p) => {
                 let _writer = p.writer.lock().await;
@@ -321,16 +329,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-                sqlx::query(
-                    "INSERT INTO kairo_leaderboard_boards (period, metric, entrants, ranked_at)
-                     VALUES ($1, $2, (SELECT COUNT(*) FROM kairo_leaderboard_scores WHERE period = $1 AND metric = $2), $3)
-                     ON CONFLICT (period, metric) DO UPDATE SET entrants = excluded.entrants, ranked_at = excluded.ranked_at",
-                )
-                .bind(period)
-                .bind(metric)
-                .bind(ts(Utc::now()))
-                .execute(&mut *tx)
-                .await?;
+                sqlx::query(&sized("$3")).bind(period).bind(metric).bind(ts(Utc::now())).execute(&mut *tx).await?;
                 sqlx::query(DONE).bind(period).bind(metric).bind(changes).execute(&mut *tx).await?;
                 tx.commit().await?;
                 moved
@@ -347,15 +346,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-                sqlx::query(
-                    "INSERT INTO kairo_leaderboard_boards (period, metric, entrants, ranked_at)
-                     VALUES ($1, $2, (SELECT COUNT(*) FROM kairo_leaderboard_scores WHERE period = $1 AND metric = $2), now())
-                     ON CONFLICT (period, metric) DO UPDATE SET entrants = excluded.entrants, ranked_at = excluded.ranked_at",
-                )
-                .bind(period)
-                .bind(metric)
-                .execute(&mut *tx)
-                .await?;
+                sqlx::query(&sized("now()")).bind(period).bind(metric).execute(&mut *tx).await?;
                 sqlx::query(DONE).bind(period).bind(metric).bind(changes).execute(&mut *tx).await?;
                 tx.commit().await?;
                 moved
