@@ -18,6 +18,8 @@
 //! * `frame` (feature `polars`) runs the same analyses per user over polars DataFrames.
 //! * [`calendar`] knows the NYSE's trading days, early closes, hours (with daylight saving) and settlement dates.
 //! * [`compliance`] checks trades against rules (streaming, batch and pre-trade) and says pass, fail or flag.
+//! * [`optimize`] builds portfolios (PyPortfolioOpt's estimators and objectives, HRP, risk parity) and plans a
+//!   tax-aware rebalance from the user's lots that never opens a wash sale.
 //! * [`compare`] sets a user's trades against a benchmark (one symbol or a weighted blend): both return series,
 //!   alpha, beta, capture, a monthly table, the equity curves and the same-dollar shadow benchmark.
 //!
@@ -46,6 +48,7 @@ pub mod history;
 pub mod input;
 pub mod lots;
 pub mod metrics;
+pub mod optimize;
 pub mod report;
 pub mod returns;
 pub mod tear_sheet;

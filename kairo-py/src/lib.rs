@@ -14,6 +14,7 @@ mod errors;
 mod frame;
 mod metrics;
 mod money_weighted;
+mod optimize;
 mod portfolio;
 mod price_returns;
 mod report;
@@ -39,6 +40,7 @@ fn _kairo(m: &Bound<'_, PyModule>) -> PyResult<()> {
     tear_sheet::register(m)?;
     attribution::register(m)?;
     price_returns::register(m)?;
+    optimize::register(m)?;
     m.add_function(wrap_pyfunction!(arrays::_borrowed, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -1,0 +1,96 @@
+//! Discrete allocation: turning weights and a cash budget into share quantities at the latest prices. Money and
+//! quantities are `Decimal`; the weights' shortfalls are compared as `f64`.
+//!
+//! Whole shares use the greedy method of PyPortfolioOpt's `DiscreteAllocation.greedy_portfolio`: first buy
+//! `⌊w_i · budget / p_i⌋` shares of each asset, then spend what is left one share at a time on the asset furthest
+//! below its weight that the cash still affords. Fractional shares (where the broker allows them) are
+//! `w_i · budget / p_i` rounded down to `fraction_digits` decimals.
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::error::OptimizeError;
+
+/// How shares are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shares {
+    /// Whole shares only.
+    Whole,
+    /// Fractional shares, to this many decimal places (Alpaca accepts 9).
+    Fractional(u32),
+}
+
+/// Shares to buy of each asset and the cash left.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Allocation {
+    /// Shares of each asset, in the input's order.
+    pub shares: Vec<Decimal>,
+    /// The budget not spent.
+    pub leftover: Decimal,
+}
+
+/// Allocates `budget` to long-only `weights` (summing to 1) at `prices`.
+///
+/// ```
+/// use kairo_core::optimize::{allocate, Shares};
+/// use rust_decimal_macros::dec;
+/// let a = allocate(&[0.5, 0.5], &[dec!(100), dec!(30)], dec!(1000), Shares::Whole).unwrap();
+/// // 5 × 100 and 16 × 30 = 980, then no asset is affordable with 20 left
+/// assert_eq!((a.shares, a.leftover), (vec![dec!(5), dec!(16)], dec!(20)));
+/// ```
+pub fn allocate(
+    weights: &[f64],
+    prices: &[Decimal],
+    budget: Decimal,
+    shares: Shares,
+) -> Result<Allocation, OptimizeError> {
+    if weights.len() != prices.len() {
+        return Err(OptimizeError::shape("prices", format!("{} prices for {} weights", prices.len(), weights.len())));
+    }
+    if let Some(i) = weights.iter().position(|w| !(*w >= 0.0) || !w.is_finite()) {
+        return Err(OptimizeError::out_of_range("weights", format!("weight {i} must be finite and ≥ 0 (long only)")));
+    }
+    if let Some(i) = prices.iter().position(|p| *p <= Decimal::ZERO) {
+        return Err(OptimizeError::bad_value("prices", format!("price {i} must be positive")));
+    }
+    if budget <= Decimal::ZERO {
+        return Err(OptimizeError::out_of_range("budget", "must be positive"));
+    }
+    let total: f64 = weights.iter().sum();
+    if (total - 1.0).abs() > 1e-6 {
+        return Err(OptimizeError::out_of_range("weights", format!("must sum to 1, sum to {total}")));
+    }
+    let target = |i: usize| -> Decimal { Decimal::try_from(weights[i]).unwrap_or(Decimal::ZERO) * budget };
+    let mut left = budget;
+    let mut held: Vec<Decimal> = Vec::with_capacity(weights.len());
+    for (i, p) in prices.iter().enumerate() {
+        let q = match shares {
+            Shares::Whole => (target(i) / p).floor(),
+            Shares::Fractional(dp) => (target(i) / p).round_dp_with_strategy(dp, RoundingStrategy::ToZero),
+        };
+        let cost = q * p;
+        let q = if cost > left { Decimal::ZERO } else { q };
+        left -= q * p;
+        held.push(q);
+    }
+    if shares == Shares::Whole {
+        spend_leftover(weights, prices, &mut held, &mut left);
+    }
+    Ok(Allocation { shares: held, leftover: left })
+}
+
+/// The greedy second round: one share at a time of the affordable asset furthest below its weight.
+fn spend_leftover(weights: &[f64], prices: &[Decimal], held: &mut [Decimal], left: &mut Decimal) {
+    loop {
+        let value: Vec<f64> = held.iter().zip(prices).map(|(q, p)| (q * p).to_f64().unwrap_or(0.0)).collect();
+        let total: f64 = value.iter().sum();
+        let best = (0..weights.len())
+            .filter(|&i| prices[i] <= *left)
+            .map(|i| (i, weights[i] - if total > 0.0 { value[i] / total } else { 0.0 }))
+            .filter(|&(_, deficit)| deficit > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let Some((i, _)) = best else { return };
+        held[i] += Decimal::ONE;
+        *left -= prices[i];
+    }
+}

@@ -1,0 +1,49 @@
+//! Portfolio optimization: expected returns, risk models, mean–variance objectives, hierarchical risk parity,
+//! equal risk contribution, discrete allocation and tax-aware rebalancing.
+//!
+//! The estimators and objectives follow PyPortfolioOpt's definitions and defaults (252 periods a year, compounding
+//! expected returns, long-only bounds), so that a user moving from it gets the same weights; the convex programs
+//! are solved by Clarabel. What PyPortfolioOpt does not know, kairo adds: [`rebalance`] plans the trades from a
+//! user's actual tax lots to a target allocation, selling the lots that cost the least tax first and never
+//! opening a wash sale.
+//!
+//! Statistics are `f64`; money and share quantities (allocation, rebalancing) are `Decimal`.
+//!
+//! ```
+//! use kairo_core::optimize::{expected_returns, risk_models, Annualize, EfficientFrontier, Returns};
+//!
+//! // 3 assets × 6 days of prices, asset by asset
+//! let prices = [
+//!     100.0, 101.0, 102.5, 101.8, 103.0, 104.1,
+//!     50.0, 50.4, 50.1, 50.9, 51.3, 51.0,
+//!     20.0, 20.5, 20.2, 20.9, 21.4, 21.1,
+//! ];
+//! let r = Returns::from_prices(&prices, 6, 3).unwrap();
+//! let mu = expected_returns::mean_historical(&r, Annualize::Compound, 252.0).unwrap();
+//! let cov = risk_models::sample_cov(&r, 252.0).unwrap();
+//! let p = EfficientFrontier::new(Some(mu), cov).unwrap().max_sharpe(0.0).unwrap();
+//! assert!((p.weights.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+//! assert!(p.sharpe.unwrap() > 0.0);
+//! ```
+
+mod allocation;
+mod data;
+mod error;
+pub mod expected_returns;
+mod frontier;
+mod hrp;
+mod rebalance;
+pub mod risk_models;
+mod risk_parity;
+mod shrinkage;
+mod solver;
+
+pub use allocation::{allocate, Allocation, Shares};
+pub use data::{Covariance, Returns};
+pub use error::OptimizeError;
+pub use expected_returns::Annualize;
+pub use frontier::{EfficientFrontier, FrontierPoint, Portfolio, Sector};
+pub use hrp::{hrp, hrp_from_covariance};
+pub use rebalance::{rebalance, LotSale, Realized, RebalanceOptions, RebalanceOrder, RebalancePlan, Skipped};
+pub use risk_parity::{equal_risk_contribution, risk_budget, risk_contributions};
+pub use shrinkage::{ledoit_wolf, shrunk_covariance, ShrinkageTarget, Shrunk};
