@@ -362,3 +362,49 @@ export interface KairoError extends Error {
 /** A return series: a `Float64Array` (read in place, not copied) or an array of numbers. */
 export type Returns = Float64Array | number[]
 
+
+/** What `optimize` computes (kairo-core's `OptimizeSpec`; every key optional, PyPortfolioOpt's defaults). */
+export interface OptimizeSpec {
+  objective?: 'max_sharpe' | 'min_volatility' | 'efficient_return' | 'efficient_risk' | 'max_quadratic_utility' | 'hrp' | 'equal_risk_contribution'
+  expectedReturns?: 'mean_historical_return' | 'ema_historical_return' | 'capm_return'
+  riskModel?: 'sample_cov' | 'exp_cov' | 'semicovariance' | 'ledoit_wolf' | 'ledoit_wolf_single_factor' | 'ledoit_wolf_constant_correlation'
+  riskFreeRate?: number
+  targetReturn?: number
+  targetVolatility?: number
+  riskAversion?: number
+  marketNeutral?: boolean
+  weightBounds?: [number, number]
+  l2Gamma?: number
+  sectors?: Array<{ symbols: string[]; lower?: number | null; upper?: number | null }>
+  frequency?: number
+  span?: number | null
+  compounding?: boolean
+  frontierPoints?: number
+}
+
+/** Optimal weights and their figures (kairo-core's `Optimized::fields`). */
+export interface OptimizeResult {
+  weights: Record<string, number>
+  expectedReturn: number
+  volatility: number
+  sharpe: number
+  frontier: Array<{ volatility: number; expectedReturn: number; sharpe: number }>
+}
+
+/** A tax-aware rebalance (kairo-core's `RebalancePlan::fields`): money and shares as decimal strings. */
+export interface RebalancePlan {
+  orders: Array<{
+    symbol: string
+    side: 'BUY' | 'SELL'
+    qty: string
+    price: string
+    value: string
+    lots: Array<{ tradeId: string; opened: string; qty: string; basis: string; proceeds: string; gain: string; term: 'short_term' | 'long_term' }>
+    noRepurchaseUntil: string | null
+  }>
+  realized: { shortTerm: string; longTerm: string; total: string }
+  turnover: number
+  value: string
+  cashAfter: string
+  skipped: Array<{ symbol: string; side: 'BUY' | 'SELL'; value: string; reason: 'wash_sale_purchase' | 'wash_sale_loss_sale' | 'cash'; until: string | null }>
+}

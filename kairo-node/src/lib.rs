@@ -7,6 +7,7 @@ mod errors;
 mod input;
 mod metrics;
 mod money_weighted;
+mod optimize;
 mod report;
 mod results;
 mod tear_sheet;

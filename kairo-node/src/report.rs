@@ -6,6 +6,7 @@ use kairo_core::compare::Comparison;
 use kairo_core::compliance::{DayTrade, PdtStatus};
 use kairo_core::lots::{LotReport, WashSaleReport};
 use kairo_core::metrics::Metrics;
+use kairo_core::optimize::{Optimized, RebalancePlan};
 use kairo_core::report::Value;
 use napi::bindgen_prelude::{Null, Object, ToNapiValue, TypeName, Unknown, ValueType};
 use napi::{Env, JsValue};
@@ -83,7 +84,7 @@ macro_rules! fields {
     )*};
 }
 
-fields!(LotReport, WashSaleReport, DayTrade, PdtStatus, Metrics, Comparison);
+fields!(LotReport, WashSaleReport, DayTrade, PdtStatus, Metrics, Comparison, Optimized, RebalancePlan);
 
 impl<T> TypeName for Js<T> {
     fn type_name() -> &'static str {
