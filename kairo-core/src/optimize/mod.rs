@@ -38,6 +38,7 @@ pub mod risk_models;
 mod risk_parity;
 mod shrinkage;
 mod solver;
+mod table;
 
 pub use allocation::{allocate, Allocation, Shares};
 pub use data::{Covariance, Returns};
@@ -49,3 +50,4 @@ pub use rebalance::{rebalance, LotSale, Realized, RebalanceOptions, RebalanceOrd
 pub use request::{OptimizeSpec, Optimized, SectorSpec};
 pub use risk_parity::{equal_risk_contribution, risk_budget, risk_contributions};
 pub use shrinkage::{ledoit_wolf, shrunk_covariance, ShrinkageTarget, Shrunk};
+pub use table::returns_from_table;

@@ -12,6 +12,7 @@ mod events;
 mod leaderboards;
 pub mod limits;
 mod ops;
+mod optimize;
 mod plans;
 mod report;
 mod schemas;
@@ -181,7 +182,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestP
         webhooks::stripe, benchmarks::list, benchmarks::update, audit_log::list, activities::create_activity,
         activities::create_activities_batch, activities::list, activities::account, activities::import_alpaca,
         events::user_events, events::all_events, custom_benchmarks::create, custom_benchmarks::list,
-        custom_benchmarks::delete, leaderboards::page, leaderboards::get, leaderboards::opt_in, leaderboards::opt_out
+        custom_benchmarks::delete, leaderboards::page, leaderboards::get, leaderboards::opt_in, leaderboards::opt_out, optimize::optimize
     ),
     components(schemas(crate::store::User, crate::store::AuditRow, users::NewUser, users::AccountUpdate, trades::TradeIn, trades::TradeOut,
         compliance::OrderIn, crate::error_schema::ErrorBody, webhooks::Received,
@@ -189,7 +190,8 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestP
         crate::store::audit_log::AuditEntry, events::EventEnvelope, crate::services::benchmarks::BenchmarkIn,
         crate::services::benchmarks::ComponentIn, crate::services::benchmarks::BenchmarkOut,
         crate::services::benchmarks::ComponentOut, crate::services::benchmarks::BenchmarkList, leaderboards::OptIn,
-        leaderboards::BoardPage, leaderboards::BoardEntry, leaderboards::Standing, leaderboards::BoardStanding)),
+        leaderboards::BoardPage, leaderboards::BoardEntry, leaderboards::Standing, leaderboards::BoardStanding,
+        crate::services::optimize::OptimizeIn, crate::services::optimize::RebalanceIn)),
     modifiers(&BearerAuth, &CommonErrors, &ResponseSchemas),
     security(("bearer" = []))
 )]
@@ -460,6 +462,7 @@ pub fn router(state: AppState) -> Router {
         .route("/events", get(events::all_events))
         .route("/users/{id}/benchmarks", get(custom_benchmarks::list).post(custom_benchmarks::create))
         .route("/users/{id}/benchmarks/{name}", axum::routing::delete(custom_benchmarks::delete))
+        .route("/users/{id}/optimize", post(optimize::optimize))
         .route("/leaderboards", get(leaderboards::page))
         .route(
             "/users/{id}/leaderboards",

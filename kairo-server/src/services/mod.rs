@@ -11,4 +11,5 @@ pub mod events;
 pub mod import;
 pub mod leaderboards;
 pub mod live;
+pub mod optimize;
 pub mod periods;
