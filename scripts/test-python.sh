@@ -31,5 +31,7 @@ cd ..
 sheet="$(mktemp -d)"
 "$VENV/bin/python" examples/python/tear_sheet.py "$sheet/tear_sheet.html"
 rm -rf "$sheet"
+# The optimization example: weights, whole shares and a tax-aware rebalance of the sample account.
+"$VENV/bin/python" examples/python/optimize.py > /dev/null
 # empyrical-reloaded's own test suite with kairo substituted for every public empyrical name.
 ./scripts/test-empyrical-suite.sh

@@ -255,6 +255,13 @@ fn opt_allocate(
     Ok((a.shares, a.leftover))
 }
 
+/// Weights below `cutoff` set to 0, the rest rounded to `rounding` decimals.
+#[pyfunction]
+#[pyo3(signature = (weights, cutoff, rounding=None))]
+fn opt_clean_weights(weights: Vec<f64>, cutoff: f64, rounding: Option<u32>) -> Vec<f64> {
+    opt::clean_weights(&weights, cutoff, rounding)
+}
+
 /// The tax-aware rebalance plan, as a dict.
 #[pyfunction]
 #[pyo3(signature = (trades, prices, targets, as_of, cash, turnover_limit=None, allow_wash_sales=false, fractional_digits=None, lot_method="fifo"))]
@@ -293,5 +300,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(opt_risk_budget, m)?)?;
     m.add_function(wrap_pyfunction!(opt_allocate, m)?)?;
     m.add_function(wrap_pyfunction!(opt_rebalance, m)?)?;
+    m.add_function(wrap_pyfunction!(opt_clean_weights, m)?)?;
     Ok(())
 }

@@ -94,3 +94,26 @@ fn spend_leftover(weights: &[f64], prices: &[Decimal], held: &mut [Decimal], lef
         *left -= prices[i];
     }
 }
+
+/// Weights tidied for people and orders (PyPortfolioOpt `clean_weights`): those below `cutoff` in absolute value
+/// set to 0, the rest rounded to `rounding` decimals when given (the sum is not renormalised, as in
+/// PyPortfolioOpt).
+///
+/// ```
+/// let w = kairo_core::optimize::clean_weights(&[0.61234567, 0.00004, 0.38761433], 1e-4, Some(5));
+/// assert_eq!(w, vec![0.61235, 0.0, 0.38761]);
+/// ```
+pub fn clean_weights(weights: &[f64], cutoff: f64, rounding: Option<u32>) -> Vec<f64> {
+    weights
+        .iter()
+        .map(|&w| if w.abs() < cutoff { 0.0 } else { w })
+        .map(|w| match rounding {
+            Some(d) => {
+                let k = 10f64.powi(d.min(15) as i32);
+                (w * k).round() / k
+            }
+            None => w,
+        })
+        .map(|w| w + 0.0)
+        .collect()
+}

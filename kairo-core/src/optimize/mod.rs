@@ -40,7 +40,7 @@ mod shrinkage;
 mod solver;
 mod table;
 
-pub use allocation::{allocate, Allocation, Shares};
+pub use allocation::{allocate, clean_weights, Allocation, Shares};
 pub use data::{Covariance, Returns};
 pub use error::OptimizeError;
 pub use expected_returns::Annualize;

@@ -253,6 +253,34 @@ def up_down_capture(
 def value_at_risk(returns: np.ndarray, cutoff: float = 0.05) -> float: ...
 def wash_sales(trades: Any) -> Dict[str, Any]: ...
 
+def opt_expected_returns(
+    data: np.ndarray, method: str, returns_data: bool, compounding: bool, frequency: float, span: float,
+    market: Optional[np.ndarray], risk_free_rate: float,
+) -> np.ndarray: ...
+def opt_risk_matrix(
+    data: np.ndarray, method: str, returns_data: bool, frequency: float, span: float, benchmark: float, delta: float
+) -> Tuple[np.ndarray, Optional[float]]: ...
+def opt_efficient(
+    mu: Optional[np.ndarray], cov: np.ndarray, bounds: List[Tuple[float, float]],
+    sectors: List[Tuple[List[int], Optional[float], Optional[float]]], gamma: float, objective: str, target: float,
+    market_neutral: bool, risk_free_rate: float,
+) -> Tuple[np.ndarray, Optional[float], float, Optional[float]]: ...
+def opt_frontier(
+    mu: Optional[np.ndarray], cov: np.ndarray, bounds: List[Tuple[float, float]],
+    sectors: List[Tuple[List[int], Optional[float], Optional[float]]], gamma: float, points: int, risk_free_rate: float,
+) -> List[Tuple[float, float, float]]: ...
+def opt_clean_weights(weights: List[float], cutoff: float, rounding: Optional[int] = None) -> List[float]: ...
+def opt_hrp(data: np.ndarray, kind: str) -> np.ndarray: ...
+def opt_risk_budget(cov: np.ndarray, budgets: Optional[List[float]] = None) -> np.ndarray: ...
+def opt_allocate(
+    weights: List[float], prices: List[Any], budget: Any, fractional_digits: Optional[int] = None
+) -> Tuple[List[Decimal], Decimal]: ...
+def opt_rebalance(
+    trades: Any, prices: Dict[str, Any], targets: Dict[str, float], as_of: Any, cash: Any,
+    turnover_limit: Optional[float] = None, allow_wash_sales: bool = False, fractional_digits: Optional[int] = None,
+    lot_method: str = "fifo",
+) -> Dict[str, Any]: ...
+
 __all__ = [
     "KairoError", "InvalidTradeError", "ConfigError", "ParameterError", "InputError", "MarketDataError",
     "OutOfOrderError", "cum_returns", "cum_returns_final", "annual_return", "annual_volatility", "sharpe_ratio",
@@ -265,5 +293,7 @@ __all__ = [
     "check_names", "roll", "roll_pairs", "capture", "batting_average", "beta_fragility_heuristic", "gpd_risk_estimates",
     "simple_returns", "returns_from_changes", "compound_by_group", "group_exposures", "attributed_returns",
     "column_means", "alpha_for_beta", "tear_sheet", "frame_realized_pnl_by_user", "frame_positions_by_user", "frame_metrics_by_user", "_borrowed",
+    "opt_expected_returns", "opt_risk_matrix", "opt_efficient", "opt_frontier", "opt_hrp", "opt_risk_budget",
+    "opt_allocate", "opt_rebalance", "opt_clean_weights",
     "__version__",
 ]

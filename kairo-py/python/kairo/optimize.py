@@ -139,6 +139,18 @@ class CovarianceShrinkage:
         return self._run("ledoit_wolf_" + shrinkage_target)
 
 
+def _bound(x: Any, missing: float) -> float:
+    return missing if x is None else float(x)
+
+
+def _bounds(weight_bounds: Any, n: int) -> List[Tuple[float, float]]:
+    """One (lower, upper) pair per asset from a pair for all or a list of pairs; ``None`` is unbounded."""
+    if len(weight_bounds) == 2 and not isinstance(weight_bounds[0], (tuple, list)):
+        lo, hi = weight_bounds
+        return [(_bound(lo, float("-inf")), _bound(hi, float("inf")))] * n
+    return [(_bound(lo, float("-inf")), _bound(hi, float("inf"))) for lo, hi in weight_bounds]
+
+
 class EfficientFrontier:
     """Mean–variance optimization; each objective returns the weights (a pandas Series when labels are known)."""
 
@@ -153,12 +165,7 @@ class EfficientFrontier:
         self._cov = _table(cov_matrix, "cov_matrix")[0]
         n = self._cov.shape[0]
         self._mu = None if expected_returns is None else as_array(expected_returns, "expected_returns")
-        if len(weight_bounds) == 2 and not isinstance(weight_bounds[0], (tuple, list)):
-            lo, hi = weight_bounds  # type: ignore[misc]
-            self._bounds = [(float(-1e30 if lo is None else lo), float(1e30 if hi is None else hi))] * n
-        else:
-            self._bounds = [(float(lo), float(hi)) for lo, hi in weight_bounds]  # type: ignore[misc]
-        self._bounds = [(lo if lo > -1e29 else float("-inf"), hi if hi < 1e29 else float("inf")) for lo, hi in self._bounds]
+        self._bounds = _bounds(weight_bounds, n)
         self._sectors: List[Tuple[List[int], Optional[float], Optional[float]]] = []
         self._gamma = float(l2_gamma)
         self._rf = 0.0
@@ -214,6 +221,16 @@ class EfficientFrontier:
         rf = self._rf if risk_free_rate is None else risk_free_rate
         ret, vol, _ = self._performance
         return ret, vol, None if ret is None else (ret - rf) / vol
+
+    def clean_weights(self, cutoff: float = 1e-4, rounding: Optional[int] = 5) -> Any:
+        """The last weights with those below ``cutoff`` set to 0 and the rest rounded to ``rounding`` decimals."""
+        if self.weights is None:
+            from ._kairo import ParameterError
+
+            err = ParameterError("no weights yet: run an objective first")
+            err.field = "weights"
+            raise err
+        return _series(np.asarray(_kairo.opt_clean_weights(list(self.weights), float(cutoff), rounding)), self._labels)
 
     def efficient_frontier(self, points: int = 50, risk_free_rate: float = 0.0) -> Any:
         """Points of the frontier for a chart: a DataFrame of ``volatility``, ``expected_return``, ``sharpe``."""
@@ -293,4 +310,4 @@ def rebalance(
     sale."""
     from ._trades import trade_records
 
-    return _kairo.opt_rebalance(trade_records(trades), dict(prices), {k: float(v) for k, v in targets.items()}, as_of, cash, turnover_limit, allow_wash_sales, fractional_digits, lot_method)  # type: ignore[no-any-return]
+    return _kairo.opt_rebalance(trade_records(trades), dict(prices), {k: float(v) for k, v in targets.items()}, as_of, cash, turnover_limit, allow_wash_sales, fractional_digits, lot_method)

@@ -331,7 +331,7 @@ fn buy(
         let p = price(s)?;
         let qty = round(v * fund / p, opts.shares);
         let cost = qty * p;
-        if fund < Decimal::ONE {
+        if v - cost >= p * unit(opts.shares) {
             plan.skipped.push(Skipped {
                 symbol: s.to_owned(),
                 side: Side::Buy,
@@ -354,6 +354,14 @@ fn buy(
         }
     }
     Ok(())
+}
+
+/// The smallest quantity that can be traded: a share, or `10^-digits` of one.
+fn unit(shares: Shares) -> Decimal {
+    match shares {
+        Shares::Whole => Decimal::ONE,
+        Shares::Fractional(dp) => Decimal::new(1, dp.min(28)),
+    }
 }
 
 fn round(qty: Decimal, shares: Shares) -> Decimal {
