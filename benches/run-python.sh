@@ -6,17 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kairo/target}"
-venv="${KAIRO_BENCH_VENV:-$HOME/.cache/kairo/bench-venv}"
 repeats="${REPEATS:-7}"
-
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
-fi
-"$venv/bin/pip" install --quiet "empyrical-reloaded==0.7.1" quantstats numpy pandas "maturin>=1.8,<2"
-wheels="$(mktemp -d)"
-trap 'rm -rf "$wheels"' EXIT
-VIRTUAL_ENV="$venv" "$venv/bin/maturin" build --quiet --release -m kairo-py/Cargo.toml -o "$wheels"
-"$venv/bin/pip" install --quiet --force-reinstall --no-deps "$wheels"/kairo-*.whl
+. benches/python-venv.sh
+bench_venv "empyrical-reloaded==0.7.1" quantstats numpy pandas
 {
     echo "## Python (kairo wheel) vs empyrical-reloaded vs quantstats"
     echo

@@ -183,7 +183,7 @@ def binding_sections():
     `npm run bench`, benches/python.md by benches/run-python.sh), kept when the README is regenerated."""
     here = os.path.dirname(os.path.abspath(__file__))
     out = []
-    for name in ["recompute.md", "versus-seed.md", "server.md", "events.md", "leaderboard.md", "node.md", "python.md", "python-frames.md", "tear-sheet.md"]:
+    for name in ["recompute.md", "versus-seed.md", "server.md", "events.md", "leaderboard.md", "node.md", "python.md", "python-frames.md", "tear-sheet.md", "optimize.md"]:
         path = os.path.join(here, name)
         if os.path.exists(path):
             with open(path) as f:

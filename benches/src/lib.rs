@@ -132,3 +132,23 @@ pub fn bench_context(account: u64) -> kairo_core::compliance::AccountContext {
     );
     serde_json::from_str(&json).unwrap_or_default()
 }
+
+/// Closing prices of `assets` stocks over `days` days (asset by asset), from a three-factor model with
+/// idiosyncratic noise: correlated like real stocks, so the optimizers face a realistic covariance.
+pub fn factor_prices(days: usize, assets: usize, seed: u64) -> Vec<f64> {
+    let mut g = SplitMix64::new(seed);
+    let factors: Vec<[f64; 3]> =
+        (0..days).map(|_| [0.01 * g.next_normal(), 0.006 * g.next_normal(), 0.004 * g.next_normal()]).collect();
+    let mut prices = Vec::with_capacity(days * assets);
+    for _ in 0..assets {
+        let beta = [1.0 + 0.3 * g.next_normal(), g.next_normal(), g.next_normal()];
+        let drift = 0.0003 + 0.0002 * g.next_normal();
+        let mut p = 100.0;
+        for f in &factors {
+            let r = drift + beta[0] * f[0] + beta[1] * f[1] + beta[2] * f[2] + 0.012 * g.next_normal();
+            p *= 1.0 + r.max(-0.5);
+            prices.push(p);
+        }
+    }
+    prices
+}

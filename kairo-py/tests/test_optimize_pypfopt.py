@@ -150,3 +150,30 @@ def test_hrp(prices):
     theirs_cov = pd.Series(HRPOpt(cov_matrix=cov).optimize())
     ours_cov = ko.HRPOpt(cov_matrix=cov).optimize()
     assert gap(theirs_cov[ours_cov.index], ours_cov) < 1e-12
+
+
+@pytest.fixture(scope="module")
+def many() -> pd.DataFrame:
+    """150 stocks × 1,000 days from a three-factor model: enough assets for kairo's working sets."""
+    rng = np.random.default_rng(3)
+    t, n = 1000, 150
+    factors = rng.normal(0, 0.01, size=(t, 3))
+    r = factors @ rng.normal(1, 0.4, size=(3, n)) * 0.6 + rng.normal(0.0004, 0.015, size=(t, n)) + rng.normal(0, 0.0003, size=n)
+    return pd.DataFrame(100 * np.cumprod(1 + r, axis=0), columns=[f"S{i:03d}" for i in range(n)])
+
+
+@pytest.mark.parametrize("bounds", [(0, 1), (0, 0.05), (0.001, 0.1)])
+@pytest.mark.parametrize("sectors", [False, True])
+@pytest.mark.parametrize("objective,args", [("min_volatility", ()), ("max_sharpe", ()), ("max_sharpe", (0.02,)), ("efficient_return", (0.33,)), ("efficient_risk", (0.2,)), ("max_quadratic_utility", (2,))])
+def test_many_assets(many, bounds, sectors, objective, args):
+    mu = expected_returns.mean_historical_return(many)
+    cov = risk_models.sample_cov(many)
+    theirs = EfficientFrontier(mu, cov, weight_bounds=bounds, **TIGHT)
+    ours = ko.EfficientFrontier(mu, cov, weight_bounds=bounds)
+    if sectors:
+        mapper = {c: "abc"[i % 3] for i, c in enumerate(many.columns)}
+        theirs.add_sector_constraints(mapper, {"a": 0.2}, {"b": 0.3})
+        ours.add_sector_constraints(mapper, {"a": 0.2}, {"b": 0.3})
+    w_theirs = pd.Series(getattr(theirs, objective)(*args))
+    w_ours = getattr(ours, objective)(*args)
+    assert gap(w_theirs, w_ours) < 1e-6

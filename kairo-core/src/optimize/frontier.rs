@@ -163,28 +163,33 @@ impl EfficientFrontier {
 
     /// The bound and sector rows, each side scaled by variable `k` when given (max Sharpe's `κ`).
     fn add_limits(&self, p: &mut Program, k: Option<usize>) {
-        let limit = |p: &mut Program, coeffs: Vec<(usize, f64)>, bound: f64| match k {
+        let row = |coeffs: Vec<(usize, f64)>, bound: f64| match k {
             Some(k) => {
                 let mut c = coeffs;
                 c.push((k, -bound));
-                p.at_most(Row::new(c, 0.0));
+                Row::new(c, 0.0)
             }
-            None => p.at_most(Row::new(coeffs, bound)),
+            None => Row::new(coeffs, bound),
         };
         for (i, &(lo, hi)) in self.bounds.iter().enumerate() {
             if hi.is_finite() {
-                limit(p, vec![(i, 1.0)], hi);
+                p.bound(i, row(vec![(i, 1.0)], hi));
             }
             if lo.is_finite() {
-                limit(p, vec![(i, -1.0)], -lo);
+                p.bound(i, row(vec![(i, -1.0)], -lo));
+                // a long-only bound (and, for max Sharpe's scaled weights, a bound at 0) lets a working set fix
+                // the asset there
+                if (k.is_none() && lo >= 0.0 && lo < hi) || (k.is_some() && lo == 0.0 && hi > 0.0) {
+                    p.fixable(i, lo);
+                }
             }
         }
         for s in &self.sectors {
             if let Some(hi) = s.upper {
-                limit(p, s.assets.iter().map(|&i| (i, 1.0)).collect(), hi);
+                p.at_most(row(s.assets.iter().map(|&i| (i, 1.0)).collect(), hi));
             }
             if let Some(lo) = s.lower {
-                limit(p, s.assets.iter().map(|&i| (i, -1.0)).collect(), -lo);
+                p.at_most(row(s.assets.iter().map(|&i| (i, -1.0)).collect(), -lo));
             }
         }
     }

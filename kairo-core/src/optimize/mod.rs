@@ -39,6 +39,7 @@ mod risk_parity;
 mod shrinkage;
 mod solver;
 mod table;
+mod working_set;
 
 pub use allocation::{allocate, clean_weights, Allocation, Shares};
 pub use data::{Covariance, Returns};

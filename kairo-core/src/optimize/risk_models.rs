@@ -1,6 +1,6 @@
 //! Annualised covariance estimates of daily returns, as PyPortfolioOpt's `risk_models` defines them: the sample
 //! covariance, the exponentially weighted covariance and the semicovariance (the Ledoit–Wolf estimates are in
-//! [`shrinkage`](super::shrinkage)). Every estimate is checked to be positive semidefinite and, if rounding left
+//! [`ledoit_wolf`](super::ledoit_wolf)). Every estimate is checked to be positive semidefinite and, if rounding left
 //! it slightly indefinite, repaired by clipping its negative eigenvalues to zero (PyPortfolioOpt's `spectral` fix).
 
 use faer::linalg::matmul::matmul;
