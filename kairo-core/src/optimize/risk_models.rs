@@ -4,6 +4,7 @@
 //! it slightly indefinite, repaired by clipping its negative eigenvalues to zero (PyPortfolioOpt's `spectral` fix).
 
 use faer::linalg::matmul::matmul;
+use faer::linalg::matmul::triangular::{self, BlockStructure};
 use faer::{Accum, Mat, MatRef, Par, Side};
 
 use super::data::{Covariance, Returns};
@@ -58,10 +59,26 @@ pub fn semicovariance(returns: &Returns, benchmark: f64, frequency: f64) -> Resu
     Ok(fix_nonpositive_semidefinite(gram(drops, frequency / returns.days() as f64)))
 }
 
-/// `scale × XᵀX`.
+/// `scale × XᵀX`: the lower triangle computed (half the products of a full multiplication), then mirrored.
 pub(crate) fn gram(x: MatRef<'_, f64>, scale: f64) -> Mat<f64> {
-    let mut out = Mat::<f64>::zeros(x.ncols(), x.ncols());
-    matmul(out.as_mut(), Accum::Replace, x.transpose(), x, scale, Par::Seq);
+    let n = x.ncols();
+    let mut out = Mat::<f64>::zeros(n, n);
+    triangular::matmul(
+        out.as_mut(),
+        BlockStructure::TriangularLower,
+        Accum::Replace,
+        x.transpose(),
+        BlockStructure::Rectangular,
+        x,
+        BlockStructure::Rectangular,
+        scale,
+        Par::Seq,
+    );
+    for j in 0..n {
+        for i in 0..j {
+            out[(i, j)] = out[(j, i)];
+        }
+    }
     out
 }
 

@@ -113,8 +113,8 @@ fn constant_variance(x: &Mat<f64>) -> (Mat<f64>, f64) {
     let x2 = map(x, |v| v * v);
     let trace: Vec<f64> = (0..p).map(|j| x2.col_as_slice(j).iter().sum::<f64>() / t).collect();
     let mu = trace.iter().sum::<f64>() / p as f64;
-    let beta_sum = sum(&cross(&x2, &x2, 1.0));
-    let xtx = cross(x, x, 1.0);
+    let beta_sum = sum(&gram(x2.as_ref(), 1.0));
+    let xtx = gram(x.as_ref(), 1.0);
     let delta_sum = sum(&map(&xtx, |v| v * v)) / (t * t);
     let beta = (beta_sum / t - delta_sum) / (p as f64 * t);
     let delta = (delta_sum - 2.0 * mu * trace.iter().sum::<f64>() + p as f64 * mu * mu) / p as f64;
@@ -130,7 +130,7 @@ fn single_factor(x: &Mat<f64>) -> (Mat<f64>, f64) {
     let tf = t as f64;
     let market: Vec<f64> = (0..t).map(|r| (0..n).map(|j| x[(r, j)]).sum::<f64>() / n as f64).collect();
     let m_mean = market.iter().sum::<f64>() / tf;
-    let sample = cross(x, x, tf);
+    let sample = gram(x.as_ref(), 1.0 / tf);
     let betas: Vec<f64> = (0..n)
         .map(|j| x.col_as_slice(j).iter().zip(&market).map(|(a, m)| a * (m - m_mean)).sum::<f64>() / tf)
         .collect();
@@ -138,11 +138,11 @@ fn single_factor(x: &Mat<f64>) -> (Mat<f64>, f64) {
     let f = Mat::from_fn(n, n, |i, j| if i == j { sample[(i, i)] } else { betas[i] * betas[j] / var_m });
     let c = sum(&Mat::from_fn(n, n, |i, j| (sample[(i, j)] - f[(i, j)]).powi(2)));
     let y = map(x, |v| v * v);
-    let p = sum(&cross(&y, &y, tf)) - sum(&map(&sample, |v| v * v));
+    let p = sum(&gram(y.as_ref(), 1.0 / tf)) - sum(&map(&sample, |v| v * v));
     let r_diag = sum(&map(&y, |v| v * v)) / tf - (0..n).map(|i| sample[(i, i)].powi(2)).sum::<f64>();
     let z = Mat::from_fn(t, n, |r, j| x[(r, j)] * market[r]);
     let yz = cross(&y, &z, tf);
-    let zz = cross(&z, &z, tf);
+    let zz = gram(z.as_ref(), 1.0 / tf);
     let (mut roff1, mut roff3) = (0.0, 0.0);
     for i in 0..n {
         for j in 0..n {
@@ -164,7 +164,7 @@ fn single_factor(x: &Mat<f64>) -> (Mat<f64>, f64) {
 /// `(π − ρ) / γ / T` clipped to [0, 1], `γ = ‖S − F‖²_F`.
 fn constant_correlation(x: &Mat<f64>) -> (Mat<f64>, f64) {
     let (t, n) = (x.nrows() as f64, x.ncols());
-    let xtx = cross(x, x, 1.0);
+    let xtx = gram(x.as_ref(), 1.0);
     let s = Mat::from_fn(n, n, |i, j| xtx[(i, j)] / (t - 1.0));
     let sd: Vec<f64> = (0..n).map(|i| s[(i, i)].sqrt()).collect();
     let corr_sum: f64 =
@@ -172,7 +172,7 @@ fn constant_correlation(x: &Mat<f64>) -> (Mat<f64>, f64) {
     let r_bar = (corr_sum - n as f64) / (n * (n - 1)).max(1) as f64;
     let f = Mat::from_fn(n, n, |i, j| if i == j { s[(i, i)] } else { r_bar * sd[i] * sd[j] });
     let y = map(x, |v| v * v);
-    let yy = cross(&y, &y, t);
+    let yy = gram(y.as_ref(), 1.0 / t);
     let pi = Mat::from_fn(n, n, |i, j| yy[(i, j)] - 2.0 * xtx[(i, j)] * s[(i, j)] / t + s[(i, j)].powi(2));
     let pi_hat = sum(&pi);
     let x3 = map(x, |v| v * v * v);
