@@ -63,3 +63,17 @@ def test_errors_name_the_field():
     assert e.value.field == "targets"
     with pytest.raises(kairo.InvalidTradeError):
         ko.rebalance([trade("x", "A", "BUY", "-1", "10", "2024-01-02")], {"A": 1}, {"A": 1.0}, as_of="2024-01-02")
+
+
+def test_expected_returns_are_aligned_to_the_covariance_by_label():
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    prices = pd.DataFrame(100 * np.cumprod(1 + rng.normal(0.0005, 0.01, size=(300, 4)), axis=0), columns=list("ABCD"))
+    mu, cov = ko.mean_historical_return(prices), ko.sample_cov(prices)
+    straight = ko.EfficientFrontier(mu, cov).max_sharpe()
+    shuffled = ko.EfficientFrontier(mu[["D", "B", "A", "C"]], cov).max_sharpe()
+    assert np.allclose(straight.values, shuffled.values, atol=1e-12)
+    with pytest.raises(kairo.InputError) as e:
+        ko.EfficientFrontier(mu[["A", "B"]], cov)
+    assert e.value.field == "expected_returns"

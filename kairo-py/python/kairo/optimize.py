@@ -164,6 +164,16 @@ class EfficientFrontier:
         self._labels = list(cov_matrix.columns) if is_pandas(cov_matrix) else (list(expected_returns.index) if is_pandas(expected_returns) else None)
         self._cov = _table(cov_matrix, "cov_matrix")[0]
         n = self._cov.shape[0]
+        if is_pandas(expected_returns) and is_pandas(cov_matrix) and hasattr(cov_matrix, "columns"):
+            # the same assets in the covariance's order, whatever the order of the Series
+            missing = [c for c in cov_matrix.columns if c not in expected_returns.index]
+            if missing:
+                from ._kairo import InputError
+
+                err = InputError(f"expected_returns has no value for {missing[:5]}")
+                err.field = "expected_returns"
+                raise err
+            expected_returns = expected_returns.reindex(cov_matrix.columns)
         self._mu = None if expected_returns is None else as_array(expected_returns, "expected_returns")
         self._bounds = _bounds(weight_bounds, n)
         self._sectors: List[Tuple[List[int], Optional[float], Optional[float]]] = []
