@@ -3,7 +3,7 @@
 
 use kairo_core::optimize::{
     allocate, equal_risk_contribution, hrp_from_covariance, risk_contributions, Covariance, EfficientFrontier, Returns,
-    Sector, Shares,
+    Sector, Shares, MAX_FRONTIER_POINTS,
 };
 use kairo_core::{ErrorCode, ErrorInfo};
 use rust_decimal_macros::dec;
@@ -112,4 +112,13 @@ fn inputs_are_checked_and_named() {
     assert_eq!(ErrorInfo::field(&ef.max_sharpe(0.05).unwrap_err()), Some("risk_free_rate"));
     assert_eq!(ErrorInfo::field(&ef.efficient_return(0.5, false).unwrap_err()), Some("target_return"));
     assert_eq!(ErrorInfo::field(&ef.efficient_return(0.01, true).unwrap_err()), Some("market_neutral"));
+    assert_eq!(ErrorInfo::field(&ef.frontier(MAX_FRONTIER_POINTS + 1, 0.0).unwrap_err()), Some("points"));
+    // amounts that could overflow a Decimal product are refused up front
+    let e = allocate(&[1.0], &[dec!(10)], dec!(1e16), Shares::Whole).unwrap_err();
+    assert_eq!(ErrorInfo::field(&e), Some("budget"));
+    let e = allocate(&[1.0], &[dec!(1e13)], dec!(1000), Shares::Whole).unwrap_err();
+    assert_eq!(ErrorInfo::field(&e), Some("prices"));
+    let r = Returns::new(vec![0.01, 0.02, -0.01, 0.0], 2, 2).unwrap();
+    let e = kairo_core::optimize::risk_models::sample_cov(&r, 1e300).unwrap_err();
+    assert_eq!(ErrorInfo::field(&e), Some("frequency"));
 }

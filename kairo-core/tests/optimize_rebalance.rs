@@ -180,4 +180,9 @@ fn bad_input_names_the_field() {
     limit.turnover_limit = Some(0.0);
     let e = rebalance(&aapl_lots()[..], &map(&[("AAPL", dec!(150))]), &map(&[]), &limit).unwrap_err();
     assert_eq!(ErrorInfo::field(&e), Some("turnover_limit"));
+    let rich = RebalanceOptions::new(day("2024-06-03"), dec!(1e20));
+    let e = rebalance(&aapl_lots()[..], &map(&[("AAPL", dec!(150))]), &map(&[]), &rich).unwrap_err();
+    assert_eq!(ErrorInfo::field(&e), Some("cash"));
+    let e = rebalance(&aapl_lots()[..], &map(&[("AAPL", dec!(1e20))]), &map(&[]), &opts).unwrap_err();
+    assert_eq!(ErrorInfo::field(&e), Some("prices"));
 }

@@ -113,6 +113,9 @@ both_backends!(bad_requests_name_the_field_and_end_users_need_a_plan, |app: comm
         (json!({ "symbols": ["AAA", "ZZZ"] }), "prices"),
         (json!({ "symbols": SYMBOLS, "lookback_days": 1 }), "lookback_days"),
         (json!({}), "symbols"),
+        (json!({ "symbols": SYMBOLS, "spec": { "frontier_points": 1000 } }), "frontier_points"),
+        (json!({ "symbols": SYMBOLS, "spec": { "frequency": 1e300 } }), "frequency"),
+        (json!({ "symbols": SYMBOLS, "rebalance": { "cash": "1e20" } }), "cash"),
     ] {
         let (s, e) = app.post(&path, &body).await;
         assert_eq!((s, e["error"]["details"]["field"].as_str()), (422, Some(field)), "{body} → {e}");

@@ -11,6 +11,13 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::error::OptimizeError;
 
+/// The largest budget or cash amount accepted (a quadrillion): every product of an amount, a weight and a share
+/// count then stays far inside `Decimal`'s range.
+pub(crate) const MAX_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
+/// The largest price per share accepted.
+pub(crate) const MAX_PRICE: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+
 /// How shares are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shares {
@@ -50,11 +57,11 @@ pub fn allocate(
     if let Some(i) = weights.iter().position(|w| !(*w >= 0.0) || !w.is_finite()) {
         return Err(OptimizeError::out_of_range("weights", format!("weight {i} must be finite and ≥ 0 (long only)")));
     }
-    if let Some(i) = prices.iter().position(|p| *p <= Decimal::ZERO) {
-        return Err(OptimizeError::bad_value("prices", format!("price {i} must be positive")));
+    if let Some(i) = prices.iter().position(|p| *p <= Decimal::ZERO || *p > MAX_PRICE) {
+        return Err(OptimizeError::bad_value("prices", format!("price {i} must be in (0, {MAX_PRICE}]")));
     }
-    if budget <= Decimal::ZERO {
-        return Err(OptimizeError::out_of_range("budget", "must be positive"));
+    if budget <= Decimal::ZERO || budget > MAX_AMOUNT {
+        return Err(OptimizeError::out_of_range("budget", format!("must be in (0, {MAX_AMOUNT}]")));
     }
     let total: f64 = weights.iter().sum();
     if (total - 1.0).abs() > 1e-6 {

@@ -122,12 +122,13 @@ pub(crate) fn ewm_weights(n: usize, span: f64) -> Result<Vec<f64>, OptimizeError
 }
 
 pub(crate) fn check_frequency(frequency: f64) -> Result<(), OptimizeError> {
-    if frequency > 0.0 && frequency.is_finite() {
+    // a year of one-minute bars is about 98,000 periods; a million leaves room and keeps the estimates finite
+    if frequency > 0.0 && frequency <= 1e6 {
         Ok(())
     } else {
         Err(OptimizeError::out_of_range(
             "frequency",
-            format!("must be a positive number of periods a year, got {frequency}"),
+            format!("must be a number of periods a year in (0, 1e6], got {frequency}"),
         ))
     }
 }

@@ -19,6 +19,9 @@ use super::data::{dot, Covariance};
 use super::error::OptimizeError;
 use super::solver::{Program, Row};
 
+/// The most points [`EfficientFrontier::frontier`] computes (each is a program solved).
+pub const MAX_FRONTIER_POINTS: usize = 500;
+
 /// A sector constraint: the total weight of `assets` within `[lower, upper]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sector {
@@ -312,8 +315,11 @@ impl EfficientFrontier {
     /// return the constraints allow, evenly spaced in return (the curve PyPortfolioOpt's `plot_efficient_frontier`
     /// draws).
     pub fn frontier(&self, points: usize, risk_free_rate: f64) -> Result<Vec<FrontierPoint>, OptimizeError> {
-        if points < 2 {
-            return Err(OptimizeError::out_of_range("points", format!("needs at least 2, got {points}")));
+        if !(2..=MAX_FRONTIER_POINTS).contains(&points) {
+            return Err(OptimizeError::out_of_range(
+                "points",
+                format!("between 2 and {MAX_FRONTIER_POINTS} points, got {points}"),
+            ));
         }
         let low = self.min_volatility()?.expected_return.unwrap_or(0.0);
         let high = self.max_return()?.expected_return.unwrap_or(0.0);

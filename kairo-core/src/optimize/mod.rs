@@ -62,7 +62,7 @@ pub use allocation::{allocate, clean_weights, Allocation, Shares};
 pub use data::{Covariance, Returns};
 pub use error::OptimizeError;
 pub use expected_returns::Annualize;
-pub use frontier::{EfficientFrontier, FrontierPoint, Portfolio, Sector};
+pub use frontier::{EfficientFrontier, FrontierPoint, Portfolio, Sector, MAX_FRONTIER_POINTS};
 pub use hrp::{hrp, hrp_from_covariance};
 pub use rebalance::{rebalance, LotSale, Realized, RebalanceOptions, RebalanceOrder, RebalancePlan, Skipped};
 pub use request::{OptimizeSpec, Optimized, SectorSpec};

@@ -300,6 +300,12 @@ class DiscreteAllocation:
         ``fractional_digits`` places."""
         assets = [a for a, w in self._weights.items() if w > 0]
         total = sum(self._weights[a] for a in assets)
+        if not assets:
+            from ._kairo import ParameterError
+
+            err = ParameterError("weights: no asset has a positive weight")
+            err.field = "weights"
+            raise err
         shares, leftover = _kairo.opt_allocate([self._weights[a] / total for a in assets], [self._prices[a] for a in assets], self._budget, fractional_digits)
         return {a: q for a, q in zip(assets, shares) if q > 0}, leftover
 

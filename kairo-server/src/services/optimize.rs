@@ -19,6 +19,9 @@ use crate::error::{core_error, ApiError};
 /// Three years of trading days: PyPortfolioOpt's examples' window, and enough for a stable covariance.
 pub const DEFAULT_LOOKBACK: usize = 756;
 
+/// The most frontier points one request may ask for (each is a program solved while the request waits).
+pub const MAX_FRONTIER_POINTS: usize = 100;
+
 /// The request.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -70,6 +73,13 @@ pub fn check(input: OptimizeIn) -> Result<Checked, ApiError> {
         None | Some(Value::Null) => OptimizeSpec::default(),
         Some(v) => OptimizeSpec::from_json(v).map_err(|e| core_error(&e))?,
     };
+    if spec.frontier_points > MAX_FRONTIER_POINTS {
+        return Err(ApiError::invalid(
+            "invalid_request",
+            "frontier_points",
+            format!("at most {MAX_FRONTIER_POINTS} points over HTTP, got {}", spec.frontier_points),
+        ));
+    }
     let lookback = input.lookback_days.unwrap_or(DEFAULT_LOOKBACK);
     if !(2..=5040).contains(&lookback) {
         return Err(ApiError::invalid(

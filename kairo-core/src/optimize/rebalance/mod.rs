@@ -187,8 +187,11 @@ pub fn rebalance<T: Trades + ?Sized>(
     }
     let price = |s: &str| -> Result<Decimal, OptimizeError> {
         match prices.get(s) {
-            Some(p) if *p > Decimal::ZERO => Ok(*p),
-            Some(p) => Err(OptimizeError::bad_value("prices", format!("{s}: {p} is not a positive price"))),
+            Some(p) if *p > Decimal::ZERO && *p <= super::allocation::MAX_PRICE => Ok(*p),
+            Some(p) => Err(OptimizeError::bad_value(
+                "prices",
+                format!("{s}: {p} is not a price in (0, {}]", super::allocation::MAX_PRICE),
+            )),
             None => Err(OptimizeError::bad_value("prices", format!("no price for {s}"))),
         }
     };
@@ -255,6 +258,9 @@ fn check(targets: &BTreeMap<String, f64>, opts: &RebalanceOptions) -> Result<(),
     }
     if opts.cash.is_sign_negative() && !opts.cash.is_zero() {
         return Err(OptimizeError::out_of_range("cash", "must not be negative"));
+    }
+    if opts.cash > super::allocation::MAX_AMOUNT {
+        return Err(OptimizeError::out_of_range("cash", format!("must be at most {}", super::allocation::MAX_AMOUNT)));
     }
     Ok(())
 }
