@@ -69,6 +69,10 @@ fn solve(program: &Program, infeasible: &'static str) -> Result<Vec<f64>, Optimi
                 next += batch;
                 continue;
             }
+            // a working set the solver could not settle (numerically): the whole program instead
+            Err(OptimizeError::NotSolved { .. }) if free.iter().any(|f| !f) => {
+                return Ok(program.solve_with(&vec![true; n], infeasible)?.x);
+            }
             Err(e) => return Err(e),
         };
         let mut z = vec![0.0; row_count];
