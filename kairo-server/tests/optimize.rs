@@ -130,3 +130,39 @@ both_backends!(bad_requests_name_the_field_and_end_users_need_a_plan, |app: comm
         .unwrap();
     assert_eq!(r.status().as_u16(), 402);
 });
+
+/// Closes the service has never stored, loaded from a local fake Alpaca in its real bar bodies (paged), then
+/// optimized: the route fills the cache the way `/comparative` does.
+async fn from_alpaca(backend: common::Backend) {
+    use common::fake_alpaca;
+    let fake = fake_alpaca::start(25, fake_alpaca::closes(&["AAPL", "QQQ", "SPY"])).await;
+    let Some(app) = common::app_with(backend, |c| {
+        c.alpaca_api_key = Some(fake_alpaca::KEY.into());
+        c.alpaca_secret_key = Some(fake_alpaca::SECRET.into());
+        c.alpaca_data_url = fake.url.clone();
+        c.benchmark_start = "2024-01-01".parse().unwrap();
+        c.alpaca_backoff_ms = 50;
+    })
+    .await
+    else {
+        return;
+    };
+    let user = app.user("margin").await;
+    let body = json!({ "symbols": ["AAPL", "QQQ", "SPY"], "spec": { "objective": "min_volatility" } });
+    let (s, b) = app.post(&format!("/users/{user}/optimize"), &body).await;
+    assert_eq!(s, 200, "{b}");
+    // 2024-01-02 .. 2024-03-28: 63 weekdays of closes, 62 returns
+    assert_eq!((b["days"].as_u64(), b["prices_as_of"].as_str()), (Some(62), Some("2024-03-28")), "{b}");
+    let total: f64 = b["optimized"]["weights"].as_object().unwrap().values().map(|w| w.as_f64().unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-9, "{b}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closes_loaded_from_alpaca_sqlite() {
+    from_alpaca(common::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closes_loaded_from_alpaca_postgres() {
+    from_alpaca(common::Backend::Postgres).await;
+}
