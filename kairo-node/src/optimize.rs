@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use kairo_core::optimize::{
-    allocate as core_allocate, rebalance as core_rebalance, OptimizeSpec, Optimized, RebalanceOptions, RebalancePlan,
-    Returns, Shares,
+    allocate_named, rebalance as core_rebalance, OptimizeSpec, Optimized, RebalanceOptions, RebalancePlan, Returns,
+    Shares,
 };
 use napi::bindgen_prelude::{Either, Object};
 use napi_derive::napi;
@@ -102,18 +102,18 @@ pub fn allocate(
     budget: Either<String, f64>,
     fractional_digits: Option<u32>,
 ) -> Result<Allocation> {
-    let weights: BTreeMap<String, f64> = weights.into_iter().filter(|(_, w)| *w > 0.0).collect();
-    let mut p = Vec::with_capacity(weights.len());
-    for s in weights.keys() {
-        let price = prices.get(s).ok_or_else(|| error(Code::InvalidInput, "prices", format!("no price for {s}")))?;
-        p.push(amount("prices", price)?);
-    }
-    let total: f64 = weights.values().sum();
-    let w: Vec<f64> = weights.values().map(|x| x / total).collect();
-    let a =
-        core_allocate(&w, &p, amount("budget", &budget)?, fractional_digits.map_or(Shares::Whole, Shares::Fractional))
-            .or_throw()?;
-    let shares =
-        weights.keys().zip(a.shares).filter(|(_, q)| !q.is_zero()).map(|(s, q)| (s.clone(), q.to_string())).collect();
+    let weights: Vec<(String, f64)> = weights.into_iter().collect::<BTreeMap<_, _>>().into_iter().collect();
+    let prices = weights
+        .iter()
+        .map(|(s, _)| prices.get(s).map(|p| amount("prices", p)).transpose())
+        .collect::<Result<Vec<_>>>()?;
+    let shares = fractional_digits.map_or(Shares::Whole, Shares::Fractional);
+    let a = allocate_named(&weights, &prices, amount("budget", &budget)?, shares).or_throw()?;
+    let shares = weights
+        .iter()
+        .zip(a.shares)
+        .filter(|(_, q)| !q.is_zero())
+        .map(|((s, _), q)| (s.clone(), q.to_string()))
+        .collect();
     Ok(Allocation { shares, leftover: a.leftover.to_string() })
 }

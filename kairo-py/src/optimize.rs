@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 
 use kairo_core::optimize::{
-    self as opt, allocate, equal_risk_contribution, hrp, hrp_from_covariance, ledoit_wolf, rebalance, risk_budget,
-    risk_models, shrunk_covariance, Annualize, Covariance, EfficientFrontier, RebalanceOptions, Returns, Sector,
-    Shares, ShrinkageTarget,
+    self as opt, equal_risk_contribution, hrp, hrp_from_covariance, ledoit_wolf, rebalance, risk_budget, risk_models,
+    shrunk_covariance, Annualize, Covariance, EfficientFrontier, RebalanceOptions, Returns, Sector, Shares,
+    ShrinkageTarget,
 };
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArrayDyn};
 use pyo3::prelude::*;
@@ -178,6 +178,27 @@ fn opt_efficient<'py>(
     Ok((p.weights.into_pyarray(py), p.expected_return, p.volatility, p.sharpe))
 }
 
+/// Expected return, volatility and Sharpe ratio of `weights` (kairo-core's `EfficientFrontier::performance`).
+#[pyfunction]
+#[pyo3(signature = (mu, cov, weights, risk_free_rate))]
+fn opt_performance(
+    mu: Option<PyReadonlyArrayDyn<'_, f64>>,
+    cov: PyReadonlyArrayDyn<'_, f64>,
+    weights: Vec<f64>,
+    risk_free_rate: f64,
+) -> PyResult<(Option<f64>, f64, Option<f64>)> {
+    let mu = match mu {
+        Some(m) => Some(matrix(&m, "expected_returns")?.0),
+        None => None,
+    };
+    let ef = EfficientFrontier::new(mu, covariance(&cov)?).or_raise()?;
+    if weights.len() != ef.assets() {
+        return Err(crate::errors::input("weights", format!("{} weights for {} assets", weights.len(), ef.assets())));
+    }
+    let p = ef.performance(weights, risk_free_rate);
+    Ok((p.expected_return, p.volatility, p.sharpe))
+}
+
 /// `points` points of the efficient frontier: (volatility, expected return, Sharpe ratio).
 #[pyfunction]
 #[pyo3(signature = (mu, cov, bounds, sectors, gamma, points, risk_free_rate))]
@@ -240,18 +261,21 @@ fn shares(fractional_digits: Option<u32>) -> Shares {
     fractional_digits.map_or(Shares::Whole, Shares::Fractional)
 }
 
-/// Shares of each asset and the leftover cash.
+/// Shares of each named asset (0 for those with no positive weight) and the leftover cash.
 #[pyfunction]
 #[pyo3(signature = (weights, prices, budget, fractional_digits=None))]
 fn opt_allocate(
-    weights: Vec<f64>,
-    prices: Vec<Bound<'_, PyAny>>,
+    weights: Vec<(String, f64)>,
+    prices: Vec<Option<Bound<'_, PyAny>>>,
     budget: Bound<'_, PyAny>,
     fractional_digits: Option<u32>,
 ) -> PyResult<(Vec<Decimal>, Decimal)> {
-    let prices = prices.iter().map(|p| decimal("latest_prices", p)).collect::<PyResult<Vec<_>>>()?;
-    let a = allocate(&weights, &prices, decimal("total_portfolio_value", &budget)?, shares(fractional_digits))
-        .or_raise()?;
+    let prices = prices
+        .iter()
+        .map(|p| p.as_ref().map(|p| decimal("latest_prices", p)).transpose())
+        .collect::<PyResult<Vec<_>>>()?;
+    let budget = decimal("total_portfolio_value", &budget)?;
+    let a = opt::allocate_named(&weights, &prices, budget, shares(fractional_digits)).or_raise()?;
     Ok((a.shares, a.leftover))
 }
 
@@ -301,5 +325,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(opt_allocate, m)?)?;
     m.add_function(wrap_pyfunction!(opt_rebalance, m)?)?;
     m.add_function(wrap_pyfunction!(opt_clean_weights, m)?)?;
+    m.add_function(wrap_pyfunction!(opt_performance, m)?)?;
     Ok(())
 }

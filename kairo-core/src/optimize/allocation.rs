@@ -86,6 +86,45 @@ pub fn allocate(
     Ok(Allocation { shares: held, leftover: left })
 }
 
+/// [`allocate`] over named weights as a user holds them (PyPortfolioOpt's `DiscreteAllocation` input): assets
+/// with a weight ≤ 0 are left out (no shares, no price needed), the others' weights rescaled to sum to 1; `prices`
+/// gives each entry's price (`None` where the caller has none). The shares are in the input's order.
+///
+/// ```
+/// use kairo_core::optimize::{allocate_named, Shares};
+/// use rust_decimal_macros::dec;
+/// let a = allocate_named(&[("AAA", 3.0), ("BBB", 0.0), ("CCC", 2.0)], &[Some(dec!(333)), None, Some(dec!(50))], dec!(1100), Shares::Whole).unwrap();
+/// assert_eq!((a.shares, a.leftover), (vec![dec!(2), dec!(0), dec!(8)], dec!(34)));
+/// ```
+pub fn allocate_named<S: AsRef<str>>(
+    weights: &[(S, f64)],
+    prices: &[Option<Decimal>],
+    budget: Decimal,
+    shares: Shares,
+) -> Result<Allocation, OptimizeError> {
+    if prices.len() != weights.len() {
+        return Err(OptimizeError::shape("prices", format!("{} prices for {} weights", prices.len(), weights.len())));
+    }
+    let held: Vec<usize> = (0..weights.len()).filter(|&i| weights[i].1 > 0.0).collect();
+    if held.is_empty() {
+        return Err(OptimizeError::out_of_range("weights", "no asset has a positive weight"));
+    }
+    let total: f64 = held.iter().map(|&i| weights[i].1).sum();
+    let mut w = Vec::with_capacity(held.len());
+    let mut p = Vec::with_capacity(held.len());
+    for &i in &held {
+        let name = weights[i].0.as_ref();
+        p.push(prices[i].ok_or_else(|| OptimizeError::bad_value("prices", format!("no price for {name}")))?);
+        w.push(weights[i].1 / total);
+    }
+    let a = allocate(&w, &p, budget, shares)?;
+    let mut all = vec![Decimal::ZERO; weights.len()];
+    for (&i, q) in held.iter().zip(a.shares) {
+        all[i] = q;
+    }
+    Ok(Allocation { shares: all, leftover: a.leftover })
+}
+
 /// The greedy second round: one share at a time of the affordable asset furthest below its weight.
 fn spend_leftover(weights: &[f64], prices: &[Decimal], held: &mut [Decimal], left: &mut Decimal) {
     loop {

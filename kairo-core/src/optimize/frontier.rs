@@ -145,6 +145,11 @@ impl EfficientFrontier {
         self.cov.assets()
     }
 
+    /// The number of assets.
+    pub fn assets(&self) -> usize {
+        self.cov.assets()
+    }
+
     fn mu(&self) -> Result<&[f64], OptimizeError> {
         self.mu
             .as_deref()

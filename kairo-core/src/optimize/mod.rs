@@ -58,7 +58,7 @@ mod solver;
 mod table;
 mod working_set;
 
-pub use allocation::{allocate, clean_weights, Allocation, Shares};
+pub use allocation::{allocate, allocate_named, clean_weights, Allocation, Shares};
 pub use data::{Covariance, Returns};
 pub use error::OptimizeError;
 pub use expected_returns::Annualize;

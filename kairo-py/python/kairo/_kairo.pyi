@@ -270,10 +270,13 @@ def opt_frontier(
     sectors: List[Tuple[List[int], Optional[float], Optional[float]]], gamma: float, points: int, risk_free_rate: float,
 ) -> List[Tuple[float, float, float]]: ...
 def opt_clean_weights(weights: List[float], cutoff: float, rounding: Optional[int] = None) -> List[float]: ...
+def opt_performance(
+    mu: Optional[np.ndarray], cov: np.ndarray, weights: List[float], risk_free_rate: float
+) -> Tuple[Optional[float], float, Optional[float]]: ...
 def opt_hrp(data: np.ndarray, kind: str) -> np.ndarray: ...
 def opt_risk_budget(cov: np.ndarray, budgets: Optional[List[float]] = None) -> np.ndarray: ...
 def opt_allocate(
-    weights: List[float], prices: List[Any], budget: Any, fractional_digits: Optional[int] = None
+    weights: List[Tuple[str, float]], prices: List[Any], budget: Any, fractional_digits: Optional[int] = None
 ) -> Tuple[List[Decimal], Decimal]: ...
 def opt_rebalance(
     trades: Any, prices: Dict[str, Any], targets: Dict[str, float], as_of: Any, cash: Any,
@@ -294,6 +297,6 @@ __all__ = [
     "simple_returns", "returns_from_changes", "compound_by_group", "group_exposures", "attributed_returns",
     "column_means", "alpha_for_beta", "tear_sheet", "frame_realized_pnl_by_user", "frame_positions_by_user", "frame_metrics_by_user", "_borrowed",
     "opt_expected_returns", "opt_risk_matrix", "opt_efficient", "opt_frontier", "opt_hrp", "opt_risk_budget",
-    "opt_allocate", "opt_rebalance", "opt_clean_weights",
+    "opt_allocate", "opt_rebalance", "opt_clean_weights", "opt_performance",
     "__version__",
 ]

@@ -180,7 +180,6 @@ class EfficientFrontier:
         self._gamma = float(l2_gamma)
         self._rf = 0.0
         self.weights: Optional[np.ndarray] = None
-        self._performance: Optional[Tuple[Optional[float], float, Optional[float]]] = None
 
     def add_sector_constraints(self, sector_mapper: Mapping[Any, Any], sector_lower: Mapping[Any, float], sector_upper: Mapping[Any, float]) -> None:
         """Caps (and floors) on the total weight of each sector; ``sector_mapper`` maps an asset label to its sector."""
@@ -197,7 +196,6 @@ class EfficientFrontier:
         w, ret, vol, sharpe = _kairo.opt_efficient(self._mu, self._cov, self._bounds, self._sectors, self._gamma, objective, float(target), market_neutral, float(risk_free_rate))
         self.weights = w
         self._rf = risk_free_rate
-        self._performance = (ret, vol, sharpe)
         return _series(w, self._labels)
 
     def min_volatility(self) -> Any:
@@ -222,15 +220,14 @@ class EfficientFrontier:
 
     def portfolio_performance(self, risk_free_rate: Optional[float] = None) -> Tuple[Optional[float], float, Optional[float]]:
         """(expected return, volatility, Sharpe ratio) of the last weights."""
-        if self.weights is None or self._performance is None:
+        if self.weights is None:
             from ._kairo import ParameterError
 
             err = ParameterError("no weights yet: run an objective first")
             err.field = "weights"
             raise err
         rf = self._rf if risk_free_rate is None else risk_free_rate
-        ret, vol, _ = self._performance
-        return ret, vol, None if ret is None else (ret - rf) / vol
+        return _kairo.opt_performance(self._mu, self._cov, list(self.weights), float(rf))
 
     def clean_weights(self, cutoff: float = 1e-4, rounding: Optional[int] = 5) -> Any:
         """The last weights with those below ``cutoff`` set to 0 and the rest rounded to ``rounding`` decimals."""
@@ -298,15 +295,9 @@ class DiscreteAllocation:
     def greedy_portfolio(self, fractional_digits: Optional[int] = None) -> Tuple[Dict[Any, Decimal], Decimal]:
         """``({asset: shares}, leftover)``: PyPortfolioOpt's greedy method, or fractional shares to
         ``fractional_digits`` places."""
-        assets = [a for a, w in self._weights.items() if w > 0]
-        total = sum(self._weights[a] for a in assets)
-        if not assets:
-            from ._kairo import ParameterError
-
-            err = ParameterError("weights: no asset has a positive weight")
-            err.field = "weights"
-            raise err
-        shares, leftover = _kairo.opt_allocate([self._weights[a] / total for a in assets], [self._prices[a] for a in assets], self._budget, fractional_digits)
+        assets = list(self._weights)
+        named = [(str(a), float(self._weights[a])) for a in assets]
+        shares, leftover = _kairo.opt_allocate(named, [self._prices.get(a) for a in assets], self._budget, fractional_digits)
         return {a: q for a, q in zip(assets, shares) if q > 0}, leftover
 
 

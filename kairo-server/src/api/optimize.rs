@@ -30,11 +30,10 @@ pub async fn optimize(
     let checked = optimize::check(input)?;
     let trades = s.store.trades(user.id).await?;
     let (symbols, wanted) = checked.symbols(&trades)?;
-    let wanted: Vec<String> = wanted.into_iter().collect();
-    s.market.ensure(&wanted).await?;
-    let prices = s.prices.table(&s.store, wanted.into_iter().collect()).await?;
-    let body = tokio::task::spawn_blocking(move || checked.run(&trades, &symbols, &prices)).await.map_err(|e| {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("the optimization stopped: {e}"))
-    })??;
+    s.market.ensure(&wanted.iter().cloned().collect::<Vec<_>>()).await?;
+    let prices = s.prices.table(&s.store, wanted.clone()).await?;
+    let body = tokio::task::spawn_blocking(move || checked.run(&trades, &symbols, &wanted, &prices)).await.map_err(
+        |e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("the optimization stopped: {e}")),
+    )??;
     Ok(axum::Json(body))
 }

@@ -121,8 +121,15 @@ impl Checked {
         Ok((symbols, wanted))
     }
 
-    /// The optimal weights (and the rebalance, if asked) as the response's JSON.
-    pub fn run(&self, trades: &History, symbols: &[String], prices: &PriceTable) -> Result<Value, ApiError> {
+    /// The optimal weights (and the rebalance, if asked) as the response's JSON; `wanted` is what
+    /// [`Checked::symbols`] gave, `prices` their closes.
+    pub fn run(
+        &self,
+        trades: &History,
+        symbols: &[String],
+        wanted: &BTreeSet<String>,
+        prices: &PriceTable,
+    ) -> Result<Value, ApiError> {
         let (returns, last) = returns_from_table(prices, symbols, self.lookback).map_err(|e| core_error(&e))?;
         let optimized = self.spec.run(symbols, &returns).map_err(|e| core_error(&e))?;
         let plan = match &self.rebalance {
@@ -130,11 +137,12 @@ impl Checked {
             Some(r) => {
                 let targets: BTreeMap<String, f64> = optimized.weights.iter().cloned().collect();
                 let mut closes = BTreeMap::new();
-                for s in targets.keys().cloned().chain(held(trades)?) {
-                    let (_, close) = prices.last(&s).ok_or_else(|| {
+                // the targets and the symbols held: every symbol whose closes were wanted
+                for s in wanted {
+                    let (_, close) = prices.last(s).ok_or_else(|| {
                         ApiError::invalid("missing_prices", "symbols", format!("no closes of {s} are stored"))
                     })?;
-                    closes.insert(s, close);
+                    closes.insert(s.clone(), close);
                 }
                 let cash = r.cash.as_ref().map(|c| c.decimal("cash")).transpose().map_err(|e| core_error(&e))?;
                 let mut opts = RebalanceOptions::new(r.as_of.unwrap_or(last), cash.unwrap_or_default());
